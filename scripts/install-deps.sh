@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# install-deps.sh: installs the Debian packages this project needs that are missing (`make deps`,
+# run by `make run` and `make check`). Silent and quick when nothing is missing.
+# The system services of mariadb-server, memcached and lighttpd are not started by the install:
+# the project runs its own private instances (scripts/stack.sh).
+set -euo pipefail
+
+# Everything the build, the tests and the private stack use; the one list.
+readonly PACKAGES=(
+  g++ make pkg-config
+  libfcgi-dev spawn-fcgi
+  libmysqlcppconn-dev libmemcached-dev libargon2-dev libsodium-dev liburiparser-dev
+  nlohmann-json3-dev libboost-test-dev
+  mariadb-server mariadb-client memcached lighttpd
+  curl python3 clang-format
+)
+
+command -v dpkg-query >/dev/null || {
+  echo "install-deps: dpkg-query not found: this script knows Debian's packages only" >&2
+  exit 1
+}
+
+# One dpkg-query for all: unknown packages print nothing (and make it exit 1).
+installed=$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${PACKAGES[@]}" 2>/dev/null |
+  awk '$2 == "installed" { print $1 }') || true
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  grep -qxF -- "$pkg" <<<"$installed" || missing+=("$pkg")
+done
+(( ${#missing[@]} > 0 )) || exit 0
+
+if (( EUID != 0 )); then
+  echo "install-deps: missing Debian packages: ${missing[*]}" >&2
+  echo "install-deps: install them as root with:" >&2
+  echo "  sudo apt-get update" >&2
+  echo "  sudo DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "install-deps: installing ${missing[*]}"
+# policy-rc.d answering 101 tells invoke-rc.d / deb-systemd-invoke not to start services, so the
+# packages neither leave their system daemons running nor fail when one cannot start here.
+# An existing policy-rc.d is the admin's and is left alone.
+readonly POLICY=/usr/sbin/policy-rc.d
+if [[ ! -e $POLICY ]]; then
+  printf '#!/bin/sh\n# installed by shortener scripts/install-deps.sh for the time of one install\nexit 101\n' >"$POLICY"
+  chmod 755 "$POLICY"
+  trap 'rm -f "$POLICY"' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  trap 'exit 129' HUP
+fi
+apt-get update
+DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"

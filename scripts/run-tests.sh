@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Runs every test suite against the binaries in $BUILD_DIR (default build/) and ends with one
+# line "N passed, M failed" summing them all. Exit status 0 only if nothing failed.
+#   scripts/run-tests.sh            all suites
+#   SUITES="unit" scripts/run-tests.sh
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+BUILD_DIR=${BUILD_DIR:-build}
+SUITES=${SUITES:-"format unit integration"}
+passed=0
+failed=0
+
+count() {  # count NAME PASSED FAILED
+  echo "== $1: $2 passed, $3 failed"
+  passed=$((passed + $2))
+  failed=$((failed + $3))
+}
+
+for suite in $SUITES; do
+  case $suite in
+    format)
+      if make -s format-check; then count format 1 0; else count format 0 1; fi
+      ;;
+    unit)
+      out=$("$BUILD_DIR/unit_tests" --report_level=short 2>&1)
+      rc=$?
+      echo "$out" | tail -n 40
+      total=$(echo "$out" | sed -nE 's/^ *([0-9]+) test cases? out of ([0-9]+) (passed|failed).*/\2/p' | head -n1)
+      bad=$(echo "$out" | sed -nE 's/^ *([0-9]+) test cases? out of [0-9]+ failed.*/\1/p' | head -n1)
+      total=${total:-0}
+      bad=${bad:-0}
+      if [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; then bad=1; fi  # crashed before reporting
+      count unit $((total - bad)) "$bad"
+      ;;
+    integration)
+      out=$(STACK_WORKER_BIN="$PWD/$BUILD_DIR/shortener" STACK_ADMIN_BIN="$PWD/$BUILD_DIR/shortener-admin" \
+        python3 tests/integration/run.py 2>&1)
+      rc=$?
+      echo "$out" | tail -n 60
+      line=$(echo "$out" | grep -E '^integration: [0-9]+ passed, [0-9]+ failed$' | tail -n1)
+      p=$(echo "$line" | sed -nE 's/^integration: ([0-9]+) passed.*/\1/p')
+      f=$(echo "$line" | sed -nE 's/.* ([0-9]+) failed$/\1/p')
+      p=${p:-0}
+      f=${f:-0}
+      if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+      count integration "$p" "$f"
+      ;;
+    *)
+      echo "unknown suite $suite" >&2
+      failed=$((failed + 1))
+      ;;
+  esac
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# run.sh: what `make run` calls, with PORT and WORKERS from make. Runs the whole private stack
+# (MariaDB, memcached, lighttpd + WORKERS FastCGI workers on 127.0.0.1:PORT) with its data in var/
+# of this checkout, in the foreground. Ctrl-C, SIGTERM or closing the terminal stops all of it.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+readonly STACK=$REPO/scripts/stack.sh
+readonly VAR=$REPO/var
+readonly PORT=${PORT:-8000}
+readonly WORKERS=${WORKERS:-4}
+
+die() { printf 'run: %s\n' "$*" >&2; exit 1; }
+
+run_sh_alive() {  # the run.sh recorded in var/run.pid is still running
+  local pid=''
+  if [[ -s $VAR/run.pid ]]; then read -r pid <"$VAR/run.pid" || true; fi
+  [[ $pid =~ ^[0-9]+$ ]] || return 1
+  # Started through env and bash, so its name is bash: look for this script among its arguments.
+  local args
+  args=$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  grep -qE '(^|/)run\.sh$' <<<"$args"
+}
+
+if "$STACK" is-running "$VAR"; then
+  urls=$("$STACK" status "$VAR" | grep -o 'http://localhost:[0-9]*' | paste -sd ' ') || true
+  if run_sh_alive; then
+    cat >&2 <<EOF
+run: another \`make run\` is already running from this checkout (pid $(<"$VAR/run.pid"), stack in var/)${urls:+, serving $urls}.
+run: use it, or stop it with Ctrl-C in its terminal.
+run: to add a second web server + worker pool on the same data: make run-instance PORT=8001
+EOF
+  else
+    cat >&2 <<EOF
+run: a stack from an earlier \`make run\` is still running in var/${urls:+ (at $urls)}, but that \`make run\` is gone.
+run: stop it with: scripts/stack.sh down var    (or add an instance to it: make run-instance PORT=8001)
+EOF
+  fi
+  exit 1
+fi
+"$STACK" port-free "$PORT" ||
+  die "port $PORT is in use by another program; choose another one: make run PORT=8080"
+
+sleeper=''
+# shellcheck disable=SC2317  # run by the EXIT trap
+stop_all() {
+  # A second Ctrl-C must not cut the shutdown short; stack.sh inherits the ignored signals.
+  trap '' INT TERM HUP
+  if [[ -n $sleeper ]]; then kill "$sleeper" 2>/dev/null || true; fi
+  echo
+  echo "run: stopping the stack"
+  "$STACK" down "$VAR" || true
+  rm -f "$VAR/run.pid"
+}
+trap stop_all EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+mkdir -p "$VAR"
+echo $$ >"$VAR/run.pid"
+"$STACK" up "$VAR" "$PORT" "$WORKERS"
+
+cat <<EOF
+
+shortener runs at http://localhost:$PORT  ($WORKERS workers; data in var/, logs in var/web-$PORT/ and var/mysql.log)
+try:
+  curl -si -X POST http://localhost:$PORT/url/shorten -H 'Content-Type: application/json' -d '{"url":"https://example.com/"}'
+a second instance on the same data: make run-instance PORT=8001
+Ctrl-C stops everything.
+EOF
+
+read -r lighttpd_pid <"$VAR/web-$PORT/lighttpd.pid"
+while kill -0 "$lighttpd_pid" 2>/dev/null; do
+  sleep 2 &
+  sleeper=$!
+  wait "$sleeper" || true
+  sleeper=''
+done
+echo "run: the web server on port $PORT has stopped" >&2
+exit 1

@@ -1,0 +1,73 @@
+// shortener-admin: operator commands against the service's database.
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "app.h"
+#include "config.h"
+#include "mysql_store.h"
+
+#ifndef SHORTENER_SQL_DIR
+#define SHORTENER_SQL_DIR "sql"
+#endif
+
+namespace {
+
+const char kUsage[] =
+    "usage: shortener-admin [--config FILE] COMMAND [ARGS]\n"
+    "\n"
+    "commands:\n"
+    "  migrate [--sql-dir DIR]   apply the sql/NNN_*.sql migrations not yet applied\n"
+    "                            (default DIR: " SHORTENER_SQL_DIR
+    ")\n"
+    "\n"
+    "The config file is --config, else $SHORTENER_CONFIG; SHORTENER_<KEY> variables override it.\n";
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "shortener-admin: %s\n", message.c_str());
+  return 1;
+}
+
+int Migrate(const shortener::Config& config, const std::vector<std::string>& args) {
+  std::string sql_dir = SHORTENER_SQL_DIR;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--sql-dir" && i + 1 < args.size()) {
+      sql_dir = args[++i];
+    } else {
+      return Fail("migrate: unexpected argument '" + args[i] + "'");
+    }
+  }
+  std::string log;
+  shortener::Status status =
+      shortener::ApplyMigrations(shortener::MysqlOptionsFrom(config), sql_dir, &log);
+  std::fputs(log.c_str(), stdout);
+  if (!status.ok()) return Fail(status.error().message);
+  std::printf("schema up to date\n");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--config") == 0) {
+      ++i;  // read by ConfigPath
+      continue;
+    }
+    args.emplace_back(argv[i]);
+  }
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::fputs(kUsage, args.empty() ? stderr : stdout);
+    return args.empty() ? 1 : 0;
+  }
+  shortener::Result<shortener::Config> config =
+      shortener::LoadConfig(shortener::ConfigPath(argc, argv, ""));
+  if (!config.ok()) return Fail(config.error().message);
+  std::string command = args[0];
+  args.erase(args.begin());
+  if (command == "migrate") return Migrate(config.value(), args);
+  std::fputs(kUsage, stderr);
+  return Fail("unknown command '" + command + "'");
+}

@@ -1,0 +1,75 @@
+// Wiring: Config -> the objects one worker keeps for its whole life.
+#include "app.h"
+
+#include <ctime>
+#include <exception>
+
+#include "log.h"
+#include "respond.h"
+
+namespace shortener {
+
+namespace {
+
+int64_t SystemClock() { return static_cast<int64_t>(std::time(nullptr)); }
+
+MemcachedOptions MemcachedOptionsFrom(const Config& config) {
+  MemcachedOptions options;
+  options.servers = config.memcached_servers;
+  options.timeout_ms = config.memcached_timeout_ms;
+  return options;
+}
+
+}  // namespace
+
+MysqlOptions MysqlOptionsFrom(const Config& config) {
+  MysqlOptions options;
+  options.socket = config.mysql_socket;
+  options.host = config.mysql_host;
+  options.port = config.mysql_port;
+  options.user = config.mysql_user;
+  options.password = config.mysql_password;
+  options.database = config.mysql_database;
+  return options;
+}
+
+Result<std::unique_ptr<App>> App::Create(const Config& config) {
+  Result<SlugCodec> slugs =
+      SlugCodec::Create(config.slug_alphabet, config.slug_min_length, config.slug_secret);
+  if (!slugs.ok()) return slugs.error();
+  Result<std::string> own_host = UrlHost(config.public_base_url, "public_base_url");
+  if (!own_host.ok()) return own_host.error();
+  LinkSettings settings;
+  settings.public_base_url = config.public_base_url;
+  settings.shorten_default_ttl = config.shorten_default_ttl;
+  settings.v1_default_ttl = config.v1_default_ttl;
+  settings.max_ttl = config.max_ttl;
+  settings.cache_ttl = config.cache_ttl;
+  settings.url_policy.max_length = config.max_url_length;
+  settings.url_policy.own_host = own_host.value();
+  return std::unique_ptr<App>(new App(config, std::move(slugs.value()), std::move(settings)));
+}
+
+App::App(const Config& config, SlugCodec slugs, LinkSettings settings)
+    : store_(MysqlOptionsFrom(config)),
+      cache_(MemcachedOptionsFrom(config)),
+      slugs_(std::move(slugs)),
+      cursors_(config.slug_secret),
+      links_(std::move(settings), &store_, &cache_, &slugs_, &cursors_, SystemClock),
+      ops_(&store_, &cache_) {
+  // Literal paths first: "/{slug}" (registered last by links_) would otherwise own them.
+  ops_.Register(&router_);
+  links_.Register(&router_);
+}
+
+Response App::Handle(const Request& request) {
+  try {
+    return router_.Dispatch(request);
+  } catch (const std::exception& e) {
+    // The one last-resort catch: a bug must cost one request, never the worker.
+    Log(Severity::kError, "unhandled exception on %s: %s", request.method.c_str(), e.what());
+  }
+  return ErrorResponse(Error::Make(ErrorCode::kInternal, "Internal error."));
+}
+
+}  // namespace shortener

@@ -1,0 +1,45 @@
+// The service assembled from a Config: store, cache, codecs, handlers and the route table.
+#ifndef SHORTENER_APP_H_
+#define SHORTENER_APP_H_
+
+#include <memory>
+
+#include "config.h"
+#include "cursor.h"
+#include "links_api.h"
+#include "memcached_cache.h"
+#include "mysql_store.h"
+#include "ops_api.h"
+#include "router.h"
+#include "slug.h"
+
+namespace shortener {
+
+// The MySQL connection settings of `config`.
+MysqlOptions MysqlOptionsFrom(const Config& config);
+
+class App {
+ public:
+  // Builds everything one worker needs. Connections open lazily on first use, so this never
+  // blocks on a server. Fails only on settings that cannot work (e.g. an unusable
+  // public_base_url), naming the key.
+  static Result<std::unique_ptr<App>> Create(const Config& config);
+
+  // Answers one request; never throws.
+  Response Handle(const Request& request);
+
+ private:
+  App(const Config& config, SlugCodec slugs, LinkSettings settings);
+
+  MysqlStore store_;
+  MemcachedCache cache_;
+  SlugCodec slugs_;
+  CursorCodec cursors_;
+  LinksApi links_;
+  OpsApi ops_;
+  Router router_;
+};
+
+}  // namespace shortener
+
+#endif  // SHORTENER_APP_H_

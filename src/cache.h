@@ -1,0 +1,29 @@
+// Cache interface: a shared key-value hint that may lose anything at any time.
+//
+// No call ever fails: an unreachable cache behaves as an empty one, so losing it costs speed,
+// never correctness. See memcached_cache.h.
+#ifndef SHORTENER_CACHE_H_
+#define SHORTENER_CACHE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace shortener {
+
+class Cache {
+ public:
+  virtual ~Cache() = default;
+  // The value stored under `key`, or nullopt on a miss or when the cache is unreachable.
+  virtual std::optional<std::string> Get(const std::string& key) = 0;
+  // Stores `value` for ttl_seconds (> 0). Best effort.
+  virtual void Set(const std::string& key, const std::string& value, int64_t ttl_seconds) = 0;
+  // Removes `key`. Best effort.
+  virtual void Delete(const std::string& key) = 0;
+  // True if the cache answered just now.
+  virtual bool Alive() = 0;
+};
+
+}  // namespace shortener
+
+#endif  // SHORTENER_CACHE_H_

@@ -1,0 +1,163 @@
+// Pure HTTP helpers: header safety, response serialisation, content negotiation, queries.
+#include "http.h"
+
+#include <uriparser/Uri.h>
+
+#include <cctype>
+#include <cstdlib>
+
+namespace shortener {
+
+namespace {
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Splits `s` at each `sep`, calling fn(piece) for every piece (empty ones included).
+template <typename Fn>
+void ForEachPiece(std::string_view s, char sep, Fn fn) {
+  while (true) {
+    size_t pos = s.find(sep);
+    fn(s.substr(0, pos));
+    if (pos == std::string_view::npos) return;
+    s.remove_prefix(pos + 1);
+  }
+}
+
+}  // namespace
+
+bool Response::AddHeader(std::string name, std::string value) {
+  if (value.find_first_of("\r\n") != std::string::npos) return false;
+  headers_.emplace_back(std::move(name), std::move(value));
+  return true;
+}
+
+const std::string* Response::FindHeader(std::string_view name) const {
+  for (const auto& [n, v] : headers_) {
+    if (n == name) return &v;
+  }
+  return nullptr;
+}
+
+const char* StatusReason(int status) {
+  switch (status) {
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 204:
+      return "No Content";
+    case 302:
+      return "Found";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 409:
+      return "Conflict";
+    case 413:
+      return "Content Too Large";
+    case 415:
+      return "Unsupported Media Type";
+    case 422:
+      return "Unprocessable Content";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+  }
+  return "Unknown";
+}
+
+std::string SerializeResponse(const Response& response, bool head_only) {
+  std::string out;
+  out.reserve(128 + response.body().size());
+  out += "Status: ";
+  out += std::to_string(response.status());
+  out += ' ';
+  out += StatusReason(response.status());
+  out += "\r\n";
+  for (const auto& [name, value] : response.headers()) {
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  }
+  // Always sent: without it nginx falls back to chunked encoding, and a 204 must say 0.
+  out += "Content-Length: ";
+  out += std::to_string(response.status() == 204 ? 0 : response.body().size());
+  out += "\r\n\r\n";
+  if (!head_only && response.status() != 204) out += response.body();
+  return out;
+}
+
+bool IsJsonContentType(std::string_view content_type) {
+  std::string_view media = Trim(content_type.substr(0, content_type.find(';')));
+  return EqualsIgnoreCase(media, "application/json");
+}
+
+bool AcceptsHtml(std::string_view accept) {
+  bool html = false;
+  ForEachPiece(accept, ',', [&html](std::string_view range) {
+    if (html) return;
+    bool first = true;
+    bool is_html = false;
+    double q = 1.0;
+    ForEachPiece(range, ';', [&](std::string_view part) {
+      part = Trim(part);
+      if (first) {
+        is_html = EqualsIgnoreCase(part, "text/html");
+        first = false;
+        return;
+      }
+      if (part.size() >= 2 && (part[0] == 'q' || part[0] == 'Q') && part[1] == '=') {
+        std::string value(part.substr(2));
+        char* end = nullptr;
+        q = std::strtod(value.c_str(), &end);
+        if (end == value.c_str() || *end != '\0') q = 0;  // a q we cannot read is not a yes
+      }
+    });
+    html = is_html && q > 0;
+  });
+  return html;
+}
+
+Result<std::map<std::string, std::string>> ParseQuery(std::string_view query) {
+  std::map<std::string, std::string> out;
+  if (query.empty()) return out;
+  UriQueryListA* list = nullptr;
+  int count = 0;
+  if (uriDissectQueryMallocA(&list, &count, query.data(), query.data() + query.size()) !=
+      URI_SUCCESS) {
+    return Error::Validation("query", "the query string is malformed");
+  }
+  for (UriQueryListA* item = list; item != nullptr; item = item->next) {
+    out[item->key ? item->key : ""] = item->value ? item->value : "";
+  }
+  uriFreeQueryListA(list);
+  return out;
+}
+
+}  // namespace shortener

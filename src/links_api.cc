@@ -1,0 +1,285 @@
+// Link handlers: creation and listing for both API families, the redirect and the lookup.
+#include "links_api.h"
+
+#include <cstdlib>
+
+#include "json_body.h"
+#include "respond.h"
+#include "timefmt.h"
+
+namespace shortener {
+
+namespace {
+
+// Serialised metadata above this is refused: it is stored per link and returned in every list.
+constexpr size_t kMaxMetadataBytes = 4096;
+constexpr int kDefaultPageSize = 100;
+constexpr int kMaxPageSize = 1000;
+
+Response NotFound() {
+  return ErrorResponse(Error::Make(ErrorCode::kNotFound, "URL Shortener not found."));
+}
+
+// A cache entry is "<expires_at> <url>": URLs never hold a space, so the first one splits.
+std::string EncodeCacheEntry(int64_t expires_at, const std::string& url) {
+  return std::to_string(expires_at) + ' ' + url;
+}
+
+bool DecodeCacheEntry(const std::string& entry, int64_t* expires_at, std::string* url) {
+  size_t space = entry.find(' ');
+  if (space == std::string::npos || space == 0) return false;
+  char* end = nullptr;
+  long long value = std::strtoll(entry.c_str(), &end, 10);
+  if (end != entry.c_str() + space) return false;
+  *expires_at = value;
+  url->assign(entry, space + 1, std::string::npos);
+  return true;
+}
+
+Response RedirectTo(const std::string& url) {
+  Response response(302);
+  // Validation refused CR/LF in stored URLs; AddHeader refuses them again should one slip in.
+  if (!response.AddHeader("Location", url)) return NotFound();
+  response.AddHeader("Cache-Control", "private, max-age=0");
+  return response;
+}
+
+}  // namespace
+
+std::string RedirectCacheKey(const std::string& slug) { return "r1:" + slug; }
+
+LinksApi::LinksApi(LinkSettings settings, LinkStore* store, Cache* cache, const SlugCodec* slugs,
+                   const CursorCodec* cursors, Clock clock)
+    : settings_(std::move(settings)),
+      store_(store),
+      cache_(cache),
+      slugs_(slugs),
+      cursors_(cursors),
+      clock_(std::move(clock)) {}
+
+void LinksApi::Register(Router* router) {
+  using S = Router::Slash;
+  router->Add("POST", "/url/shorten", S::kTolerant,
+              [this](const Request& r, const std::string&) { return Shorten(r); });
+  router->Add("GET", "/r/{slug}", S::kStrict,
+              [this](const Request& r, const std::string& slug) { return Redirect(r, slug); });
+  router->Add("POST", "/api/v1/url-shortener", S::kTolerant,
+              [this](const Request& r, const std::string&) { return V1Create(r); });
+  router->Add("GET", "/api/v1/url-shorteners", S::kTolerant,
+              [this](const Request& r, const std::string&) { return V1List(r); });
+  router->Add("GET", "/{slug}", S::kStrict,
+              [this](const Request& r, const std::string& slug) { return Lookup(r, slug); });
+}
+
+Result<LinksApi::CreateRequest> LinksApi::ParseCreate(const Request& request, const char* url_field,
+                                                      bool allow_expires_at) {
+  Result<nlohmann::ordered_json> body = ReadJsonObject(request, /*empty_ok=*/false);
+  if (!body.ok()) return body.error();
+  const nlohmann::ordered_json& json = body.value();
+  CreateRequest create;
+  Result<std::string> url = RequiredString(json, url_field);
+  if (!url.ok()) return url.error();
+  create.url = std::move(url.value());
+  Result<std::optional<std::string>> slug = OptionalString(json, "slug");
+  if (!slug.ok()) return slug.error();
+  create.slug = std::move(slug.value());
+  Result<std::optional<int64_t>> expires_in = OptionalInteger(json, "expires_in");
+  if (!expires_in.ok()) return expires_in.error();
+  create.expires_in = expires_in.value();
+  if (allow_expires_at) {
+    Result<std::optional<std::string>> expires_at = OptionalString(json, "expires_at");
+    if (!expires_at.ok()) return expires_at.error();
+    create.expires_at = std::move(expires_at.value());
+  }
+  Result<std::optional<nlohmann::ordered_json>> metadata = OptionalObject(json, "metadata");
+  if (!metadata.ok()) return metadata.error();
+  if (metadata.value()) {
+    create.metadata_json = DumpJson(*metadata.value());
+    if (create.metadata_json.size() > kMaxMetadataBytes) {
+      return Error::Validation("metadata", "metadata must be at most 4 KiB once serialised.");
+    }
+  }
+  return create;
+}
+
+Result<Link> LinksApi::Create(const CreateRequest& create, const char* url_field,
+                              int64_t default_ttl) {
+  Status url_ok = CheckTargetUrl(create.url, settings_.url_policy, url_field);
+  if (!url_ok.ok()) return url_ok.error();
+  if (create.slug) {
+    if (!IsValidCustomSlug(*create.slug)) {
+      return Error::Validation("slug",
+                               "slug must be 3 to 64 characters of A-Z, a-z, 0-9, _ and -.");
+    }
+    if (IsReservedSlug(*create.slug)) {
+      return Error::Validation("slug", "That slug is reserved; choose another.");
+    }
+  }
+  int64_t now = clock_();
+  int64_t expires_at = now + default_ttl;
+  if (create.expires_in && create.expires_at) {
+    return Error::Validation("expires_at", "Give expires_in or expires_at, not both.");
+  }
+  if (create.expires_in) {
+    if (*create.expires_in <= 0 || *create.expires_in > settings_.max_ttl) {
+      return Error::Validation("expires_in", "expires_in must be between 1 and " +
+                                                 std::to_string(settings_.max_ttl) + " seconds.");
+    }
+    expires_at = now + *create.expires_in;
+  }
+  if (create.expires_at) {
+    std::optional<int64_t> at = ParseIso8601(*create.expires_at);
+    if (!at) {
+      return Error::Validation("expires_at",
+                               "expires_at must be an ISO 8601 time with Z or an offset.");
+    }
+    if (*at <= now || *at - now > settings_.max_ttl) {
+      return Error::Validation("expires_at",
+                               "expires_at must be in the future and within max_ttl.");
+    }
+    expires_at = *at;
+  }
+
+  NewLink link;
+  link.url = create.url;
+  link.custom_slug = create.slug;
+  link.now = now;
+  link.expires_at = expires_at;
+  link.metadata_json = create.metadata_json;
+  const SlugCodec* slugs = slugs_;
+  Result<Link> stored =
+      store_->CreateLink(link, [slugs](uint64_t id) -> std::optional<std::string> {
+        std::string slug = slugs->Encode(id);
+        if (IsReservedSlug(slug)) return std::nullopt;
+        return slug;
+      });
+  if (stored.ok()) {
+    // A redirect may have cached nothing under this slug before; a stale entry can only exist
+    // if a link with this slug was deleted and the cleanup raced us, so clear it.
+    if (create.slug) cache_->Delete(RedirectCacheKey(*create.slug));
+  }
+  return stored;
+}
+
+Response LinksApi::Shorten(const Request& request) {
+  Result<CreateRequest> create = ParseCreate(request, "url", /*allow_expires_at=*/true);
+  if (!create.ok()) return ErrorResponse(create.error());
+  Result<Link> link = Create(create.value(), "url", settings_.shorten_default_ttl);
+  if (!link.ok()) return ErrorResponse(link.error());
+  const Link& l = link.value();
+  std::string short_url = settings_.public_base_url + "/r/" + l.slug;
+  Response response = JsonResponse(201, {{"ok", true},
+                                         {"short_url", short_url},
+                                         {"slug", l.slug},
+                                         {"url", l.url},
+                                         {"created_at", FormatIso8601(l.created_at)},
+                                         {"expires_at", FormatIso8601(l.expires_at)}});
+  response.AddHeader("Location", short_url);
+  return response;
+}
+
+nlohmann::ordered_json LinksApi::Record(const Link& link) const {
+  nlohmann::ordered_json metadata =
+      nlohmann::ordered_json::parse(link.metadata_json, nullptr, false);
+  if (!metadata.is_object()) metadata = nlohmann::ordered_json::object();
+  return {{"_id", std::to_string(link.id)},
+          {"original_url", link.url},
+          {"short_url", settings_.public_base_url + "/" + link.slug},
+          {"slug", link.slug},
+          {"created_at", FormatIso8601(link.created_at)},
+          {"updated_at", FormatIso8601(link.updated_at)},
+          {"clicks", link.clicks},
+          {"expiration_date", FormatIso8601(link.expires_at)},
+          {"metadata", std::move(metadata)}};
+}
+
+Response LinksApi::V1Create(const Request& request) {
+  Result<CreateRequest> create = ParseCreate(request, "original_url", /*allow_expires_at=*/false);
+  if (!create.ok()) return ErrorResponse(create.error());
+  Result<Link> link = Create(create.value(), "original_url", settings_.v1_default_ttl);
+  if (!link.ok()) return ErrorResponse(link.error());
+  Response response = JsonResponse(201, {{"ok", true},
+                                         {"message", "URL Shortener created successfully"},
+                                         {"data", Record(link.value())}});
+  response.AddHeader("Location", settings_.public_base_url + "/" + link.value().slug);
+  return response;
+}
+
+Response LinksApi::V1List(const Request& request) {
+  Result<std::map<std::string, std::string>> query = ParseQuery(request.query);
+  if (!query.ok()) return ErrorResponse(query.error());
+  int limit = kDefaultPageSize;
+  auto it = query.value().find("limit");
+  if (it != query.value().end()) {
+    const std::string& text = it->second;
+    char* end = nullptr;
+    long value = std::strtol(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || value < 1 || value > kMaxPageSize) {
+      return ErrorResponse(Error::Validation(
+          "limit", "limit must be a whole number from 1 to " + std::to_string(kMaxPageSize) + "."));
+    }
+    limit = static_cast<int>(value);
+  }
+  std::optional<uint64_t> before;
+  it = query.value().find("cursor");
+  if (it != query.value().end() && !it->second.empty()) {
+    before = cursors_->Decode(it->second);
+    if (!before) {
+      return ErrorResponse(Error::Validation("cursor", "cursor is not one this service issued."));
+    }
+  }
+  Result<LinkPage> page = store_->ListLinks(std::nullopt, before, limit);
+  if (!page.ok()) return ErrorResponse(page.error());
+  nlohmann::ordered_json records = nlohmann::ordered_json::array();
+  for (const Link& link : page.value().links) records.push_back(Record(link));
+  nlohmann::ordered_json next = nullptr;
+  if (page.value().next_before_id) next = cursors_->Encode(*page.value().next_before_id);
+  return JsonResponse(
+      200,
+      {{"ok", true}, {"data", {{"url_shorteners", std::move(records)}, {"next_cursor", next}}}});
+}
+
+Result<std::string> LinksApi::Resolve(const std::string& slug) {
+  // A malformed slug cannot exist: answer without touching memcached or MySQL.
+  if (!LooksLikeSlug(slug)) return Error::Make(ErrorCode::kNotFound, "URL Shortener not found.");
+  int64_t now = clock_();
+  const std::string key = RedirectCacheKey(slug);
+  int64_t expires_at = 0;
+  std::string url;
+  std::optional<std::string> cached = cache_->Get(key);
+  if (!cached || !DecodeCacheEntry(*cached, &expires_at, &url)) {
+    Result<RedirectTarget> target = store_->FindRedirect(slug);
+    if (!target.ok()) return target.error();
+    expires_at = target.value().expires_at;
+    url = std::move(target.value().url);
+    int64_t left = expires_at - now;
+    if (left > 0)
+      cache_->Set(key, EncodeCacheEntry(expires_at, url), std::min(left, settings_.cache_ttl));
+  }
+  // The entry may have been cached before it expired; expiry is checked on every read.
+  if (expires_at <= now) return Error::Make(ErrorCode::kNotFound, "URL Shortener not found.");
+  return url;
+}
+
+Response LinksApi::Redirect(const Request&, const std::string& slug) {
+  Result<std::string> url = Resolve(slug);
+  if (!url.ok()) return ErrorResponse(url.error());
+  return RedirectTo(url.value());
+}
+
+Response LinksApi::Lookup(const Request& request, const std::string& slug) {
+  Result<std::string> url = Resolve(slug);
+  Response response;
+  if (!url.ok()) {
+    response = ErrorResponse(url.error());
+  } else if (AcceptsHtml(request.accept)) {
+    response = RedirectTo(url.value());
+  } else {
+    response = JsonResponse(200, {{"ok", true}, {"original_url", url.value()}});
+    response.AddHeader("Cache-Control", "no-store");
+  }
+  response.AddHeader("Vary", "Accept");
+  return response;
+}
+
+}  // namespace shortener

@@ -1,0 +1,92 @@
+// The only user of libmemcached: libmemcached return codes end here as hits, misses and logs.
+#include "memcached_cache.h"
+
+#include <libmemcached/memcached.h>
+
+#include <cstdlib>
+#include <ctime>
+
+#include "log.h"
+
+namespace shortener {
+
+namespace {
+
+// memcached reads an expiry above 30 days as an absolute unix time, not a duration.
+constexpr int64_t kMaxRelativeExpiry = 30 * 24 * 3600;
+
+}  // namespace
+
+MemcachedCache::MemcachedCache(const MemcachedOptions& options) {
+  mc_ = memcached_create(nullptr);
+  for (const MemcachedServer& server : options.servers) {
+    if (!server.socket_path.empty()) {
+      memcached_server_add_unix_socket(mc_, server.socket_path.c_str());
+    } else {
+      memcached_server_add(mc_, server.host.c_str(), static_cast<in_port_t>(server.port));
+    }
+  }
+  memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
+  memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, options.timeout_ms);
+  memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, options.timeout_ms);
+  memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_SND_TIMEOUT, options.timeout_ms * 1000);
+  memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_RCV_TIMEOUT, options.timeout_ms * 1000);
+  // After a failure, wait a second before trying the server again rather than paying a
+  // connect attempt on every request while it is down.
+  memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_RETRY_TIMEOUT, 1);
+}
+
+MemcachedCache::~MemcachedCache() { memcached_free(mc_); }
+
+void MemcachedCache::Note(bool ok, const char* what, int rc) {
+  if (ok == up_) return;
+  up_ = ok;
+  if (ok) {
+    Log(Severity::kInfo, "memcached reachable again");
+  } else {
+    Log(Severity::kWarn, "memcached unreachable (%s: %s); serving from MySQL", what,
+        memcached_strerror(mc_, static_cast<memcached_return_t>(rc)));
+  }
+}
+
+std::optional<std::string> MemcachedCache::Get(const std::string& key) {
+  size_t length = 0;
+  uint32_t flags = 0;
+  memcached_return_t rc;
+  char* value = memcached_get(mc_, key.data(), key.size(), &length, &flags, &rc);
+  Note(rc == MEMCACHED_SUCCESS || rc == MEMCACHED_NOTFOUND, "get", rc);
+  if (value == nullptr) return std::nullopt;
+  std::string out(value, length);
+  std::free(value);
+  if (rc != MEMCACHED_SUCCESS) return std::nullopt;
+  return out;
+}
+
+void MemcachedCache::Set(const std::string& key, const std::string& value, int64_t ttl_seconds) {
+  if (ttl_seconds <= 0) return;
+  time_t expiry = ttl_seconds > kMaxRelativeExpiry ? std::time(nullptr) + ttl_seconds
+                                                   : static_cast<time_t>(ttl_seconds);
+  memcached_return_t rc =
+      memcached_set(mc_, key.data(), key.size(), value.data(), value.size(), expiry, 0);
+  Note(memcached_success(rc), "set", rc);
+}
+
+void MemcachedCache::Delete(const std::string& key) {
+  memcached_return_t rc = memcached_delete(mc_, key.data(), key.size(), 0);
+  Note(rc == MEMCACHED_SUCCESS || rc == MEMCACHED_NOTFOUND, "delete", rc);
+}
+
+bool MemcachedCache::Alive() {
+  // A get of a key nobody sets: any answer, hit or miss, proves the server is there.
+  static const char kProbe[] = "shortener:alive";
+  size_t length = 0;
+  uint32_t flags = 0;
+  memcached_return_t rc;
+  char* value = memcached_get(mc_, kProbe, sizeof kProbe - 1, &length, &flags, &rc);
+  std::free(value);
+  bool ok = rc == MEMCACHED_SUCCESS || rc == MEMCACHED_NOTFOUND;
+  Note(ok, "probe", rc);
+  return ok;
+}
+
+}  // namespace shortener

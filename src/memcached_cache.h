@@ -1,0 +1,45 @@
+// Cache on memcached through libmemcached: one connection per worker, short timeouts, and an
+// unreachable server treated as a miss.
+#ifndef SHORTENER_MEMCACHED_CACHE_H_
+#define SHORTENER_MEMCACHED_CACHE_H_
+
+#include <string>
+#include <vector>
+
+#include "cache.h"
+#include "config.h"
+
+struct memcached_st;
+
+namespace shortener {
+
+struct MemcachedOptions {
+  std::vector<MemcachedServer> servers;  // empty: no cache, every Get misses
+  // Bounds every network wait: a wedged memcached slows a request by at most this much.
+  int timeout_ms = 100;
+};
+
+class MemcachedCache : public Cache {
+ public:
+  explicit MemcachedCache(const MemcachedOptions& options);
+  ~MemcachedCache() override;
+  MemcachedCache(const MemcachedCache&) = delete;
+  MemcachedCache& operator=(const MemcachedCache&) = delete;
+
+  std::optional<std::string> Get(const std::string& key) override;
+  void Set(const std::string& key, const std::string& value, int64_t ttl_seconds) override;
+  void Delete(const std::string& key) override;
+  bool Alive() override;
+
+ private:
+  // Logs the first failure after success and the first success after failure, so an outage
+  // costs two log lines, not one per request.
+  void Note(bool ok, const char* what, int rc);
+
+  memcached_st* mc_ = nullptr;
+  bool up_ = true;
+};
+
+}  // namespace shortener
+
+#endif  // SHORTENER_MEMCACHED_CACHE_H_

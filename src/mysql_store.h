@@ -1,0 +1,60 @@
+// LinkStore on MySQL/MariaDB through Connector/C++: one connection per worker, statements
+// prepared once, reconnect after a server restart.
+#ifndef SHORTENER_MYSQL_STORE_H_
+#define SHORTENER_MYSQL_STORE_H_
+
+#include <memory>
+#include <string>
+
+#include "store.h"
+
+namespace shortener {
+
+struct MysqlOptions {
+  std::string socket;  // unix socket path; when empty, host and port are used
+  std::string host = "127.0.0.1";
+  int port = 3306;
+  std::string user;
+  std::string password;
+  std::string database;
+  int connect_timeout_seconds = 3;
+  // Bounds a request stuck on a wedged server; the worker answers 503 instead of hanging.
+  int io_timeout_seconds = 10;
+};
+
+class MysqlStore : public LinkStore {
+ public:
+  // Connects lazily: a worker starts and answers 503 while the database is down, and connects
+  // as soon as it is back. After a lost connection (server restart, timeout) the next call
+  // reconnects, prepares its statements again and retries once.
+  explicit MysqlStore(MysqlOptions options);
+  ~MysqlStore() override;
+  MysqlStore(const MysqlStore&) = delete;
+  MysqlStore& operator=(const MysqlStore&) = delete;
+
+  Result<RedirectTarget> FindRedirect(const std::string& slug) override;
+  Result<Link> CreateLink(const NewLink& link, const SlugMaker& make_slug) override;
+  Result<LinkPage> ListLinks(std::optional<uint64_t> owner_id, std::optional<uint64_t> before_id,
+                             int limit) override;
+  Status Ping() override;
+
+ private:
+  struct Session;  // the connection and its prepared statements; Connector/C++ stays in the .cc
+
+  // Runs fn(session) with a live session, reconnecting and retrying once when the connection
+  // was lost; converts database exceptions into kUnavailable/kInternal.
+  template <typename T, typename Fn>
+  Result<T> Run(const char* what, Fn fn);
+
+  MysqlOptions options_;
+  std::unique_ptr<Session> session_;
+};
+
+// Applies every sql/NNN_*.sql file in `sql_dir` not yet recorded in schema_migrations, in
+// order, each recorded after it succeeds. Re-running applies nothing new. Progress lines go to
+// *log.
+Status ApplyMigrations(const MysqlOptions& options, const std::string& sql_dir, std::string* log);
+
+}  // namespace shortener
+
+#endif  // SHORTENER_MYSQL_STORE_H_

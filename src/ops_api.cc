@@ -1,0 +1,28 @@
+// Health check: proves the worker can reach MySQL, and says whether memcached answers.
+#include "ops_api.h"
+
+#include "respond.h"
+
+namespace shortener {
+
+void OpsApi::Register(Router* router) {
+  router->Add("GET", "/healthz", Router::Slash::kStrict,
+              [this](const Request& r, const std::string&) { return Healthz(r); });
+}
+
+Response OpsApi::Healthz(const Request&) {
+  Status mysql = store_->Ping();
+  const char* memcached = cache_->Alive() ? "up" : "down";
+  if (!mysql.ok()) {
+    return JsonResponse(503, {{"ok", false},
+                              {"error", "unavailable"},
+                              {"message", "The database is unreachable."},
+                              {"mysql", "down"},
+                              {"memcached", memcached}});
+  }
+  Response response = JsonResponse(200, {{"ok", true}, {"mysql", "up"}, {"memcached", memcached}});
+  response.AddHeader("Cache-Control", "no-store");
+  return response;
+}
+
+}  // namespace shortener

@@ -1,0 +1,572 @@
+"""The real stack for the integration tests: private MariaDB, memcached, lighttpd + FastCGI workers.
+
+Everything runs on loopback, in one temp dir under /tmp, driven through scripts/stack.sh:
+
+    stack = get_stack()              # MariaDB + memcached, once per test run, shared by every test
+    base = stack.start_instance()    # lighttpd + workers on a free port -> "http://127.0.0.1:PORT"
+    client = Client(base)
+    status, headers, body, js = client.req("GET", "/healthz")
+
+The stack is torn down at exit (atexit) or by run.py (try/finally); the temp dir is kept, with
+the tail of every log printed, only when a test failed.
+"""
+
+import atexit
+import glob
+import http.client
+import json
+import os
+import random
+import re
+import shlex
+import shutil
+import signal
+import socket
+import string
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+from collections import namedtuple
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+STACK_SH = os.path.join(REPO, "scripts", "stack.sh")
+
+HTTP_TIMEOUT = 10.0  # seconds, every request
+SCRIPT_TIMEOUT = 180.0  # seconds, one stack.sh call (MariaDB's first init is the slow one)
+
+ISO_Z = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+BASE62_SLUG = re.compile(r"^[0-9A-Za-z]{6,}$")
+
+
+def log(msg):
+    print("[harness] " + msg, file=sys.stderr, flush=True)
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rand_token(n=8, alphabet=string.ascii_lowercase + string.digits):
+    return "".join(random.choice(alphabet) for _ in range(n))
+
+
+def parse_iso(text):
+    """Unix seconds of an ISO 8601 UTC time 'YYYY-MM-DDTHH:MM:SSZ'."""
+    import calendar
+
+    return calendar.timegm(time.strptime(text, "%Y-%m-%dT%H:%M:%SZ"))
+
+
+def iso(ts):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+
+
+# ---------------------------------------------------------------------------------------------
+# HTTP
+
+Resp = namedtuple("Resp", "status headers body json")
+
+
+def _parse_json(body):
+    try:
+        return json.loads(body.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+class Client:
+    """HTTP/1.1 client for one instance. Never follows redirects."""
+
+    def __init__(self, base):
+        m = re.match(r"^http://([^:/]+):(\d+)$", base)
+        assert m, base
+        self.base = base
+        self.host = m.group(1)
+        self.port = int(m.group(2))
+
+    def req(self, method, path, body=None, headers=None, json_body=None, raw=False):
+        """Sends one request on a fresh connection.
+
+        json_body: serialised and sent with Content-Type: application/json (unless headers set one).
+        body: str or bytes sent as is; no Content-Type is added.
+        raw: send exactly `headers` (no Content-Type added even with json_body).
+        Returns Resp(status, headers dict with lowercased names, body bytes, parsed JSON or None).
+        """
+        hdrs = dict(headers or {})
+        if json_body is not None:
+            body = json.dumps(json_body)
+            if not raw and not any(k.lower() == "content-type" for k in hdrs):
+                hdrs["Content-Type"] = "application/json"
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=HTTP_TIMEOUT)
+        try:
+            conn.request(method, path, body=body, headers=hdrs)
+            r = conn.getresponse()
+            data = r.read()
+            out = {}
+            for k, v in r.getheaders():
+                k = k.lower()
+                out[k] = out[k] + ", " + v if k in out else v
+            return Resp(r.status, out, data, _parse_json(data))
+        finally:
+            conn.close()
+
+    def raw(self, data, read_timeout=HTTP_TIMEOUT):
+        """Sends raw bytes, reads until the server closes (or the timeout); returns the bytes."""
+        with socket.create_connection((self.host, self.port), timeout=read_timeout) as s:
+            try:
+                s.sendall(data)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the server answered (e.g. 413) and closed before taking it all
+            chunks = []
+            deadline = time.time() + read_timeout
+            while time.time() < deadline:
+                try:
+                    c = s.recv(65536)
+                except socket.timeout:
+                    break
+                except ConnectionResetError:
+                    break
+                if not c:
+                    break
+                chunks.append(c)
+            return b"".join(chunks)
+
+    def head_raw(self, path, extra=""):
+        """A HEAD sent by hand: (status, headers, bytes after the header block)."""
+        req = ("HEAD %s HTTP/1.1\r\nHost: %s:%d\r\n%sConnection: close\r\n\r\n"
+               % (path, self.host, self.port, extra)).encode()
+        data = self.raw(req, read_timeout=5)
+        head, sep, rest = data.partition(b"\r\n\r\n")
+        assert sep, "no header block in %r" % data[:200]
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        hdrs = {}
+        for line in lines[1:]:
+            k, _, v = line.partition(":")
+            hdrs[k.strip().lower()] = v.strip()
+        return status, hdrs, rest
+
+
+# ---------------------------------------------------------------------------------------------
+# The stack
+
+
+class StackError(RuntimeError):
+    pass
+
+
+def _clean_env():
+    """Our environment without any SHORTENER_* (the worker refuses unknown ones)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHORTENER_")}
+    env.setdefault("STACK_WORKER_BIN", os.path.join(REPO, "build", "shortener"))
+    env.setdefault("STACK_ADMIN_BIN", os.path.join(REPO, "build", "shortener-admin"))
+    return env
+
+
+def _read_pid(path):
+    try:
+        with open(path) as f:
+            return [int(x) for x in f.read().split()]
+    except (OSError, ValueError):
+        return []
+
+
+def _alive(pid):
+    """Exists and is not a zombie."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def _cmdline(pid):
+    try:
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            return f.read().replace(b"\0", b" ").decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+class Stack:
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="shortener-it-", dir="/tmp")
+        self.failed = False
+        self.db_up = False
+        self.memcached_port = None
+        self.instances = {}  # port -> base URL
+        self.public_bases = {}  # base URL -> its public_base_url
+        self.env = {}
+        self._torn_down = False
+        self._lock = threading.Lock()
+        self._default = None
+        log("stack dir " + self.dir)
+
+    # -- stack.sh ------------------------------------------------------------------------------
+
+    def sh(self, *args, env=None, timeout=SCRIPT_TIMEOUT, check=True):
+        """Runs scripts/stack.sh ARGS with a bounded wait; returns the CompletedProcess."""
+        if not os.path.exists(STACK_SH):
+            raise StackError("scripts/stack.sh does not exist")
+        full_env = _clean_env()
+        full_env.update(env or {})
+        cmd = [STACK_SH] + [str(a) for a in args]
+        try:
+            p = subprocess.run(cmd, env=full_env, cwd=REPO, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               timeout=timeout)
+        except subprocess.TimeoutExpired as e:
+            raise StackError("%s timed out after %ss: %s" % (
+                " ".join(cmd), timeout, (e.output or b"")[-2000:].decode("utf-8", "replace")))
+        out = p.stdout.decode("utf-8", "replace")
+        with open(os.path.join(self.dir, "harness-stack-sh.log"), "a") as f:
+            f.write("$ %s\n%s\n[rc=%d]\n" % (" ".join(cmd), out, p.returncode))
+        if check and p.returncode != 0:
+            raise StackError("%s failed (rc=%d):\n%s" % (" ".join(cmd), p.returncode, out[-3000:]))
+        return p
+
+    def load_env(self):
+        env = {}
+        path = os.path.join(self.dir, "stack.env")
+        with open(path) as f:
+            for line in f:
+                line = line.strip()
+                if not line or line.startswith("#"):
+                    continue
+                if line.startswith("export "):
+                    line = line[len("export "):]
+                k, _, v = line.partition("=")
+                parts = shlex.split(v) if v else [""]
+                env[k.strip()] = parts[0] if parts else ""
+        self.env = env
+        return env
+
+    # -- MariaDB -------------------------------------------------------------------------------
+
+    def start_db(self):
+        self.sh("db-up", self.dir)
+        self.db_up = True
+        self.load_env()
+
+    def restart_mysql(self):
+        """db-restart: MariaDB stops and starts again on the same socket and data."""
+        self.sh("db-restart", self.dir)
+        self.db_up = True
+
+    def stop_mysql(self):
+        self.sh("db-down", self.dir)
+        self.db_up = False
+
+    def start_mysql(self):
+        """Starts the (stopped) MariaDB again on the same data, socket and credentials."""
+        self.sh("db-up", self.dir)
+        self.db_up = True
+        before = dict(self.env)
+        if before and before != self.load_env():
+            raise StackError("db-up on an existing dir changed stack.env")
+
+    def mysql(self, sql, timeout=20):
+        """Runs SQL through the mariadb client on the private socket; returns rows of strings."""
+        env = dict(os.environ)
+        env["MYSQL_PWD"] = self.env.get("SHORTENER_MYSQL_PASSWORD", "")
+        cmd = ["mariadb", "--no-defaults", "--protocol=socket",
+               "--socket=" + self.env["SHORTENER_MYSQL_SOCKET"],
+               "--user=" + self.env["SHORTENER_MYSQL_USER"],
+               "--database=" + self.env["SHORTENER_MYSQL_DATABASE"],
+               "--batch", "--skip-column-names", "--raw", "--default-character-set=utf8mb4",
+               "-e", sql]
+        p = subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=timeout)
+        if p.returncode != 0:
+            raise StackError("mariadb failed: %s" % p.stderr.decode("utf-8", "replace"))
+        text = p.stdout.decode("utf-8", "replace")
+        return [tuple(line.split("\t")) for line in text.splitlines()]
+
+    def mysql_value(self, sql):
+        rows = self.mysql(sql)
+        return rows[0][0] if rows else None
+
+    def link_count(self):
+        return int(self.mysql_value("SELECT COUNT(*) FROM links"))
+
+    # -- memcached -----------------------------------------------------------------------------
+
+    def start_memcached(self):
+        """Starts memcached, on the same port as before if it ran already."""
+        if self.memcached_port is None:
+            self.memcached_port = free_port()
+        self.sh("memcached-up", self.dir, self.memcached_port)
+        self._wait_tcp(self.memcached_port, 10)
+        self.load_env()
+
+    def stop_memcached(self):
+        self.sh("memcached-down", self.dir)
+
+    def _wait_tcp(self, port, seconds):
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise StackError("nothing listens on 127.0.0.1:%d after %ss" % (port, seconds))
+
+    # -- web instances -------------------------------------------------------------------------
+
+    def start_instance(self, port=None, workers=2, env=None):
+        """lighttpd + `workers` FastCGI workers on 127.0.0.1:port; returns the base URL.
+
+        env: extra SHORTENER_* settings for the workers (real config keys only).
+        """
+        for k in env or {}:
+            assert k.startswith("SHORTENER_"), k
+        port = port or free_port()
+        base = "http://127.0.0.1:%d" % port
+        public = (env or {}).get("SHORTENER_PUBLIC_BASE_URL", "http://localhost:%d" % port)
+        self.instances[port] = base
+        self.public_bases[base] = public
+        self.sh("web-up", self.dir, port, workers, env=env or {})
+        self._wait_http(base, 20)
+        return base
+
+    def public_base(self, base):
+        """The public_base_url the instance at `base` writes into short_url."""
+        return self.public_bases[base]
+
+    def _wait_http(self, base, seconds):
+        c = Client(base)
+        deadline = time.time() + seconds
+        last = None
+        while time.time() < deadline:
+            try:
+                r = c.req("GET", "/healthz")
+                if r.status < 500:
+                    return
+                last = "status %d" % r.status
+            except OSError as e:
+                last = repr(e)
+            time.sleep(0.1)
+        raise StackError("%s/healthz not answering after %ss (%s)" % (base, seconds, last))
+
+    def stop_instance(self, port):
+        self.sh("web-down", self.dir, port)
+        self.instances.pop(port, None)
+
+    def default_instance(self):
+        """The shared instance most tests talk to (started on first use)."""
+        with self._lock:
+            if self._default is None:
+                self._default = self.start_instance(workers=2)
+            return self._default
+
+    # -- teardown ------------------------------------------------------------------------------
+
+    def _our_pids(self):
+        """(pid file, pid) of every process this stack started that is still alive."""
+        out = []
+        for path in glob.glob(os.path.join(self.dir, "**", "*.pid"), recursive=True):
+            for pid in _read_pid(path):
+                if pid > 1 and pid != os.getpid() and _alive(pid):
+                    out.append((path, pid))
+        return out
+
+    def _is_ours(self, pid):
+        """True if pid is a process of this stack: our dir in its command line or environment
+        (mariadbd, lighttpd, the workers), or memcached on our port. A recycled pid is left alone."""
+        cmd = _cmdline(pid)
+        if self.dir in cmd:
+            return True
+        try:
+            with open("/proc/%d/environ" % pid, "rb") as f:
+                if self.dir.encode() in f.read():
+                    return True
+        except OSError:
+            pass
+        return (self.memcached_port is not None and "memcached" in cmd
+                and (" -p %d " % self.memcached_port) in cmd + " ")
+
+    def _kill_leftovers(self):
+        """Processes named by our pid files that `stack.sh down` left running."""
+        victims = []
+        for path, pid in self._our_pids():
+            if self._is_ours(pid):
+                victims.append(pid)
+                log("left running: pid %d (%s) from %s" % (pid, _cmdline(pid).strip()[:120], path))
+        for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+            for pid in victims:
+                try:
+                    os.kill(pid, sig)
+                except ProcessLookupError:
+                    pass
+            deadline = time.time() + wait
+            while time.time() < deadline and any(_alive(p) for p in victims):
+                time.sleep(0.1)
+            victims = [p for p in victims if _alive(p)]
+            if not victims:
+                break
+
+    def log_tails(self, lines=40):
+        """The last lines of every log of the stack: stack.sh, MariaDB, memcached, lighttpd, workers."""
+        out = []
+        paths = sorted(glob.glob(os.path.join(self.dir, "*.log")))
+        paths += sorted(glob.glob(os.path.join(self.dir, "web-*", "*.log")))
+        for path in paths:
+            if path.endswith("mysql-install.log") and self.db_up:
+                continue  # the data dir was made fine; its installer's chatter helps nobody
+            try:
+                with open(path, "rb") as f:
+                    data = f.read().decode("utf-8", "replace").splitlines()
+            except OSError:
+                continue
+            if not data:
+                continue
+            out.append("---- %s (last %d lines) ----" % (path, lines))
+            out.extend(data[-lines:])
+        return "\n".join(out)
+
+    def teardown(self, keep=None):
+        """Stops everything this stack started; keeps the dir only if a test failed."""
+        if self._torn_down:
+            return
+        self._torn_down = True
+        keep = self.failed if keep is None else keep
+        try:
+            if os.path.exists(STACK_SH):
+                try:
+                    self.sh("down", self.dir, timeout=90, check=False)
+                except Exception as e:  # noqa: BLE001 - keep tearing down
+                    log("stack.sh down: %s" % e)
+            for port in list(self.instances):
+                self.instances.pop(port, None)
+        finally:
+            self._kill_leftovers()
+            if keep:
+                print(self.log_tails(), file=sys.stderr)
+                log("a test failed: kept %s" % self.dir)
+            else:
+                shutil.rmtree(self.dir, ignore_errors=True)
+
+
+_STACK = None
+_STACK_ERROR = None
+
+
+def get_stack():
+    """The one stack of this test run: MariaDB + memcached up, made on first call."""
+    global _STACK, _STACK_ERROR
+    if _STACK_ERROR is not None:
+        raise StackError("the stack failed to start earlier: %s" % _STACK_ERROR)
+    if _STACK is None:
+        stack = Stack()
+        _STACK = stack
+        atexit.register(teardown_stack)
+        try:
+            t0 = time.time()
+            stack.start_db()
+            stack.start_memcached()
+            log("MariaDB + memcached up in %.1fs" % (time.time() - t0))
+        except BaseException as e:
+            _STACK_ERROR = str(e)
+            stack.failed = True
+            raise
+    return _STACK
+
+
+def teardown_stack(keep=None):
+    if _STACK is not None:
+        _STACK.teardown(keep=keep)
+
+
+# ---------------------------------------------------------------------------------------------
+# Test base class and assertions
+
+
+class IntegrationTest(unittest.TestCase):
+    """Base of every integration test: the shared stack, a client on the default instance."""
+
+    maxDiff = 4000
+
+    @classmethod
+    def setUpClass(cls):
+        cls.stack = get_stack()
+        cls.base = cls.stack.default_instance()
+        cls.client = Client(cls.base)
+        cls.public = cls.stack.public_base(cls.base)
+
+    def run(self, result=None):
+        # Whatever runner runs us, a failure marks the stack so its dir and logs are kept.
+        before = (len(result.failures), len(result.errors)) if result is not None else None
+        out = super().run(result)
+        if result is not None and (len(result.failures), len(result.errors)) != before:
+            if _STACK is not None:
+                _STACK.failed = True
+        return out
+
+    # -- requests ------------------------------------------------------------------------------
+
+    def req(self, method, path, client=None, **kw):
+        r = (client or self.client).req(method, path, **kw)
+        self.assertLess(r.status, 500, self.describe(method, path, r))
+        return r
+
+    @staticmethod
+    def describe(method, path, r):
+        return "%s %s -> %d %r %r" % (method, path, r.status, r.headers, r.body[:600])
+
+    def shorten(self, url, client=None, expect=201, **fields):
+        body = {"url": url}
+        body.update(fields)
+        r = self.req("POST", "/url/shorten", client=client, json_body=body)
+        self.assertEqual(r.status, expect, self.describe("POST", "/url/shorten " + json.dumps(body)[:300], r))
+        return r
+
+    def v1_create(self, url, client=None, expect=201, **fields):
+        body = {"original_url": url}
+        body.update(fields)
+        r = self.req("POST", "/api/v1/url-shortener", client=client, json_body=body)
+        self.assertEqual(r.status, expect,
+                         self.describe("POST", "/api/v1/url-shortener " + json.dumps(body)[:300], r))
+        return r
+
+    # -- assertions ----------------------------------------------------------------------------
+
+    def assert_json(self, r, ctx=""):
+        ct = r.headers.get("content-type", "")
+        self.assertTrue(ct.lower().startswith("application/json"),
+                        "%s: Content-Type %r; %r" % (ctx, ct, r.body[:300]))
+        self.assertEqual(r.headers.get("x-content-type-options"), "nosniff",
+                         "%s: X-Content-Type-Options missing; headers %r" % (ctx, r.headers))
+        self.assertIsNotNone(r.json, "%s: body is not JSON: %r" % (ctx, r.body[:300]))
+
+    def assert_error(self, r, status, code, field=None, ctx="", fields=None):
+        """An error answer: status, JSON error shape, code and (if given) the field named."""
+        desc = "%s: %d %r %r" % (ctx, r.status, r.headers, r.body[:600])
+        self.assertEqual(r.status, status, desc)
+        self.assert_json(r, desc)
+        js = r.json
+        self.assertIsInstance(js, dict, desc)
+        self.assertIs(js.get("ok"), False, desc)
+        self.assertEqual(js.get("error"), code, desc)
+        self.assertIsInstance(js.get("message"), str, desc)
+        self.assertTrue(js["message"], desc)
+        if field is not None:
+            self.assertEqual(js.get("field"), field, desc)
+        if fields is not None:
+            self.assertIn(js.get("field"), fields, desc)
+        for leak in ("SQL", "sql::", "Exception", "/tmp/", "mysql.sock", "stack trace"):
+            self.assertNotIn(leak, js["message"], desc)
+
+    def assert_iso_near(self, text, expected_ts, slack=5, ctx=""):
+        self.assertRegex(text, ISO_Z, ctx)
+        self.assertLessEqual(abs(parse_iso(text) - expected_ts), slack,
+                             "%s: %s is not within %ss of %s" % (ctx, text, slack, iso(expected_ts)))
