@@ -47,7 +47,6 @@ readonly DB_STOP_TIMEOUT=30
 readonly WORKER_STOP_TIMEOUT=15
 readonly DAEMON_STOP_TIMEOUT=10
 readonly MAX_SOCKET_PATH=107  # sun_path is 108 bytes with the terminating NUL
-readonly DEFAULT_MAX_BODY_BYTES=65536  # the worker's max_body_bytes default (API.md)
 
 if (( EUID == 0 )); then
   # mariadbd and memcached refuse to run as root unless told to; lighttpd and spawn-fcgi keep root
@@ -448,13 +447,9 @@ cmd_memcached_down() {
 
 # ---- web instances ---------------------------------------------------------------------------
 
-# The instance's lighttpd.conf from the template; lighttpd's own limit on a request is the
-# worker's body limit plus a margin (KiB).
+# The instance's lighttpd.conf from the template.
 write_lighttpd_conf() {  # WEBDIR PORT
-  local w=$1 port=$2 body_bytes kb access_log_edit=()
-  body_bytes=$(with_stack_env printenv SHORTENER_MAX_BODY_BYTES) || true
-  [[ $body_bytes =~ ^[0-9]{1,12}$ ]] || body_bytes=$DEFAULT_MAX_BODY_BYTES
-  kb=$(( (body_bytes + 1023) / 1024 + 64 ))
+  local w=$1 port=$2 access_log_edit=()
   # The access log's two lines are the ones that name @ACCESS_LOG...@.
   if [[ ${STACK_ACCESS_LOG:-1} == 0 ]]; then
     access_log_edit=(-e '/@ACCESS_LOG/d')
@@ -464,7 +459,7 @@ write_lighttpd_conf() {  # WEBDIR PORT
   sed "${access_log_edit[@]}" \
     -e "s|@PORT@|$port|g" -e 's|@BIND@|127.0.0.1|g' -e "s|@DOCROOT@|$w/htdocs|g" \
     -e "s|@ERROR_LOG@|$w/lighttpd.error.log|g" -e "s|@ACCESS_LOG@|$w/access.log|g" \
-    -e "s|@UPLOAD_DIR@|$w/tmp|g" -e "s|@MAX_REQUEST_KB@|$kb|g" \
+    -e "s|@UPLOAD_DIR@|$w/tmp|g" \
     -e "s|@FCGI_SOCKET@|$w/fcgi.sock|g" "$TEMPLATE" >"$w/lighttpd.conf"
   ! grep -n '^[^#]*@[A-Z_]*@' "$w/lighttpd.conf" >&2 || die "unreplaced placeholder in $w/lighttpd.conf"
 }

@@ -11,6 +11,7 @@
 #include <optional>
 #include <utility>
 
+// POSIX defines it, but no header has to declare it.
 extern char** environ;
 
 namespace shortener {
@@ -500,9 +501,8 @@ std::string ValueAndOrigin(const Origins& origins, const char* name, int64_t val
 Status CheckAcrossKeys(const Config& config, const Origins& origins) {
   if (config.slug_secret.empty()) {
     return Error::Validation("slug_secret",
-                             "slug_secret is not set: it keys the slug permutation; set it in the "
-                             "config file or as SHORTENER_SLUG_SECRET to at least 16 random "
-                             "bytes; " +
+                             "slug_secret is not set: set it in the config file or as "
+                             "SHORTENER_SLUG_SECRET to at least 16 random bytes; " +
                                  std::string(kSecretHint));
   }
   struct Capped {

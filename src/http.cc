@@ -147,6 +147,16 @@ bool AcceptsHtml(std::string_view accept) {
 Result<std::map<std::string, std::string>> ParseQuery(std::string_view query) {
   std::map<std::string, std::string> out;
   if (query.empty()) return out;
+  // uriparser hands back C strings, so a decoded NUL would silently cut a value short
+  // ("limit=5%00x" read as "5"). No parameter of ours can hold one: refuse it, naming the key.
+  Status nul_free = Status::Ok();
+  ForEachPiece(query, '&', [&nul_free](std::string_view piece) {
+    if (!nul_free.ok() || piece.find("%00") == std::string_view::npos) return;
+    std::string key(piece.substr(0, piece.find('=')));
+    if (key.empty() || key.find('%') != std::string::npos) key = "query";
+    nul_free = Error::Validation(key, key + " must not contain a NUL byte.");
+  });
+  if (!nul_free.ok()) return nul_free.error();
   UriQueryListA* list = nullptr;
   int count = 0;
   if (uriDissectQueryMallocA(&list, &count, query.data(), query.data() + query.size()) !=

@@ -12,6 +12,11 @@ Result<nlohmann::ordered_json> ReadJsonObject(const Request& request, bool empty
     return Error::Make(ErrorCode::kUnsupportedMediaType,
                        "Send the body as JSON with Content-Type: application/json.");
   }
+  // JSON text never holds a raw NUL, and the parser would take one for the end of input,
+  // accepting "{}\0junk": refuse it outright.
+  if (request.body.find('\0') != std::string::npos) {
+    return Error::Make(ErrorCode::kBadJson, "The request body is not valid JSON.");
+  }
   nlohmann::ordered_json body =
       nlohmann::ordered_json::parse(request.body, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded()) {

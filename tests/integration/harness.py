@@ -12,6 +12,7 @@ the tail of every log printed, only when a test failed.
 """
 
 import atexit
+import calendar
 import glob
 import http.client
 import json
@@ -59,8 +60,6 @@ def rand_token(n=8, alphabet=string.ascii_lowercase + string.digits):
 
 def parse_iso(text):
     """Unix seconds of an ISO 8601 UTC time 'YYYY-MM-DDTHH:MM:SSZ'."""
-    import calendar
-
     return calendar.timegm(time.strptime(text, "%Y-%m-%dT%H:%M:%SZ"))
 
 
@@ -108,7 +107,10 @@ class Client:
             body = body.encode("utf-8")
         conn = http.client.HTTPConnection(self.host, self.port, timeout=HTTP_TIMEOUT)
         try:
-            conn.request(method, path, body=body, headers=hdrs)
+            try:
+                conn.request(method, path, body=body, headers=hdrs)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # answered (e.g. 413) and closed before taking the whole body: read the answer
             r = conn.getresponse()
             data = r.read()
             out = {}
@@ -434,12 +436,27 @@ class Stack:
             out.extend(data[-lines:])
         return "\n".join(out)
 
+    SANITIZER = re.compile(r"AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:")
+
+    def sanitizer_reports(self):
+        """Lines of the workers' logs where a sanitizer spoke (read after the workers stopped,
+        so leak reports written at exit are included)."""
+        hits = []
+        for path in sorted(glob.glob(os.path.join(self.dir, "web-*", "workers.log"))):
+            with open(path, "rb") as f:
+                for line in f.read().decode("utf-8", "replace").splitlines():
+                    if self.SANITIZER.search(line):
+                        hits.append("%s: %s" % (path, line))
+        return hits
+
     def teardown(self, keep=None):
-        """Stops everything this stack started; keeps the dir only if a test failed."""
+        """Stops everything this stack started; keeps the dir if a test failed or a worker's log
+        holds a sanitizer report. Returns those report lines."""
         if self._torn_down:
-            return
+            return []
         self._torn_down = True
         keep = self.failed if keep is None else keep
+        hits = []
         try:
             if os.path.exists(STACK_SH):
                 try:
@@ -450,11 +467,16 @@ class Stack:
                 self.instances.pop(port, None)
         finally:
             self._kill_leftovers()
+            hits = self.sanitizer_reports()
+            if hits:
+                keep = True
+                log("sanitizer reports in the workers' logs:\n  " + "\n  ".join(hits[:40]))
             if keep:
                 print(self.log_tails(), file=sys.stderr)
                 log("a test failed: kept %s" % self.dir)
             else:
                 shutil.rmtree(self.dir, ignore_errors=True)
+        return hits
 
 
 _STACK = None
@@ -483,8 +505,22 @@ def get_stack():
 
 
 def teardown_stack(keep=None):
-    if _STACK is not None:
-        _STACK.teardown(keep=keep)
+    """Tears the stack down (if one was made); returns None without a stack, else the sanitizer
+    report lines found in the workers' logs (empty list: none)."""
+    if _STACK is None:
+        return None
+    return _STACK.teardown(keep=keep)
+
+
+def req(method, path, body=None, headers=None, json_body=None, raw=False, base=None):
+    """One request to `base` (default: the shared default instance); see Client.req."""
+    return Client(base or get_stack().default_instance()).req(
+        method, path, body=body, headers=headers, json_body=json_body, raw=raw)
+
+
+def mysql(sql):
+    """Rows (tuples of strings) of `sql` run on the shared stack's database."""
+    return get_stack().mysql(sql)
 
 
 # ---------------------------------------------------------------------------------------------

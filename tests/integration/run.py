@@ -8,7 +8,9 @@
 Binaries: $STACK_WORKER_BIN and $STACK_ADMIN_BIN, default build/shortener and build/shortener-admin.
 The stack (one MariaDB, one memcached, web instances on free ports) is torn down whatever happens;
 its temp dir is kept, and the tail of its logs printed, only when a test failed.
-Last line: "integration: N passed, M failed" (errors, skips and tests that never ran count as failed).
+Once the stack is down, the workers' logs are searched for sanitizer reports (counted as one more
+test). Last line: "integration: N passed, M failed" (errors, skips and tests that never ran count as
+failed).
 """
 
 import argparse
@@ -93,6 +95,7 @@ def main():
     total = len(all_ids)
 
     result = None
+    hits = None
     passed = 0
     t0 = time.time()
     try:
@@ -103,9 +106,16 @@ def main():
     finally:
         ok = result is not None and not result.failed_ids and len(result.passed_ids) == total
         sys.stdout.flush()
-        harness.teardown_stack(keep=not ok)
+        hits = harness.teardown_stack(keep=not ok)
     if result is not None:
         passed = len(result.passed_ids - result.failed_ids)
+    if hits is not None:
+        # One more check once the workers have stopped (leak reports are written at exit).
+        total += 1
+        if hits:
+            print("FAIL: worker logs hold %d sanitizer report line(s), see above" % len(hits))
+        else:
+            passed += 1
     failed = total - passed
     if total == 0:
         print("no test matched %r" % args.patterns)

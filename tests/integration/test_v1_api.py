@@ -1,5 +1,6 @@
 """The v1 API: POST /api/v1/url-shortener and GET /api/v1/url-shorteners (no auth yet, issue 2)."""
 
+import json
 import threading
 import time
 import unittest
@@ -61,9 +62,7 @@ class V1CreateTest(IntegrationTest):
         self.assertEqual(len(rec), 1, recs)
         self.assertEqual(rec[0]["metadata"], meta)
 
-    def test_metadata_just_under_4k_accepted(self):
-        import json
-
+    def test_metadata_of_exactly_4k_accepted(self):
         meta = {"pad": ""}
         meta["pad"] = "m" * (4096 - len(json.dumps(meta, separators=(",", ":"))))
         self.assertEqual(len(json.dumps(meta, separators=(",", ":"))), 4096)
