@@ -9,6 +9,8 @@ OPT      ?= -O2 -g
 WORKERS  ?= 4
 PORT     ?= 8000
 WERROR   ?= 1
+# Parallel by default: a full build is a few dozen translation units, slow one at a time.
+MAKEFLAGS += --jobs=$(shell nproc 2>/dev/null || echo 2)
 
 WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Werror=format-security
 ifeq ($(WERROR),1)
