@@ -346,16 +346,19 @@ SQL
   say "MariaDB up (pid $pid, socket $D/mysql.sock)"
 }
 
-stop_db() {
+# Stops the daemon recorded in PIDFILE if that pid is still a live COMM process.
+stop_daemon() {  # LABEL PIDFILE COMM TIMEOUT
   local pid
-  if pid=$(live_pid "$D/mysql.pid" mariadbd); then
-    say "stopping MariaDB (pid $pid)"
-    stop_pids "$DB_STOP_TIMEOUT" MariaDB "$pid"
+  if pid=$(live_pid "$2" "$3"); then
+    say "stopping $1 (pid $pid)"
+    stop_pids "$4" "$1" "$pid"
   else
-    say "MariaDB not running"
+    say "$1 not running"
   fi
-  rm -f "$D/mysql.pid"
+  rm -f "$2"
 }
+
+stop_db() { stop_daemon MariaDB "$D/mysql.pid" mariadbd "$DB_STOP_TIMEOUT"; }
 
 cmd_db_down() {
   dir_init "${1:-}" existing || { say "no stack in ${1:-}"; return 0; }
@@ -428,17 +431,8 @@ cmd_memcached_up() {
   die "memcached exited during start (log: $D/memcached.log)"
 }
 
-stop_memcached() {
-  local pid
-  if pid=$(live_pid "$D/memcached.pid" memcached); then
-    say "stopping memcached (pid $pid)"
-    stop_pids "$DAEMON_STOP_TIMEOUT" memcached "$pid"
-  else
-    say "memcached not running"
-  fi
-  # memcached.port and the stack.env line stay: the next memcached-up takes the same port.
-  rm -f "$D/memcached.pid"
-}
+# memcached.port and the stack.env line stay: the next memcached-up takes the same port.
+stop_memcached() { stop_daemon memcached "$D/memcached.pid" memcached "$DAEMON_STOP_TIMEOUT"; }
 
 cmd_memcached_down() {
   dir_init "${1:-}" existing || { say "no stack in ${1:-}"; return 0; }
