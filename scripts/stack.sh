@@ -38,6 +38,7 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 readonly REPO
 readonly SQL_DIR=$REPO/sql
 readonly TEMPLATE=$REPO/conf/lighttpd-dev.conf
+readonly DEFAULT_MAX_BODY_BYTES=65536  # the worker's max_body_bytes default (API.md)
 WORKER_BIN=${STACK_WORKER_BIN:-$REPO/build/shortener}
 ADMIN_BIN=${STACK_ADMIN_BIN:-$REPO/build/shortener-admin}
 readonly START_TIMEOUT=30  # seconds a server gets to answer after start
@@ -441,9 +442,14 @@ cmd_memcached_down() {
 
 # ---- web instances ---------------------------------------------------------------------------
 
-# The instance's lighttpd.conf from the template.
+# The instance's lighttpd.conf from the template; lighttpd's own limit on a request body is the
+# worker's max_body_bytes plus 64 KiB, so the usual oversize body still reaches the worker and
+# gets its full 413 (with every header), and only a far larger one is refused by lighttpd.
 write_lighttpd_conf() {  # WEBDIR PORT
-  local w=$1 port=$2 access_log_edit=()
+  local w=$1 port=$2 body_bytes kb access_log_edit=()
+  body_bytes=$(with_stack_env printenv SHORTENER_MAX_BODY_BYTES) || true
+  [[ $body_bytes =~ ^[0-9]{1,12}$ ]] || body_bytes=$DEFAULT_MAX_BODY_BYTES
+  kb=$(((body_bytes + 1023) / 1024 + 64))
   # The access log's two lines are the ones that name @ACCESS_LOG...@.
   if [[ ${STACK_ACCESS_LOG:-1} == 0 ]]; then
     access_log_edit=(-e '/@ACCESS_LOG/d')
@@ -453,7 +459,8 @@ write_lighttpd_conf() {  # WEBDIR PORT
   sed "${access_log_edit[@]}" \
     -e "s|@PORT@|$port|g" -e 's|@BIND@|127.0.0.1|g' -e "s|@DOCROOT@|$w/htdocs|g" \
     -e "s|@ERROR_LOG@|$w/lighttpd.error.log|g" -e "s|@ACCESS_LOG@|$w/access.log|g" \
-    -e "s|@UPLOAD_DIR@|$w/tmp|g" \
+    -e "s|@UPLOAD_DIR@|$w/tmp|g" -e "s|@MAX_REQUEST_KB@|$kb|g" \
+    -e "s|@ERRORFILE_PREFIX@|$REPO/conf/lighttpd-errors/status-|g" \
     -e "s|@FCGI_SOCKET@|$w/fcgi.sock|g" "$TEMPLATE" >"$w/lighttpd.conf"
   ! grep -n '^[^#]*@[A-Z_]*@' "$w/lighttpd.conf" >&2 || die "unreplaced placeholder in $w/lighttpd.conf"
 }

@@ -17,6 +17,9 @@ MemcachedOptions MemcachedOptionsFrom(const Config& config) {
   MemcachedOptions options;
   options.servers = config.memcached_servers;
   options.timeout_ms = config.memcached_timeout_ms;
+  // One database, one namespace: instances of one deployment share entries, and another
+  // deployment on the same memcached (staging next to production) sees none of them.
+  options.key_prefix = config.mysql_database + ":";
   return options;
 }
 
@@ -57,7 +60,6 @@ App::App(const Config& config, SlugCodec slugs, LinkSettings settings)
       cursors_(config.slug_secret),
       links_(std::move(settings), &store_, &cache_, &slugs_, &cursors_, SystemClock),
       ops_(&store_, &cache_) {
-  // Literal paths first: "/{slug}" (registered last by links_) would otherwise own them.
   ops_.Register(&router_);
   links_.Register(&router_);
 }

@@ -16,8 +16,10 @@ class Cache {
   virtual ~Cache() = default;
   // The value stored under `key`, or nullopt on a miss or when the cache is unreachable.
   virtual std::optional<std::string> Get(const std::string& key) = 0;
-  // Stores `value` for ttl_seconds (> 0). Best effort.
-  virtual void Set(const std::string& key, const std::string& value, int64_t ttl_seconds) = 0;
+  // Stores `value` for ttl_seconds (> 0) unless `key` already holds a value. Best effort.
+  // Fills use add rather than set so that a fill racing with a Delete of a newer change does
+  // not overwrite what another worker stored meanwhile.
+  virtual void Add(const std::string& key, const std::string& value, int64_t ttl_seconds) = 0;
   // Removes `key`. Best effort.
   virtual void Delete(const std::string& key) = 0;
   // True if the cache answered just now.

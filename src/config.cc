@@ -11,6 +11,8 @@
 #include <optional>
 #include <utility>
 
+#include "ascii.h"
+
 // POSIX defines it, but no header has to declare it.
 extern char** environ;
 
@@ -66,17 +68,6 @@ bool HasSpaceOrControl(std::string_view text) {
     if (c == ' ' || IsControl(c)) return true;
   }
   return false;
-}
-
-bool IsAsciiAlnum(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
-std::string_view Trim(std::string_view text) {
-  constexpr std::string_view kSpace = " \t\r\f\v";
-  size_t first = text.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) return {};
-  return text.substr(first, text.find_last_not_of(kSpace) - first + 1);
 }
 
 bool StartsWith(std::string_view text, std::string_view prefix) {
@@ -182,6 +173,10 @@ Status CheckBaseUrl(std::string* url) {
   }
   while (!url->empty() && url->back() == '/') url->pop_back();
   if (url->size() <= scheme) return Invalid("has no host, got " + Quoted(*url));
+  // Routes match the path from its root, so short URLs under a path prefix would all 404.
+  if (url->find('/', scheme) != std::string::npos) {
+    return Invalid("must be scheme://host[:port] without a path, got " + Quoted(*url));
+  }
   return Status::Ok();
 }
 
@@ -279,11 +274,11 @@ Result<MemcachedServer> ParseMemcachedServer(std::string_view item) {
 
 Status ParseMemcachedServers(const std::string& text, Config* config) {
   std::vector<MemcachedServer> servers;
-  if (!Trim(text).empty()) {
+  if (!TrimBlanks(text).empty()) {
     std::string_view rest = text;
     while (true) {
       size_t comma = rest.find(',');
-      Result<MemcachedServer> server = ParseMemcachedServer(Trim(rest.substr(0, comma)));
+      Result<MemcachedServer> server = ParseMemcachedServer(TrimBlanks(rest.substr(0, comma)));
       if (!server.ok()) return server.error();
       servers.push_back(std::move(server).value());
       if (comma == std::string_view::npos) break;
@@ -348,7 +343,7 @@ const std::vector<Key>& Keys() {
            &Config::slug_secret, CheckSecret, /*secret=*/true),
       // Limits.
       Number("max_url_length", "2048", "Longest target URL accepted, in bytes.",
-             &Config::max_url_length, 16, 65536, "bytes"),
+             &Config::max_url_length, 16, 65535, "bytes"),
       Number("max_body_bytes", "65536", "Largest request body read; a larger one gets 413.",
              &Config::max_body_bytes, 1024, 16777216, "bytes"),
       Number("shorten_default_ttl", "3600",
@@ -435,7 +430,7 @@ Status ApplyFile(std::string_view text, const std::string& source, Config* confi
   while (start < text.size()) {
     size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
-    std::string_view line = Trim(text.substr(start, end - start));
+    std::string_view line = TrimBlanks(text.substr(start, end - start));
     start = end + 1;
     ++number;
     if (line.empty() || line[0] == '#' || line[0] == ';') continue;
@@ -445,7 +440,7 @@ Status ApplyFile(std::string_view text, const std::string& source, Config* confi
       return Error::Validation("", where + ": sections are not supported, got " + Quoted(line));
     }
     size_t equals = line.find('=');
-    std::string name(Trim(line.substr(0, equals)));
+    std::string name(TrimBlanks(line.substr(0, equals)));
     // The line itself is not echoed: it may hold a mistyped secret.
     if (equals == std::string_view::npos || name.empty()) {
       return Error::Validation("", where + ": expected 'key = value'");
@@ -457,7 +452,7 @@ Status ApplyFile(std::string_view text, const std::string& source, Config* confi
       return Error::Validation(name, where + ": key " + Quoted(name) + " already set on line " +
                                          std::to_string(previous->second));
     }
-    std::string_view value = Trim(line.substr(equals + 1));
+    std::string_view value = TrimBlanks(line.substr(equals + 1));
     if (!value.empty() && value[0] == '"') {
       if (value.size() < 2 || value.back() != '"') {
         return Error::Validation(name,
@@ -533,7 +528,7 @@ Status CheckAcrossKeys(const Config& config, const Origins& origins) {
 
 // A value as the file would have to spell it to read it back.
 std::string FileForm(const std::string& value) {
-  bool quote = value.empty() || value.front() == '"' || Trim(value).size() != value.size();
+  bool quote = value.empty() || value.front() == '"' || TrimBlanks(value).size() != value.size();
   return quote ? '"' + value + '"' : value;
 }
 

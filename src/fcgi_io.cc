@@ -25,7 +25,7 @@ Request ReadRequest(FCGX_Request* fcgi, size_t max_body_bytes) {
     request.query = uri.substr(q + 1);
     uri.resize(q);
   }
-  request.path = std::move(uri);
+  request.path = NormalizePath(uri);
   request.content_type = Param(fcgi, "CONTENT_TYPE");
   request.accept = Param(fcgi, "HTTP_ACCEPT");
   request.authorization = Param(fcgi, "HTTP_AUTHORIZATION");

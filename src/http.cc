@@ -6,26 +6,11 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "ascii.h"
+
 namespace shortener {
 
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 // Splits `s` at each `sep`, calling fn(piece) for every piece (empty ones included).
 template <typename Fn>
@@ -114,7 +99,7 @@ std::string SerializeResponse(const Response& response, bool head_only) {
 }
 
 bool IsJsonContentType(std::string_view content_type) {
-  std::string_view media = Trim(content_type.substr(0, content_type.find(';')));
+  std::string_view media = TrimBlanks(content_type.substr(0, content_type.find(';')));
   return EqualsIgnoreCase(media, "application/json");
 }
 
@@ -126,7 +111,7 @@ bool AcceptsHtml(std::string_view accept) {
     bool is_html = false;
     double q = 1.0;
     ForEachPiece(range, ';', [&](std::string_view part) {
-      part = Trim(part);
+      part = TrimBlanks(part);
       if (first) {
         is_html = EqualsIgnoreCase(part, "text/html");
         first = false;
@@ -142,6 +127,28 @@ bool AcceptsHtml(std::string_view accept) {
     html = is_html && q > 0;
   });
   return html;
+}
+
+std::string NormalizePath(std::string_view path) {
+  if (path.find('%') == std::string_view::npos && path.find("/.") == std::string_view::npos) {
+    return std::string(path);
+  }
+  std::string text(path);
+  UriUriA uri;
+  const char* error = nullptr;
+  if (uriParseSingleUriA(&uri, text.c_str(), &error) != URI_SUCCESS) return text;
+  std::string out = text;
+  int chars = 0;
+  if (uriNormalizeSyntaxExA(&uri, URI_NORMALIZE_PATH) == URI_SUCCESS &&
+      uriToStringCharsRequiredA(&uri, &chars) == URI_SUCCESS) {
+    std::string buffer(chars + 1, '\0');
+    if (uriToStringA(buffer.data(), &uri, chars + 1, nullptr) == URI_SUCCESS) {
+      buffer.resize(chars);
+      out = std::move(buffer);
+    }
+  }
+  uriFreeUriMembersA(&uri);
+  return out;
 }
 
 Result<std::map<std::string, std::string>> ParseQuery(std::string_view query) {

@@ -70,6 +70,12 @@ bool IsJsonContentType(std::string_view content_type);
 // clients send it, and they want JSON.
 bool AcceptsHtml(std::string_view accept);
 
+// RFC 3986 syntax-based normalisation of a request path: percent-encoded unreserved characters
+// decoded ("/r/%41bc" -> "/r/Abc"), dot segments removed ("/r/../x" -> "/x"). Paths with neither
+// a '%' nor a "/." are returned as they are without parsing (the redirect path's usual case).
+// A path that does not parse is returned unchanged (and will match no route).
+std::string NormalizePath(std::string_view path);
+
 // Splits a raw query string into decoded name -> value pairs (the last of a repeated name
 // wins). kValidation (field "query") if the string is not a well-formed query.
 Result<std::map<std::string, std::string>> ParseQuery(std::string_view query);

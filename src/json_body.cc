@@ -3,6 +3,11 @@
 
 namespace shortener {
 
+namespace {
+// Far beyond any metadata a person writes, far below what the stack can take.
+constexpr int kMaxJsonDepth = 32;
+}  // namespace
+
 Result<nlohmann::ordered_json> ReadJsonObject(const Request& request, bool empty_ok) {
   if (request.body_too_large) {
     return Error::Make(ErrorCode::kPayloadTooLarge, "The request body is too large.");
@@ -17,8 +22,21 @@ Result<nlohmann::ordered_json> ReadJsonObject(const Request& request, bool empty
   if (request.body.find('\0') != std::string::npos) {
     return Error::Make(ErrorCode::kBadJson, "The request body is not valid JSON.");
   }
-  nlohmann::ordered_json body =
-      nlohmann::ordered_json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  // Nesting is capped while parsing: copying or serialising a value recurses once per level,
+  // and a 64 KiB body of brackets would otherwise take a worker's stack.
+  struct TooDeep {};
+  nlohmann::ordered_json body;
+  try {
+    body = nlohmann::ordered_json::parse(
+        request.body,
+        [](int depth, nlohmann::ordered_json::parse_event_t, nlohmann::ordered_json&) {
+          if (depth > kMaxJsonDepth) throw TooDeep{};
+          return true;
+        },
+        /*allow_exceptions=*/false);
+  } catch (const TooDeep&) {
+    return Error::Make(ErrorCode::kBadJson, "The request body is nested too deeply.");
+  }
   if (body.is_discarded()) {
     return Error::Make(ErrorCode::kBadJson, "The request body is not valid JSON.");
   }

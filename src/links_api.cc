@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "json_body.h"
+#include "log.h"
 #include "respond.h"
 #include "timefmt.h"
 
@@ -16,9 +17,8 @@ constexpr size_t kMaxMetadataBytes = 4096;
 constexpr int kDefaultPageSize = 100;
 constexpr int kMaxPageSize = 1000;
 
-Response NotFound() {
-  return ErrorResponse(Error::Make(ErrorCode::kNotFound, "URL Shortener not found."));
-}
+// The one answer, API.md's wording, for a slug that is unknown, expired or malformed.
+Error LinkNotFound() { return Error::Make(ErrorCode::kNotFound, "URL Shortener not found."); }
 
 // A cache entry is "<expires_at> <url>": URLs never hold a space, so the first one splits.
 std::string EncodeCacheEntry(int64_t expires_at, const std::string& url) {
@@ -39,7 +39,10 @@ bool DecodeCacheEntry(const std::string& entry, int64_t* expires_at, std::string
 Response RedirectTo(const std::string& url) {
   Response response(302);
   // Validation refused CR/LF in stored URLs; AddHeader refuses them again should one slip in.
-  if (!response.AddHeader("Location", url)) return NotFound();
+  if (!response.AddHeader("Location", url)) {
+    Log(Severity::kError, "stored target holds CR or LF; refusing to redirect to it");
+    return ErrorResponse(LinkNotFound());
+  }
   response.AddHeader("Cache-Control", "private, max-age=0");
   return response;
 }
@@ -212,17 +215,19 @@ Response LinksApi::V1List(const Request& request) {
   auto it = query.value().find("limit");
   if (it != query.value().end()) {
     const std::string& text = it->second;
-    char* end = nullptr;
-    long value = std::strtol(text.c_str(), &end, 10);
-    if (text.empty() || *end != '\0' || value < 1 || value > kMaxPageSize) {
+    // Digits only: strtol alone would also take " 5", "+5" and "5abc".
+    bool digits = !text.empty() && text.size() <= 4 &&
+                  text.find_first_not_of("0123456789") == std::string::npos;
+    int value = digits ? std::stoi(text) : 0;
+    if (value < 1 || value > kMaxPageSize) {
       return ErrorResponse(Error::Validation(
           "limit", "limit must be a whole number from 1 to " + std::to_string(kMaxPageSize) + "."));
     }
-    limit = static_cast<int>(value);
+    limit = value;
   }
   std::optional<uint64_t> before;
   it = query.value().find("cursor");
-  if (it != query.value().end() && !it->second.empty()) {
+  if (it != query.value().end()) {
     before = cursors_->Decode(it->second);
     if (!before) {
       return ErrorResponse(Error::Validation("cursor", "cursor is not one this service issued."));
@@ -241,7 +246,7 @@ Response LinksApi::V1List(const Request& request) {
 
 Result<std::string> LinksApi::Resolve(const std::string& slug) {
   // A malformed slug cannot exist: answer without touching memcached or MySQL.
-  if (!LooksLikeSlug(slug)) return Error::Make(ErrorCode::kNotFound, "URL Shortener not found.");
+  if (!LooksLikeSlug(slug)) return LinkNotFound();
   int64_t now = clock_();
   const std::string key = RedirectCacheKey(slug);
   int64_t expires_at = 0;
@@ -249,15 +254,18 @@ Result<std::string> LinksApi::Resolve(const std::string& slug) {
   std::optional<std::string> cached = cache_->Get(key);
   if (!cached || !DecodeCacheEntry(*cached, &expires_at, &url)) {
     Result<RedirectTarget> target = store_->FindRedirect(slug);
-    if (!target.ok()) return target.error();
+    if (!target.ok()) {
+      if (target.error().code == ErrorCode::kNotFound) return LinkNotFound();
+      return target.error();
+    }
     expires_at = target.value().expires_at;
     url = std::move(target.value().url);
     int64_t left = expires_at - now;
     if (left > 0)
-      cache_->Set(key, EncodeCacheEntry(expires_at, url), std::min(left, settings_.cache_ttl));
+      cache_->Add(key, EncodeCacheEntry(expires_at, url), std::min(left, settings_.cache_ttl));
   }
   // The entry may have been cached before it expired; expiry is checked on every read.
-  if (expires_at <= now) return Error::Make(ErrorCode::kNotFound, "URL Shortener not found.");
+  if (expires_at <= now) return LinkNotFound();
   return url;
 }
 

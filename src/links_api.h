@@ -35,8 +35,7 @@ class LinksApi {
   LinksApi(LinkSettings settings, LinkStore* store, Cache* cache, const SlugCodec* slugs,
            const CursorCodec* cursors, Clock clock);
 
-  // Adds this file's routes. Call before the catch-all "/{slug}" of other files is needed:
-  // it registers that one last itself.
+  // Adds this file's routes, the "/{slug}" catch-all among them.
   void Register(Router* router);
 
   // POST /url/shorten

@@ -1,7 +1,12 @@
 // shortener: one FastCGI worker process. Loads the config, then answers requests until
 // SIGTERM/SIGINT, finishing the request in flight first.
+#include <fastcgi.h>
 #include <fcgiapp.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -14,23 +19,59 @@
 namespace {
 
 volatile sig_atomic_t g_stop = 0;
+// Set while libfcgi's FCGX_Accept_r runs: it may sit in accept() or wait for a connection's
+// first bytes there, where our wake-up pipe cannot reach it.
+volatile sig_atomic_t g_in_accept = 0;
+// Self-pipe: the stop handler writes a byte so the idle wait in WaitForConnection wakes up.
+int g_wake_fds[2] = {-1, -1};
 
-// Only a flag and libfcgi's own shutdown request: the loop acts on it once the request in
-// flight has been answered.
+// 50 failures 100 ms apart: five seconds of a socket that does not recover.
+constexpr int kMaxFailedAccepts = 50;
+constexpr useconds_t kAcceptRetryMicros = 100 * 1000;
+
+// Only flags, a wake-up byte and an alarm: the loop acts on them once the request in flight has
+// been answered. libfcgi's own FCGX_ShutdownPending() is deliberately not used: set while
+// libfcgi waits for a fresh connection's first bytes, it makes 2.4.2 spin forever on a closed
+// socket.
 void OnStop(int) {
   g_stop = 1;
-  FCGX_ShutdownPending();
+  char byte = 0;
+  ssize_t ignored = write(g_wake_fds[1], &byte, 1);
+  (void)ignored;
+  // Inside FCGX_Accept_r this signal may have been swallowed (libfcgi drops the connection whose
+  // wait it interrupted and accepts again). SIGALRM keeps interrupting until accept gives up.
+  if (g_in_accept) alarm(1);
 }
 
-void InstallSignals() {
+void OnAlarm(int) {
+  if (g_stop && g_in_accept) alarm(1);
+}
+
+bool InstallSignals() {
+  if (pipe2(g_wake_fds, O_CLOEXEC | O_NONBLOCK) != 0) return false;
   struct sigaction sa;
   std::memset(&sa, 0, sizeof sa);
   sa.sa_handler = OnStop;
-  // No SA_RESTART: a worker blocked in accept() must wake up and exit.
+  // No SA_RESTART: a worker blocked in accept() must wake up (FCGI_FAIL_ACCEPT_ON_INTR) and exit.
   sa.sa_flags = 0;
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGINT, &sa, nullptr);
+  sa.sa_handler = OnAlarm;
+  sigaction(SIGALRM, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  return true;
+}
+
+// Waits until the listening socket has a connection or a stop was asked for. Idle workers wait
+// here rather than in accept(), so a stop reaches them whenever it comes. Returns false to stop.
+bool WaitForConnection() {
+  while (!g_stop) {
+    struct pollfd fds[2] = {{FCGI_LISTENSOCK_FILENO, POLLIN, 0}, {g_wake_fds[0], POLLIN, 0}};
+    int n = poll(fds, 2, -1);
+    if (n < 0 && errno != EINTR) return true;  // let accept report what is wrong
+    if (n > 0 && (fds[0].revents & (POLLIN | POLLERR | POLLHUP))) return !g_stop;
+  }
+  return false;
 }
 
 }  // namespace
@@ -58,15 +99,36 @@ int main(int argc, char** argv) {
   }
 
   // libfcgi installs its own SIGTERM handler only when none is set, so ours goes first.
-  InstallSignals();
+  if (!InstallSignals()) {
+    Log(Severity::kError, "cannot create the wake-up pipe");
+    return 1;
+  }
   if (FCGX_Init() != 0) {
     Log(Severity::kError, "FCGX_Init failed");
     return 1;
   }
   FCGX_Request fcgi;
-  FCGX_InitRequest(&fcgi, 0, 0);
+  FCGX_InitRequest(&fcgi, FCGI_LISTENSOCK_FILENO, FCGI_FAIL_ACCEPT_ON_INTR);
   size_t max_body = config.value().max_body_bytes;
-  while (!g_stop && FCGX_Accept_r(&fcgi) >= 0) {
+  int failed_accepts = 0;
+  while (WaitForConnection()) {
+    g_in_accept = 1;
+    int accepted = FCGX_Accept_r(&fcgi);
+    g_in_accept = 0;
+    alarm(0);  // a request in hand is answered in full, never interrupted
+    if (accepted < 0) {
+      if (g_stop) break;
+      // A transient failure (out of descriptors, a connection reset before accept) must not
+      // end the worker: nothing would start a new one. A socket that stays broken does.
+      if (++failed_accepts >= kMaxFailedAccepts) {
+        Log(Severity::kError, "accept keeps failing; worker exiting");
+        return 1;
+      }
+      Log(Severity::kWarn, "accept failed; retrying");
+      usleep(kAcceptRetryMicros);
+      continue;
+    }
+    failed_accepts = 0;
     Request request = ReadRequest(&fcgi, max_body);
     Response response = app.value()->Handle(request);
     WriteResponse(&fcgi, request, response);

@@ -26,6 +26,9 @@ MemcachedCache::MemcachedCache(const MemcachedOptions& options) {
       memcached_server_add(mc_, server.host.c_str(), static_cast<in_port_t>(server.port));
     }
   }
+  if (!options.key_prefix.empty()) {
+    memcached_callback_set(mc_, MEMCACHED_CALLBACK_PREFIX_KEY, options.key_prefix.c_str());
+  }
   memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
   memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, options.timeout_ms);
   memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, options.timeout_ms);
@@ -62,13 +65,14 @@ std::optional<std::string> MemcachedCache::Get(const std::string& key) {
   return out;
 }
 
-void MemcachedCache::Set(const std::string& key, const std::string& value, int64_t ttl_seconds) {
+void MemcachedCache::Add(const std::string& key, const std::string& value, int64_t ttl_seconds) {
   if (ttl_seconds <= 0) return;
   time_t expiry = ttl_seconds > kMaxRelativeExpiry ? std::time(nullptr) + ttl_seconds
                                                    : static_cast<time_t>(ttl_seconds);
   memcached_return_t rc =
-      memcached_set(mc_, key.data(), key.size(), value.data(), value.size(), expiry, 0);
-  Note(memcached_success(rc), "set", rc);
+      memcached_add(mc_, key.data(), key.size(), value.data(), value.size(), expiry, 0);
+  // NOTSTORED only says the key was there already: the server answered.
+  Note(memcached_success(rc) || rc == MEMCACHED_NOTSTORED, "add", rc);
 }
 
 void MemcachedCache::Delete(const std::string& key) {

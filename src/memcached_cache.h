@@ -15,6 +15,9 @@ namespace shortener {
 
 struct MemcachedOptions {
   std::vector<MemcachedServer> servers;  // empty: no cache, every Get misses
+  // Prepended to every key, so deployments sharing one memcached never read each other's
+  // entries. At most 128 bytes, no spaces or control characters.
+  std::string key_prefix;
   // Bounds every network wait: a wedged memcached slows a request by at most this much.
   int timeout_ms = 100;
 };
@@ -27,7 +30,7 @@ class MemcachedCache : public Cache {
   MemcachedCache& operator=(const MemcachedCache&) = delete;
 
   std::optional<std::string> Get(const std::string& key) override;
-  void Set(const std::string& key, const std::string& value, int64_t ttl_seconds) override;
+  void Add(const std::string& key, const std::string& value, int64_t ttl_seconds) override;
   void Delete(const std::string& key) override;
   bool Alive() override;
 

@@ -83,6 +83,13 @@ Status ApplyMigrations(const MysqlOptions& options, const std::string& sql_dir, 
         " name VARCHAR(255) NOT NULL,"
         " applied_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP"
         ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
+    // Two instances starting at once must not both apply the same file: take a named lock for
+    // the whole run (released when the connection closes, whatever happens).
+    std::unique_ptr<sql::ResultSet> locked(
+        st->executeQuery("SELECT GET_LOCK('shortener.migrate', 60)"));
+    if (!locked->next() || locked->getInt(1) != 1) {
+      return Error::Make(ErrorCode::kUnavailable, "another migration holds the lock; try again");
+    }
     std::unique_ptr<sql::PreparedStatement> applied(
         conn->prepareStatement("SELECT 1 FROM schema_migrations WHERE version = ?"));
     std::unique_ptr<sql::PreparedStatement> record(

@@ -27,8 +27,8 @@ std::unique_ptr<sql::Connection> ConnectMysql(const MysqlOptions& options) {
   sql::mysql::MySQL_Driver* driver = sql::mysql::get_mysql_driver_instance();
   std::unique_ptr<sql::Connection> conn(driver->connect(opts));
   std::unique_ptr<sql::Statement> st(conn->createStatement());
-  // Times go in and out as unix seconds through FROM_UNIXTIME/UNIX_TIMESTAMP, which depend on
-  // the session zone: pin it so every worker reads the same instant.
+  // Times go in and out as unix seconds by DATETIME arithmetic, which reads DATETIME as UTC only
+  // if the session zone is UTC: pin it so every worker reads the same instant.
   st->execute("SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE'");
   return conn;
 }

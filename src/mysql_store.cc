@@ -9,6 +9,7 @@
 #include <mysql_connection.h>
 #include <mysql_driver.h>
 
+#include <chrono>
 #include <limits>
 
 #include "log.h"
@@ -19,12 +20,26 @@ namespace shortener {
 namespace {
 
 constexpr int kErrDuplicateKey = 1062;
+constexpr int kErrLockWaitTimeout = 1205;
+constexpr int kErrDeadlock = 1213;
+constexpr std::chrono::milliseconds kSlowConnect{100};
+constexpr std::chrono::milliseconds kReconnectBackoff{1000};
 // A custom slug can hold the slug of the next id too; a few tries always get past them.
 constexpr int kMaxSlugAttempts = 8;
 
-const char kLinkColumns[] =
-    "id, slug, url, owner_id, UNIX_TIMESTAMP(created_at), UNIX_TIMESTAMP(updated_at), "
-    "UNIX_TIMESTAMP(expires_at), clicks, metadata";
+// DATETIME <-> unix seconds by plain arithmetic. FROM_UNIXTIME and UNIX_TIMESTAMP would be
+// shorter, but MariaDB 10.11 caps them at 2038-01-19, well inside max_ttl. The session zone is
+// UTC (ConnectMysql), so a DATETIME here is UTC wall time.
+#define SECONDS_OF(col) "TIMESTAMPDIFF(SECOND, '1970-01-01', " col ")"
+#define DATETIME_OF_PARAM "('1970-01-01' + INTERVAL ? SECOND)"
+
+const char kLinkColumns[] = "id, slug, url, owner_id, " SECONDS_OF("created_at") ", " SECONDS_OF(
+    "updated_at") ", " SECONDS_OF("expires_at") ", clicks, metadata";
+
+// A client sees this after a lost connection or a busy database: retrying is the right move.
+Error Unavailable() {
+  return Error::Make(ErrorCode::kUnavailable, "The database is unavailable; try again shortly.");
+}
 
 Link ReadLink(sql::ResultSet& rs) {
   Link link;
@@ -58,10 +73,10 @@ struct MysqlStore::Session {
     auto prepare = [this](const std::string& text) {
       return std::unique_ptr<sql::PreparedStatement>(conn->prepareStatement(text));
     };
-    find_redirect = prepare("SELECT url, UNIX_TIMESTAMP(expires_at) FROM links WHERE slug = ?");
+    find_redirect = prepare("SELECT url, " SECONDS_OF("expires_at") " FROM links WHERE slug = ?");
     insert_link = prepare(
         "INSERT INTO links (slug, url, owner_id, created_at, updated_at, expires_at, metadata) "
-        "VALUES (?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), FROM_UNIXTIME(?), ?)");
+        "VALUES (?, ?, ?, " DATETIME_OF_PARAM ", " DATETIME_OF_PARAM ", " DATETIME_OF_PARAM ", ?)");
     last_insert_id = prepare("SELECT LAST_INSERT_ID()");
     set_slug = prepare("UPDATE links SET slug = ? WHERE id = ?");
     list_all = prepare(std::string("SELECT ") + kLinkColumns +
@@ -78,39 +93,67 @@ MysqlStore::MysqlStore(MysqlOptions options) : options_(std::move(options)) {}
 MysqlStore::~MysqlStore() = default;
 
 template <typename T, typename Fn>
-Result<T> MysqlStore::Run(const char* what, Fn fn) {
+Result<T> MysqlStore::Run(const char* what, Access access, Fn fn) {
   for (int attempt = 0;; ++attempt) {
     try {
-      if (!session_) session_ = std::make_unique<Session>(options_);
+      if (!session_) {
+        // While the database is down, fail fast instead of paying a connect attempt (up to
+        // connect_timeout on TCP) on every request and tying up the whole pool.
+        auto start = std::chrono::steady_clock::now();
+        if (start < next_connect_at_) return Unavailable();
+        try {
+          session_ = std::make_unique<Session>(options_);
+        } catch (const sql::SQLException&) {
+          // A refused connect (server down, socket gone) costs nothing, so the next request tries
+          // again and finds a restarted server at once. One that timed out does not get retried
+          // for a while: a pool facing an unreachable host would otherwise spend all its time
+          // connecting.
+          auto end = std::chrono::steady_clock::now();
+          if (end - start > kSlowConnect) next_connect_at_ = end + kReconnectBackoff;
+          throw;
+        }
+      } else if (access == Access::kWrite && !session_->conn->isValid()) {
+        // A write must not be re-sent after a lost connection (it may have run), so a
+        // connection that died while idle is found out before anything is sent on it.
+        session_.reset();
+        continue;
+      }
       return fn(*session_);
     } catch (const sql::SQLException& e) {
-      bool lost = IsConnectionLost(e.getErrorCode());
+      int code = e.getErrorCode();
+      bool lost = IsConnectionLost(code);
       // Whatever happened, this session may be mid-transaction or dead: start afresh.
       session_.reset();
-      if (lost && attempt == 0) continue;
-      if (lost) {
-        Log(Severity::kWarn, "mysql unreachable during %s: error %d", what, e.getErrorCode());
-        return Error::Make(ErrorCode::kUnavailable,
-                           "The database is unavailable; try again shortly.");
+      if (lost && access == Access::kRead && attempt == 0) continue;
+      if (lost || code == kErrDeadlock || code == kErrLockWaitTimeout) {
+        Log(Severity::kWarn, "mysql unavailable during %s: error %d", what, code);
+        return Unavailable();
       }
-      Log(Severity::kError, "mysql error during %s: %d (%s) %s", what, e.getErrorCode(),
-          e.getSQLStateCStr(), e.what());
+      Log(Severity::kError, "mysql error during %s: %d (%s) %s", what, code, e.getSQLStateCStr(),
+          e.what());
+      return Error::Make(ErrorCode::kInternal, "Internal error.");
+    } catch (const std::exception& e) {
+      // Not the database's doing, but the session may be mid-transaction: drop it.
+      session_.reset();
+      Log(Severity::kError, "error during %s: %s", what, e.what());
       return Error::Make(ErrorCode::kInternal, "Internal error.");
     }
   }
 }
 
 Result<RedirectTarget> MysqlStore::FindRedirect(const std::string& slug) {
-  return Run<RedirectTarget>("find_redirect", [&](Session& s) -> Result<RedirectTarget> {
-    s.find_redirect->setString(1, slug);
-    std::unique_ptr<sql::ResultSet> rs(s.find_redirect->executeQuery());
-    if (!rs->next()) return Error::Make(ErrorCode::kNotFound, "URL Shortener not found.");
-    return RedirectTarget{rs->getString(1), rs->getInt64(2)};
-  });
+  return Run<RedirectTarget>("find_redirect", Access::kRead,
+                             [&](Session& s) -> Result<RedirectTarget> {
+                               s.find_redirect->setString(1, slug);
+                               std::unique_ptr<sql::ResultSet> rs(s.find_redirect->executeQuery());
+                               if (!rs->next())
+                                 return Error::Make(ErrorCode::kNotFound, "No such link.");
+                               return RedirectTarget{rs->getString(1), rs->getInt64(2)};
+                             });
 }
 
 Result<Link> MysqlStore::CreateLink(const NewLink& link, const SlugMaker& make_slug) {
-  return Run<Link>("create_link", [&](Session& s) -> Result<Link> {
+  return Run<Link>("create_link", Access::kWrite, [&](Session& s) -> Result<Link> {
     Link out;
     out.url = link.url;
     out.owner_id = link.owner_id;
@@ -191,7 +234,7 @@ Result<Link> MysqlStore::CreateLink(const NewLink& link, const SlugMaker& make_s
 
 Result<LinkPage> MysqlStore::ListLinks(std::optional<uint64_t> owner_id,
                                        std::optional<uint64_t> before_id, int limit) {
-  return Run<LinkPage>("list_links", [&](Session& s) -> Result<LinkPage> {
+  return Run<LinkPage>("list_links", Access::kRead, [&](Session& s) -> Result<LinkPage> {
     sql::PreparedStatement& st = owner_id ? *s.list_owner : *s.list_all;
     int i = 1;
     if (owner_id) st.setUInt64(i++, *owner_id);
@@ -210,7 +253,7 @@ Result<LinkPage> MysqlStore::ListLinks(std::optional<uint64_t> owner_id,
 }
 
 Status MysqlStore::Ping() {
-  Result<bool> r = Run<bool>("ping", [](Session& s) -> Result<bool> {
+  Result<bool> r = Run<bool>("ping", Access::kRead, [](Session& s) -> Result<bool> {
     std::unique_ptr<sql::ResultSet> rs(s.ping->executeQuery());
     return rs->next();
   });

@@ -3,6 +3,7 @@
 #ifndef SHORTENER_MYSQL_STORE_H_
 #define SHORTENER_MYSQL_STORE_H_
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -41,13 +42,20 @@ class MysqlStore : public LinkStore {
  private:
   struct Session;  // the connection and its prepared statements; Connector/C++ stays in the .cc
 
-  // Runs fn(session) with a live session, reconnecting and retrying once when the connection
-  // was lost; converts database exceptions into kUnavailable/kInternal.
+  enum class Access { kRead, kWrite };
+
+  // Runs fn(session) with a live session and converts database exceptions into
+  // kUnavailable (connection lost, deadlock, lock timeout: worth retrying) or kInternal.
+  // A read whose connection was lost is retried once on a new one. A write is never re-sent
+  // (the server may have run it before the connection dropped); instead the connection is
+  // checked before a write, so one that died while idle costs nothing. After a connect that
+  // failed slowly (a timeout), calls answer kUnavailable at once for kReconnectBackoff.
   template <typename T, typename Fn>
-  Result<T> Run(const char* what, Fn fn);
+  Result<T> Run(const char* what, Access access, Fn fn);
 
   MysqlOptions options_;
   std::unique_ptr<Session> session_;
+  std::chrono::steady_clock::time_point next_connect_at_;  // no connect attempt before then
 };
 
 // Applies every sql/NNN_*.sql file in `sql_dir` not yet recorded in schema_migrations, in

@@ -43,12 +43,15 @@ const Router::Route* Router::Match(std::string_view path, std::string* param) co
   if (path.empty() || path.front() != '/') return nullptr;
   std::vector<std::string> parts = SplitPath(path);
   bool trailing_slash = parts.size() > 1 && parts.back().empty();
+  const Route* best = nullptr;
+  size_t best_literals = 0;
   for (const Route& route : routes_) {
     size_t n = route.segments.size();
     bool shape_ok = parts.size() == n ||
                     (trailing_slash && route.slash == Slash::kTolerant && parts.size() == n + 1);
     if (!shape_ok) continue;
     std::string value;
+    size_t literals = 0;
     bool match = true;
     for (size_t i = 0; i < n && match; ++i) {
       if (IsParam(route.segments[i])) {
@@ -56,14 +59,17 @@ const Router::Route* Router::Match(std::string_view path, std::string* param) co
         match = !value.empty();
       } else {
         match = parts[i] == route.segments[i];
+        ++literals;
       }
     }
-    if (match) {
+    // The most literal match wins ("/healthz" over "/{slug}"), whatever the order of Add.
+    if (match && (best == nullptr || literals > best_literals)) {
+      best = &route;
+      best_literals = literals;
       *param = std::move(value);
-      return &route;
     }
   }
-  return nullptr;
+  return best;
 }
 
 std::string Router::AllowHeader(const Route& route) {

@@ -22,8 +22,8 @@ class Router {
   enum class Slash { kStrict, kTolerant };
 
   // Registers `handler` for `method` on `pattern`: segments are literals or one "{name}" that
-  // matches any single non-empty segment. Patterns are tried in the order first registered; the
-  // first whose shape matches a path owns it, so literals must come before a "{slug}" catch-all.
+  // matches any single non-empty segment. Of the patterns that match a path, the one with the
+  // most literal segments owns it ("/healthz" beats "/{slug}"), whatever the order of Add.
   void Add(const std::string& method, const std::string& pattern, Slash slash, Handler handler);
 
   // Answers a request: the handler's response; HEAD as GET without a body (the caller writes
@@ -38,7 +38,7 @@ class Router {
     std::map<std::string, Handler> handlers;  // by method
   };
 
-  // The first route whose shape matches `path`, filling *param; nullptr if none.
+  // The owning route of `path` (see Add), filling *param; nullptr if none.
   const Route* Match(std::string_view path, std::string* param) const;
   static std::string AllowHeader(const Route& route);
 

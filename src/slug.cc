@@ -5,6 +5,8 @@
 
 #include <cassert>
 
+#include "ascii.h"
+
 namespace shortener {
 
 namespace {
@@ -20,11 +22,7 @@ constexpr int kMaxLength = 12;
 constexpr size_t kMaxCustomSlug = 64;
 constexpr size_t kMinCustomSlug = 3;
 
-bool IsAlnum(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
-bool IsSlugChar(char c) { return IsAlnum(c) || c == '_' || c == '-'; }
+bool IsSlugChar(char c) { return IsAsciiAlnum(c) || c == '_' || c == '-'; }
 
 bool AllSlugChars(std::string_view s) {
   for (char c : s) {
@@ -32,8 +30,6 @@ bool AllSlugChars(std::string_view s) {
   }
   return true;
 }
-
-char ToLowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // a * b, or UINT64_MAX if that overflows: tier sizes only need to be compared with what is left.
 uint64_t SaturatingMul(uint64_t a, uint64_t b) {
@@ -69,7 +65,7 @@ Result<SlugCodec> SlugCodec::Create(const std::string& alphabet, int min_length,
   codec.digit_of_.fill(-1);
   for (int i = 0; i < size; ++i) {
     const char c = alphabet[i];
-    if (!IsAlnum(c)) {
+    if (!IsAsciiAlnum(c)) {
       return Error::Validation("slug_alphabet",
                                "slug_alphabet may only contain the characters 0-9, A-Z and a-z.");
     }
@@ -224,7 +220,9 @@ bool IsReservedSlug(std::string_view s) {
 }
 
 bool LooksLikeSlug(std::string_view s) {
-  return !s.empty() && s.size() <= kMaxCustomSlug && AllSlugChars(s);
+  // Generated slugs have at least kMinLength characters and custom ones kMinCustomSlug.
+  static_assert(kMinLength >= static_cast<int>(kMinCustomSlug), "shortest slug is a custom one");
+  return s.size() >= kMinCustomSlug && s.size() <= kMaxCustomSlug && AllSlugChars(s);
 }
 
 }  // namespace shortener

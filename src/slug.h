@@ -87,7 +87,7 @@ bool IsValidCustomSlug(std::string_view s);
 // can never shadow a route or a well-known file.
 bool IsReservedSlug(std::string_view s);
 
-// Whether `s` could be a slug at all (1 to 64 characters of [A-Za-z0-9_-]): a cheap filter on the
+// Whether `s` could be a slug at all (3 to 64 characters of [A-Za-z0-9_-]): a cheap filter on the
 // redirect path, so junk never reaches memcached or MySQL.
 bool LooksLikeSlug(std::string_view s);
 

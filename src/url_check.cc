@@ -3,25 +3,11 @@
 
 #include <uriparser/Uri.h>
 
+#include "ascii.h"
+
 namespace shortener {
 
 namespace {
-
-char ToLowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string ToLowerAscii(std::string_view s) {
-  std::string lower(s);
-  for (char& c : lower) c = ToLowerAscii(c);
-  return lower;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (ToLowerAscii(a[i]) != ToLowerAscii(b[i])) return false;
-  }
-  return true;
-}
 
 std::string_view WithoutTrailingDot(std::string_view host) {
   if (!host.empty() && host.back() == '.') host.remove_suffix(1);
