@@ -12,9 +12,7 @@
 namespace shortener {
 namespace {
 
-std::string Show(const std::optional<uint64_t>& id) {
-  return id ? std::to_string(*id) : "nullopt";
-}
+std::string Show(const std::optional<uint64_t>& id) { return id ? std::to_string(*id) : "nullopt"; }
 
 const std::vector<uint64_t>& Ids() {
   static const std::vector<uint64_t> ids = {
@@ -68,8 +66,7 @@ BOOST_AUTO_TEST_CASE(round_trip) {
 }
 
 BOOST_AUTO_TEST_CASE(every_single_character_change_is_rejected) {
-  const std::string alphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   CursorCodec codec("a secret");
   for (uint64_t id : {uint64_t{0}, uint64_t{42}, std::numeric_limits<uint64_t>::max()}) {
     const std::string good = codec.Encode(id);
@@ -94,8 +91,8 @@ BOOST_AUTO_TEST_CASE(truncated_or_extended_cursors_are_rejected) {
       BOOST_TEST(Show(codec.Decode(good.substr(0, n))) == "nullopt");
     }
   }
-  const std::vector<std::string> suffixes = {"A", "AA", "AAAA", "=", "==", " ", "\n",
-                                             std::string(1, '\0')};
+  const std::vector<std::string> suffixes = {"A",  "AA", "AAAA", "=",
+                                             "==", " ",  "\n",   std::string(1, '\0')};
   for (const std::string& suffix : suffixes) {
     BOOST_TEST_CONTEXT("suffix of " << suffix.size() << " bytes") {
       BOOST_TEST(Show(codec.Decode(good + suffix)) == "nullopt");

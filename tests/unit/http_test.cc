@@ -365,9 +365,9 @@ BOOST_AUTO_TEST_CASE(parse_query_decodes) {
   }
 }
 
-// exposes bug: src/http.cc ParseQuery copies the decoded key and value as C strings, so a
-// percent-encoded NUL silently truncates them: "limit=5%00junk" reads as limit "5" instead of
-// being refused or kept whole.
+// Regression: ParseQuery once copied decoded values as C strings, so a percent-encoded NUL
+// silently cut them short ("limit=5%00junk" read as limit "5"). Refusing or keeping it whole
+// are both fine.
 BOOST_AUTO_TEST_CASE(parse_query_does_not_truncate_at_encoded_nul) {
   Result<std::map<std::string, std::string>> parsed = ParseQuery("limit=5%00junk");
   if (parsed.ok()) {

@@ -58,8 +58,7 @@ BOOST_AUTO_TEST_CASE(read_json_object_outcomes) {
       {"jsonp", MakeRequest("application/jsonp", "{}"), false, "unsupported_media_type"},
       {"missing type with a body", MakeRequest("", "{\"url\":\"x\"}"), false,
        "unsupported_media_type"},
-      {"missing type with a body, empty_ok", MakeRequest("", "{}"), true,
-       "unsupported_media_type"},
+      {"missing type with a body, empty_ok", MakeRequest("", "{}"), true, "unsupported_media_type"},
       {"missing type, no body", MakeRequest("", ""), false, "unsupported_media_type"},
       // empty_ok with no body at all, whatever the type.
       {"empty_ok, no body", MakeRequest("", ""), true, "ok"},
@@ -116,9 +115,8 @@ BOOST_AUTO_TEST_CASE(read_json_object_outcomes) {
   }
 }
 
-// exposes bug: src/json_body.cc ReadJsonObject hands the body to nlohmann::ordered_json::parse, whose
-// lexer takes a NUL byte for the end of input, so "{}" followed by a NUL and any junk is
-// accepted as the object {} instead of being answered 400 bad_json.
+// Regression: nlohmann's lexer takes a NUL byte for the end of input, so "{}" followed by a NUL
+// and any junk was once accepted as the object {} instead of being answered 400 bad_json.
 BOOST_AUTO_TEST_CASE(read_json_object_rejects_bytes_after_a_nul) {
   for (const std::string& body : {std::string("{\"a\":1}\0", 8), std::string("{}\0junk", 7)}) {
     BOOST_TEST_CONTEXT("body of " << body.size() << " bytes") {
@@ -148,10 +146,15 @@ BOOST_AUTO_TEST_CASE(read_json_object_values) {
 BOOST_AUTO_TEST_CASE(read_json_object_deep_nesting_does_not_crash) {
   // 64 KiB of brackets: within max_body_bytes, so it reaches the parser.
   std::string deep = "{\"a\":" + std::string(30000, '[') + std::string(30000, ']') + "}";
-  Result<nlohmann::ordered_json> result = ReadJsonObject(MakeRequest("application/json", deep), false);
+  Result<nlohmann::ordered_json> result =
+      ReadJsonObject(MakeRequest("application/json", deep), false);
   BOOST_TEST((Outcome(result) == "ok" || Outcome(result) == "bad_json"));
+  // Nesting a person might write is fine.
+  std::string modest = "{\"a\":" + std::string(20, '[') + std::string(20, ']') + "}";
+  BOOST_TEST(Outcome(ReadJsonObject(MakeRequest("application/json", modest), false)) == "ok");
   std::string unclosed = std::string(60000, '[');
-  Result<nlohmann::ordered_json> bad = ReadJsonObject(MakeRequest("application/json", unclosed), false);
+  Result<nlohmann::ordered_json> bad =
+      ReadJsonObject(MakeRequest("application/json", unclosed), false);
   BOOST_TEST(Outcome(bad) == "bad_json");
 }
 
@@ -166,10 +169,11 @@ BOOST_AUTO_TEST_CASE(optional_string) {
     std::optional<std::string> value;
   };
   const std::vector<Case> cases = {
-      {"s", "ok", "text"},        {"empty", "ok", ""},       {"numstr", "ok", "3"},
-      {"absent", "ok", std::nullopt}, {"null", "ok", std::nullopt},
-      {"n", "validation", {}},    {"f", "validation", {}},   {"b", "validation", {}},
-      {"a", "validation", {}},    {"o", "validation", {}},
+      {"s", "ok", "text"},          {"empty", "ok", ""},
+      {"numstr", "ok", "3"},        {"absent", "ok", std::nullopt},
+      {"null", "ok", std::nullopt}, {"n", "validation", {}},
+      {"f", "validation", {}},      {"b", "validation", {}},
+      {"a", "validation", {}},      {"o", "validation", {}},
   };
   for (const Case& c : cases) {
     BOOST_TEST_CONTEXT("field " << c.field) {
@@ -278,12 +282,9 @@ BOOST_AUTO_TEST_CASE(required_string) {
     std::string value;
   };
   const std::vector<Case> cases = {
-      {"url", "ok", "https://a.test/"},
-      {"empty", "ok", ""},  // emptiness is for the field's own rules to judge
-      {"absent", "validation", ""},
-      {"null", "validation", ""},
-      {"n", "validation", ""},
-      {"o", "validation", ""},
+      // An empty string is given: emptiness is for the field's own rules to judge.
+      {"url", "ok", "https://a.test/"}, {"empty", "ok", ""},     {"absent", "validation", ""},
+      {"null", "validation", ""},       {"n", "validation", ""}, {"o", "validation", ""},
       {"b", "validation", ""},
   };
   for (const Case& c : cases) {

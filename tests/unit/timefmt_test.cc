@@ -36,9 +36,7 @@ const std::vector<Known>& KnownInstants() {
   return known;
 }
 
-std::string Show(const std::optional<int64_t>& t) {
-  return t ? std::to_string(*t) : "nullopt";
-}
+std::string Show(const std::optional<int64_t>& t) { return t ? std::to_string(*t) : "nullopt"; }
 
 }  // namespace
 
