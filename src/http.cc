@@ -4,7 +4,6 @@
 #include <uriparser/Uri.h>
 
 #include <cctype>
-#include <cstdlib>
 
 #include "ascii.h"
 
@@ -21,6 +20,22 @@ void ForEachPiece(std::string_view s, char sep, Fn fn) {
     if (pos == std::string_view::npos) return;
     s.remove_prefix(pos + 1);
   }
+}
+
+// RFC 9110 qvalue: "0" or "1", then up to three decimals (never above 1). Anything else reads as
+// 0, so a malformed or out-of-range q ("inf", "2", "1e9") never counts as a yes.
+double QValue(std::string_view text) {
+  if (text.empty() || (text[0] != '0' && text[0] != '1')) return 0;
+  if (text.size() == 1) return text[0] - '0';
+  if (text[1] != '.' || text.size() > 5) return 0;
+  double value = text[0] - '0';
+  double scale = 0.1;
+  for (char c : text.substr(2)) {
+    if (c < '0' || c > '9' || (text[0] == '1' && c != '0')) return 0;
+    value += (c - '0') * scale;
+    scale /= 10;
+  }
+  return value;
 }
 
 }  // namespace
@@ -118,10 +133,7 @@ bool AcceptsHtml(std::string_view accept) {
         return;
       }
       if (part.size() >= 2 && (part[0] == 'q' || part[0] == 'Q') && part[1] == '=') {
-        std::string value(part.substr(2));
-        char* end = nullptr;
-        q = std::strtod(value.c_str(), &end);
-        if (end == value.c_str() || *end != '\0') q = 0;  // a q we cannot read is not a yes
+        q = QValue(part.substr(2));
       }
     });
     html = is_html && q > 0;

@@ -33,7 +33,8 @@ bool Expect(std::string_view text, size_t* pos, char c) {
 std::string FormatIso8601(int64_t t) {
   time_t tt = static_cast<time_t>(t);
   struct tm tm_utc;
-  gmtime_r(&tt, &tm_utc);
+  // Only times far beyond year 9999 fail here; the API never produces one (max_ttl caps them).
+  if (gmtime_r(&tt, &tm_utc) == nullptr) return "9999-12-31T23:59:59Z";
   char buf[32];
   strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm_utc);
   return buf;

@@ -320,6 +320,14 @@ BOOST_AUTO_TEST_CASE(accepts_html) {
       {"text/html;q=abc", false},
       {"text/html;q=0.5x", false},
       {"text/html;q=-1", false},
+      // Out of the RFC 9110 qvalue range or form: never a yes
+      {"text/html;q=inf", false},
+      {"text/html;q=2", false},
+      {"text/html;q=1e9", false},
+      {"text/html;q=0x1", false},
+      {"text/html;q=1.5", false},
+      {"text/html;q=0.1234", false},
+      {"text/html;q=1.000", true},
       {"\x01\xff", false},
       {std::string(10000, ','), false},
   };
@@ -376,6 +384,30 @@ BOOST_AUTO_TEST_CASE(parse_query_does_not_truncate_at_encoded_nul) {
     BOOST_TEST(it->second == std::string("5\0junk", 6));
   } else {
     BOOST_TEST(ErrorCodeName(parsed.error().code) == std::string("validation"));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(normalize_path) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      // Untouched: the redirect path's usual case takes no parse at all.
+      {"/r/Abc123", "/r/Abc123"},
+      {"/", "/"},
+      {"/url/login/", "/url/login/"},
+      // Percent-encoded unreserved characters decode; others stay encoded.
+      {"/r/%41bc", "/r/Abc"},
+      {"/%61%62%63", "/abc"},
+      {"/r/a%2Db%5fc%7e", "/r/a-b_c~"},
+      {"/a%2fb", "/a%2Fb"},
+      {"/a%20b", "/a%20b"},
+      // Dot segments go.
+      {"/r/../my-slug", "/my-slug"},
+      {"/./healthz", "/healthz"},
+      {"/r/./abc", "/r/abc"},
+      // Does not parse: returned as it is (and matches no route).
+      {"/a%zzb", "/a%zzb"},
+  };
+  for (const auto& [path, expected] : cases) {
+    BOOST_TEST_CONTEXT("path \"" << path << "\"") { BOOST_TEST(NormalizePath(path) == expected); }
   }
 }
 
