@@ -34,7 +34,7 @@ LIB_OBJ  := $(LIB_SRC:src/%.cc=$(BUILD)/src/%.o)
 UNIT_SRC := $(wildcard tests/unit/*.cc)
 UNIT_OBJ := $(UNIT_SRC:tests/unit/%.cc=$(BUILD)/tests/unit/%.o)
 
-.PHONY: all deps run run-instance check unit integration format format-check clean
+.PHONY: all deps run run-instance check unit integration format format-check clean fuzz
 
 all: $(BUILD)/shortener $(BUILD)/shortener-admin
 
@@ -76,12 +76,75 @@ unit: $(BUILD)/unit_tests
 	$(BUILD)/unit_tests
 
 format:
-	clang-format -i src/*.cc src/*.h tests/unit/*.cc
+	clang-format -i src/*.cc src/*.h tests/unit/*.cc tests/fuzz/*.cc tests/fuzz/*.h
 
 format-check:
-	clang-format --dry-run -Werror src/*.cc src/*.h tests/unit/*.cc
+	clang-format --dry-run -Werror src/*.cc src/*.h tests/unit/*.cc tests/fuzz/*.cc tests/fuzz/*.h
 
 clean:
 	rm -rf build build-san
+
+# ---- fuzz: libFuzzer targets (tests/fuzz/*_fuzz.cc), apart from everything above ----------------
+#   make fuzz                       build every target, run each FUZZ_SECONDS on a copy of its corpus
+#   make fuzz FUZZ_TARGETS=slug_fuzz FUZZ_SECONDS=600
+# Always clang++ with ASan + UBSan; the sources get libFuzzer's coverage instrumentation too, so
+# the fuzzer steers by their branches. Crashes land in build-fuzz/run/<target>/; an input that
+# once crashed is kept under tests/fuzz/regressions/<target>/ and replayed by every run.
+FUZZ_SECONDS  ?= 30
+FUZZ_CXX      := clang++
+FUZZ_BUILD    := build-fuzz
+FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CXXFLAGS := -std=c++17 -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) $(WARN) \
+                 $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+FUZZ_CPPFLAGS := -Isrc -MMD -MP
+FUZZ_SRC      := $(wildcard tests/fuzz/*_fuzz.cc)
+FUZZ_ALL      := $(FUZZ_SRC:tests/fuzz/%.cc=%)
+FUZZ_TARGETS  ?= $(FUZZ_ALL)
+FUZZ_LIB_OBJ  := $(LIB_SRC:src/%.cc=$(FUZZ_BUILD)/src/%.o)
+
+$(FUZZ_BUILD)/src/%.o: src/%.cc
+	@mkdir -p $(@D)
+	$(FUZZ_CXX) $(FUZZ_CPPFLAGS) $(FUZZ_CXXFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/tests/fuzz/%.o: tests/fuzz/%.cc
+	@mkdir -p $(@D)
+	$(FUZZ_CXX) $(FUZZ_CPPFLAGS) $(FUZZ_CXXFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+# Kept, or make would delete them as intermediates and recompile every target next time.
+.SECONDARY: $(FUZZ_SRC:tests/fuzz/%.cc=$(FUZZ_BUILD)/tests/fuzz/%.o)
+
+$(FUZZ_BUILD)/libshortener.a: $(FUZZ_LIB_OBJ)
+	ar rcs $@ $^
+
+$(FUZZ_BUILD)/%_fuzz: $(FUZZ_BUILD)/tests/fuzz/%_fuzz.o $(FUZZ_BUILD)/libshortener.a
+	$(FUZZ_CXX) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $^ $(LDLIBS)
+
+# Targets run one after another (each is one process on one core) and all run even after one
+# fails; the run corpus is a fresh copy, so what the fuzzer learns never grows tests/fuzz/corpus/.
+# One line "fuzz <target>: passed|failed" per target, which scripts/run-tests.sh counts.
+fuzz: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/%)
+	@failed=0; \
+	for t in $(FUZZ_TARGETS); do \
+	  run=$(FUZZ_BUILD)/run/$$t; \
+	  rm -rf $$run && mkdir -p $$run/corpus $$run/crashes; \
+	  cp tests/fuzz/corpus/$$t/* $$run/corpus/ 2>/dev/null; \
+	  if [ -d tests/fuzz/regressions/$$t ]; then cp tests/fuzz/regressions/$$t/* $$run/corpus/; fi; \
+	  if $(FUZZ_BUILD)/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+	       -artifact_prefix=$$run/crashes/ $$run/corpus >$$run/log 2>&1; then \
+	    echo "fuzz $$t: passed ($(FUZZ_SECONDS)s, $$(grep -m1 -o 'stat::number_of_executed_units: *[0-9]*' $$run/log | grep -o '[0-9]*$$') runs)"; \
+	  else \
+	    failed=1; \
+	    grep -E 'property broken|==ERROR|runtime error|SUMMARY|Test unit written' $$run/log | head -n 8; \
+	    echo "fuzz $$t: failed (log $$run/log, input in $$run/crashes/)"; \
+	  fi; \
+	done; \
+	exit $$failed
+
+clean: fuzz-clean
+.PHONY: fuzz-clean
+fuzz-clean:
+	rm -rf $(FUZZ_BUILD)
+
+-include $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_SRC:tests/fuzz/%.cc=$(FUZZ_BUILD)/tests/fuzz/%.d)
 
 -include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(BUILD)/src/main.d $(BUILD)/src/admin.d

@@ -13,6 +13,7 @@ readonly PACKAGES=(
   nlohmann-json3-dev libboost-test-dev
   mariadb-server mariadb-client memcached lighttpd
   curl python3 clang-format
+  clang libclang-rt-14-dev
 )
 
 command -v dpkg-query >/dev/null || {

@@ -3,10 +3,11 @@
 # line "N passed, M failed" summing them all. Exit status 0 only if nothing failed.
 #   scripts/run-tests.sh            all suites
 #   SUITES="unit" scripts/run-tests.sh
+#   SUITES="fuzz" scripts/run-tests.sh   every libFuzzer target for FUZZ_SECONDS (default 10)
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 BUILD_DIR=${BUILD_DIR:-build}
-SUITES=${SUITES:-"format unit integration"}
+SUITES=${SUITES:-"format unit integration fuzz"}
 passed=0
 failed=0
 
@@ -44,6 +45,17 @@ for suite in $SUITES; do
       f=${f:-0}
       if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
       count integration "$p" "$f"
+      ;;
+    fuzz)
+      # One "fuzz <target>: passed|failed" line per target from `make fuzz`; nothing if it did
+      # not build.
+      out=$(make -s fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-10}" 2>&1)
+      rc=$?
+      if [ "$rc" -ne 0 ]; then echo "$out"; else echo "$out" | grep -E '^fuzz '; fi
+      p=$(echo "$out" | grep -cE '^fuzz [a-z0-9_]+: passed')
+      f=$(echo "$out" | grep -cE '^fuzz [a-z0-9_]+: failed')
+      if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+      count fuzz "$p" "$f"
       ;;
     *)
       echo "unknown suite $suite" >&2

@@ -5,6 +5,8 @@
 
 #include <cstdlib>
 
+#include "ascii.h"
+
 namespace shortener {
 
 namespace {
@@ -45,6 +47,11 @@ std::string CursorCodec::Encode(uint64_t before_id) const {
 }
 
 std::optional<uint64_t> CursorCodec::Decode(std::string_view cursor) const {
+  // libsodium 1.0.18 decodes any byte >= 0x80 as '_': check the alphabet first so that each
+  // cursor has exactly one accepted spelling.
+  for (char c : cursor) {
+    if (!IsAsciiAlnum(c) && c != '-' && c != '_') return std::nullopt;
+  }
   unsigned char raw[kRawBytes];
   size_t len = 0;
   const char* end = nullptr;

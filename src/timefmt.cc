@@ -2,6 +2,7 @@
 #include "timefmt.h"
 
 #include <cctype>
+#include <cstdio>
 #include <ctime>
 
 namespace shortener {
@@ -35,8 +36,10 @@ std::string FormatIso8601(int64_t t) {
   struct tm tm_utc;
   // Only times far beyond year 9999 fail here; the API never produces one (max_ttl caps them).
   if (gmtime_r(&tt, &tm_utc) == nullptr) return "9999-12-31T23:59:59Z";
-  char buf[32];
-  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm_utc);
+  // Not strftime's %Y: it does not pad years below 1000 to the four digits ParseIso8601 wants.
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm_utc.tm_year + 1900,
+                tm_utc.tm_mon + 1, tm_utc.tm_mday, tm_utc.tm_hour, tm_utc.tm_min, tm_utc.tm_sec);
   return buf;
 }
 

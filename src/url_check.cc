@@ -76,6 +76,11 @@ Result<std::string_view> HttpHost(const ParsedUri& uri, const std::string& field
     return Error::Validation(field,
                              field + " must not percent-encode its host; write it in punycode.");
   }
+  // An empty label ("a..b", "host..") names no host, and would let "blocked.example.." slip past
+  // a comparison that strips one root dot.
+  if (host.find("..") != std::string_view::npos || host.front() == '.') {
+    return Error::Validation(field, field + " has an empty label in its host.");
+  }
   return host;
 }
 
