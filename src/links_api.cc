@@ -157,8 +157,9 @@ Result<Link> LinksApi::Create(const CreateRequest& create, const char* url_field
         return slug;
       });
   if (stored.ok()) {
-    // A redirect may have cached nothing under this slug before; a stale entry can only exist
-    // if a link with this slug was deleted and the cleanup raced us, so clear it.
+    // A custom slug may have belonged to an earlier link that was removed (by cleanup or by
+    // hand) while its cache entry lived on; clear it so the new link is seen at once. Generated
+    // slugs come from fresh ids and never had an entry.
     if (create.slug) cache_->Delete(RedirectCacheKey(*create.slug));
   }
   return stored;
