@@ -9,8 +9,10 @@ OPT      ?= -O2 -g
 WORKERS  ?= 4
 PORT     ?= 8000
 WERROR   ?= 1
-# Parallel by default: a full build is a few dozen translation units, slow one at a time.
-MAKEFLAGS += --jobs=$(shell nproc 2>/dev/null || echo 2)
+# check and run build in a sub-make with one job per core (a full build is a few dozen
+# translation units, slow one at a time), unless make was given its own -j: that one decides.
+JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
+SUBMAKE   = $(MAKE) --no-print-directory $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(JOBS))
 
 WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Werror=format-security
 ifeq ($(WERROR),1)
@@ -61,7 +63,10 @@ $(BUILD)/shortener-admin: $(BUILD)/src/admin.o $(BUILD)/libshortener.a
 $(BUILD)/unit_tests: $(UNIT_OBJ) $(BUILD)/libshortener.a
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lboost_unit_test_framework
 
-run: deps all
+# deps runs alone first (a sub-make builds after it): with parallel jobs, compiling beside the
+# package install would fail on a fresh machine, and pkg-config must see the installed libraries.
+run: deps
+	@$(SUBMAKE) all
 	@STACK_WORKER_BIN=$(CURDIR)/$(BUILD)/shortener STACK_ADMIN_BIN=$(CURDIR)/$(BUILD)/shortener-admin \
 	  WORKERS=$(WORKERS) PORT=$(PORT) scripts/run.sh
 
@@ -69,7 +74,8 @@ run-instance: all
 	@STACK_WORKER_BIN=$(CURDIR)/$(BUILD)/shortener STACK_ADMIN_BIN=$(CURDIR)/$(BUILD)/shortener-admin \
 	  WORKERS=$(WORKERS) PORT=$(PORT) scripts/run-instance.sh
 
-check: deps all $(BUILD)/unit_tests
+check: deps
+	@$(SUBMAKE) all $(BUILD)/unit_tests
 	@BUILD_DIR=$(BUILD) scripts/run-tests.sh
 
 unit: $(BUILD)/unit_tests

@@ -49,7 +49,7 @@ for suite in $SUITES; do
     fuzz)
       # One "fuzz <target>: passed|failed" line per target from `make fuzz`; nothing if it did
       # not build.
-      out=$(make -s fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-10}" 2>&1)
+      out=$(make -s -j"$(nproc)" fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-10}" 2>&1)
       rc=$?
       if [ "$rc" -ne 0 ]; then echo "$out"; else echo "$out" | grep -E '^fuzz '; fi
       p=$(echo "$out" | grep -cE '^fuzz [a-z0-9_]+: passed')
