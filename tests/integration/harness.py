@@ -606,3 +606,20 @@ class IntegrationTest(unittest.TestCase):
         self.assertRegex(text, ISO_Z, ctx)
         self.assertLessEqual(abs(parse_iso(text) - expected_ts), slack,
                              "%s: %s is not within %ss of %s" % (ctx, text, slack, iso(expected_ts)))
+
+
+class TwoInstancesTest(IntegrationTest):
+    """The default instance (a) and a second one (b, 2 workers) on the same database and cache."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.a = cls.client
+        cls.b_base = cls.stack.start_instance(workers=2)
+        cls.b = Client(cls.b_base)
+        cls.b_public = cls.stack.public_base(cls.b_base)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.stack.stop_instance(cls.b.port)
+        super().tearDownClass()

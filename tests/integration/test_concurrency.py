@@ -16,7 +16,7 @@ import unittest
 from collections import Counter, namedtuple
 from concurrent.futures import ThreadPoolExecutor
 
-from harness import HTTP_TIMEOUT, Client, IntegrationTest, rand_token
+from harness import HTTP_TIMEOUT, Client, IntegrationTest, TwoInstancesTest, rand_token
 
 # One request's outcome: what it was, when it started (time.time()), how long it took,
 # the Resp (or None) and the exception (or None).
@@ -116,20 +116,8 @@ def sql_list(values):
     return ", ".join("'%s'" % v for v in values)
 
 
-class ConcurrencyTest(IntegrationTest):
+class ConcurrencyTest(TwoInstancesTest):
     """Two instances (the default one and B) on the shared database and memcached."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.a = cls.client
-        cls.b_base = cls.stack.start_instance(workers=2)
-        cls.b = Client(cls.b_base)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.stack.stop_instance(cls.b.port)
-        super().tearDownClass()
 
     # -- helpers -------------------------------------------------------------------------------
 

@@ -4,26 +4,13 @@ import json
 import re
 import unittest
 
-from harness import Client, IntegrationTest, rand_token
+from harness import Client, IntegrationTest, TwoInstancesTest, rand_token
 
 LOWER6 = re.compile(r"^[a-z]{6}$")
 C_PUBLIC = "https://sho.example"
 
 
-class TwoInstancesTest(IntegrationTest):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.a = cls.client
-        cls.b_base = cls.stack.start_instance(workers=2)
-        cls.b = Client(cls.b_base)
-        cls.b_public = cls.stack.public_base(cls.b_base)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.stack.stop_instance(cls.b.port)
-        super().tearDownClass()
-
+class InstancesShareDataTest(TwoInstancesTest):
     def test_created_on_a_redirects_from_b_at_once(self):
         url = "https://example.org/from-a?" + rand_token()
         slug = self.shorten(url, client=self.a).json["slug"]
