@@ -90,7 +90,10 @@ Response Router::Dispatch(const Request& request) const {
   if (route == nullptr) {
     return ErrorResponse(Error::Make(ErrorCode::kNotFound, "No such endpoint."));
   }
-  const std::string& method = request.method == "HEAD" ? std::string("GET") : request.method;
+  // HEAD is served by the GET handler (the caller drops the body). The conditional names an
+  // lvalue on both sides, so no string is copied per request.
+  static const std::string kGet = "GET";
+  const std::string& method = request.method == "HEAD" ? kGet : request.method;
   auto it = route->handlers.find(method);
   if (it != route->handlers.end()) return it->second(request, param);
   if (request.method == "OPTIONS") {

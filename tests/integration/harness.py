@@ -182,7 +182,7 @@ def _read_pid(path):
         return []
 
 
-def _alive(pid):
+def pid_alive(pid):
     """Exists and is not a zombie."""
     try:
         with open("/proc/%d/stat" % pid) as f:
@@ -378,7 +378,7 @@ class Stack:
         out = []
         for path in glob.glob(os.path.join(self.dir, "**", "*.pid"), recursive=True):
             for pid in _read_pid(path):
-                if pid > 1 and pid != os.getpid() and _alive(pid):
+                if pid > 1 and pid != os.getpid() and pid_alive(pid):
                     out.append((path, pid))
         return out
 
@@ -411,9 +411,9 @@ class Stack:
                 except ProcessLookupError:
                     pass
             deadline = time.time() + wait
-            while time.time() < deadline and any(_alive(p) for p in victims):
+            while time.time() < deadline and any(pid_alive(p) for p in victims):
                 time.sleep(0.1)
-            victims = [p for p in victims if _alive(p)]
+            victims = [p for p in victims if pid_alive(p)]
             if not victims:
                 break
 

@@ -16,7 +16,8 @@ import unittest
 from collections import Counter, namedtuple
 from concurrent.futures import ThreadPoolExecutor
 
-from harness import HTTP_TIMEOUT, Client, IntegrationTest, TwoInstancesTest, rand_token
+from harness import (HTTP_TIMEOUT, Client, IntegrationTest, TwoInstancesTest, pid_alive,
+                     rand_token)
 
 # One request's outcome: what it was, when it started (time.time()), how long it took,
 # the Resp (or None) and the exception (or None).
@@ -64,15 +65,6 @@ def is_unavailable(resp):
     return (resp.status == 503 and isinstance(js, dict) and js.get("ok") is False
             and js.get("error") == "unavailable"
             and resp.headers.get("content-type", "").lower().startswith("application/json"))
-
-
-def pid_alive(pid):
-    """Exists and is not a zombie."""
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return False
 
 
 def where_is(pid):
