@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "admin_commands.h"
 #include "app.h"
 #include "config.h"
 #include "mysql_store.h"
@@ -21,13 +22,13 @@ const char kUsage[] =
     "  migrate [--sql-dir DIR]   apply the sql/NNN_*.sql migrations not yet applied\n"
     "                            (default DIR: " SHORTENER_SQL_DIR
     ")\n"
+    "%s"
     "\n"
     "The config file is --config, else $SHORTENER_CONFIG; SHORTENER_<KEY> variables override it.\n";
 
-int Fail(const std::string& message) {
-  std::fprintf(stderr, "shortener-admin: %s\n", message.c_str());
-  return 1;
-}
+int Fail(const std::string& message) { return shortener::AdminFail(message); }
+
+void PrintUsage(std::FILE* out) { std::fprintf(out, kUsage, shortener::kAdminCommandsUsage); }
 
 int Migrate(const shortener::Config& config, const std::vector<std::string>& args) {
   std::string sql_dir = SHORTENER_SQL_DIR;
@@ -59,7 +60,7 @@ int main(int argc, char** argv) {
     args.emplace_back(argv[i]);
   }
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    std::fputs(kUsage, args.empty() ? stderr : stdout);
+    PrintUsage(args.empty() ? stderr : stdout);
     return args.empty() ? 1 : 0;
   }
   shortener::Result<shortener::Config> config =
@@ -68,6 +69,9 @@ int main(int argc, char** argv) {
   std::string command = args[0];
   args.erase(args.begin());
   if (command == "migrate") return Migrate(config.value(), args);
-  std::fputs(kUsage, stderr);
+  if (command == "user") return shortener::UserCommand(config.value(), args, stdin);
+  if (command == "apikey") return shortener::ApiKeyCommand(config.value(), args);
+  if (command == "link") return shortener::LinkCommand(config.value(), args);
+  PrintUsage(stderr);
   return Fail("unknown command '" + command + "'");
 }

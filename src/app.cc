@@ -9,10 +9,6 @@
 
 namespace shortener {
 
-namespace {
-
-int64_t SystemClock() { return static_cast<int64_t>(std::time(nullptr)); }
-
 MemcachedOptions MemcachedOptionsFrom(const Config& config) {
   MemcachedOptions options;
   options.servers = config.memcached_servers;
@@ -23,7 +19,13 @@ MemcachedOptions MemcachedOptionsFrom(const Config& config) {
   return options;
 }
 
-}  // namespace
+PasswordCosts PasswordCostsFrom(const Config& config) {
+  PasswordCosts costs;
+  costs.memory_kib = config.argon2_memory_kib;
+  costs.passes = config.argon2_passes;
+  costs.lanes = config.argon2_lanes;
+  return costs;
+}
 
 MysqlOptions MysqlOptionsFrom(const Config& config) {
   MysqlOptions options;
@@ -58,9 +60,13 @@ App::App(const Config& config, SlugCodec slugs, LinkSettings settings)
       cache_(MemcachedOptionsFrom(config)),
       slugs_(std::move(slugs)),
       cursors_(config.slug_secret),
-      links_(std::move(settings), &store_, &cache_, &slugs_, &cursors_, SystemClock),
+      hasher_(PasswordCostsFrom(config)),
+      gate_(&store_, SystemClock),
+      accounts_(AccountSettings{config.token_ttl}, &store_, &hasher_, &gate_, SystemClock),
+      links_(std::move(settings), &store_, &cache_, &gate_, &slugs_, &cursors_, SystemClock),
       ops_(&store_, &cache_) {
   ops_.Register(&router_);
+  accounts_.Register(&router_);
   links_.Register(&router_);
 }
 

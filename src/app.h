@@ -4,6 +4,9 @@
 
 #include <memory>
 
+#include "accounts_api.h"
+#include "auth.h"
+#include "auth_gate.h"
 #include "config.h"
 #include "cursor.h"
 #include "links_api.h"
@@ -17,6 +20,12 @@ namespace shortener {
 
 // The MySQL connection settings of `config`.
 MysqlOptions MysqlOptionsFrom(const Config& config);
+
+// The memcached settings of `config`.
+MemcachedOptions MemcachedOptionsFrom(const Config& config);
+
+// The Argon2id costs of `config`.
+PasswordCosts PasswordCostsFrom(const Config& config);
 
 class App {
  public:
@@ -35,6 +44,9 @@ class App {
   MemcachedCache cache_;
   SlugCodec slugs_;
   CursorCodec cursors_;
+  PasswordHasher hasher_;
+  AuthGate gate_;
+  AccountsApi accounts_;
   LinksApi links_;
   OpsApi ops_;
   Router router_;

@@ -20,6 +20,8 @@ class Cache {
   // Fills use add rather than set so that a fill racing with a Delete of a newer change does
   // not overwrite what another worker stored meanwhile.
   virtual void Add(const std::string& key, const std::string& value, int64_t ttl_seconds) = 0;
+  // Stores `value` for ttl_seconds (> 0), replacing what `key` held. Best effort.
+  virtual void Set(const std::string& key, const std::string& value, int64_t ttl_seconds) = 0;
   // Removes `key`. Best effort.
   virtual void Delete(const std::string& key) = 0;
   // True if the cache answered just now.

@@ -356,6 +356,16 @@ const std::vector<Key>& Keys() {
       Number("cache_ttl", "86400",
              "Longest a redirect stays in memcached, in seconds; the link's time left caps it.",
              &Config::cache_ttl, 1, kLongestTtl, "seconds"),
+      // Accounts.
+      Number("token_ttl", "3600", "Lifetime of a login token, in seconds.", &Config::token_ttl, 60,
+             kLongestTtl, "seconds"),
+      Number("argon2_memory_kib", "19456",
+             "Argon2id memory cost of a password hash, in KiB; a login rehashes older hashes.",
+             &Config::argon2_memory_kib, 8192, 4194304, "KiB"),
+      Number("argon2_passes", "2", "Argon2id time cost (passes over the memory).",
+             &Config::argon2_passes, 1, 64, ""),
+      Number("argon2_lanes", "1", "Argon2id parallelism (lanes); a worker hashes on one core.",
+             &Config::argon2_lanes, 1, 16, ""),
       // MySQL.
       Text("mysql_socket", "",
            "Unix socket of MySQL/MariaDB; empty: TCP to mysql_host and mysql_port.",

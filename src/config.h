@@ -49,6 +49,13 @@ struct Config {
   // Longest a redirect stays in memcached; the link's own time left caps it too.
   int64_t cache_ttl = 86400;
 
+  // Accounts.
+  int64_t token_ttl = 3600;
+  // Argon2id costs of new password hashes (auth.h PasswordCosts).
+  uint32_t argon2_memory_kib = 19456;
+  uint32_t argon2_passes = 2;
+  uint32_t argon2_lanes = 1;
+
   // MySQL.
   std::string mysql_socket;  // absolute path; empty: TCP to mysql_host:mysql_port
   std::string mysql_host = "127.0.0.1";

@@ -17,6 +17,13 @@ constexpr size_t kMaxMetadataBytes = 4096;
 constexpr int kDefaultPageSize = 100;
 constexpr int kMaxPageSize = 1000;
 
+// How long a changed link's cache entry refuses fills (see MarkLinkChanged). It only has to outlast
+// a reader's gap between its MySQL read and its cache fill, which is milliseconds; meanwhile
+// that link's redirects read MySQL.
+constexpr int64_t kChangeFenceSeconds = 10;
+// Never a valid entry (those start with digits), so readers take it for a miss.
+constexpr char kChangedMarker[] = "changed";
+
 // The one answer, API.md's wording, for a slug that is unknown, expired or malformed.
 Error LinkNotFound() { return Error::Make(ErrorCode::kNotFound, "URL Shortener not found."); }
 
@@ -36,6 +43,18 @@ bool DecodeCacheEntry(const std::string& entry, int64_t* expires_at, std::string
   return true;
 }
 
+// The serialised "metadata" object of a request body, nullopt if not given.
+Result<std::optional<std::string>> MetadataField(const nlohmann::ordered_json& body) {
+  Result<std::optional<nlohmann::ordered_json>> metadata = OptionalObject(body, "metadata");
+  if (!metadata.ok()) return metadata.error();
+  if (!metadata.value()) return std::optional<std::string>();
+  std::string text = DumpJson(*metadata.value());
+  if (text.size() > kMaxMetadataBytes) {
+    return Error::Validation("metadata", "metadata must be at most 4 KiB once serialised.");
+  }
+  return std::optional<std::string>(std::move(text));
+}
+
 Response RedirectTo(const std::string& url) {
   Response response(302);
   // Validation refused CR/LF in stored URLs; AddHeader refuses them again should one slip in.
@@ -51,11 +70,16 @@ Response RedirectTo(const std::string& url) {
 
 std::string RedirectCacheKey(const std::string& slug) { return "r1:" + slug; }
 
-LinksApi::LinksApi(LinkSettings settings, LinkStore* store, Cache* cache, const SlugCodec* slugs,
-                   const CursorCodec* cursors, Clock clock)
+void MarkLinkChanged(Cache* cache, const std::string& slug) {
+  cache->Set(RedirectCacheKey(slug), kChangedMarker, kChangeFenceSeconds);
+}
+
+LinksApi::LinksApi(LinkSettings settings, LinkStore* store, Cache* cache, AuthGate* gate,
+                   const SlugCodec* slugs, const CursorCodec* cursors, Clock clock)
     : settings_(std::move(settings)),
       store_(store),
       cache_(cache),
+      gate_(gate),
       slugs_(slugs),
       cursors_(cursors),
       clock_(std::move(clock)) {}
@@ -70,6 +94,12 @@ void LinksApi::Register(Router* router) {
               [this](const Request& r, const std::string&) { return V1Create(r); });
   router->Add("GET", "/api/v1/url-shorteners", S::kTolerant,
               [this](const Request& r, const std::string&) { return V1List(r); });
+  router->Add("GET", "/api/v1/url-shorteners/{slug}", S::kStrict,
+              [this](const Request& r, const std::string& slug) { return V1Get(r, slug); });
+  router->Add("PATCH", "/api/v1/url-shorteners/{slug}", S::kStrict,
+              [this](const Request& r, const std::string& slug) { return V1Patch(r, slug); });
+  router->Add("DELETE", "/api/v1/url-shorteners/{slug}", S::kStrict,
+              [this](const Request& r, const std::string& slug) { return V1Delete(r, slug); });
   router->Add("GET", "/{slug}", S::kStrict,
               [this](const Request& r, const std::string& slug) { return Lookup(r, slug); });
 }
@@ -94,19 +124,43 @@ Result<LinksApi::CreateRequest> LinksApi::ParseCreate(const Request& request, co
     if (!expires_at.ok()) return expires_at.error();
     create.expires_at = std::move(expires_at.value());
   }
-  Result<std::optional<nlohmann::ordered_json>> metadata = OptionalObject(json, "metadata");
+  Result<std::optional<std::string>> metadata = MetadataField(json);
   if (!metadata.ok()) return metadata.error();
-  if (metadata.value()) {
-    create.metadata_json = DumpJson(*metadata.value());
-    if (create.metadata_json.size() > kMaxMetadataBytes) {
-      return Error::Validation("metadata", "metadata must be at most 4 KiB once serialised.");
-    }
-  }
+  if (metadata.value()) create.metadata_json = std::move(*metadata.value());
   return create;
 }
 
-Result<Link> LinksApi::Create(const CreateRequest& create, const char* url_field,
-                              int64_t default_ttl) {
+Result<std::optional<int64_t>> LinksApi::RequestedExpiry(std::optional<int64_t> expires_in,
+                                                         const std::optional<std::string>& at,
+                                                         const char* at_field, int64_t now) const {
+  if (expires_in && at) {
+    return Error::Validation(at_field,
+                             std::string("Give expires_in or ") + at_field + ", not both.");
+  }
+  if (expires_in) {
+    if (*expires_in <= 0 || *expires_in > settings_.max_ttl) {
+      return Error::Validation("expires_in", "expires_in must be between 1 and " +
+                                                 std::to_string(settings_.max_ttl) + " seconds.");
+    }
+    return std::optional<int64_t>(now + *expires_in);
+  }
+  if (at) {
+    std::optional<int64_t> when = ParseIso8601(*at);
+    if (!when) {
+      return Error::Validation(
+          at_field, std::string(at_field) + " must be an ISO 8601 time with Z or an offset.");
+    }
+    if (*when <= now || *when - now > settings_.max_ttl) {
+      return Error::Validation(
+          at_field, std::string(at_field) + " must be in the future and within max_ttl.");
+    }
+    return when;
+  }
+  return std::optional<int64_t>();
+}
+
+Result<Link> LinksApi::Create(const CreateRequest& create, const Principal& owner,
+                              const char* url_field, int64_t default_ttl) {
   Status url_ok = CheckTargetUrl(create.url, settings_.url_policy, url_field);
   if (!url_ok.ok()) return url_ok.error();
   if (create.slug) {
@@ -119,33 +173,15 @@ Result<Link> LinksApi::Create(const CreateRequest& create, const char* url_field
     }
   }
   int64_t now = clock_();
-  int64_t expires_at = now + default_ttl;
-  if (create.expires_in && create.expires_at) {
-    return Error::Validation("expires_at", "Give expires_in or expires_at, not both.");
-  }
-  if (create.expires_in) {
-    if (*create.expires_in <= 0 || *create.expires_in > settings_.max_ttl) {
-      return Error::Validation("expires_in", "expires_in must be between 1 and " +
-                                                 std::to_string(settings_.max_ttl) + " seconds.");
-    }
-    expires_at = now + *create.expires_in;
-  }
-  if (create.expires_at) {
-    std::optional<int64_t> at = ParseIso8601(*create.expires_at);
-    if (!at) {
-      return Error::Validation("expires_at",
-                               "expires_at must be an ISO 8601 time with Z or an offset.");
-    }
-    if (*at <= now || *at - now > settings_.max_ttl) {
-      return Error::Validation("expires_at",
-                               "expires_at must be in the future and within max_ttl.");
-    }
-    expires_at = *at;
-  }
+  Result<std::optional<int64_t>> expiry =
+      RequestedExpiry(create.expires_in, create.expires_at, "expires_at", now);
+  if (!expiry.ok()) return expiry.error();
+  int64_t expires_at = expiry.value().value_or(now + default_ttl);
 
   NewLink link;
   link.url = create.url;
   link.custom_slug = create.slug;
+  link.owner_id = owner.user_id;
   link.now = now;
   link.expires_at = expires_at;
   link.metadata_json = create.metadata_json;
@@ -156,19 +192,19 @@ Result<Link> LinksApi::Create(const CreateRequest& create, const char* url_field
         if (IsReservedSlug(slug)) return std::nullopt;
         return slug;
       });
-  if (stored.ok()) {
-    // A custom slug may have belonged to an earlier link that was removed (by cleanup or by
-    // hand) while its cache entry lived on; clear it so the new link is seen at once. Generated
-    // slugs come from fresh ids and never had an entry.
-    if (create.slug) cache_->Delete(RedirectCacheKey(*create.slug));
-  }
+  // A custom slug may have belonged to an earlier link that was removed (by cleanup or by hand)
+  // while its cache entry lived on; fence it so the new link is seen at once. Generated slugs
+  // come from fresh ids and never had an entry.
+  if (stored.ok() && create.slug) MarkLinkChanged(cache_, *create.slug);
   return stored;
 }
 
 Response LinksApi::Shorten(const Request& request) {
+  Result<Principal> who = gate_->Check(request, AuthMode::kTokenOrKey);
+  if (!who.ok()) return ErrorResponse(who.error());
   Result<CreateRequest> create = ParseCreate(request, "url", /*allow_expires_at=*/true);
   if (!create.ok()) return ErrorResponse(create.error());
-  Result<Link> link = Create(create.value(), "url", settings_.shorten_default_ttl);
+  Result<Link> link = Create(create.value(), who.value(), "url", settings_.shorten_default_ttl);
   if (!link.ok()) return ErrorResponse(link.error());
   const Link& l = link.value();
   std::string short_url = settings_.public_base_url + "/r/" + l.slug;
@@ -198,9 +234,11 @@ nlohmann::ordered_json LinksApi::Record(const Link& link) const {
 }
 
 Response LinksApi::V1Create(const Request& request) {
+  Result<Principal> who = gate_->Check(request, AuthMode::kTokenOrKey);
+  if (!who.ok()) return ErrorResponse(who.error());
   Result<CreateRequest> create = ParseCreate(request, "original_url", /*allow_expires_at=*/false);
   if (!create.ok()) return ErrorResponse(create.error());
-  Result<Link> link = Create(create.value(), "original_url", settings_.v1_default_ttl);
+  Result<Link> link = Create(create.value(), who.value(), "original_url", settings_.v1_default_ttl);
   if (!link.ok()) return ErrorResponse(link.error());
   Response response = JsonResponse(201, {{"ok", true},
                                          {"message", "URL Shortener created successfully"},
@@ -210,6 +248,8 @@ Response LinksApi::V1Create(const Request& request) {
 }
 
 Response LinksApi::V1List(const Request& request) {
+  Result<Principal> who = gate_->Check(request, AuthMode::kTokenOrKey);
+  if (!who.ok()) return ErrorResponse(who.error());
   Result<std::map<std::string, std::string>> query = ParseQuery(request.query);
   if (!query.ok()) return ErrorResponse(query.error());
   int limit = kDefaultPageSize;
@@ -234,7 +274,9 @@ Response LinksApi::V1List(const Request& request) {
       return ErrorResponse(Error::Validation("cursor", "cursor is not one this service issued."));
     }
   }
-  Result<LinkPage> page = store_->ListLinks(std::nullopt, before, limit);
+  std::optional<uint64_t> owner;
+  if (!who.value().is_admin) owner = who.value().user_id;
+  Result<LinkPage> page = store_->ListLinks(owner, before, limit);
   if (!page.ok()) return ErrorResponse(page.error());
   nlohmann::ordered_json records = nlohmann::ordered_json::array();
   for (const Link& link : page.value().links) records.push_back(Record(link));
@@ -243,6 +285,79 @@ Response LinksApi::V1List(const Request& request) {
   return JsonResponse(
       200,
       {{"ok", true}, {"data", {{"url_shorteners", std::move(records)}, {"next_cursor", next}}}});
+}
+
+Result<Link> LinksApi::OwnedLink(const Principal& who, const std::string& slug) {
+  if (!LooksLikeSlug(slug)) return LinkNotFound();
+  Result<Link> link = store_->FindLink(slug);
+  if (!link.ok()) {
+    if (link.error().code == ErrorCode::kNotFound) return LinkNotFound();
+    return link.error();
+  }
+  if (!who.is_admin && link.value().owner_id != who.user_id) return LinkNotFound();
+  return link;
+}
+
+Response LinksApi::V1Get(const Request& request, const std::string& slug) {
+  Result<Principal> who = gate_->Check(request, AuthMode::kTokenOrKey);
+  if (!who.ok()) return ErrorResponse(who.error());
+  Result<Link> link = OwnedLink(who.value(), slug);
+  if (!link.ok()) return ErrorResponse(link.error());
+  nlohmann::ordered_json record = Record(link.value());
+  record["clicks_by_day"] = nlohmann::ordered_json::array();
+  return JsonResponse(200, {{"ok", true}, {"data", std::move(record)}});
+}
+
+Response LinksApi::V1Patch(const Request& request, const std::string& slug) {
+  Result<Principal> who = gate_->Check(request, AuthMode::kTokenOrKey);
+  if (!who.ok()) return ErrorResponse(who.error());
+  Result<Link> link = OwnedLink(who.value(), slug);
+  if (!link.ok()) return ErrorResponse(link.error());
+  Result<nlohmann::ordered_json> body = ReadJsonObject(request, /*empty_ok=*/false);
+  if (!body.ok()) return ErrorResponse(body.error());
+  const nlohmann::ordered_json& json = body.value();
+  LinkChange change;
+  change.now = clock_();
+  Result<std::optional<std::string>> url = OptionalString(json, "original_url");
+  if (!url.ok()) return ErrorResponse(url.error());
+  if (url.value()) {
+    Status url_ok = CheckTargetUrl(*url.value(), settings_.url_policy, "original_url");
+    if (!url_ok.ok()) return ErrorResponse(url_ok.error());
+    change.url = std::move(url.value());
+  }
+  Result<std::optional<int64_t>> expires_in = OptionalInteger(json, "expires_in");
+  if (!expires_in.ok()) return ErrorResponse(expires_in.error());
+  Result<std::optional<std::string>> expiration = OptionalString(json, "expiration_date");
+  if (!expiration.ok()) return ErrorResponse(expiration.error());
+  Result<std::optional<int64_t>> expiry =
+      RequestedExpiry(expires_in.value(), expiration.value(), "expiration_date", change.now);
+  if (!expiry.ok()) return ErrorResponse(expiry.error());
+  change.expires_at = expiry.value();
+  Result<std::optional<std::string>> metadata = MetadataField(json);
+  if (!metadata.ok()) return ErrorResponse(metadata.error());
+  change.metadata_json = std::move(metadata.value());
+
+  Result<Link> updated = store_->UpdateLink(link.value().id, change);
+  if (!updated.ok()) {
+    // Deleted between the read and the update: to the caller, it is gone.
+    if (updated.error().code == ErrorCode::kNotFound) return ErrorResponse(LinkNotFound());
+    return ErrorResponse(updated.error());
+  }
+  MarkLinkChanged(cache_, slug);
+  return JsonResponse(200, {{"ok", true}, {"data", Record(updated.value())}});
+}
+
+Response LinksApi::V1Delete(const Request& request, const std::string& slug) {
+  Result<Principal> who = gate_->Check(request, AuthMode::kTokenOrKey);
+  if (!who.ok()) return ErrorResponse(who.error());
+  Result<Link> link = OwnedLink(who.value(), slug);
+  if (!link.ok()) return ErrorResponse(link.error());
+  Status deleted = store_->DeleteLink(link.value().id);
+  if (!deleted.ok() && deleted.error().code != ErrorCode::kNotFound) {
+    return ErrorResponse(deleted.error());
+  }
+  MarkLinkChanged(cache_, slug);
+  return Response(204);
 }
 
 Result<std::string> LinksApi::Resolve(const std::string& slug) {
@@ -254,6 +369,8 @@ Result<std::string> LinksApi::Resolve(const std::string& slug) {
   std::string url;
   std::optional<std::string> cached = cache_->Get(key);
   if (!cached || !DecodeCacheEntry(*cached, &expires_at, &url)) {
+    // Under a change marker a fill would be refused anyway: skip the round trip.
+    bool fenced = cached && *cached == kChangedMarker;
     Result<RedirectTarget> target = store_->FindRedirect(slug);
     if (!target.ok()) {
       if (target.error().code == ErrorCode::kNotFound) return LinkNotFound();
@@ -262,7 +379,7 @@ Result<std::string> LinksApi::Resolve(const std::string& slug) {
     expires_at = target.value().expires_at;
     url = std::move(target.value().url);
     int64_t left = expires_at - now;
-    if (left > 0)
+    if (left > 0 && !fenced)
       cache_->Add(key, EncodeCacheEntry(expires_at, url), std::min(left, settings_.cache_ttl));
   }
   // The entry may have been cached before it expired; expiry is checked on every read.

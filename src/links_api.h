@@ -7,7 +7,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "auth_gate.h"
 #include "cache.h"
+#include "clock.h"
 #include "cursor.h"
 #include "http.h"
 #include "router.h"
@@ -27,13 +29,11 @@ struct LinkSettings {
   UrlPolicy url_policy;
 };
 
-using Clock = std::function<int64_t()>;  // unix seconds
-
 class LinksApi {
  public:
   // Borrows every pointer; they must outlive this object.
-  LinksApi(LinkSettings settings, LinkStore* store, Cache* cache, const SlugCodec* slugs,
-           const CursorCodec* cursors, Clock clock);
+  LinksApi(LinkSettings settings, LinkStore* store, Cache* cache, AuthGate* gate,
+           const SlugCodec* slugs, const CursorCodec* cursors, Clock clock);
 
   // Adds this file's routes, the "/{slug}" catch-all among them.
   void Register(Router* router);
@@ -42,8 +42,16 @@ class LinksApi {
   Response Shorten(const Request& request);
   // POST /api/v1/url-shortener
   Response V1Create(const Request& request);
-  // GET /api/v1/url-shorteners
+  // GET /api/v1/url-shorteners: the caller's links (an admin's: all), newest first.
   Response V1List(const Request& request);
+  // GET /api/v1/url-shorteners/{slug}: the record and its clicks by day; 404 unless the caller
+  // owns the link (or is an admin).
+  Response V1Get(const Request& request, const std::string& slug);
+  // PATCH /api/v1/url-shorteners/{slug}: changes target, expiry or metadata; the next redirect
+  // on every instance sees the change.
+  Response V1Patch(const Request& request, const std::string& slug);
+  // DELETE /api/v1/url-shorteners/{slug}: 204; the slug stops redirecting at once.
+  Response V1Delete(const Request& request, const std::string& slug);
   // GET /r/{slug}: 302 to the target, 404 if unknown or expired, 503 if the database is down.
   Response Redirect(const Request& request, const std::string& slug);
   // GET /{slug}: JSON {"ok", "original_url"}, or the redirect for a browser (Accept).
@@ -59,11 +67,20 @@ class LinksApi {
     std::string metadata_json = "{}";
   };
 
+  // The link `slug` if `who` may see and change it: its owner, or an admin. kNotFound for
+  // everyone else, the same answer as for no link at all, so existence is not revealed.
+  Result<Link> OwnedLink(const Principal& who, const std::string& slug);
+  // The expiry an expires_in or an absolute time (the field `at_field`) asks for, checked against
+  // max_ttl; nullopt when neither is given. Both at once: kValidation.
+  Result<std::optional<int64_t>> RequestedExpiry(std::optional<int64_t> expires_in,
+                                                 const std::optional<std::string>& at,
+                                                 const char* at_field, int64_t now) const;
   // Reads and checks the create fields of `request`; url_field names the target's field.
   Result<CreateRequest> ParseCreate(const Request& request, const char* url_field,
                                     bool allow_expires_at);
   // Validates and stores a link, answering as API.md says on failure.
-  Result<Link> Create(const CreateRequest& create, const char* url_field, int64_t default_ttl);
+  Result<Link> Create(const CreateRequest& create, const Principal& owner, const char* url_field,
+                      int64_t default_ttl);
   // The target of `slug` if it exists and has not expired: cache first, MySQL on a miss, the
   // cache filled for no longer than the link's time left.
   Result<std::string> Resolve(const std::string& slug);
@@ -73,6 +90,7 @@ class LinksApi {
   LinkSettings settings_;
   LinkStore* store_;
   Cache* cache_;
+  AuthGate* gate_;
   const SlugCodec* slugs_;
   const CursorCodec* cursors_;
   Clock clock_;
@@ -80,6 +98,13 @@ class LinksApi {
 
 // The cache key of a slug's redirect entry.
 std::string RedirectCacheKey(const std::string& slug);
+
+// Tells every instance that `slug`'s row changed (updated, deleted, or newly holding a custom
+// slug): its cache entry is replaced by a short-lived marker that refuses fills, so a reader that
+// loaded the old row just before the change cannot cache it again afterwards. Best effort: with
+// the cache unreachable there is nothing to invalidate either, unless it comes back with the
+// old entry, which then lives at most until its own expiry (cache_ttl or the link's).
+void MarkLinkChanged(Cache* cache, const std::string& slug);
 
 }  // namespace shortener
 

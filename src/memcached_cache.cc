@@ -15,6 +15,12 @@ namespace {
 // memcached reads an expiry above 30 days as an absolute unix time, not a duration.
 constexpr int64_t kMaxRelativeExpiry = 30 * 24 * 3600;
 
+// The expiry memcached needs to keep an item ttl_seconds (> 0) from now.
+time_t Expiry(int64_t ttl_seconds) {
+  return ttl_seconds > kMaxRelativeExpiry ? std::time(nullptr) + ttl_seconds
+                                          : static_cast<time_t>(ttl_seconds);
+}
+
 }  // namespace
 
 MemcachedCache::MemcachedCache(const MemcachedOptions& options) {
@@ -67,12 +73,17 @@ std::optional<std::string> MemcachedCache::Get(const std::string& key) {
 
 void MemcachedCache::Add(const std::string& key, const std::string& value, int64_t ttl_seconds) {
   if (ttl_seconds <= 0) return;
-  time_t expiry = ttl_seconds > kMaxRelativeExpiry ? std::time(nullptr) + ttl_seconds
-                                                   : static_cast<time_t>(ttl_seconds);
-  memcached_return_t rc =
-      memcached_add(mc_, key.data(), key.size(), value.data(), value.size(), expiry, 0);
+  memcached_return_t rc = memcached_add(mc_, key.data(), key.size(), value.data(), value.size(),
+                                        Expiry(ttl_seconds), 0);
   // NOTSTORED only says the key was there already: the server answered.
   Note(memcached_success(rc) || rc == MEMCACHED_NOTSTORED, "add", rc);
+}
+
+void MemcachedCache::Set(const std::string& key, const std::string& value, int64_t ttl_seconds) {
+  if (ttl_seconds <= 0) return;
+  memcached_return_t rc = memcached_set(mc_, key.data(), key.size(), value.data(), value.size(),
+                                        Expiry(ttl_seconds), 0);
+  Note(memcached_success(rc), "set", rc);
 }
 
 void MemcachedCache::Delete(const std::string& key) {

@@ -31,6 +31,7 @@ class MemcachedCache : public Cache {
 
   std::optional<std::string> Get(const std::string& key) override;
   void Add(const std::string& key, const std::string& value, int64_t ttl_seconds) override;
+  void Set(const std::string& key, const std::string& value, int64_t ttl_seconds) override;
   void Delete(const std::string& key) override;
   bool Alive() override;
 

@@ -1,5 +1,5 @@
-// LinkStore on MySQL/MariaDB through Connector/C++: one connection per worker, statements
-// prepared once, reconnect after a server restart.
+// LinkStore and AccountStore on MySQL/MariaDB through Connector/C++: one connection per worker,
+// each statement prepared once per connection, reconnect after a server restart.
 #ifndef SHORTENER_MYSQL_STORE_H_
 #define SHORTENER_MYSQL_STORE_H_
 
@@ -23,7 +23,7 @@ struct MysqlOptions {
   int io_timeout_seconds = 10;
 };
 
-class MysqlStore : public LinkStore {
+class MysqlStore : public LinkStore, public AccountStore {
  public:
   // Connects lazily: a worker starts and answers 503 while the database is down, and connects
   // as soon as it is back. After a lost connection (server restart, timeout) the next call
@@ -37,11 +37,31 @@ class MysqlStore : public LinkStore {
   Result<Link> CreateLink(const NewLink& link, const SlugMaker& make_slug) override;
   Result<LinkPage> ListLinks(std::optional<uint64_t> owner_id, std::optional<uint64_t> before_id,
                              int limit) override;
+  Result<Link> FindLink(const std::string& slug) override;
+  Result<Link> UpdateLink(uint64_t id, const LinkChange& change) override;
+  Status DeleteLink(uint64_t id) override;
   Status Ping() override;
 
- private:
-  struct Session;  // the connection and its prepared statements; Connector/C++ stays in the .cc
+  Result<User> CreateUser(const NewUser& user) override;
+  Result<User> FindUser(const std::string& username) override;
+  Status SetPasswordHash(uint64_t user_id, const std::string& password_hash,
+                         bool end_sessions) override;
+  Status AddToken(const std::string& token_digest, uint64_t user_id, int64_t now,
+                  int64_t expires_at) override;
+  Result<Principal> FindToken(const std::string& token_digest, int64_t now) override;
+  Status DeleteToken(const std::string& token_digest) override;
+  Result<ApiKeyInfo> AddApiKey(uint64_t user_id, const std::string& name,
+                               const std::string& key_digest, int64_t now) override;
+  Result<Principal> UseApiKey(const std::string& key_digest, int64_t now) override;
+  Result<std::vector<ApiKeyInfo>> ListApiKeys(uint64_t user_id) override;
+  Status DeleteApiKey(std::optional<uint64_t> user_id, uint64_t key_id) override;
+  Result<uint64_t> PurgeExpiredTokens(int64_t now, int limit) override;
 
+  // The connection and its prepared statements, defined in mysql_store_impl.h: Connector/C++
+  // stays in the .cc files. Opaque everywhere else.
+  struct Session;
+
+ private:
   enum class Access { kRead, kWrite };
 
   // Runs fn(session) with a live session and converts database exceptions into

@@ -80,15 +80,29 @@ def _parse_json(body):
         return None
 
 
-class Client:
-    """HTTP/1.1 client for one instance. Never follows redirects."""
+DEFAULT_AUTH = "default"
 
-    def __init__(self, base):
+
+class Client:
+    """HTTP/1.1 client for one instance. Never follows redirects.
+
+    auth: headers sent with every request that names no credential of its own. DEFAULT_AUTH (the
+    default) is the harness user's API key (Stack.default_auth), so tests of other concerns
+    reach the authenticated endpoints; None sends no credential.
+    """
+
+    def __init__(self, base, auth=DEFAULT_AUTH):
         m = re.match(r"^http://([^:/]+):(\d+)$", base)
         assert m, base
         self.base = base
         self.host = m.group(1)
         self.port = int(m.group(2))
+        self.auth = auth
+
+    def auth_headers(self):
+        if self.auth == DEFAULT_AUTH:
+            return get_stack().default_auth()
+        return dict(self.auth or {})
 
     def req(self, method, path, body=None, headers=None, json_body=None, raw=False):
         """Sends one request on a fresh connection.
@@ -99,6 +113,8 @@ class Client:
         Returns Resp(status, headers dict with lowercased names, body bytes, parsed JSON or None).
         """
         hdrs = dict(headers or {})
+        if not any(k.lower() in ("authorization", "x-api-key") for k in hdrs):
+            hdrs.update(self.auth_headers())
         if json_body is not None:
             body = json.dumps(json_body)
             if not raw and not any(k.lower() == "content-type" for k in hdrs):
@@ -143,9 +159,11 @@ class Client:
             return b"".join(chunks)
 
     def head_raw(self, path, extra=""):
-        """A HEAD sent by hand: (status, headers, bytes after the header block)."""
-        req = ("HEAD %s HTTP/1.1\r\nHost: %s:%d\r\n%sConnection: close\r\n\r\n"
-               % (path, self.host, self.port, extra)).encode()
+        """A HEAD sent by hand, with the client's credential: (status, headers, bytes after the
+        header block)."""
+        creds = "".join("%s: %s\r\n" % kv for kv in self.auth_headers().items())
+        req = ("HEAD %s HTTP/1.1\r\nHost: %s:%d\r\n%s%sConnection: close\r\n\r\n"
+               % (path, self.host, self.port, creds, extra)).encode()
         data = self.raw(req, read_timeout=5)
         head, sep, rest = data.partition(b"\r\n\r\n")
         assert sep, "no header block in %r" % data[:200]
@@ -211,6 +229,9 @@ class Stack:
         self._torn_down = False
         self._lock = threading.Lock()
         self._default = None
+        self._auth = None
+        self._auth_lock = threading.Lock()  # apart from _lock: starting an instance makes requests
+        self.default_user = None
         log("stack dir " + self.dir)
 
     # -- stack.sh ------------------------------------------------------------------------------
@@ -251,6 +272,52 @@ class Stack:
                 env[k.strip()] = parts[0] if parts else ""
         self.env = env
         return env
+
+    def admin(self, *args, input=None, check=True, timeout=SCRIPT_TIMEOUT):
+        """Runs shortener-admin ARGS with the stack's settings; returns the CompletedProcess
+        (stdout and stderr as text)."""
+        env = _clean_env()
+        env.update(self.env)
+        cmd = [env["STACK_ADMIN_BIN"]] + [str(a) for a in args]
+        p = subprocess.run(cmd, env=env, cwd=REPO, input=(input or "").encode(),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+        p.stdout = p.stdout.decode("utf-8", "replace")
+        p.stderr = p.stderr.decode("utf-8", "replace")
+        if check and p.returncode != 0:
+            raise StackError("%s failed (rc=%d): %s" % (" ".join(cmd), p.returncode, p.stderr))
+        return p
+
+    def make_user(self, prefix="u", admin=False, password="correct horse battery"):
+        """A new user made by shortener-admin; returns (username, password)."""
+        name = prefix + "_" + rand_token(8)
+        args = ["user", "create", name, name + "@example.org"] + (["--admin"] if admin else [])
+        self.admin(*args, input=password + "\n")
+        return name, password
+
+    def make_api_key(self, username, name="test"):
+        """A new API key of `username`, made by shortener-admin."""
+        key = self.admin("apikey", "create", username, "--name", name).stdout.strip()
+        if not key:
+            raise StackError("apikey create printed no key")
+        return key
+
+    def default_auth(self):
+        """Headers authenticating as the harness's own (non-admin) user, made once."""
+        with self._auth_lock:
+            if self._auth is None:
+                self.default_user, _ = self.make_user("harness")
+                self._auth = {"X-API-Key": self.make_api_key(self.default_user, "harness")}
+            return dict(self._auth)
+
+    def default_user_id(self):
+        """The id of the user default_auth authenticates as."""
+        self.default_auth()
+        return int(self.mysql_value("SELECT id FROM users WHERE username = '%s'" % self.default_user))
+
+    def own_link_count(self):
+        """How many links the default user owns (what its lists show)."""
+        return int(self.mysql_value("SELECT COUNT(*) FROM links WHERE owner_id = %d AND slug IS NOT NULL"
+                                    % self.default_user_id()))
 
     # -- MariaDB -------------------------------------------------------------------------------
 
@@ -346,7 +413,7 @@ class Stack:
         return self.public_bases[base]
 
     def _wait_http(self, base, seconds):
-        c = Client(base)
+        c = Client(base, auth=None)
         deadline = time.time() + seconds
         last = None
         while time.time() < deadline:

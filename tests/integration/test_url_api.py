@@ -1,4 +1,4 @@
-"""POST /url/shorten: the account/short-link API's creation (no auth yet, issue 2)."""
+"""POST /url/shorten: the account/short-link API's creation (authenticated as the harness user)."""
 
 import json
 import time
@@ -30,8 +30,8 @@ class ShortenTest(IntegrationTest):
     def test_shorten_row_is_stored(self):
         url = "https://example.org/stored/" + rand_token()
         js = self.shorten(url).json
-        rows = self.stack.mysql("SELECT url, owner_id IS NULL FROM links WHERE slug = '%s'" % js["slug"])
-        self.assertEqual(rows, [(url, "1")])
+        rows = self.stack.mysql("SELECT url, owner_id FROM links WHERE slug = '%s'" % js["slug"])
+        self.assertEqual(rows, [(url, str(self.stack.default_user_id()))])
 
     def test_expires_in(self):
         now = time.time()
@@ -128,9 +128,9 @@ class ShortenTest(IntegrationTest):
             "url": "https://example.org/unknown-fields", "foo": 1, "owner_id": 99,
             "nested": {"a": [1, 2]}, "clicks": 1000})
         self.assertEqual(r.status, 201, r.body)
-        rows = self.stack.mysql("SELECT clicks, owner_id IS NULL FROM links WHERE slug = '%s'"
+        rows = self.stack.mysql("SELECT clicks, owner_id FROM links WHERE slug = '%s'"
                                 % r.json["slug"])
-        self.assertEqual(rows, [("0", "1")])
+        self.assertEqual(rows, [("0", str(self.stack.default_user_id()))])
 
     def test_metadata_accepted(self):
         r = self.shorten("https://example.org/meta", metadata={"campaign": "x", "n": [1, 2]})

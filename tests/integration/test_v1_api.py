@@ -1,4 +1,4 @@
-"""The v1 API: POST /api/v1/url-shortener and GET /api/v1/url-shorteners (no auth yet, issue 2)."""
+"""The v1 API: POST /api/v1/url-shortener and GET /api/v1/url-shorteners (authenticated as the harness user)."""
 
 import json
 import threading
@@ -117,7 +117,7 @@ class V1ListTest(IntegrationTest):
         self.assertEqual([r["slug"] for r in recs], [made[-1]])
 
     def test_default_limit_is_100(self):
-        total = self.stack.link_count()
+        total = self.stack.own_link_count()
         if total < 101:
             for i in range(101 - total):
                 self.shorten("https://example.org/fill/%d" % i)
@@ -125,12 +125,13 @@ class V1ListTest(IntegrationTest):
         self.assertEqual(len(recs), 100)
         self.assertIsNotNone(nc)
         recs, _ = self.list("?limit=1000")
-        self.assertEqual(len(recs), min(1000, self.stack.link_count()))
+        self.assertEqual(len(recs), min(1000, self.stack.own_link_count()))
 
     def expected_order(self, max_id):
-        """Slugs of every link with id <= max_id, newest first, as MySQL sees them."""
+        """Slugs of the caller's links with id <= max_id, newest first, as MySQL sees them."""
         return [row[0] for row in self.stack.mysql(
-            "SELECT slug FROM links WHERE id <= %d AND slug IS NOT NULL ORDER BY id DESC" % max_id)]
+            "SELECT slug FROM links WHERE id <= %d AND slug IS NOT NULL AND owner_id = %d "
+            "ORDER BY id DESC" % (max_id, self.stack.default_user_id()))]
 
     def check_pages(self, seen, expected):
         self.assertEqual(len(seen), len(set(seen)), "a link was listed twice")

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "auth.h"
+#include "auth_gate.h"
 #include "timefmt.h"
 
 namespace shortener {
@@ -19,6 +21,39 @@ namespace {
 constexpr int64_t kNow = 1795348800;  // 2026-11-22T12:00:00Z
 const char kBase[] = "http://localhost:8000";
 const char kFirefoxAccept[] = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+
+// Login tokens of the fake accounts below: user 1, user 2 and an admin (user 3).
+const std::string kToken1 = NewSecret(SecretKind::kLoginToken);
+const std::string kToken2 = NewSecret(SecretKind::kLoginToken);
+const std::string kAdminToken = NewSecret(SecretKind::kLoginToken);
+
+// Knows only the three tokens above; the link handlers need nothing else of accounts.
+class FakeAccounts : public AccountStore {
+ public:
+  Result<Principal> FindToken(const std::string& digest, int64_t) override {
+    if (digest == SecretDigest(kToken1)) return Principal{1, false, false};
+    if (digest == SecretDigest(kToken2)) return Principal{2, false, false};
+    if (digest == SecretDigest(kAdminToken)) return Principal{3, true, false};
+    return Error::Make(ErrorCode::kNotFound, "no such token");
+  }
+  Result<User> CreateUser(const NewUser&) override { return Unused(); }
+  Result<User> FindUser(const std::string&) override { return Unused(); }
+  Status SetPasswordHash(uint64_t, const std::string&, bool) override { return Unused(); }
+  Status AddToken(const std::string&, uint64_t, int64_t, int64_t) override { return Unused(); }
+  Status DeleteToken(const std::string&) override { return Unused(); }
+  Result<ApiKeyInfo> AddApiKey(uint64_t, const std::string&, const std::string&, int64_t) override {
+    return Unused();
+  }
+  Result<Principal> UseApiKey(const std::string&, int64_t) override {
+    return Error::Make(ErrorCode::kNotFound, "no such key");
+  }
+  Result<std::vector<ApiKeyInfo>> ListApiKeys(uint64_t) override { return Unused(); }
+  Status DeleteApiKey(std::optional<uint64_t>, uint64_t) override { return Unused(); }
+  Result<uint64_t> PurgeExpiredTokens(int64_t, int) override { return Unused(); }
+
+ private:
+  static Error Unused() { return Error::Make(ErrorCode::kInternal, "not used by these tests"); }
+};
 
 // An in-memory LinkStore with call counters and a switch that makes it unreachable.
 class FakeStore : public LinkStore {
@@ -86,11 +121,45 @@ class FakeStore : public LinkStore {
     return page;
   }
 
+  Result<Link> FindLink(const std::string& slug) override {
+    if (unavailable) return Down();
+    for (const Link& link : links) {
+      if (link.slug == slug) return link;
+    }
+    return Error::Make(ErrorCode::kNotFound, "no such link");
+  }
+
+  Result<Link> UpdateLink(uint64_t id, const LinkChange& change) override {
+    if (unavailable) return Down();
+    for (Link& link : links) {
+      if (link.id != id) continue;
+      if (change.url) link.url = *change.url;
+      if (change.expires_at) link.expires_at = *change.expires_at;
+      if (change.metadata_json) link.metadata_json = *change.metadata_json;
+      link.updated_at = change.now;
+      return link;
+    }
+    return Error::Make(ErrorCode::kNotFound, "no such link");
+  }
+
+  Status DeleteLink(uint64_t id) override {
+    if (unavailable) return Down();
+    for (auto it = links.begin(); it != links.end(); ++it) {
+      if (it->id == id) {
+        links.erase(it);
+        return Status::Ok();
+      }
+    }
+    return Error::Make(ErrorCode::kNotFound, "no such link");
+  }
+
   Status Ping() override { return unavailable ? Status(Down()) : Status::Ok(); }
 
-  // Puts a link in directly, as if made earlier.
-  void Put(const std::string& slug, const std::string& url, int64_t expires_at) {
+  // Puts a link in directly, as if made earlier by user `owner`.
+  void Put(const std::string& slug, const std::string& url, int64_t expires_at,
+           uint64_t owner = 1) {
     Link link;
+    link.owner_id = owner;
     link.id = next_id++;
     link.slug = slug;
     link.url = url;
@@ -136,6 +205,11 @@ class FakeCache : public Cache {
     values[key] = value;
     ttls[key] = ttl_seconds;
   }
+  void Set(const std::string& key, const std::string& value, int64_t ttl_seconds) override {
+    ++set_calls;
+    values[key] = value;
+    ttls[key] = ttl_seconds;
+  }
   void Delete(const std::string& key) override {
     ++delete_calls;
     values.erase(key);
@@ -143,12 +217,13 @@ class FakeCache : public Cache {
   }
   bool Alive() override { return true; }
 
-  int Calls() const { return get_calls + add_calls + delete_calls; }
+  int Calls() const { return get_calls + add_calls + set_calls + delete_calls; }
 
   std::map<std::string, std::string> values;
   std::map<std::string, int64_t> ttls;
   int get_calls = 0;
   int add_calls = 0;
+  int set_calls = 0;
   int delete_calls = 0;
 };
 
@@ -170,19 +245,24 @@ struct Env {
   explicit Env(LinkSettings settings = DefaultSettings())
       : slugs(MakeSlugCodec()),
         cursors("unit test cursor secret"),
-        api(std::move(settings), &store, &cache, &slugs, &cursors, [this] { return now; }) {}
+        gate(&accounts, [this] { return now; }),
+        api(std::move(settings), &store, &cache, &gate, &slugs, &cursors, [this] { return now; }) {}
 
   FakeStore store;
   FakeCache cache;
+  FakeAccounts accounts;
   SlugCodec slugs;
   CursorCodec cursors;
+  AuthGate gate;
   int64_t now = kNow;
   LinksApi api;
 };
 
+// Requests carry user 1's token unless a test says otherwise.
 Request Post(const std::string& path, const std::string& body,
              const std::string& content_type = "application/json") {
   Request request;
+  request.authorization = "Bearer " + kToken1;
   request.method = "POST";
   request.path = path;
   request.content_type = content_type;
@@ -193,6 +273,7 @@ Request Post(const std::string& path, const std::string& body,
 Request Get(const std::string& path, const std::string& query = "",
             const std::string& accept = "") {
   Request request;
+  request.authorization = "Bearer " + kToken1;
   request.method = "GET";
   request.path = path;
   request.query = query;
@@ -624,7 +705,7 @@ BOOST_AUTO_TEST_CASE(bad_target_urls_are_422_naming_the_family_field) {
       "example.org",
       "/relative/path",
       "//example.org/",
-      "javascript:alert(1)",
+      "javascript:void%200",
       "JavaScript:alert(1)",
       "data:text/html,<script>alert(1)</script>",
       "file:///etc/passwd",
@@ -1171,6 +1252,153 @@ BOOST_AUTO_TEST_CASE(registered_routes) {
   BOOST_TEST(router.Dispatch(shorten).status() == 201);
   Request v1 = Post("/api/v1/url-shortener", V1Body("https://a.test/"));
   BOOST_TEST(router.Dispatch(v1).status() == 201);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Auth and ownership
+
+Request As(Request request, const std::string& token) {
+  request.authorization = token.empty() ? "" : "Bearer " + token;
+  return request;
+}
+
+Request Patch(const std::string& slug, const std::string& body) {
+  Request request = Post("/api/v1/url-shorteners/" + slug, body);
+  request.method = "PATCH";
+  return request;
+}
+
+BOOST_AUTO_TEST_CASE(creation_and_listing_need_a_credential) {
+  Env env;
+  BOOST_TEST(ErrorSummary(env.api.Shorten(As(Post("/url/shorten", ShortenBody("https://a.test/")),
+                                             ""))) == "401 unauthorized");
+  BOOST_TEST(ErrorSummary(env.api.V1Create(
+                 As(Post("/api/v1/url-shortener", V1Body("https://a.test/")), "slt_forged"))) ==
+             "401 unauthorized");
+  BOOST_TEST(ErrorSummary(env.api.V1List(As(Get("/api/v1/url-shorteners"), ""))) ==
+             "401 unauthorized");
+  BOOST_TEST(env.store.create_calls == 0);
+  BOOST_TEST(env.store.list_calls == 0);
+  // A 401 says how to authenticate.
+  Response response = env.api.Shorten(As(Post("/url/shorten", ShortenBody("https://a.test/")), ""));
+  BOOST_TEST(HeaderOr(response, "WWW-Authenticate") == "Bearer");
+}
+
+BOOST_AUTO_TEST_CASE(links_record_their_creator_and_lists_show_only_the_callers) {
+  Env env;
+  BOOST_TEST(env.api.Shorten(Post("/url/shorten", ShortenBody("https://one.test/"))).status() ==
+             201);
+  BOOST_TEST(env.store.links.back().owner_id.value_or(0) == 1u);
+  BOOST_TEST(
+      env.api.V1Create(As(Post("/api/v1/url-shortener", V1Body("https://two.test/")), kToken2))
+          .status() == 201);
+  BOOST_TEST(env.store.links.back().owner_id.value_or(0) == 2u);
+  auto listed = [&](const std::string& token) {
+    nlohmann::ordered_json body = BodyOf(env.api.V1List(As(Get("/api/v1/url-shorteners"), token)));
+    std::set<std::string> urls;
+    for (const auto& record : body["data"]["url_shorteners"]) urls.insert(record["original_url"]);
+    return urls;
+  };
+  BOOST_TEST((listed(kToken1) == std::set<std::string>{"https://one.test/"}));
+  BOOST_TEST((listed(kToken2) == std::set<std::string>{"https://two.test/"}));
+  BOOST_TEST(
+      (listed(kAdminToken) == std::set<std::string>{"https://one.test/", "https://two.test/"}));
+}
+
+BOOST_AUTO_TEST_CASE(only_the_owner_or_an_admin_reaches_a_link) {
+  Env env;
+  env.store.Put("mine01", "https://mine.test/", kNow + 100, /*owner=*/1);
+  const std::string path = "/api/v1/url-shorteners/mine01";
+  // Someone else: the same 404 as for a slug that does not exist.
+  BOOST_TEST(ErrorSummary(env.api.V1Get(As(Get(path), kToken2), "mine01")) == "404 not_found");
+  BOOST_TEST(ErrorSummary(env.api.V1Get(As(Get(path), kToken2), "nosuch")) == "404 not_found");
+  BOOST_TEST(ErrorSummary(env.api.V1Patch(As(Patch("mine01", R"({"metadata":{"x":1}})"), kToken2),
+                                          "mine01")) == "404 not_found");
+  Request del = As(Get(path), kToken2);
+  del.method = "DELETE";
+  BOOST_TEST(ErrorSummary(env.api.V1Delete(del, "mine01")) == "404 not_found");
+  BOOST_TEST(env.store.Holds("mine01"));
+  BOOST_TEST(env.store.links[0].metadata_json == "{}");
+  // The owner and an admin.
+  Response mine = env.api.V1Get(Get(path), "mine01");
+  BOOST_TEST(mine.status() == 200);
+  BOOST_TEST(BodyOf(mine)["data"]["clicks_by_day"].is_array());
+  BOOST_TEST(env.api.V1Get(As(Get(path), kAdminToken), "mine01").status() == 200);
+}
+
+BOOST_AUTO_TEST_CASE(patch_changes_what_it_names_and_fences_the_cache) {
+  Env env;
+  env.store.Put("patch1", "https://old.test/", kNow + 100);
+  BOOST_TEST(env.api.Redirect(Get("/r/patch1"), "patch1").status() == 302);  // cached now
+  env.now = kNow + 5;
+  Response response = env.api.V1Patch(
+      Patch("patch1",
+            R"({"original_url":"https://new.test/","expires_in":7200,"metadata":{"k":"v"}})"),
+      "patch1");
+  BOOST_REQUIRE(response.status() == 200);
+  nlohmann::ordered_json data = BodyOf(response)["data"];
+  BOOST_TEST(data["original_url"] == "https://new.test/");
+  BOOST_TEST(data["expiration_date"] == FormatIso8601(kNow + 5 + 7200));
+  BOOST_TEST(data["updated_at"] == FormatIso8601(kNow + 5));
+  BOOST_TEST(data["metadata"]["k"] == "v");
+  // The cache now holds the change marker, so the next redirect reads the store...
+  BOOST_TEST(env.cache.values[RedirectCacheKey("patch1")] == "changed");
+  int finds = env.store.find_calls;
+  Response redirect = env.api.Redirect(Get("/r/patch1"), "patch1");
+  BOOST_TEST(HeaderOr(redirect, "Location") == "https://new.test/");
+  BOOST_TEST(env.store.find_calls == finds + 1);
+  // ... and does not try to fill over the marker.
+  BOOST_TEST(env.cache.values[RedirectCacheKey("patch1")] == "changed");
+}
+
+BOOST_AUTO_TEST_CASE(patch_refuses_bad_fields) {
+  Env env;
+  env.store.Put("patch2", "https://old.test/", kNow + 100);
+  struct Case {
+    const char* body;
+    const char* expected;
+  } cases[] = {
+      {R"({"original_url":"javascript:void%200"})", "422 validation original_url"},
+      {R"({"original_url":5})", "422 validation original_url"},
+      {R"({"expires_in":0})", "422 validation expires_in"},
+      {R"({"expires_in":"60"})", "422 validation expires_in"},
+      {R"({"expires_in":60,"expiration_date":"2030-01-01T00:00:00Z"})",
+       "422 validation expiration_date"},
+      {R"({"expiration_date":"2020-01-01T00:00:00Z"})", "422 validation expiration_date"},
+      {R"({"expiration_date":"tomorrow"})", "422 validation expiration_date"},
+      {R"({"metadata":[1]})", "422 validation metadata"},
+      {"[1]", "400 bad_json"},
+      {"{", "400 bad_json"},
+  };
+  for (const Case& c : cases) {
+    BOOST_TEST_CONTEXT(c.body) {
+      BOOST_TEST(ErrorSummary(env.api.V1Patch(Patch("patch2", c.body), "patch2")) == c.expected);
+    }
+  }
+  BOOST_TEST(env.store.links[0].url == "https://old.test/");
+  BOOST_TEST(env.store.links[0].expires_at == kNow + 100);
+}
+
+BOOST_AUTO_TEST_CASE(patch_extends_an_expired_link) {
+  Env env;
+  env.store.Put("late01", "https://late.test/", kNow - 1);
+  BOOST_TEST(env.api.Redirect(Get("/r/late01"), "late01").status() == 404);
+  BOOST_TEST(env.api.V1Patch(Patch("late01", R"({"expires_in":60})"), "late01").status() == 200);
+  BOOST_TEST(env.api.Redirect(Get("/r/late01"), "late01").status() == 302);
+}
+
+BOOST_AUTO_TEST_CASE(delete_removes_and_fences) {
+  Env env;
+  env.store.Put("gone01", "https://gone.test/", kNow + 100);
+  BOOST_TEST(env.api.Redirect(Get("/r/gone01"), "gone01").status() == 302);
+  Request del = Get("/api/v1/url-shorteners/gone01");
+  del.method = "DELETE";
+  Response response = env.api.V1Delete(del, "gone01");
+  BOOST_TEST(response.status() == 204);
+  BOOST_TEST(response.body().empty());
+  BOOST_TEST(!env.store.Holds("gone01"));
+  BOOST_TEST(env.api.Redirect(Get("/r/gone01"), "gone01").status() == 404);
+  BOOST_TEST(ErrorSummary(env.api.V1Delete(del, "gone01")) == "404 not_found");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,137 @@
+// Unit tests of src/auth_gate.h: reading the Authorization header and the gate's answers.
+#include "auth_gate.h"
+
+#include <boost/test/unit_test.hpp>
+#include <string>
+
+#include "auth.h"
+
+namespace shortener {
+namespace {
+
+const std::string kToken = NewSecret(SecretKind::kLoginToken);
+const std::string kKey = NewSecret(SecretKind::kApiKey);
+
+// One token and one key of user 7; counts the lookups that reach it.
+class Accounts : public AccountStore {
+ public:
+  Result<Principal> FindToken(const std::string& digest, int64_t now) override {
+    ++lookups;
+    last_now = now;
+    if (down) return Error::Make(ErrorCode::kUnavailable, "down");
+    if (digest == SecretDigest(kToken)) return Principal{7, false, false};
+    return Error::Make(ErrorCode::kNotFound, "none");
+  }
+  Result<Principal> UseApiKey(const std::string& digest, int64_t) override {
+    ++lookups;
+    if (digest == SecretDigest(kKey)) return Principal{7, false, true};
+    return Error::Make(ErrorCode::kNotFound, "none");
+  }
+  Result<User> CreateUser(const NewUser&) override { return Unused(); }
+  Result<User> FindUser(const std::string&) override { return Unused(); }
+  Status SetPasswordHash(uint64_t, const std::string&, bool) override { return Unused(); }
+  Status AddToken(const std::string&, uint64_t, int64_t, int64_t) override { return Unused(); }
+  Status DeleteToken(const std::string&) override { return Unused(); }
+  Result<ApiKeyInfo> AddApiKey(uint64_t, const std::string&, const std::string&, int64_t) override {
+    return Unused();
+  }
+  Result<std::vector<ApiKeyInfo>> ListApiKeys(uint64_t) override { return Unused(); }
+  Status DeleteApiKey(std::optional<uint64_t>, uint64_t) override { return Unused(); }
+  Result<uint64_t> PurgeExpiredTokens(int64_t, int) override { return Unused(); }
+
+  int lookups = 0;
+  int64_t last_now = 0;
+  bool down = false;
+
+ private:
+  static Error Unused() { return Error::Make(ErrorCode::kInternal, "unused"); }
+};
+
+Request With(const std::string& authorization, const std::string& api_key = "") {
+  Request request;
+  request.authorization = authorization;
+  request.api_key = api_key;
+  return request;
+}
+
+std::string Outcome(const Result<Principal>& r) {
+  if (r.ok()) return "user " + std::to_string(r.value().user_id);
+  return ErrorCodeName(r.error().code);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(auth_gate)
+
+BOOST_AUTO_TEST_CASE(bearer_credential_parsing) {
+  struct Case {
+    const char* header;
+    const char* credential;  // nullptr: refused
+  } cases[] = {
+      {"Bearer abc", "abc"},   {"bearer abc", "abc"},  {"BEARER   abc", "abc"},
+      {"Bearer abc  ", "abc"}, {"Bearer", nullptr},    {"Bearer ", nullptr},
+      {"Bearerabc", nullptr},  {"Basic abc", nullptr}, {"Bearer a b", nullptr},
+      {"", nullptr},           {"Token abc", nullptr}, {" Bearer abc", nullptr},
+  };
+  for (const Case& c : cases) {
+    BOOST_TEST_CONTEXT("'" << c.header << "'") {
+      std::optional<std::string_view> got = BearerCredential(c.header);
+      if (c.credential) {
+        BOOST_TEST(got.has_value());
+        if (got) BOOST_TEST(std::string(*got) == c.credential);
+      } else {
+        BOOST_TEST(!got.has_value());
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(answers_by_credential_and_mode) {
+  const std::string other_token = NewSecret(SecretKind::kLoginToken);
+  const std::string other_key = NewSecret(SecretKind::kApiKey);
+  struct Case {
+    std::string authorization;
+    std::string api_key;
+    AuthMode mode;
+    const char* expected;
+    bool reaches_store;
+  } cases[] = {
+      {"", "", AuthMode::kTokenOrKey, "unauthorized", false},
+      {"Bearer " + kToken, "", AuthMode::kTokenOrKey, "user 7", true},
+      {"Bearer " + kToken, "", AuthMode::kTokenOnly, "user 7", true},
+      {"", kKey, AuthMode::kTokenOrKey, "user 7", true},
+      {"", kKey, AuthMode::kTokenOnly, "forbidden", false},
+      {"Bearer " + other_token, "", AuthMode::kTokenOrKey, "unauthorized", true},
+      {"", other_key, AuthMode::kTokenOrKey, "unauthorized", true},
+      // Malformed: refused without a lookup.
+      {"Bearer not-a-token", "", AuthMode::kTokenOrKey, "unauthorized", false},
+      {"Basic dXNlcjpwYXNz", "", AuthMode::kTokenOrKey, "unauthorized", false},
+      {"", "not-a-key", AuthMode::kTokenOrKey, "unauthorized", false},
+      // A key where a token belongs, and a token where a key belongs.
+      {"Bearer " + kKey, "", AuthMode::kTokenOrKey, "unauthorized", false},
+      {"", kToken, AuthMode::kTokenOrKey, "unauthorized", false},
+      // The Authorization header decides alone: a bad token is not rescued by a good key.
+      {"Bearer " + other_token, kKey, AuthMode::kTokenOrKey, "unauthorized", true},
+  };
+  for (const Case& c : cases) {
+    BOOST_TEST_CONTEXT("authorization '" << c.authorization << "' key '" << c.api_key << "'") {
+      Accounts accounts;
+      AuthGate gate(&accounts, [] { return int64_t{1795348800}; });
+      BOOST_TEST(Outcome(gate.Check(With(c.authorization, c.api_key), c.mode)) == c.expected);
+      BOOST_TEST((accounts.lookups > 0) == c.reaches_store);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(passes_the_clock_and_reports_an_outage_as_such) {
+  Accounts accounts;
+  AuthGate gate(&accounts, [] { return int64_t{1795348800}; });
+  gate.Check(With("Bearer " + kToken), AuthMode::kTokenOrKey);
+  BOOST_TEST(accounts.last_now == 1795348800);
+  accounts.down = true;
+  BOOST_TEST(Outcome(gate.Check(With("Bearer " + kToken), AuthMode::kTokenOrKey)) == "unavailable");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace shortener
