@@ -210,7 +210,7 @@ Status CheckSecret(std::string* secret) {
   return Status::Ok();
 }
 
-Status CheckSocketPath(std::string* path) {
+Status CheckAbsolutePath(std::string* path) {
   if (path->empty()) return Status::Ok();
   // A relative path would depend on the directory each worker happens to start in.
   if ((*path)[0] != '/' || HasControl(*path)) {
@@ -359,7 +359,7 @@ const std::vector<Key>& Keys() {
       // MySQL.
       Text("mysql_socket", "",
            "Unix socket of MySQL/MariaDB; empty: TCP to mysql_host and mysql_port.",
-           &Config::mysql_socket, CheckSocketPath),
+           &Config::mysql_socket, CheckAbsolutePath),
       Text("mysql_host", "127.0.0.1", "MySQL host, when mysql_socket is empty.",
            &Config::mysql_host, CheckHost),
       Number("mysql_port", "3306", "MySQL TCP port, when mysql_socket is empty.",
@@ -376,6 +376,11 @@ const std::vector<Key>& Keys() {
       Number("memcached_timeout_ms", "100",
              "Longest wait on memcached per operation, in milliseconds.",
              &Config::memcached_timeout_ms, 1, 10000, "milliseconds"),
+      // Abuse.
+      Text("blocklist_file", "",
+           "File of hosts links may not point to (example.com or *.example.com a line); empty: "
+           "none.",
+           &Config::blocklist_file, CheckAbsolutePath),
       // Logging.
       Key{"log_level", "info", "Least severe lines logged: error, warn, info or debug.", false,
           ParseLogLevel, ShowLogLevel},

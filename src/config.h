@@ -61,6 +61,9 @@ struct Config {
   std::vector<MemcachedServer> memcached_servers = {{"127.0.0.1", 11211, ""}};
   int memcached_timeout_ms = 100;
 
+  // Abuse.
+  std::string blocklist_file;  // absolute path; empty: no host is blocked
+
   // Logging.
   Severity log_level = Severity::kInfo;
 };

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "blocklist.h"
 #include "cache.h"
 #include "cursor.h"
 #include "http.h"
@@ -25,6 +26,9 @@ struct LinkSettings {
   int64_t max_ttl = 315360000;
   int64_t cache_ttl = 86400;
   UrlPolicy url_policy;
+  // Borrowed; checked on every redirect, so links to a host listed after their creation answer
+  // 404. Null: no blocklist.
+  BlocklistFile* blocklist = nullptr;
 };
 
 using Clock = std::function<int64_t()>;  // unix seconds

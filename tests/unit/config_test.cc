@@ -155,6 +155,8 @@ BOOST_AUTO_TEST_CASE(valid_values) {
       {"memcached_servers", "10.0.0.5:11211,/run/mc.sock", "10.0.0.5:11211,/run/mc.sock"},
       {"memcached_timeout_ms", "1", "1"},
       {"memcached_timeout_ms", "10000", "10000"},
+      {"blocklist_file", "/etc/shortener/blocklist", "/etc/shortener/blocklist"},
+      {"blocklist_file", "", "\"\""},
       {"log_level", "error", "error"},
       {"log_level", "warn", "warn"},
       {"log_level", "debug", "debug"},
@@ -259,6 +261,7 @@ BOOST_AUTO_TEST_CASE(invalid_values) {
       {"memcached_timeout_ms", "0", "must be from 1 to 10000 milliseconds"},
       {"memcached_timeout_ms", "10001", "must be from 1 to 10000 milliseconds"},
       {"memcached_timeout_ms", "100ms", number + " of milliseconds, got '100ms'"},
+      {"blocklist_file", "blocklist.txt", "must be empty or an absolute path"},
       {"log_level", "verbose", "expected one of error, warn, info, debug, got 'verbose'"},
       {"log_level", "INFO", "expected one of error, warn, info, debug, got 'INFO'"},
   };
