@@ -68,6 +68,7 @@ struct MysqlStore::Session {
   std::unique_ptr<sql::PreparedStatement> list_all;
   std::unique_ptr<sql::PreparedStatement> list_owner;
   std::unique_ptr<sql::PreparedStatement> ping;
+  std::unique_ptr<sql::PreparedStatement> delete_expired;
 
   explicit Session(const MysqlOptions& options) : conn(ConnectMysql(options)) {
     auto prepare = [this](const std::string& text) {
@@ -85,6 +86,10 @@ struct MysqlStore::Session {
                          " FROM links WHERE owner_id = ? AND slug IS NOT NULL AND id < ? "
                          "ORDER BY id DESC LIMIT ?");
     ping = prepare("SELECT 1");
+    // Walks idx_links_expires_at from the oldest expiry, so a batch locks only the rows (and
+    // index gaps) it deletes.
+    delete_expired = prepare("DELETE FROM links WHERE expires_at <= " DATETIME_OF_PARAM
+                             " ORDER BY expires_at LIMIT ?");
   }
 };
 
@@ -249,6 +254,14 @@ Result<LinkPage> MysqlStore::ListLinks(std::optional<uint64_t> owner_id,
       page.next_before_id = page.links.back().id;
     }
     return page;
+  });
+}
+
+Result<uint64_t> MysqlStore::DeleteExpiredBatch(int64_t now, int limit) {
+  return Run<uint64_t>("delete_expired", Access::kWrite, [&](Session& s) -> Result<uint64_t> {
+    s.delete_expired->setInt64(1, now);
+    s.delete_expired->setInt(2, limit);
+    return static_cast<uint64_t>(s.delete_expired->executeUpdate());
   });
 }
 

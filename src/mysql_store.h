@@ -39,6 +39,12 @@ class MysqlStore : public LinkStore {
                              int limit) override;
   Status Ping() override;
 
+  // Deletes up to `limit` (> 0) links whose expiry is at or before `now` (unix seconds), oldest
+  // expiry first, in one statement of its own transaction; returns how many it deleted. Callers
+  // purge in a loop of small batches so no lock on the links table is held for long; fewer than
+  // `limit` means none was left.
+  Result<uint64_t> DeleteExpiredBatch(int64_t now, int limit);
+
  private:
   struct Session;  // the connection and its prepared statements; Connector/C++ stays in the .cc
 
