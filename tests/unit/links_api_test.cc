@@ -136,6 +136,9 @@ class FakeCache : public Cache {
     values[key] = value;
     ttls[key] = ttl_seconds;
   }
+  std::optional<uint64_t> Increment(const std::string&, uint64_t, int64_t) override {
+    return std::nullopt;
+  }
   void Delete(const std::string& key) override {
     ++delete_calls;
     values.erase(key);
