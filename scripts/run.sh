@@ -41,12 +41,16 @@ fi
 "$STACK" port-free "$PORT" ||
   die "port $PORT is in use by another program; choose another one: make run PORT=8080"
 
+readonly PURGE_INTERVAL=60  # seconds; systemd/shortener-purge.timer does this in production
 sleeper=''
+purger=''
 # shellcheck disable=SC2317  # run by the EXIT trap
 stop_all() {
   # A second Ctrl-C must not cut the shutdown short; stack.sh inherits the ignored signals.
   trap '' INT TERM HUP
   if [[ -n $sleeper ]]; then kill "$sleeper" 2>/dev/null || true; fi
+  if [[ -n $purger ]]; then kill "$purger" 2>/dev/null || true; fi
+  rm -f "$VAR/purge.pid"
   echo
   echo "run: stopping the stack"
   "$STACK" down "$VAR" || true
@@ -61,9 +65,25 @@ mkdir -p "$VAR"
 echo $$ >"$VAR/run.pid"
 "$STACK" up "$VAR" "$PORT" "$WORKERS"
 
+# Expired links are deleted every PURGE_INTERVAL seconds, as the systemd timer does on a server.
+# The loop's own sleep is killed with it, so nothing outlives `make run`.
+(
+  nap=''
+  trap 'if [[ -n $nap ]]; then kill "$nap" 2>/dev/null; fi; exit 0' TERM
+  while true; do
+    sleep "$PURGE_INTERVAL" &
+    nap=$!
+    wait "$nap" || true
+    "$STACK" purge "$VAR" >>"$VAR/purge.log" 2>&1 || true
+  done
+) &
+purger=$!
+echo "$purger" >"$VAR/purge.pid"
+
 cat <<EOF
 
-shortener runs at http://localhost:$PORT  ($WORKERS workers; data in var/, logs in var/web-$PORT/ and var/mysql.log)
+shortener runs at http://localhost:$PORT  ($WORKERS workers; data in var/, logs in var/web-$PORT/, var/mysql.log
+and var/purge.log, where expired links are deleted once a minute)
 try:
   curl -si -X POST http://localhost:$PORT/url/shorten -H 'Content-Type: application/json' -d '{"url":"https://example.com/"}'
 a second instance on the same data: make run-instance PORT=8001

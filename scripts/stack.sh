@@ -9,6 +9,7 @@
 #   stack.sh db-up DIR                   private MariaDB (created on first start), then migrations
 #   stack.sh db-down DIR
 #   stack.sh db-restart DIR              stop and start MariaDB on the same data
+#   stack.sh purge DIR                   shortener-admin purge-expired on the stack's database
 #   stack.sh memcached-up DIR [PORT]     default: the port it had before if free, else a free one
 #   stack.sh memcached-down DIR
 #   stack.sh web-up DIR PORT [WORKERS]   lighttpd on 127.0.0.1:PORT + a pool of FastCGI workers
@@ -366,6 +367,12 @@ cmd_db_down() {
   stop_db
 }
 
+cmd_purge() {
+  dir_init "${1:-}" existing || die "no stack in ${1:-}"
+  check_bin "$ADMIN_BIN" "admin tool" STACK_ADMIN_BIN
+  with_stack_env "$ADMIN_BIN" purge-expired
+}
+
 cmd_db_restart() {
   dir_init "${1:-}" existing || die "no stack in ${1:-}"
   check_bin "$ADMIN_BIN" "admin tool" STACK_ADMIN_BIN  # before stopping anything
@@ -645,6 +652,7 @@ main() {
     db-up) cmd_db_up "$@" ;;
     db-down) cmd_db_down "$@" ;;
     db-restart) cmd_db_restart "$@" ;;
+    purge) cmd_purge "$@" ;;
     memcached-up) cmd_memcached_up "$@" ;;
     memcached-down) cmd_memcached_down "$@" ;;
     web-up) cmd_web_up "$@" ;;

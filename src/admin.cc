@@ -1,6 +1,8 @@
 // shortener-admin: operator commands against the service's database.
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,8 @@ const char kUsage[] =
     "  migrate [--sql-dir DIR]   apply the sql/NNN_*.sql migrations not yet applied\n"
     "                            (default DIR: " SHORTENER_SQL_DIR
     ")\n"
+    "  purge-expired [--batch N] delete expired links, N rows per transaction (default 1000,\n"
+    "                            1 to 100000); prints how many it deleted\n"
     "%s"
     "\n"
     "The config file is --config, else $SHORTENER_CONFIG; SHORTENER_<KEY> variables override it.\n";
@@ -45,6 +49,47 @@ int Migrate(const shortener::Config& config, const std::vector<std::string>& arg
   std::fputs(log.c_str(), stdout);
   if (!status.ok()) return Fail(status.error().message);
   std::printf("schema up to date\n");
+  return 0;
+}
+
+// Deletes every expired link in batches of short transactions, so the links table is never
+// locked for long and redirects and creations carry on meanwhile.
+int PurgeExpired(const shortener::Config& config, const std::vector<std::string>& args) {
+  constexpr long kMaxBatch = 100000;
+  long batch = 1000;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--batch" && i + 1 < args.size()) {
+      const std::string& text = args[++i];
+      char* end = nullptr;
+      batch = std::strtol(text.c_str(), &end, 10);
+      if (text.empty() || *end != '\0' || text[0] == '-' || text[0] == '+' || batch < 1 ||
+          batch > kMaxBatch) {
+        return Fail("purge-expired: --batch must be a whole number from 1 to 100000, got '" + text +
+                    "'");
+      }
+    } else {
+      return Fail("purge-expired: unexpected argument '" + args[i] + "'");
+    }
+  }
+  shortener::MysqlStore store(shortener::MysqlOptionsFrom(config));
+  // One cut-off for the whole run: links expiring while it runs wait for the next run, so a
+  // steady stream of expiries cannot keep it going forever.
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  uint64_t total = 0;
+  int batches = 0;
+  while (true) {
+    ++batches;
+    shortener::Result<uint64_t> deleted = store.DeleteExpiredBatch(now, static_cast<int>(batch));
+    if (!deleted.ok()) {
+      std::printf("purged %llu expired links before the error\n",
+                  static_cast<unsigned long long>(total));
+      return Fail("purge-expired: " + deleted.error().message);
+    }
+    total += deleted.value();
+    if (deleted.value() < static_cast<uint64_t>(batch)) break;
+  }
+  std::printf("purged %llu expired links in %d batches of at most %ld\n",
+              static_cast<unsigned long long>(total), batches, batch);
   return 0;
 }
 
@@ -72,6 +117,7 @@ int main(int argc, char** argv) {
   if (command == "user") return shortener::UserCommand(config.value(), args, stdin);
   if (command == "apikey") return shortener::ApiKeyCommand(config.value(), args);
   if (command == "link") return shortener::LinkCommand(config.value(), args);
+  if (command == "purge-expired") return PurgeExpired(config.value(), args);
   PrintUsage(stderr);
   return Fail("unknown command '" + command + "'");
 }

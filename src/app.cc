@@ -27,6 +27,20 @@ PasswordCosts PasswordCostsFrom(const Config& config) {
   return costs;
 }
 
+namespace {
+
+// `settings` with the blocklist checked at creation (UrlPolicy) and at redirect.
+LinkSettings WithBlocklist(LinkSettings settings, BlocklistFile* blocklist) {
+  if (!blocklist->watched()) return settings;
+  settings.blocklist = blocklist;
+  settings.url_policy.is_blocked = [blocklist](std::string_view host) {
+    return blocklist->BlocksHost(host, SystemClock());
+  };
+  return settings;
+}
+
+}  // namespace
+
 MysqlOptions MysqlOptionsFrom(const Config& config) {
   MysqlOptions options;
   options.socket = config.mysql_socket;
@@ -52,23 +66,30 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
   settings.cache_ttl = config.cache_ttl;
   settings.url_policy.max_length = config.max_url_length;
   settings.url_policy.own_host = own_host.value();
-  return std::unique_ptr<App>(new App(config, std::move(slugs.value()), std::move(settings)));
+  Result<BlocklistFile> blocklist = BlocklistFile::Open(config.blocklist_file);
+  if (!blocklist.ok()) return blocklist.error();
+  return std::unique_ptr<App>(
+      new App(config, std::move(slugs.value()), std::move(settings), std::move(blocklist.value())));
 }
 
-App::App(const Config& config, SlugCodec slugs, LinkSettings settings)
-    : store_(MysqlOptionsFrom(config)),
+App::App(const Config& config, SlugCodec slugs, LinkSettings settings, BlocklistFile blocklist)
+    : blocklist_(std::move(blocklist)),
+      store_(MysqlOptionsFrom(config)),
       cache_(MemcachedOptionsFrom(config)),
       slugs_(std::move(slugs)),
       cursors_(config.slug_secret),
       hasher_(PasswordCostsFrom(config)),
       gate_(&store_, SystemClock),
       accounts_(AccountSettings{config.token_ttl}, &store_, &hasher_, &gate_, SystemClock),
-      links_(std::move(settings), &store_, &cache_, &gate_, &slugs_, &cursors_, SystemClock),
+      links_(WithBlocklist(std::move(settings), &blocklist_), &store_, &cache_, &gate_, &slugs_,
+             &cursors_, SystemClock),
       ops_(&store_, &cache_) {
   ops_.Register(&router_);
   accounts_.Register(&router_);
   links_.Register(&router_);
 }
+
+void App::Reload() { blocklist_.Reload(); }
 
 Response App::Handle(const Request& request) {
   try {

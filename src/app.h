@@ -7,6 +7,7 @@
 #include "accounts_api.h"
 #include "auth.h"
 #include "auth_gate.h"
+#include "blocklist.h"
 #include "config.h"
 #include "cursor.h"
 #include "links_api.h"
@@ -37,9 +38,13 @@ class App {
   // Answers one request; never throws.
   Response Handle(const Request& request);
 
- private:
-  App(const Config& config, SlugCodec slugs, LinkSettings settings);
+  // Re-reads what may change without a restart (the blocklist file), for SIGHUP.
+  void Reload();
 
+ private:
+  App(const Config& config, SlugCodec slugs, LinkSettings settings, BlocklistFile blocklist);
+
+  BlocklistFile blocklist_;  // before links_, which borrows it
   MysqlStore store_;
   MemcachedCache cache_;
   SlugCodec slugs_;

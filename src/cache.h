@@ -1,7 +1,7 @@
 // Cache interface: a shared key-value hint that may lose anything at any time.
 //
-// No call ever fails: an unreachable cache behaves as an empty one, so losing it costs speed,
-// never correctness. See memcached_cache.h.
+// No call but Increment ever fails: an unreachable cache behaves as an empty one, so losing it
+// costs speed, never correctness. See memcached_cache.h.
 #ifndef SHORTENER_CACHE_H_
 #define SHORTENER_CACHE_H_
 
@@ -22,6 +22,12 @@ class Cache {
   virtual void Add(const std::string& key, const std::string& value, int64_t ttl_seconds) = 0;
   // Stores `value` for ttl_seconds (> 0), replacing what `key` held. Best effort.
   virtual void Set(const std::string& key, const std::string& value, int64_t ttl_seconds) = 0;
+  // Atomically adds 1 to the decimal counter under `key` and returns its new value; when `key`
+  // holds nothing, stores `initial` for ttl_seconds (1 to 30 days) and returns it. Concurrent
+  // callers on every instance see distinct values. nullopt when the cache is unreachable (the
+  // one call whose caller must know: a counter cannot pretend to be empty).
+  virtual std::optional<uint64_t> Increment(const std::string& key, uint64_t initial,
+                                            int64_t ttl_seconds) = 0;
   // Removes `key`. Best effort.
   virtual void Delete(const std::string& key) = 0;
   // True if the cache answered just now.

@@ -210,7 +210,7 @@ Status CheckSecret(std::string* secret) {
   return Status::Ok();
 }
 
-Status CheckSocketPath(std::string* path) {
+Status CheckAbsolutePath(std::string* path) {
   if (path->empty()) return Status::Ok();
   // A relative path would depend on the directory each worker happens to start in.
   if ((*path)[0] != '/' || HasControl(*path)) {
@@ -272,20 +272,31 @@ Result<MemcachedServer> ParseMemcachedServer(std::string_view item) {
   return MemcachedServer{std::string(host), static_cast<int>(*number), ""};
 }
 
-Status ParseMemcachedServers(const std::string& text, Config* config) {
-  std::vector<MemcachedServer> servers;
-  if (!TrimBlanks(text).empty()) {
-    std::string_view rest = text;
-    while (true) {
-      size_t comma = rest.find(',');
-      Result<MemcachedServer> server = ParseMemcachedServer(TrimBlanks(rest.substr(0, comma)));
-      if (!server.ok()) return server.error();
-      servers.push_back(std::move(server).value());
-      if (comma == std::string_view::npos) break;
-      rest = rest.substr(comma + 1);
-    }
+// Parses every comma-separated item of `text` (trimmed; empty text: none) with `parse`.
+template <typename T>
+Result<std::vector<T>> ParseList(const std::string& text,
+                                 const std::function<Result<T>(std::string_view item)>& parse) {
+  std::vector<T> items;
+  if (TrimBlanks(text).empty()) return items;
+  std::string_view rest = text;
+  while (true) {
+    size_t comma = rest.find(',');
+    std::string_view item = TrimBlanks(rest.substr(0, comma));
+    if (item.empty()) return Invalid("has an empty entry");
+    Result<T> parsed = parse(item);
+    if (!parsed.ok()) return parsed.error();
+    items.push_back(std::move(parsed).value());
+    if (comma == std::string_view::npos) break;
+    rest = rest.substr(comma + 1);
   }
-  config->memcached_servers = std::move(servers);
+  return items;
+}
+
+Status ParseMemcachedServers(const std::string& text, Config* config) {
+  Result<std::vector<MemcachedServer>> servers =
+      ParseList<MemcachedServer>(text, ParseMemcachedServer);
+  if (!servers.ok()) return servers.error();
+  config->memcached_servers = std::move(servers).value();
   return Status::Ok();
 }
 
@@ -294,6 +305,52 @@ std::string ShowMemcachedServers(const Config& config) {
   for (const MemcachedServer& server : config.memcached_servers) {
     if (!out.empty()) out += ",";
     out += server.ToString();
+  }
+  return out;
+}
+
+// The longest rate-limit window: memcached takes a longer expiry as an absolute time.
+constexpr int64_t kLongestRateWindow = 30 * 24 * 3600;
+constexpr int64_t kMostRequestsPerWindow = 1000000;
+
+// A RateLimit key, written "count/seconds".
+Key Rate(const char* name, const char* default_text, const char* doc, RateLimit Config::*field) {
+  auto parse = [field](const std::string& text, Config* config) -> Status {
+    const size_t slash = text.find('/');
+    std::optional<uint64_t> count = ParseDigits(std::string_view(text).substr(0, slash));
+    std::optional<uint64_t> seconds = slash == std::string::npos
+                                          ? std::nullopt
+                                          : ParseDigits(std::string_view(text).substr(slash + 1));
+    if (!count || !seconds) {
+      return Invalid("expected count/seconds (60/60 is 60 requests a minute), got " + Quoted(text));
+    }
+    if (*count < 1 || *count > static_cast<uint64_t>(kMostRequestsPerWindow) || *seconds < 1 ||
+        *seconds > static_cast<uint64_t>(kLongestRateWindow)) {
+      return Invalid("count must be from 1 to " + std::to_string(kMostRequestsPerWindow) +
+                     " and seconds from 1 to " + std::to_string(kLongestRateWindow) + ", got " +
+                     Quoted(text));
+    }
+    config->*field = RateLimit{static_cast<int64_t>(*count), static_cast<int64_t>(*seconds)};
+    return Status::Ok();
+  };
+  auto show = [field](const Config& config) {
+    return std::to_string((config.*field).count) + "/" + std::to_string((config.*field).seconds);
+  };
+  return Key{name, default_text, doc, false, parse, show};
+}
+
+Status ParseTrustedProxies(const std::string& text, Config* config) {
+  Result<std::vector<IpNetwork>> networks = ParseList<IpNetwork>(text, ParseIpNetwork);
+  if (!networks.ok()) return networks.error();
+  config->trusted_proxies = std::move(networks).value();
+  return Status::Ok();
+}
+
+std::string ShowTrustedProxies(const Config& config) {
+  std::string out;
+  for (const IpNetwork& network : config.trusted_proxies) {
+    if (!out.empty()) out += ",";
+    out += network.ToString();
   }
   return out;
 }
@@ -369,7 +426,7 @@ const std::vector<Key>& Keys() {
       // MySQL.
       Text("mysql_socket", "",
            "Unix socket of MySQL/MariaDB; empty: TCP to mysql_host and mysql_port.",
-           &Config::mysql_socket, CheckSocketPath),
+           &Config::mysql_socket, CheckAbsolutePath),
       Text("mysql_host", "127.0.0.1", "MySQL host, when mysql_socket is empty.",
            &Config::mysql_host, CheckHost),
       Number("mysql_port", "3306", "MySQL TCP port, when mysql_socket is empty.",
@@ -386,6 +443,22 @@ const std::vector<Key>& Keys() {
       Number("memcached_timeout_ms", "100",
              "Longest wait on memcached per operation, in milliseconds.",
              &Config::memcached_timeout_ms, 1, 10000, "milliseconds"),
+      // Abuse.
+      Text("blocklist_file", "",
+           "File of hosts links may not point to (example.com or *.example.com a line); empty: "
+           "none.",
+           &Config::blocklist_file, CheckAbsolutePath),
+      Rate("rate_limit_create", "60/60",
+           "Link creations per user: count/seconds, the window opening with the first one.",
+           &Config::rate_limit_create),
+      Rate("rate_limit_login_fail", "10/900",
+           "Failed logins per client address and username: count/seconds.",
+           &Config::rate_limit_login_fail),
+      Rate("rate_limit_signup", "5/3600", "Signups per client address: count/seconds.",
+           &Config::rate_limit_signup),
+      Key{"trusted_proxies", "",
+          "Comma-separated IPs or CIDR networks of proxies whose X-Forwarded-For is believed.",
+          false, ParseTrustedProxies, ShowTrustedProxies},
       // Logging.
       Key{"log_level", "info", "Least severe lines logged: error, warn, info or debug.", false,
           ParseLogLevel, ShowLogLevel},

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "client_address.h"
 #include "error.h"
 #include "log.h"
 
@@ -26,6 +27,17 @@ struct MemcachedServer {
 
 inline bool operator==(const MemcachedServer& a, const MemcachedServer& b) {
   return a.host == b.host && a.port == b.port && a.socket_path == b.socket_path;
+}
+
+// A rate limit (API.md "Rate limits"): at most `count` requests in a window of `seconds` that
+// opens with the first counted request. Written "count/seconds" in the config.
+struct RateLimit {
+  int64_t count = 0;
+  int64_t seconds = 0;
+};
+
+inline bool operator==(const RateLimit& a, const RateLimit& b) {
+  return a.count == b.count && a.seconds == b.seconds;
 }
 
 // Every setting of the service, checked and typed. The initialisers equal the key table's
@@ -67,6 +79,15 @@ struct Config {
   // memcached. No servers: no cache.
   std::vector<MemcachedServer> memcached_servers = {{"127.0.0.1", 11211, ""}};
   int memcached_timeout_ms = 100;
+
+  // Abuse.
+  std::string blocklist_file;  // absolute path; empty: no host is blocked
+  RateLimit rate_limit_create = {60, 60};
+  RateLimit rate_limit_login_fail = {10, 900};
+  RateLimit rate_limit_signup = {5, 3600};
+  // Proxies whose X-Forwarded-For is believed (see ClientAddress); empty: REMOTE_ADDR is the
+  // client.
+  std::vector<IpNetwork> trusted_proxies;
 
   // Logging.
   Severity log_level = Severity::kInfo;

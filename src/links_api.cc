@@ -384,6 +384,10 @@ Result<std::string> LinksApi::Resolve(const std::string& slug) {
   }
   // The entry may have been cached before it expired; expiry is checked on every read.
   if (expires_at <= now) return LinkNotFound();
+  // Checked after the cache too: an entry made before its host was listed must not outlive that.
+  if (settings_.blocklist != nullptr && settings_.blocklist->BlocksUrl(url, now)) {
+    return LinkNotFound();
+  }
   return url;
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "auth_gate.h"
+#include "blocklist.h"
 #include "cache.h"
 #include "clock.h"
 #include "cursor.h"
@@ -27,6 +28,9 @@ struct LinkSettings {
   int64_t max_ttl = 315360000;
   int64_t cache_ttl = 86400;
   UrlPolicy url_policy;
+  // Borrowed; checked on every redirect, so links to a host listed after their creation answer
+  // 404. Null: no blocklist.
+  BlocklistFile* blocklist = nullptr;
 };
 
 class LinksApi {

@@ -22,6 +22,8 @@ volatile sig_atomic_t g_stop = 0;
 // Set while libfcgi's FCGX_Accept_r runs: it may sit in accept() or wait for a connection's
 // first bytes there, where our wake-up pipe cannot reach it.
 volatile sig_atomic_t g_in_accept = 0;
+// Set by SIGHUP: re-read the blocklist before the next request.
+volatile sig_atomic_t g_reload = 0;
 // Self-pipe: the stop handler writes a byte so the idle wait in WaitForConnection wakes up.
 int g_wake_fds[2] = {-1, -1};
 
@@ -47,6 +49,8 @@ void OnAlarm(int) {
   if (g_stop && g_in_accept) alarm(1);
 }
 
+void OnHangup(int) { g_reload = 1; }
+
 bool InstallSignals() {
   if (pipe2(g_wake_fds, O_CLOEXEC | O_NONBLOCK) != 0) return false;
   struct sigaction sa;
@@ -58,6 +62,10 @@ bool InstallSignals() {
   sigaction(SIGINT, &sa, nullptr);
   sa.sa_handler = OnAlarm;
   sigaction(SIGALRM, &sa, nullptr);
+  // SA_RESTART: a reload request must not make a waiting accept() fail.
+  sa.sa_handler = OnHangup;
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGHUP, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);
   return true;
 }
@@ -129,6 +137,10 @@ int main(int argc, char** argv) {
       continue;
     }
     failed_accepts = 0;
+    if (g_reload) {
+      g_reload = 0;
+      app.value()->Reload();
+    }
     Request request = ReadRequest(&fcgi, max_body);
     Response response = app.value()->Handle(request);
     WriteResponse(&fcgi, request, response);

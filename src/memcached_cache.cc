@@ -15,6 +15,10 @@ namespace {
 // memcached reads an expiry above 30 days as an absolute unix time, not a duration.
 constexpr int64_t kMaxRelativeExpiry = 30 * 24 * 3600;
 
+// A racing worker can add the key between our failed incr and our add, or the key can expire
+// between our add that found it and the incr after; either way one more round settles it.
+constexpr int kIncrementRounds = 4;
+
 // The expiry memcached needs to keep an item ttl_seconds (> 0) from now.
 time_t Expiry(int64_t ttl_seconds) {
   return ttl_seconds > kMaxRelativeExpiry ? std::time(nullptr) + ttl_seconds
@@ -84,6 +88,37 @@ void MemcachedCache::Set(const std::string& key, const std::string& value, int64
   memcached_return_t rc = memcached_set(mc_, key.data(), key.size(), value.data(), value.size(),
                                         Expiry(ttl_seconds), 0);
   Note(memcached_success(rc), "set", rc);
+}
+
+std::optional<uint64_t> MemcachedCache::Increment(const std::string& key, uint64_t initial,
+                                                  int64_t ttl_seconds) {
+  const std::string initial_text = std::to_string(initial);
+  for (int round = 0; round < kIncrementRounds; ++round) {
+    uint64_t value = 0;
+    memcached_return_t rc = memcached_increment(mc_, key.data(), key.size(), 1, &value);
+    if (rc == MEMCACHED_SUCCESS) {
+      Note(true, "incr", rc);
+      return value;
+    }
+    if (rc != MEMCACHED_NOTFOUND) {
+      Note(false, "incr", rc);
+      return std::nullopt;
+    }
+    // add, not set: of two workers starting the same counter, one stores and the other counts
+    // on top of it in the next round.
+    rc = memcached_add(mc_, key.data(), key.size(), initial_text.data(), initial_text.size(),
+                       Expiry(ttl_seconds), 0);
+    if (memcached_success(rc)) {
+      Note(true, "add", rc);
+      return initial;
+    }
+    if (rc != MEMCACHED_NOTSTORED) {
+      Note(false, "add", rc);
+      return std::nullopt;
+    }
+  }
+  Log(Severity::kWarn, "a memcached counter kept vanishing between incr and add");
+  return std::nullopt;
 }
 
 void MemcachedCache::Delete(const std::string& key) {

@@ -32,6 +32,8 @@ class MemcachedCache : public Cache {
   std::optional<std::string> Get(const std::string& key) override;
   void Add(const std::string& key, const std::string& value, int64_t ttl_seconds) override;
   void Set(const std::string& key, const std::string& value, int64_t ttl_seconds) override;
+  std::optional<uint64_t> Increment(const std::string& key, uint64_t initial,
+                                    int64_t ttl_seconds) override;
   void Delete(const std::string& key) override;
   bool Alive() override;
 

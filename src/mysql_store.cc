@@ -40,6 +40,10 @@ const char kUpdateLink[] =
     " WHERE id = ?";
 const char kDeleteLink[] = "DELETE FROM links WHERE id = ?";
 const char kPing[] = "SELECT 1";
+// Walks idx_links_expires_at from the oldest expiry, so a batch locks only the rows (and index
+// gaps) it deletes.
+const char kDeleteExpired[] = "DELETE FROM links WHERE expires_at <= " SHORTENER_DATETIME_PARAM
+                              " ORDER BY expires_at LIMIT ?";
 
 Link ReadLink(sql::ResultSet& rs) {
   Link link;
@@ -227,6 +231,15 @@ Status MysqlStore::DeleteLink(uint64_t id) {
   if (!deleted.ok()) return deleted.error();
   if (!deleted.value()) return NoSuchLink();
   return Status::Ok();
+}
+
+Result<uint64_t> MysqlStore::DeleteExpiredBatch(int64_t now, int limit) {
+  return Run<uint64_t>("delete_expired", Access::kWrite, [&](Session& s) -> Result<uint64_t> {
+    sql::PreparedStatement& st = s.Prepared(kDeleteExpired);
+    st.setInt64(1, now);
+    st.setInt(2, limit);
+    return static_cast<uint64_t>(st.executeUpdate());
+  });
 }
 
 Status MysqlStore::Ping() {

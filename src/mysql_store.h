@@ -56,6 +56,11 @@ class MysqlStore : public LinkStore, public AccountStore {
   Result<std::vector<ApiKeyInfo>> ListApiKeys(uint64_t user_id) override;
   Status DeleteApiKey(std::optional<uint64_t> user_id, uint64_t key_id) override;
   Result<uint64_t> PurgeExpiredTokens(int64_t now, int limit) override;
+  // Deletes up to `limit` (> 0) links whose expiry is at or before `now` (unix seconds), oldest
+  // expiry first, in one statement of its own transaction; returns how many it deleted. Callers
+  // purge in a loop of small batches so no lock on the links table is held for long; fewer than
+  // `limit` means none was left.
+  Result<uint64_t> DeleteExpiredBatch(int64_t now, int limit);
 
   // The connection and its prepared statements, defined in mysql_store_impl.h: Connector/C++
   // stays in the .cc files. Opaque everywhere else.

@@ -155,6 +155,14 @@ BOOST_AUTO_TEST_CASE(valid_values) {
       {"memcached_servers", "10.0.0.5:11211,/run/mc.sock", "10.0.0.5:11211,/run/mc.sock"},
       {"memcached_timeout_ms", "1", "1"},
       {"memcached_timeout_ms", "10000", "10000"},
+      {"blocklist_file", "/etc/shortener/blocklist", "/etc/shortener/blocklist"},
+      {"blocklist_file", "", "\"\""},
+      {"rate_limit_create", "1/1", "1/1"},
+      {"rate_limit_create", "1000000/2592000", "1000000/2592000"},
+      {"rate_limit_login_fail", "010/0900", "10/900"},
+      {"rate_limit_signup", "5/3600", "5/3600"},
+      {"trusted_proxies", "", "\"\""},
+      {"trusted_proxies", "10.0.0.1/8, ::1 ,192.0.2.7/32", "10.0.0.0/8,::1,192.0.2.7"},
       {"log_level", "error", "error"},
       {"log_level", "warn", "warn"},
       {"log_level", "debug", "debug"},
@@ -189,6 +197,11 @@ BOOST_AUTO_TEST_CASE(typed_fields) {
   BOOST_TEST(config.shorten_default_ttl == 3153600000);
   BOOST_TEST((config.log_level == Severity::kDebug));
   BOOST_TEST(config.mysql_password == "hunter2");
+  config = MustParse("rate_limit_create = 7/30\ntrusted_proxies = 10.0.0.0/8,::1\n");
+  BOOST_TEST((config.rate_limit_create == RateLimit{7, 30}));
+  BOOST_TEST((config.rate_limit_login_fail == RateLimit{10, 900}));
+  BOOST_TEST_REQUIRE(config.trusted_proxies.size() == 2u);
+  BOOST_TEST(config.trusted_proxies[1].ToString() == "::1");
 }
 
 struct InvalidCase {
@@ -259,6 +272,19 @@ BOOST_AUTO_TEST_CASE(invalid_values) {
       {"memcached_timeout_ms", "0", "must be from 1 to 10000 milliseconds"},
       {"memcached_timeout_ms", "10001", "must be from 1 to 10000 milliseconds"},
       {"memcached_timeout_ms", "100ms", number + " of milliseconds, got '100ms'"},
+      {"blocklist_file", "blocklist.txt", "must be empty or an absolute path"},
+      {"rate_limit_create", "60", "expected count/seconds"},
+      {"rate_limit_create", "60/", "expected count/seconds"},
+      {"rate_limit_create", "/60", "expected count/seconds"},
+      {"rate_limit_create", "60 / 60", "expected count/seconds"},
+      {"rate_limit_create", "60/1m", "expected count/seconds"},
+      {"rate_limit_login_fail", "0/900", "count must be from 1 to 1000000"},
+      {"rate_limit_login_fail", "10/0", "seconds from 1 to 2592000"},
+      {"rate_limit_signup", "5/2592001", "seconds from 1 to 2592000"},
+      {"rate_limit_signup", "1000001/60", "count must be from 1 to 1000000"},
+      {"trusted_proxies", "10.0.0.0/33", "prefix length must be from 0 to 32"},
+      {"trusted_proxies", "proxy.internal", "expected an IP address or network"},
+      {"trusted_proxies", "10.0.0.1,,10.0.0.2", "has an empty entry"},
       {"log_level", "verbose", "expected one of error, warn, info, debug, got 'verbose'"},
       {"log_level", "INFO", "expected one of error, warn, info, debug, got 'INFO'"},
   };

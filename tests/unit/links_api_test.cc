@@ -1,8 +1,12 @@
 // Unit tests of src/links_api.h: link creation, redirect, lookup and listing over fake store/cache.
 #include "links_api.h"
 
+#include <stdlib.h>
+#include <unistd.h>
+
 #include <boost/test/unit_test.hpp>
 #include <cstdint>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -209,6 +213,9 @@ class FakeCache : public Cache {
     ++set_calls;
     values[key] = value;
     ttls[key] = ttl_seconds;
+  }
+  std::optional<uint64_t> Increment(const std::string&, uint64_t, int64_t) override {
+    return std::nullopt;
   }
   void Delete(const std::string& key) override {
     ++delete_calls;
@@ -905,6 +912,33 @@ BOOST_AUTO_TEST_CASE(expired_link_is_404_even_when_cached) {
       BOOST_TEST(call().status() == 404);
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(link_to_a_host_listed_later_is_404_even_when_cached) {
+  char path[] = "/tmp/links-api-blocklist-XXXXXX";
+  const int fd = mkstemp(path);
+  BOOST_REQUIRE(fd >= 0);
+  close(fd);
+  Result<BlocklistFile> opened = BlocklistFile::Open(path);
+  BOOST_REQUIRE(opened.ok());
+  BlocklistFile blocklist = std::move(opened).value();
+  LinkSettings settings = DefaultSettings();
+  settings.blocklist = &blocklist;
+  Env env(std::move(settings));
+  env.store.Put("later1", "https://Later.Example./x", kNow + 1000);
+  BOOST_TEST(env.api.Redirect(Get("/r/later1"), "later1").status() == 302);
+  BOOST_REQUIRE_EQUAL(env.cache.values.size(), 1u);
+  std::ofstream(path) << "later.example\n";
+  env.now = kNow + 1;  // the file is looked at again once a second
+  BOOST_TEST(ErrorSummary(env.api.Redirect(Get("/r/later1"), "later1")) == "404 not_found");
+  BOOST_TEST(ErrorSummary(env.api.Lookup(Get("/later1"), "later1")) == "404 not_found");
+  BOOST_TEST(ErrorSummary(env.api.Lookup(Get("/later1", "", kFirefoxAccept), "later1")) ==
+             "404 not_found");
+  BOOST_TEST(env.store.find_calls == 1);  // all from the cache
+  std::ofstream(path) << "# nothing\n";
+  env.now = kNow + 2;
+  BOOST_TEST(env.api.Redirect(Get("/r/later1"), "later1").status() == 302);
+  unlink(path);
 }
 
 BOOST_AUTO_TEST_CASE(expired_link_in_the_store_is_404_and_not_cached) {
