@@ -75,7 +75,7 @@ run-instance: all
 	  WORKERS=$(WORKERS) PORT=$(PORT) scripts/run-instance.sh
 
 check: deps
-	@$(SUBMAKE) all $(BUILD)/unit_tests
+	@$(SUBMAKE) all $(BUILD)/unit_tests $(BUILD)/fcgi_302
 	@BUILD_DIR=$(BUILD) scripts/run-tests.sh
 
 unit: $(BUILD)/unit_tests

@@ -32,6 +32,7 @@ import json
 import os
 import platform
 import random
+import resource
 import shutil
 import signal
 import socket
@@ -138,6 +139,31 @@ def rss_kib(pid):
     return None
 
 
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids):
+    """User + system CPU time the live processes among pids have used so far."""
+    ticks = 0
+    for pid in pids:
+        try:
+            with open("/proc/%d/stat" % pid) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError, ValueError):
+            pass
+    return ticks / CLK_TCK
+
+
+def children_cpu_seconds():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+# The CPU column groups: the web server, the FastCGI processes, memcached, MariaDB, wrk.
+CPU_PARTS = ("web", "app", "mc", "db", "wrk")
+
+
 def wait_http(port, path="/r/" + slug(1), timeout=30):
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -153,14 +179,18 @@ def wait_http(port, path="/r/" + slug(1), timeout=30):
 
 
 class Row:
-    def __init__(self, name, group, result=None, note="", workers=None, rss=None):
-        self.name, self.group, self.result, self.note = name, group, result, note
-        self.workers = workers  # our workers' pids, for the memory column
-        self.rss = rss  # [(before KiB, after KiB)] per worker
+    def __init__(self, name, result, note="", rss=None, cpu=None):
+        self.name, self.result, self.note = name, result, note
+        self.rss = rss  # [(before KiB, after KiB)] per worker of ours
+        self.cpu = cpu  # CPU_PARTS -> CPU seconds used during the row
 
     def errors(self):
         r = self.result
         return r["connect"] + r["read"] + r["write"] + r["status"] + r["timeout"]
+
+    def cpu_per_request(self):
+        """CPU seconds of every part per request: what bounds a CPU-bound machine."""
+        return sum(self.cpu.values()) / max(1, self.result["requests"])
 
     def rate(self):
         return self.result["requests"] / (self.result["duration_us"] / 1e6)
@@ -244,31 +274,49 @@ class Bench:
     # ---- wrk ---------------------------------------------------------------------------------
 
     def wrk(self, port, mode, seconds, **lua_env):
+        """One wrk run; its result line, plus "wrk_cpu": the CPU seconds wrk itself used."""
         env = dict(self.env, BENCH_MODE=mode, BENCH_HOT_SLUGS=str(HOT_SLUGS),
                    BENCH_THREADS=str(self.args.threads), BENCH_API_KEY=self.api_key)
         env.update({k: str(v) for k, v in lua_env.items()})
         argv = ["wrk", "-t", str(self.args.threads), "-c", str(self.args.connections),
                 "-d", "%ds" % seconds, "--timeout", "2s", "-s", LUA,
                 "http://127.0.0.1:%d" % port]
+        cpu0 = children_cpu_seconds()
         out = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                              text=True, timeout=seconds + 30)
         for line in out.stdout.splitlines():
             if line.startswith("BENCH_RESULT "):
-                return json.loads(line[len("BENCH_RESULT "):])
+                result = json.loads(line[len("BENCH_RESULT "):])
+                result["wrk_cpu"] = children_cpu_seconds() - cpu0
+                return result
         raise RuntimeError("wrk gave no result (exit %d):\n%s" % (out.returncode, out.stdout))
 
-    def measure(self, name, group, port, mode, workers=None, note="", **lua_env):
+    def measure(self, name, port, mode, web, app, ours=False, note="", **lua_env):
+        """One row: wrk against port, with the CPU used by the web server (pids web), the
+        FastCGI processes (pids app), memcached and MariaDB meanwhile; with ours, also the
+        workers' memory before and after."""
         log("measuring: %s" % name)
-        before = [rss_kib(p) for p in workers] if workers else None
+        groups = {"web": web, "app": app, "mc": self.daemon_pids("memcached"),
+                  "db": self.daemon_pids("mysql")}
+        before = [rss_kib(p) for p in app] if ours else None
+        cpu0 = {k: cpu_seconds(v) for k, v in groups.items()}
         result = self.wrk(port, mode, self.args.duration, **lua_env)
-        rss = None
-        if workers:
-            rss = list(zip(before, [rss_kib(p) for p in workers]))
+        cpu = {k: cpu_seconds(v) - cpu0[k] for k, v in groups.items()}
+        cpu["wrk"] = result["wrk_cpu"]
+        rss = list(zip(before, [rss_kib(p) for p in app])) if ours else None
         if mode == "miss" and result["requests"] > lua_env["BENCH_MISS_COUNT"]:
             note = (note + " " if note else "") + "(ran out of unseen slugs: some were hits)"
-        row = Row(name, group, result, note, workers, rss)
+        row = Row(name, result, note, rss, cpu)
         self.rows.append(row)
         return row
+
+    def daemon_pids(self, name):
+        return read_pids(os.path.join(self.dir, name + ".pid"))
+
+    def web_pids(self, port):
+        """A stack.sh web instance's (lighttpd pids, worker pids)."""
+        w = os.path.join(self.dir, "web-%d" % port)
+        return read_pids(os.path.join(w, "lighttpd.pid")), read_pids(os.path.join(w, "workers.pid"))
 
     # ---- the stack ---------------------------------------------------------------------------
 
@@ -338,11 +386,11 @@ class Bench:
         d = os.path.join(self.dir, "static-%d" % port)
         os.makedirs(d)
         conf = fill(os.path.join(HERE, "lighttpd-static.conf"), d, PORT=port, DIR=d)
-        self.start(["lighttpd", "-D", "-f", conf], "lighttpd")
+        p = self.start(["lighttpd", "-D", "-f", conf], "lighttpd")
         status = wait_http(port)
         if status != 302:
             raise RuntimeError("static lighttpd answered %d, not 302" % status)
-        self.measure("lighttpd static 302 (mod_redirect)", "ceiling", port, "hot",
+        self.measure("lighttpd static 302 (mod_redirect)", port, "hot", [p.pid], [],
                      note="server ceiling")
         self.stop_own()
 
@@ -350,7 +398,7 @@ class Bench:
         port = self.web_up(os.path.join(self.build, "fcgi_302"), workers)
         if wait_http(port) != 302:
             raise RuntimeError("fcgi_302 did not answer 302")
-        row = self.measure(name, "ceiling", port, "hot",
+        row = self.measure(name, port, "hot", *self.web_pids(port),
                            note="FastCGI ceiling: the reference" if reference else "")
         self.web_down(port)
         return row
@@ -374,10 +422,10 @@ class Bench:
         conf = os.path.join(d, "lighttpd.conf")
         with open(conf, "w") as f:
             f.write("\n".join(lines) + "\n")
-        self.spawn_pool(d, os.path.join(self.build, "fcgi_302"), workers, tcp_port=fport)
-        self.start(["lighttpd", "-D", "-f", conf], "lighttpd")
+        pool = self.spawn_pool(d, os.path.join(self.build, "fcgi_302"), workers, tcp_port=fport)
+        p = self.start(["lighttpd", "-D", "-f", conf], "lighttpd")
         wait_http(port)
-        self.measure("lighttpd + fcgi_302, TCP, pool %d" % workers, "variant", port, "hot")
+        self.measure("lighttpd + fcgi_302, TCP, pool %d" % workers, port, "hot", [p.pid], pool)
         self.stop_own()
 
     def ceiling_nginx(self, workers, keep_conn):
@@ -388,8 +436,8 @@ class Bench:
         conf = fill(os.path.join(HERE, "nginx-fcgi.conf"), d, PORT=port, DIR=d,
                     UPSTREAM="unix:" + sock, KEEP_CONN="on" if keep_conn else "off",
                     KEEPALIVE="keepalive %d;" % workers if keep_conn else "")
-        self.spawn_pool(d, os.path.join(self.build, "fcgi_302"), workers)
-        self.start(["nginx", "-e", os.path.join(d, "error.log"), "-p", d, "-c", conf], "nginx")
+        pool = self.spawn_pool(d, os.path.join(self.build, "fcgi_302"), workers)
+        p = self.start(["nginx", "-e", os.path.join(d, "error.log"), "-p", d, "-c", conf], "nginx")
         wait_http(port)
         name = "nginx + fcgi_302, unix, pool %d%s" % (
             workers, ", keep_conn + keepalive %d" % workers if keep_conn else "")
@@ -397,7 +445,7 @@ class Bench:
         if keep_conn:
             note = ("a kept connection holds its single-threaded worker, so connections beyond "
                     "the pool wait in the listen queue")
-        self.measure(name, "variant", port, "hot", note=note)
+        self.measure(name, port, "hot", [p.pid], pool, note=note)
         self.stop_own()
 
     def ours(self, workers):
@@ -411,7 +459,7 @@ class Bench:
         else:
             self.notes.append("This worker has no `click_counting` key (SHORTENER_CLICK_COUNTING "
                               "refused by --check-config): the clicks-off row is skipped.")
-        pids = self.stack_workers(port)
+        web, pids = self.web_pids(port)
         self.api_key = self.make_api_key()
         self.check_create(port)
         # Warm-up, so the "before" memory has every path's connections, statements and buffers.
@@ -423,24 +471,43 @@ class Bench:
             self.wrk(off_port, "hot", 2)
         start = [rss_kib(p) for p in pids]
         label = " (clicks on)" if self.clicks_supported else ""
-        hot = self.measure("GET /r/{slug}, hot cache" + label, "ours", port, "hot", pids)
+        hot = self.measure("GET /r/{slug}, hot cache" + label, port, "hot", web, pids, True)
         off = None
         if off_port:
-            off = self.measure("GET /r/{slug}, hot cache (clicks off)", "ours", off_port, "hot",
-                               self.stack_workers(off_port))
-        miss_count = self.args.links - MISS_FIRST + 1
-        self.measure("GET /r/{slug}, every one a cache miss", "ours", port, "miss", pids,
-                     BENCH_MISS_FIRST=MISS_FIRST, BENCH_MISS_COUNT=miss_count)
-        create = self.measure("POST /api/v1/url-shortener" + (" (API key)" if self.api_key
-                                                             else " (no auth)"),
-                              "ours", port, "create", pids)
-        self.measure("mix: 95% hot redirects, 5% creations", "ours", port, "mix", pids)
+            off = self.measure("GET /r/{slug}, hot cache (clicks off)", off_port, "hot",
+                               *self.web_pids(off_port), True)
+        self.measure("GET /r/{slug}, every one a cache miss", port, "miss", web, pids, True,
+                     BENCH_MISS_FIRST=MISS_FIRST, BENCH_MISS_COUNT=self.miss_count(0))
+        create = self.measure(self.create_name(), port, "create", web, pids, True)
+        self.measure("mix: 95% hot redirects, 5% creations", port, "mix", web, pids, True)
         end = [rss_kib(p) for p in pids]
         self.memory = list(zip(pids, start, end))
         self.web_down(port)
         if off_port:
             self.web_down(off_port)
         return hot, off, create
+
+    def create_name(self):
+        return "POST /api/v1/url-shortener" + (" (API key)" if self.api_key else " (no auth)")
+
+    def miss_count(self, part):
+        """The miss rows' share of the unseen slugs: part 0 of 2, or part 1."""
+        half = (self.args.links - MISS_FIRST + 1) // 2
+        self.miss_first = MISS_FIRST + part * half
+        return half
+
+    def ours_pool(self, workers):
+        """Our hot, miss and creation rows again with another pool size."""
+        port = self.web_up(os.path.join(self.build, "shortener"), workers)
+        web, pids = self.web_pids(port)
+        self.wrk(port, "hot", 1)
+        suffix = ", pool %d" % workers
+        self.measure("GET /r/{slug}, hot cache" + suffix, port, "hot", web, pids)
+        count = self.miss_count(1)
+        self.measure("GET /r/{slug}, every one a cache miss" + suffix, port, "miss", web, pids,
+                     BENCH_MISS_FIRST=self.miss_first, BENCH_MISS_COUNT=count)
+        self.measure(self.create_name() + suffix, port, "create", web, pids)
+        self.web_down(port)
 
     def run(self):
         a = self.args
@@ -454,6 +521,7 @@ class Bench:
         hot, off, create = self.ours(a.workers)
         for n in sorted({max(1, a.workers // 2), a.workers * 2}):
             self.ceiling_fcgi(n, "lighttpd + fcgi_302, unix, pool %d" % n)
+        self.ours_pool(a.workers * 2)
         self.ceiling_tcp(a.workers)
         self.ceiling_nginx(a.workers, keep_conn=False)
         self.ceiling_nginx(a.workers, keep_conn=True)
@@ -507,22 +575,31 @@ class Bench:
 
     def table(self, markdown):
         ref = self.ref.rate()
-        head = ["", "req/s", "p50 ms", "p99 ms", "errors", "/ ceiling", "worker RSS KiB before→after"]
+        ref_cpu = self.ref.cpu_per_request()
+        head = ["", "req/s", "p50 ms", "p99 ms", "errors", "/ ceiling", "/ ceiling by CPU"]
+        head += ["CPU µs/req " + k if k == "web" else k for k in CPU_PARTS] + ["sum"]
+        head += ["worker RSS KiB before→after"]
         lines = []
         for r in self.rows:
-            rss = ""
-            if r.rss:
-                rss = " ".join("%d→%d" % (b, e) for b, e in r.rss)
+            n = max(1, r.result["requests"])
+            cpu = [r.cpu[k] * 1e6 / n for k in CPU_PARTS]
+            rss = " ".join("%d→%d" % (b, e) for b, e in r.rss) if r.rss else ""
             lines.append([r.name, "%.0f" % r.rate(), "%.2f" % (r.result["p50_us"] / 1000),
                           "%.2f" % (r.result["p99_us"] / 1000), str(r.errors()),
-                          "%.2f" % (r.rate() / ref), rss])
+                          "%.2f" % (r.rate() / ref), "%.2f" % (ref_cpu / r.cpu_per_request())]
+                         + ["%.0f" % c for c in cpu] +
+                         ["%.0f" % sum(cpu), rss])
         if markdown:
             out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
             out += ["| " + " | ".join(cells) + " |" for cells in lines]
             return "\n".join(out)
+        last = len(head) - 1
         widths = [max(len(x[i]) for x in [head] + lines) for i in range(len(head))]
-        fmt = lambda cells: "  ".join(c.ljust(w) if i in (0, 6) else c.rjust(w)
-                                      for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
+        def fmt(cells):
+            return "  ".join(c.ljust(w) if i in (0, last) else c.rjust(w)
+                             for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
         return "\n".join([fmt(head)] + [fmt(c) for c in lines])
 
     def report(self):
@@ -535,9 +612,9 @@ class Bench:
         except OSError:
             pass
         when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-        header = ("%s; %d cores (%s); wrk -t%d -c%d, %d s a row; %d workers; %d links seeded"
+        header = ("%s; %d cores (%s); wrk -t%d -c%d, %d s a row; pool %d; %s"
                   % (when, os.cpu_count(), cpu, a.threads, a.connections, a.duration, a.workers,
-                     a.links))
+                     "smoke: no database" if a.smoke else "%d links seeded" % a.links))
         print()
         print(header)
         print(self.table(markdown=False))
