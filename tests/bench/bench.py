@@ -105,9 +105,10 @@ def comm(pid):
         return ""
 
 
-def stop_pids(pids, what):
-    """SIGTERM, then SIGKILL after STOP_TIMEOUT; only pids this script started."""
-    pids = [p for p in pids if alive(p)]
+def stop_pids(pids, name):
+    """SIGTERM, then SIGKILL after STOP_TIMEOUT, to those of pids (started by this script) that
+    are still alive and still named name, so a pid reused meanwhile is left alone."""
+    pids = [p for p in pids if alive(p) and comm(p) == name]
     for p in pids:
         os.kill(p, signal.SIGTERM)
     deadline = time.time() + STOP_TIMEOUT
@@ -115,7 +116,7 @@ def stop_pids(pids, what):
         time.sleep(0.05)
     left = [p for p in pids if alive(p)]
     if left:
-        log("%s did not stop: SIGKILL to %s" % (what, left))
+        log("%s did not stop: SIGKILL to %s" % (name, left))
         for p in left:
             os.kill(p, signal.SIGKILL)
 
@@ -202,7 +203,7 @@ class Bench:
         self.build = os.path.abspath(args.build_dir)
         self.dir = tempfile.mkdtemp(prefix="sb-", dir="/tmp")  # short: unix socket paths
         self.ports = set()
-        self.own = []  # (pids, what) started by this script outside stack.sh, to stop at the end
+        self.own = []  # (pids, name) started by this script outside stack.sh, to stop at the end
         self.rows = []
         self.notes = []
         self.api_key = ""
@@ -236,9 +237,6 @@ class Bench:
         env.update(extra)
         return env
 
-    def stack_workers(self, port):
-        return read_pids(os.path.join(self.dir, "web-%d" % port, "workers.pid"))
-
     def web_up(self, worker_bin, workers, extra_env=None):
         port = pick_port(self.ports)
         env = dict(extra_env or {}, STACK_WORKER_BIN=worker_bin)
@@ -248,10 +246,11 @@ class Bench:
     def web_down(self, port):
         self.stack("web-down", self.dir, str(port))
 
-    def start(self, argv, what, cwd=None):
-        p = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+    def start(self, argv):
+        """Starts a server (argv[0] is its name); stop_own stops it."""
+        p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL, start_new_session=True)
-        self.own.append(([p.pid], what))
+        self.own.append(([p.pid], argv[0]))
         return p
 
     def spawn_pool(self, d, binary, workers, tcp_port=None):
@@ -263,13 +262,13 @@ class Bench:
                         "--", binary], check=True, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL, timeout=30)
         pids = read_pids(pidfile)
-        self.own.append((pids, "fcgi pool"))
+        self.own.append((pids, os.path.basename(binary)[:15]))  # comm is 15 bytes at most
         return pids
 
     def stop_own(self):
         while self.own:
-            pids, what = self.own.pop()
-            stop_pids(pids, what)
+            pids, name = self.own.pop()
+            stop_pids(pids, name)
 
     # ---- wrk ---------------------------------------------------------------------------------
 
@@ -388,7 +387,7 @@ class Bench:
         d = os.path.join(self.dir, "static-%d" % port)
         os.makedirs(d)
         conf = fill(os.path.join(HERE, "lighttpd-static.conf"), d, PORT=port, DIR=d)
-        p = self.start(["lighttpd", "-D", "-f", conf], "lighttpd")
+        p = self.start(["lighttpd", "-D", "-f", conf])
         status = wait_http(port)
         if status != 302:
             raise RuntimeError("static lighttpd answered %d, not 302" % status)
@@ -425,7 +424,7 @@ class Bench:
         with open(conf, "w") as f:
             f.write("\n".join(lines) + "\n")
         pool = self.spawn_pool(d, os.path.join(self.build, "fcgi_302"), workers, tcp_port=fport)
-        p = self.start(["lighttpd", "-D", "-f", conf], "lighttpd")
+        p = self.start(["lighttpd", "-D", "-f", conf])
         wait_http(port)
         self.measure("lighttpd + fcgi_302, TCP, pool %d" % workers, port, "hot", [p.pid], pool)
         self.stop_own()
@@ -439,7 +438,7 @@ class Bench:
                     UPSTREAM="unix:" + sock, KEEP_CONN="on" if keep_conn else "off",
                     KEEPALIVE="keepalive %d;" % workers if keep_conn else "")
         pool = self.spawn_pool(d, os.path.join(self.build, "fcgi_302"), workers)
-        p = self.start(["nginx", "-e", os.path.join(d, "error.log"), "-p", d, "-c", conf], "nginx")
+        p = self.start(["nginx", "-e", os.path.join(d, "error.log"), "-p", d, "-c", conf])
         wait_http(port)
         name = "nginx + fcgi_302, unix, pool %d%s" % (
             workers, ", keep_conn + keepalive %d" % workers if keep_conn else "")
