@@ -36,7 +36,7 @@ LIB_OBJ  := $(LIB_SRC:src/%.cc=$(BUILD)/src/%.o)
 UNIT_SRC := $(wildcard tests/unit/*.cc)
 UNIT_OBJ := $(UNIT_SRC:tests/unit/%.cc=$(BUILD)/tests/unit/%.o)
 
-.PHONY: all deps run run-instance check unit integration format format-check clean fuzz
+.PHONY: all deps run run-instance check unit integration format format-check clean fuzz bench
 
 all: $(BUILD)/shortener $(BUILD)/shortener-admin
 
@@ -75,20 +75,36 @@ run-instance: all
 	  WORKERS=$(WORKERS) PORT=$(PORT) scripts/run-instance.sh
 
 check: deps
-	@$(SUBMAKE) all $(BUILD)/unit_tests
+	@$(SUBMAKE) all $(BUILD)/unit_tests $(BUILD)/fcgi_302
 	@BUILD_DIR=$(BUILD) scripts/run-tests.sh
 
 unit: $(BUILD)/unit_tests
 	$(BUILD)/unit_tests
 
 format:
-	clang-format -i src/*.cc src/*.h tests/unit/*.cc tests/fuzz/*.cc tests/fuzz/*.h
+	clang-format -i src/*.cc src/*.h tests/unit/*.cc tests/fuzz/*.cc tests/fuzz/*.h tests/bench/*.cc
 
 format-check:
-	clang-format --dry-run -Werror src/*.cc src/*.h tests/unit/*.cc tests/fuzz/*.cc tests/fuzz/*.h
+	clang-format --dry-run -Werror src/*.cc src/*.h tests/unit/*.cc tests/fuzz/*.cc tests/fuzz/*.h tests/bench/*.cc
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san $(BENCH_BUILD)
+
+# ---- bench: release build in build-bench/, measured on a private stack (tests/bench/bench.py) ----
+#   make bench                          about five minutes; table on stdout and bench/results/latest.md
+#   make bench BENCH_ARGS="--duration 5 --connections 128"
+# The release objects live apart from build/, so a bench never mixes with the debug build.
+BENCH_BUILD := build-bench
+BENCH_OPT   := -O2 -DNDEBUG
+BENCH_ARGS  ?=
+
+$(BUILD)/fcgi_302: tests/bench/fcgi_302.cc
+	@mkdir -p $(@D)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) $(LDFLAGS) -o $@ $< -lfcgi
+
+bench: deps
+	@$(SUBMAKE) BUILD=$(BENCH_BUILD) OPT="$(BENCH_OPT)" all $(BENCH_BUILD)/fcgi_302
+	@python3 tests/bench/bench.py --build-dir $(BENCH_BUILD) --workers $(WORKERS) $(BENCH_ARGS)
 
 # ---- fuzz: libFuzzer targets (tests/fuzz/*_fuzz.cc), apart from everything above ----------------
 #   make fuzz                       build every target, run each FUZZ_SECONDS on a copy of its corpus
@@ -153,4 +169,4 @@ fuzz-clean:
 
 -include $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_SRC:tests/fuzz/%.cc=$(FUZZ_BUILD)/tests/fuzz/%.d)
 
--include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(BUILD)/src/main.d $(BUILD)/src/admin.d
+-include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(BUILD)/src/main.d $(BUILD)/src/admin.d $(BUILD)/fcgi_302.d

@@ -13,6 +13,7 @@ readonly PACKAGES=(
   nlohmann-json3-dev libboost-test-dev
   mariadb-server mariadb-client memcached lighttpd
   curl python3 clang-format
+  wrk nginx  # make bench: the load generator; nginx for the ceiling variants
   clang libclang-rt-14-dev
 )
 

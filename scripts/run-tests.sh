@@ -4,10 +4,11 @@
 #   scripts/run-tests.sh            all suites
 #   SUITES="unit" scripts/run-tests.sh
 #   SUITES="fuzz" scripts/run-tests.sh   every libFuzzer target for FUZZ_SECONDS (default 10)
+#   SUITES="bench" scripts/run-tests.sh  the bench machinery, a few seconds (not the bench itself)
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 BUILD_DIR=${BUILD_DIR:-build}
-SUITES=${SUITES:-"format unit integration fuzz"}
+SUITES=${SUITES:-"format unit integration fuzz bench"}
 passed=0
 failed=0
 
@@ -56,6 +57,15 @@ for suite in $SUITES; do
       f=$(echo "$out" | grep -cE '^fuzz [a-z0-9_]+: failed')
       if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
       count fuzz "$p" "$f"
+      ;;
+    bench)
+      # make bench's machinery (wrk, lighttpd, nginx, spawn-fcgi, the bare FastCGI 302), one
+      # second a row and no database; the bench itself is `make bench`.
+      if python3 tests/bench/bench.py --build-dir "$BUILD_DIR" --smoke; then
+        count bench 1 0
+      else
+        count bench 0 1
+      fi
       ;;
     *)
       echo "unknown suite $suite" >&2

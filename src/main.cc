@@ -2,11 +2,8 @@
 // SIGTERM/SIGINT, finishing the request in flight first.
 #include <fastcgi.h>
 #include <fcgiapp.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -19,27 +16,22 @@
 namespace {
 
 volatile sig_atomic_t g_stop = 0;
-// Set while libfcgi's FCGX_Accept_r runs: it may sit in accept() or wait for a connection's
-// first bytes there, where our wake-up pipe cannot reach it.
+// Set while libfcgi's FCGX_Accept_r runs: it may sit in accept(), or wait for a connection's
+// first bytes or for the next request on a kept connection (FCGI_KEEP_CONN).
 volatile sig_atomic_t g_in_accept = 0;
 // Set by SIGHUP: re-read the blocklist before the next request.
 volatile sig_atomic_t g_reload = 0;
-// Self-pipe: the stop handler writes a byte so the idle wait in WaitForConnection wakes up.
-int g_wake_fds[2] = {-1, -1};
 
 // 50 failures 100 ms apart: five seconds of a socket that does not recover.
 constexpr int kMaxFailedAccepts = 50;
 constexpr useconds_t kAcceptRetryMicros = 100 * 1000;
 
-// Only flags, a wake-up byte and an alarm: the loop acts on them once the request in flight has
+// Only a flag and an alarm: the loop acts on them once the request in flight has
 // been answered. libfcgi's own FCGX_ShutdownPending() is deliberately not used: set while
 // libfcgi waits for a fresh connection's first bytes, it makes 2.4.2 spin forever on a closed
 // socket.
 void OnStop(int) {
   g_stop = 1;
-  char byte = 0;
-  ssize_t ignored = write(g_wake_fds[1], &byte, 1);
-  (void)ignored;
   // Inside FCGX_Accept_r this signal may have been swallowed (libfcgi drops the connection whose
   // wait it interrupted and accepts again). SIGALRM keeps interrupting until accept gives up.
   if (g_in_accept) alarm(1);
@@ -51,8 +43,7 @@ void OnAlarm(int) {
 
 void OnHangup(int) { g_reload = 1; }
 
-bool InstallSignals() {
-  if (pipe2(g_wake_fds, O_CLOEXEC | O_NONBLOCK) != 0) return false;
+void InstallSignals() {
   struct sigaction sa;
   std::memset(&sa, 0, sizeof sa);
   sa.sa_handler = OnStop;
@@ -67,19 +58,6 @@ bool InstallSignals() {
   sa.sa_flags = SA_RESTART;
   sigaction(SIGHUP, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);
-  return true;
-}
-
-// Waits until the listening socket has a connection or a stop was asked for. Idle workers wait
-// here rather than in accept(), so a stop reaches them whenever it comes. Returns false to stop.
-bool WaitForConnection() {
-  while (!g_stop) {
-    struct pollfd fds[2] = {{FCGI_LISTENSOCK_FILENO, POLLIN, 0}, {g_wake_fds[0], POLLIN, 0}};
-    int n = poll(fds, 2, -1);
-    if (n < 0 && errno != EINTR) return true;  // let accept report what is wrong
-    if (n > 0 && (fds[0].revents & (POLLIN | POLLERR | POLLHUP))) return !g_stop;
-  }
-  return false;
 }
 
 }  // namespace
@@ -107,10 +85,7 @@ int main(int argc, char** argv) {
   }
 
   // libfcgi installs its own SIGTERM handler only when none is set, so ours goes first.
-  if (!InstallSignals()) {
-    Log(Severity::kError, "cannot create the wake-up pipe");
-    return 1;
-  }
+  InstallSignals();
   if (FCGX_Init() != 0) {
     Log(Severity::kError, "FCGX_Init failed");
     return 1;
@@ -119,11 +94,17 @@ int main(int argc, char** argv) {
   FCGX_InitRequest(&fcgi, FCGI_LISTENSOCK_FILENO, FCGI_FAIL_ACCEPT_ON_INTR);
   size_t max_body = config.value().max_body_bytes;
   int failed_accepts = 0;
-  while (WaitForConnection()) {
+  // Idle workers block in accept() itself, not in a poll() before it: the kernel then wakes one
+  // worker per connection instead of every idle one, and a connection the web server keeps open
+  // (FCGI_KEEP_CONN) brings its next request without a new connection on the listening socket.
+  // A stop interrupts accept() (no SA_RESTART); one that lands just before it is caught by the
+  // second look at g_stop or, once g_in_accept is set, by the alarm OnStop arms.
+  while (!g_stop) {
     g_in_accept = 1;
+    if (g_stop) break;
     int accepted = FCGX_Accept_r(&fcgi);
     g_in_accept = 0;
-    alarm(0);  // a request in hand is answered in full, never interrupted
+    if (g_stop) alarm(0);  // a request in hand is answered in full, never interrupted
     if (accepted < 0) {
       if (g_stop) break;
       // A transient failure (out of descriptors, a connection reset before accept) must not

@@ -1,0 +1,736 @@
+#!/usr/bin/env python3
+"""make bench: the redirect path measured beside the ceilings of the machine, in one run.
+
+    python3 tests/bench/bench.py --build-dir build-bench [--workers 4] [--duration 10]
+    python3 tests/bench/bench.py --build-dir build --smoke     # the machinery only, a few seconds
+
+Starts a private stack (scripts/stack.sh: MariaDB, memcached, lighttpd + spawn-fcgi) in a temp
+dir, on free loopback ports; seeds links straight into MariaDB (multi-row INSERTs of custom-slug
+rows, the fastest way to 100,000+ rows); then runs wrk (tests/bench/shortener.lua) against each
+row below, one after another, each for --duration seconds:
+
+  the server ceiling       lighttpd answering a 302 itself (mod_redirect)
+  the FastCGI ceiling      lighttpd + tests/bench/fcgi_302 (a bare libfcgi 302), the same config and
+                           pool size as ours: the reference of every ratio
+  our redirect, hot        GET /r/{slug}, a random one of the hot slugs, all cached
+  ... clicks off           the same with click counting off (when the worker knows the key)
+  our redirect, miss       GET /r/{slug}, every slug requested once: memcached miss, MySQL read
+  creation                 POST /api/v1/url-shortener (with an API key when the admin CLI makes one)
+  mix                      95% hot redirects, 5% creations
+  ceiling variants         pool sizes, TCP instead of a unix socket, nginx with and without
+                           fastcgi_keep_conn + upstream keepalive
+
+Prints one table (and writes it as Markdown to bench/results/latest.md) with requests/s, p50 and
+p99 latency, errors (non-2xx/3xx answers and socket errors), the ratio to the FastCGI ceiling,
+and each of our workers' resident memory before and after the row; then the targets, met or not.
+Every process it starts is stopped by pid at the end, also after a failure or Ctrl-C.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+STACK_SH = os.path.join(REPO, "scripts", "stack.sh")
+LUA = os.path.join(HERE, "shortener.lua")
+RESULTS = os.path.join(REPO, "bench", "results", "latest.md")
+
+# Seeded slug numbers: hot ones, ones for warming the miss path, the rest for the miss row.
+HOT_SLUGS = 20000
+WARM_FIRST, WARM_COUNT = 20001, 20000
+MISS_FIRST = 40001
+SEED_BATCH = 5000  # rows per INSERT statement
+
+STACK_TIMEOUT = 240  # seconds, one stack.sh call (MariaDB's first init is the slow one)
+STOP_TIMEOUT = 10  # seconds between SIGTERM and SIGKILL for what this script starts itself
+
+# Targets of the issue, as ratios to the FastCGI ceiling of the same run.
+HOT_RATIO, HOT_P99_MS, MISS_RATIO, CREATE_PER_S, CLICK_COST, RSS_DRIFT_KIB = (
+    0.80, 10.0, 0.50, 2000.0, 0.05, 1024)
+
+
+def log(msg):
+    print("[bench] " + msg, file=sys.stderr, flush=True)
+
+
+def slug(n):
+    return "bench%07d" % n
+
+
+def port_free(port):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def pick_port(taken):
+    """A free port outside Linux's ephemeral range, where wrk's own client ports land."""
+    for _ in range(500):
+        port = random.randint(20000, 31999)
+        if port not in taken and port_free(port):
+            taken.add(port)
+            return port
+    raise RuntimeError("found no free port")
+
+
+def alive(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def comm(pid):
+    try:
+        with open("/proc/%d/comm" % pid) as f:
+            return f.read().strip()
+    except OSError:
+        return ""
+
+
+def stop_pids(pids, name):
+    """SIGTERM, then SIGKILL after STOP_TIMEOUT, to those of pids (started by this script) that
+    are still alive and still named name, so a pid reused meanwhile is left alone."""
+    pids = [p for p in pids if alive(p) and comm(p) == name]
+    for p in pids:
+        os.kill(p, signal.SIGTERM)
+    deadline = time.time() + STOP_TIMEOUT
+    while any(alive(p) for p in pids) and time.time() < deadline:
+        time.sleep(0.05)
+    left = [p for p in pids if alive(p)]
+    if left:
+        log("%s did not stop: SIGKILL to %s" % (name, left))
+        for p in left:
+            os.kill(p, signal.SIGKILL)
+
+
+def read_pids(path):
+    try:
+        with open(path) as f:
+            return [int(x) for x in f.read().split() if x.isdigit()]
+    except OSError:
+        return []
+
+
+def rss_kib(pid):
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids):
+    """User + system CPU time the live processes among pids have used so far."""
+    ticks = 0
+    for pid in pids:
+        try:
+            with open("/proc/%d/stat" % pid) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError, ValueError):
+            pass
+    return ticks / CLK_TCK
+
+
+def children_cpu_seconds():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+# The CPU column groups: the web server, the FastCGI processes, memcached, MariaDB, wrk.
+CPU_PARTS = ("web", "app", "mc", "db", "wrk")
+
+
+def wait_http(port, path="/r/" + slug(1), timeout=30):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            c.request("GET", path)
+            status = c.getresponse().status
+            c.close()
+            return status
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("no HTTP answer on 127.0.0.1:%d within %ds" % (port, timeout))
+
+
+class Row:
+    def __init__(self, name, result, note="", rss=None, cpu=None):
+        self.name, self.result, self.note = name, result, note
+        self.rss = rss  # [(before KiB, after KiB)] per worker of ours
+        self.cpu = cpu  # CPU_PARTS -> CPU seconds used during the row
+
+    def errors(self):
+        r = self.result
+        return r["connect"] + r["read"] + r["write"] + r["status"] + r["timeout"]
+
+    def cpu_per_request(self):
+        """CPU seconds of every part per request: what bounds a CPU-bound machine."""
+        return sum(self.cpu.values()) / max(1, self.result["requests"])
+
+    def rate(self):
+        return self.result["requests"] / (self.result["duration_us"] / 1e6)
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.build = os.path.abspath(args.build_dir)
+        self.dir = tempfile.mkdtemp(prefix="sb-", dir="/tmp")  # short: unix socket paths
+        self.ports = set()
+        self.own = []  # (pids, name) started by this script outside stack.sh, to stop at the end
+        self.rows = []
+        self.notes = []
+        self.api_key = ""
+        self.clicks_supported = False
+        self.env = dict(os.environ)
+        for k in list(self.env):
+            if k.startswith("SHORTENER_"):
+                del self.env[k]  # the stack's config is stack.env's; a stray one would win
+        self.env.update(STACK_WORKER_BIN=os.path.join(self.build, "shortener"),
+                        STACK_ADMIN_BIN=os.path.join(self.build, "shortener-admin"),
+                        STACK_ACCESS_LOG="0")
+
+    # ---- processes ---------------------------------------------------------------------------
+
+    def stack(self, *args, extra_env=None):
+        env = dict(self.env, **(extra_env or {}))
+        out = subprocess.run([STACK_SH, *args], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True, timeout=STACK_TIMEOUT)
+        if out.returncode != 0:
+            raise RuntimeError("stack.sh %s failed:\n%s" % (" ".join(args), out.stdout))
+        return out.stdout
+
+    def stack_env(self, **extra):
+        """stack.env's SHORTENER_* variables (what the workers and the admin tool get)."""
+        env = dict(self.env)
+        with open(os.path.join(self.dir, "stack.env")) as f:
+            for line in f:
+                key, sep, value = line.rstrip("\n").partition("=")
+                if sep and key.startswith("SHORTENER_"):
+                    env[key] = value
+        env.update(extra)
+        return env
+
+    def web_up(self, worker_bin, workers, extra_env=None):
+        port = pick_port(self.ports)
+        env = dict(extra_env or {}, STACK_WORKER_BIN=worker_bin)
+        self.stack("web-up", self.dir, str(port), str(workers), extra_env=env)
+        return port
+
+    def web_down(self, port):
+        self.stack("web-down", self.dir, str(port))
+
+    def start(self, argv):
+        """Starts a server (argv[0] is its name); stop_own stops it."""
+        p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, start_new_session=True)
+        self.own.append(([p.pid], argv[0]))
+        return p
+
+    def spawn_pool(self, d, binary, workers, tcp_port=None):
+        """spawn-fcgi: WORKERS copies of BINARY on d/fcgi.sock (or TCP 127.0.0.1:tcp_port)."""
+        pidfile = os.path.join(d, "workers.pid")
+        where = (["-a", "127.0.0.1", "-p", str(tcp_port)] if tcp_port
+                 else ["-s", os.path.join(d, "fcgi.sock"), "-M", "0600"])
+        subprocess.run(["spawn-fcgi", *where, "-b", "1024", "-F", str(workers), "-P", pidfile,
+                        "--", binary], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=30)
+        pids = read_pids(pidfile)
+        self.own.append((pids, os.path.basename(binary)[:15]))  # comm is 15 bytes at most
+        return pids
+
+    def stop_own(self):
+        while self.own:
+            pids, name = self.own.pop()
+            stop_pids(pids, name)
+
+    # ---- wrk ---------------------------------------------------------------------------------
+
+    def wrk(self, port, mode, seconds, **lua_env):
+        """One wrk run; its result line, plus "wrk_cpu": the CPU seconds wrk itself used."""
+        env = dict(self.env, BENCH_MODE=mode, BENCH_HOT_SLUGS=str(HOT_SLUGS),
+                   BENCH_THREADS=str(self.args.threads), BENCH_API_KEY=self.api_key)
+        env.update({k: str(v) for k, v in lua_env.items()})
+        argv = ["wrk", "-t", str(self.args.threads), "-c", str(self.args.connections),
+                "-d", "%ds" % seconds, "--timeout", "2s", "-s", LUA,
+                "http://127.0.0.1:%d" % port]
+        cpu0 = children_cpu_seconds()
+        out = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             text=True, timeout=seconds + 30)
+        for line in out.stdout.splitlines():
+            if line.startswith("BENCH_RESULT "):
+                result = json.loads(line[len("BENCH_RESULT "):])
+                result["wrk_cpu"] = children_cpu_seconds() - cpu0
+                return result
+        raise RuntimeError("wrk gave no result (exit %d):\n%s" % (out.returncode, out.stdout))
+
+    def measure(self, name, port, mode, web, app, ours=False, note="", **lua_env):
+        """One row: wrk against port, with the CPU used by the web server (pids web), the
+        FastCGI processes (pids app), memcached and MariaDB meanwhile; with ours, also the
+        workers' memory before and after."""
+        log("measuring: %s" % name)
+        groups = {"web": web, "app": app, "mc": self.daemon_pids("memcached"),
+                  "db": self.daemon_pids("mysql")}
+        before = [rss_kib(p) for p in app] if ours else None
+        cpu0 = {k: cpu_seconds(v) for k, v in groups.items()}
+        result = self.wrk(port, mode, self.args.duration, **lua_env)
+        cpu = {k: cpu_seconds(v) - cpu0[k] for k, v in groups.items()}
+        cpu["wrk"] = result["wrk_cpu"]
+        rss = list(zip(before, [rss_kib(p) for p in app])) if ours else None
+        if mode == "miss" and result["requests"] > lua_env["BENCH_MISS_COUNT"]:
+            note = (note + " " if note else "") + "(ran out of unseen slugs: some were hits)"
+        row = Row(name, result, note, rss, cpu)
+        self.rows.append(row)
+        return row
+
+    def daemon_pids(self, name):
+        return read_pids(os.path.join(self.dir, name + ".pid"))
+
+    def web_pids(self, port):
+        """A stack.sh web instance's (lighttpd pids, worker pids)."""
+        w = os.path.join(self.dir, "web-%d" % port)
+        return read_pids(os.path.join(w, "lighttpd.pid")), read_pids(os.path.join(w, "workers.pid"))
+
+    # ---- the stack ---------------------------------------------------------------------------
+
+    def seed(self, count):
+        """COUNT custom-slug links bench0000001.. straight into MariaDB, 30 days to live."""
+        env = self.stack_env()
+        sql = ["SET time_zone = '+00:00';"]
+        for first in range(1, count + 1, SEED_BATCH):
+            last = min(count, first + SEED_BATCH - 1)
+            values = ",".join(
+                "('%s','https://example.com/seeded/%d',UTC_TIMESTAMP(),UTC_TIMESTAMP(),"
+                "UTC_TIMESTAMP() + INTERVAL 30 DAY,'{}')" % (slug(n), n)
+                for n in range(first, last + 1))
+            sql.append("INSERT INTO links (slug, url, created_at, updated_at, expires_at, "
+                       "metadata) VALUES %s;" % values)
+        t0 = time.time()
+        subprocess.run(["mariadb", "--no-defaults", "--socket=" + env["SHORTENER_MYSQL_SOCKET"],
+                        "--user=" + env["SHORTENER_MYSQL_USER"], env["SHORTENER_MYSQL_DATABASE"]],
+                       input="\n".join(sql), text=True, check=True, timeout=300,
+                       env=dict(env, MYSQL_PWD=env["SHORTENER_MYSQL_PASSWORD"]))
+        log("seeded %d links in %.1fs" % (count, time.time() - t0))
+
+    def admin(self, *args, stdin=""):
+        return subprocess.run([self.env["STACK_ADMIN_BIN"], *args], input=stdin, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              env=self.stack_env(), timeout=60)
+
+    def make_api_key(self):
+        """An API key from the admin CLI, or "" when this build has no accounts yet."""
+        user = self.admin("user", "create", "bench", "bench@example.com",
+                          stdin="bench-password-%d\n" % random.randint(0, 1 << 30))
+        if user.returncode != 0:
+            self.notes.append("The admin CLI has no `user create` (%s): links are created "
+                              "without an API key." % (user.stderr.strip().splitlines() or
+                                                       ["exit %d" % user.returncode])[0])
+            return ""
+        key = self.admin("apikey", "create", "bench", "--name", "bench")
+        if key.returncode != 0 or not key.stdout.strip():
+            raise RuntimeError("shortener-admin apikey create failed: " + key.stderr)
+        self.notes.append("Links are created with an API key (X-API-Key) of a user made by "
+                          "`shortener-admin user create` + `apikey create`.")
+        return key.stdout.strip().splitlines()[-1]
+
+    def worker_accepts(self, **variables):
+        """Whether this worker build starts with these SHORTENER_* variables (it refuses an
+        unknown one), checked with --check-config."""
+        env = self.stack_env(**variables)
+        out = subprocess.run([self.env["STACK_WORKER_BIN"], "--check-config"], env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
+        return out.returncode == 0
+
+    def check_create(self, port):
+        headers = {"Content-Type": "application/json"}
+        if self.api_key:
+            headers["X-API-Key"] = self.api_key
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        c.request("POST", "/api/v1/url-shortener", '{"original_url": "https://example.com/x"}',
+                  headers)
+        r = c.getresponse()
+        body = r.read()
+        c.close()
+        if r.status != 201:
+            raise RuntimeError("a creation got %d, not 201: %r" % (r.status, body[:300]))
+
+    # ---- the rows ----------------------------------------------------------------------------
+
+    def ceiling_static(self):
+        port = pick_port(self.ports)
+        d = os.path.join(self.dir, "static-%d" % port)
+        os.makedirs(d)
+        conf = fill(os.path.join(HERE, "lighttpd-static.conf"), d, PORT=port, DIR=d)
+        p = self.start(["lighttpd", "-D", "-f", conf])
+        status = wait_http(port)
+        if status != 302:
+            raise RuntimeError("static lighttpd answered %d, not 302" % status)
+        self.measure("lighttpd static 302 (mod_redirect)", port, "hot", [p.pid], [],
+                     note="server ceiling")
+        self.stop_own()
+
+    def ceiling_fcgi(self, workers, name, reference=False):
+        port = self.web_up(os.path.join(self.build, "fcgi_302"), workers)
+        if wait_http(port) != 302:
+            raise RuntimeError("fcgi_302 did not answer 302")
+        row = self.measure(name, port, "hot", *self.web_pids(port),
+                           note="FastCGI ceiling: the reference of the ratios" if reference else "")
+        self.web_down(port)
+        return row
+
+    def ceiling_tcp(self, workers):
+        """The reference's own lighttpd.conf, with a TCP FastCGI pool instead of the socket."""
+        ref_port = self.web_up(os.path.join(self.build, "fcgi_302"), workers)
+        with open(os.path.join(self.dir, "web-%d" % ref_port, "lighttpd.conf")) as f:
+            text = f.read()
+        self.web_down(ref_port)
+        port, fport = pick_port(self.ports), pick_port(self.ports)
+        d = os.path.join(self.dir, "tcp-%d" % port)
+        os.makedirs(d)
+        lines = []
+        for line in text.splitlines():
+            if line.startswith("server.port"):
+                line = "server.port = %d" % port
+            elif '"socket" =>' in line:
+                line = '    "host" => "127.0.0.1", "port" => %d,' % fport
+            lines.append(line)
+        conf = os.path.join(d, "lighttpd.conf")
+        with open(conf, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        pool = self.spawn_pool(d, os.path.join(self.build, "fcgi_302"), workers, tcp_port=fport)
+        p = self.start(["lighttpd", "-D", "-f", conf])
+        wait_http(port)
+        self.measure("lighttpd + fcgi_302, TCP, pool %d" % workers, port, "hot", [p.pid], pool)
+        self.stop_own()
+
+    def ceiling_nginx(self, workers, keep_conn):
+        port = pick_port(self.ports)
+        d = os.path.join(self.dir, "nginx-%d" % port)
+        os.makedirs(d)
+        sock = os.path.join(d, "fcgi.sock")
+        conf = fill(os.path.join(HERE, "nginx-fcgi.conf"), d, PORT=port, DIR=d,
+                    UPSTREAM="unix:" + sock, KEEP_CONN="on" if keep_conn else "off",
+                    KEEPALIVE="keepalive %d;" % workers if keep_conn else "")
+        pool = self.spawn_pool(d, os.path.join(self.build, "fcgi_302"), workers)
+        p = self.start(["nginx", "-e", os.path.join(d, "error.log"), "-p", d, "-c", conf])
+        wait_http(port)
+        name = "nginx + fcgi_302, unix, pool %d%s" % (
+            workers, ", keep_conn + keepalive %d" % workers if keep_conn else "")
+        note = ""
+        if keep_conn:
+            note = ("a kept connection holds its single-threaded worker, so connections beyond "
+                    "the pool wait in the listen queue")
+        self.measure(name, port, "hot", [p.pid], pool, note=note)
+        self.stop_own()
+
+    def ours(self, workers):
+        shortener = os.path.join(self.build, "shortener")
+        # One API key creates every link, so the per-user creation limit (API.md) goes out of
+        # the way once the worker has it.
+        self.ours_env = {}
+        unlimited = {"SHORTENER_RATE_LIMIT_CREATE": "1000000000/60"}
+        if self.worker_accepts(**unlimited):
+            self.ours_env.update(unlimited)
+            self.notes.append("The creation rate limit is raised to 1000000000/60 for the bench.")
+        self.clicks_supported = self.worker_accepts(SHORTENER_CLICK_COUNTING="false")
+        on = {"SHORTENER_CLICK_COUNTING": "true"} if self.clicks_supported else {}
+        port = self.web_up(shortener, workers, dict(self.ours_env, **on))
+        off_port = None
+        if self.clicks_supported:
+            off_port = self.web_up(shortener, workers,
+                                   dict(self.ours_env, SHORTENER_CLICK_COUNTING="false"))
+        else:
+            self.notes.append("This worker has no `click_counting` key (SHORTENER_CLICK_COUNTING "
+                              "refused by --check-config): the clicks-off row is skipped.")
+        web, pids = self.web_pids(port)
+        self.api_key = self.make_api_key()
+        self.check_create(port)
+        # Warm-up, so the "before" memory has every path's connections, statements and buffers.
+        log("warming up our workers")
+        self.fill_cache(port)
+        self.wrk(port, "miss", 1, BENCH_MISS_FIRST=WARM_FIRST, BENCH_MISS_COUNT=WARM_COUNT)
+        self.wrk(port, "create", 1)
+        if off_port:
+            self.wrk(off_port, "hot", 2)
+        start = [rss_kib(p) for p in pids]
+        label = " (clicks on)" if self.clicks_supported else ""
+        hot = self.measure("GET /r/{slug}, hot cache" + label, port, "hot", web, pids, True)
+        off = None
+        if off_port:
+            off = self.measure("GET /r/{slug}, hot cache (clicks off)", off_port, "hot",
+                               *self.web_pids(off_port), True)
+        self.measure("GET /r/{slug}, every one a cache miss", port, "miss", web, pids, True,
+                     BENCH_MISS_FIRST=MISS_FIRST, BENCH_MISS_COUNT=self.miss_count(0))
+        create = self.measure(self.create_name(), port, "create", web, pids, True)
+        self.measure("mix: 95% hot redirects, 5% creations", port, "mix", web, pids, True)
+        end = [rss_kib(p) for p in pids]
+        self.memory = list(zip(pids, start, end))
+        self.web_down(port)
+        if off_port:
+            self.web_down(off_port)
+        return hot, off, create
+
+    def fill_cache(self, port):
+        """Requests every hot slug once, so the hot rows see no miss at all."""
+        done = 0
+        while done < HOT_SLUGS:
+            r = self.wrk(port, "miss", 2, BENCH_MISS_FIRST=1 + done,
+                         BENCH_MISS_COUNT=HOT_SLUGS - done)
+            if not r["requests"]:
+                raise RuntimeError("warm-up: no answers")
+            done += r["requests"]
+
+    def create_name(self):
+        return "POST /api/v1/url-shortener" + (" (API key)" if self.api_key else " (no auth)")
+
+    def miss_count(self, part):
+        """The miss rows' share of the unseen slugs: part 0 of 2, or part 1."""
+        half = (self.args.links - MISS_FIRST + 1) // 2
+        self.miss_first = MISS_FIRST + part * half
+        return half
+
+    def ours_pool(self, workers):
+        """Our hot, miss and creation rows again with another pool size."""
+        port = self.web_up(os.path.join(self.build, "shortener"), workers, self.ours_env)
+        web, pids = self.web_pids(port)
+        self.fill_cache(port)
+        suffix = ", pool %d" % workers
+        self.measure("GET /r/{slug}, hot cache" + suffix, port, "hot", web, pids)
+        count = self.miss_count(1)
+        self.measure("GET /r/{slug}, every one a cache miss" + suffix, port, "miss", web, pids,
+                     BENCH_MISS_FIRST=self.miss_first, BENCH_MISS_COUNT=count)
+        self.measure(self.create_name() + suffix, port, "create", web, pids)
+        self.web_down(port)
+
+    def run(self):
+        a = self.args
+        log("stack in %s" % self.dir)
+        self.stack("db-up", self.dir)
+        self.stack("memcached-up", self.dir)
+        self.seed(a.links)
+        self.ceiling_static()
+        name = "lighttpd + fcgi_302, unix, pool %d" % a.workers
+        self.refs = [self.ceiling_fcgi(a.workers, name, reference=True)]
+        hot, off, create = self.ours(a.workers)
+        # Measured again after our rows: the ratios divide by the mean of both, so a load that
+        # came or went on the shared machine meanwhile skews them less.
+        self.refs.append(self.ceiling_fcgi(a.workers, name + " (again)", reference=True))
+        for n in sorted({max(1, a.workers // 2), a.workers * 2}):
+            self.ceiling_fcgi(n, "lighttpd + fcgi_302, unix, pool %d" % n)
+        self.ours_pool(a.workers * 2)
+        self.ceiling_tcp(a.workers)
+        self.ceiling_nginx(a.workers, keep_conn=False)
+        self.ceiling_nginx(a.workers, keep_conn=True)
+        self.targets = self.check_targets(hot, off, create)
+
+    def smoke(self):
+        """The machinery without a database: static + FastCGI ceiling + nginx, one second each."""
+        open(os.path.join(self.dir, "stack.env"), "w").close()  # web-up wants a stack
+        self.ceiling_static()
+        self.refs = [self.ceiling_fcgi(self.args.workers, "lighttpd + fcgi_302", reference=True)]
+        self.ceiling_nginx(self.args.workers, keep_conn=False)
+        bad = [r.name for r in self.rows if r.errors() or not r.result["requests"]]
+        self.targets = []
+        return bad
+
+    def down(self):
+        self.stop_own()
+        try:
+            self.stack("down", self.dir)
+        except (RuntimeError, subprocess.TimeoutExpired) as e:
+            log(str(e))
+
+    # ---- the report --------------------------------------------------------------------------
+
+    def check_targets(self, hot, off, create):
+        ref = self.ref_rate()
+        ref_cpu = sum(r.cpu_per_request() for r in self.refs) / len(self.refs)
+
+        def ratios(row):
+            return row.rate() / ref, ref_cpu / row.cpu_per_request()
+
+        t = []
+        r, c = ratios(hot)
+        p99 = hot.result["p99_us"] / 1000
+        t.append(("hot redirect >= %.2f of the FastCGI ceiling, p99 <= %g ms, no errors"
+                  % (HOT_RATIO, HOT_P99_MS),
+                  "%.2f (by CPU %.2f), p99 %.1f ms, %d errors" % (r, c, p99, hot.errors()),
+                  r >= HOT_RATIO and p99 <= HOT_P99_MS and hot.errors() == 0))
+        miss = next(row for row in self.rows if "miss" in row.name)
+        r, c = ratios(miss)
+        t.append(("cache-miss redirect >= %.2f of the FastCGI ceiling" % MISS_RATIO,
+                  "%.2f (by CPU %.2f)" % (r, c), r >= MISS_RATIO))
+        what = "click counting costs <= %d%% of hot throughput" % (CLICK_COST * 100)
+        if off:
+            cost = 1 - hot.rate() / off.rate()
+            cpu_cost = 1 - off.cpu_per_request() / hot.cpu_per_request()
+            t.append((what, "%.1f%% (by CPU %.1f%%)" % (cost * 100, cpu_cost * 100),
+                      cost <= CLICK_COST))
+        else:
+            t.append((what, "not measured: no click_counting key", None))
+        t.append(("link creation >= %d/s, no errors" % CREATE_PER_S,
+                  "%.0f/s, %d errors" % (create.rate(), create.errors()),
+                  create.rate() >= CREATE_PER_S and create.errors() == 0))
+        drift = max(abs(e - s) for _, s, e in self.memory)
+        t.append(("worker memory flat within 1 MiB over the bench",
+                  "largest change %d KiB" % drift, drift <= RSS_DRIFT_KIB))
+        return t
+
+    def ref_rate(self):
+        return sum(r.rate() for r in self.refs) / len(self.refs)
+
+    def table(self, markdown):
+        ref = self.ref_rate()
+        ref_cpu = sum(r.cpu_per_request() for r in self.refs) / len(self.refs)
+        head = ["", "req/s", "p50 ms", "p99 ms", "errors", "/ ceiling", "/ ceiling by CPU"]
+        head += ["CPU µs/req " + k if k == "web" else k for k in CPU_PARTS] + ["sum"]
+        head += ["worker RSS KiB before→after"]
+        lines = []
+        for r in self.rows:
+            n = max(1, r.result["requests"])
+            cpu = [r.cpu[k] * 1e6 / n for k in CPU_PARTS]
+            rss = " ".join("%d→%d" % (b, e) for b, e in r.rss) if r.rss else ""
+            lines.append([r.name, "%.0f" % r.rate(), "%.2f" % (r.result["p50_us"] / 1000),
+                          "%.2f" % (r.result["p99_us"] / 1000), str(r.errors()),
+                          "%.2f" % (r.rate() / ref), "%.2f" % (ref_cpu / r.cpu_per_request())]
+                         + ["%.0f" % c for c in cpu] +
+                         ["%.0f" % sum(cpu), rss])
+        if markdown:
+            out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+            out += ["| " + " | ".join(cells) + " |" for cells in lines]
+            return "\n".join(out)
+        last = len(head) - 1
+        widths = [max(len(x[i]) for x in [head] + lines) for i in range(len(head))]
+
+        def fmt(cells):
+            return "  ".join(c.ljust(w) if i in (0, last) else c.rjust(w)
+                             for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
+        return "\n".join([fmt(head)] + [fmt(c) for c in lines])
+
+    def report(self):
+        a = self.args
+        cpu = platform.processor() or ""
+        try:
+            with open("/proc/cpuinfo") as f:
+                cpu = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")),
+                           cpu)
+        except OSError:
+            pass
+        when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        header = ("%s; %d cores (%s); wrk -t%d -c%d, %d s a row; pool %d; %s"
+                  % (when, os.cpu_count(), cpu, a.threads, a.connections, a.duration, a.workers,
+                     "smoke: no database" if a.smoke else "%d links seeded" % a.links))
+        print()
+        print(header)
+        print(self.table(markdown=False))
+        notes = [r for r in self.rows if r.note]
+        for r in notes:
+            print("  %s: %s" % (r.name, r.note))
+        tl = []
+        for what, got, ok in self.targets:
+            mark = "n/a" if ok is None else ("met" if ok else "MISSED")
+            tl.append((what, got, mark))
+            print("target %-6s %s: %s" % (mark, what, got))
+        for n in self.notes:
+            print("note: " + n)
+        if a.smoke:
+            return
+        md = ["# make bench: latest results", "", header, "", self.table(markdown=True), ""]
+        md += ["- %s: %s" % (r.name, r.note) for r in notes]
+        md += ["", "| target | this run | |", "|---|---|---|"]
+        md += ["| %s | %s | %s |" % t for t in tl]
+        md += [""] + ["- " + n for n in self.notes]
+        md += ["", "Worker RSS at the start (after warm-up) and the end of the bench, KiB: " +
+               ", ".join("pid %d %d→%d" % m for m in self.memory), ""]
+        os.makedirs(os.path.dirname(RESULTS), exist_ok=True)
+        with open(RESULTS, "w") as f:
+            f.write("\n".join(md))
+        print("written to %s" % os.path.relpath(RESULTS, REPO))
+
+
+def fill(template, d, **values):
+    """TEMPLATE with its @NAME@ placeholders filled, written into d; returns the path."""
+    with open(template) as f:
+        text = f.read()
+    for k, v in values.items():
+        text = text.replace("@%s@" % k, str(v))
+    if "@" in "".join(l for l in text.splitlines() if not l.lstrip().startswith("#")):
+        raise RuntimeError("unfilled placeholder in " + template)
+    path = os.path.join(d, os.path.basename(template))
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--build-dir", default="build-bench")
+    p.add_argument("--workers", type=int, default=4)
+    p.add_argument("--duration", type=int, default=10, help="seconds of each row")
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--connections", type=int, default=64)
+    p.add_argument("--links", type=int, default=300000, help="links seeded (>= 100000)")
+    p.add_argument("--smoke", action="store_true",
+                   help="the machinery only: no database, ceilings for one second each")
+    p.add_argument("--keep", action="store_true", help="keep the temp dir (logs)")
+    a = p.parse_args()
+    if a.smoke:
+        a.duration, a.connections = 1, 16
+    elif a.links < MISS_FIRST + 10000:
+        p.error("--links must be at least %d" % (MISS_FIRST + 10000))
+    for tool in ("wrk", "lighttpd", "spawn-fcgi", "nginx"):
+        if not shutil.which(tool):
+            sys.exit("bench: %s not found (make deps installs it)" % tool)
+    b = Bench(a)
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda *_: sys.exit(130))
+    failed = True
+    t0 = time.time()
+    try:
+        bad = b.smoke() if a.smoke else b.run()
+        b.report()
+        if a.smoke and bad:
+            log("rows with errors or no requests: %s" % ", ".join(bad))
+        else:
+            failed = False
+    finally:
+        b.down()
+        if failed or a.keep:
+            log("kept %s (logs)" % b.dir)
+        else:
+            shutil.rmtree(b.dir, ignore_errors=True)
+        log("%s in %.0fs" % ("failed" if failed else "done", time.time() - t0))
+    if a.smoke:
+        print("bench smoke: %s" % ("failed" if failed else "passed"))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

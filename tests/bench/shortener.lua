@@ -1,0 +1,77 @@
+-- wrk script of `make bench` (tests/bench/bench.py runs it; settings come from the environment):
+--   BENCH_MODE        hot | miss | create | mix
+--   BENCH_HOT_SLUGS   hot and mix: redirects go to a random one of slugs 1..N
+--   BENCH_MISS_FIRST, BENCH_MISS_COUNT
+--                     miss: slugs FIRST.. FIRST+COUNT-1, each requested once across all threads
+--                     (thread t of T takes FIRST+t, FIRST+t+T, ...), so every one is a cache miss
+--   BENCH_THREADS     wrk's -t, for the miss split
+--   BENCH_API_KEY     create and mix: sent as X-API-Key when not empty
+--   BENCH_MIX_CREATE  mix: percentage of requests that are creations (default 5)
+-- The seeded slugs are "bench" plus the link's number in 7 digits (bench.py seeds them).
+-- done() prints one line "BENCH_RESULT {json}" with the counts and latency percentiles.
+
+local mode = os.getenv("BENCH_MODE") or "hot"
+local hot_slugs = tonumber(os.getenv("BENCH_HOT_SLUGS") or "10000")
+local miss_first = tonumber(os.getenv("BENCH_MISS_FIRST") or "1")
+local miss_count = tonumber(os.getenv("BENCH_MISS_COUNT") or "1")
+local nthreads = tonumber(os.getenv("BENCH_THREADS") or "1")
+local api_key = os.getenv("BENCH_API_KEY") or ""
+local mix_create = tonumber(os.getenv("BENCH_MIX_CREATE") or "5")
+
+local threads = {}
+local next_tid = 0
+
+function setup(thread)
+  thread:set("tid", next_tid)
+  next_tid = next_tid + 1
+  table.insert(threads, thread)
+end
+
+local sent = 0
+local create_headers = {["Content-Type"] = "application/json"}
+if api_key ~= "" then create_headers["X-API-Key"] = api_key end
+
+function init(args)
+  -- Each thread its own sequence, so the threads do not walk the hot slugs in lockstep.
+  math.randomseed(os.time() * 1000 + (tid or 0) * 7919)
+end
+
+local function slug(n)
+  return string.format("bench%07d", n)
+end
+
+local function redirect_hot()
+  return wrk.format("GET", "/r/" .. slug(math.random(hot_slugs)))
+end
+
+local function create()
+  local body = string.format('{"original_url": "https://example.com/created/%d/%d/%d"}',
+                             tid or 0, sent, math.random(1000000000))
+  return wrk.format("POST", "/api/v1/url-shortener", create_headers, body)
+end
+
+function request()
+  sent = sent + 1
+  if mode == "hot" then
+    return redirect_hot()
+  elseif mode == "miss" then
+    -- Past the end it wraps around (then hits): bench.py flags a run that sent more than COUNT.
+    local n = miss_first + ((tid or 0) + (sent - 1) * nthreads) % miss_count
+    return wrk.format("GET", "/r/" .. slug(n))
+  elseif mode == "create" then
+    return create()
+  elseif mode == "mix" then
+    if math.random(100) <= mix_create then return create() end
+    return redirect_hot()
+  end
+  error("unknown BENCH_MODE " .. mode)
+end
+
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+      'BENCH_RESULT {"requests": %d, "duration_us": %d, "connect": %d, "read": %d, ' ..
+      '"write": %d, "status": %d, "timeout": %d, "p50_us": %d, "p99_us": %d, "max_us": %d}\n',
+      summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+      latency:percentile(50), latency:percentile(99), latency.max))
+end
