@@ -79,12 +79,19 @@ Status CheckPassword(std::string_view password) {
 }
 
 AccountsApi::AccountsApi(AccountSettings settings, AccountStore* accounts,
-                         const PasswordHasher* hasher, AuthGate* gate, Clock clock)
-    : settings_(settings),
+                         const PasswordHasher* hasher, AuthGate* gate, RateLimiter* limiter,
+                         Clock clock)
+    : settings_(std::move(settings)),
       accounts_(accounts),
       hasher_(hasher),
       gate_(gate),
+      limiter_(limiter),
       clock_(std::move(clock)) {}
+
+std::string AccountsApi::ClientKey(const Request& request) const {
+  return AddressKey(
+      ClientAddress(request.remote_addr, request.forwarded_for, settings_.trusted_proxies));
+}
 
 void AccountsApi::Register(Router* router) {
   using S = Router::Slash;
@@ -103,6 +110,14 @@ void AccountsApi::Register(Router* router) {
 }
 
 Response AccountsApi::Signup(const Request& request) {
+  RateDecision decision = limiter_->Hit("signup", ClientKey(request), settings_.signup_limit);
+  if (!decision.allowed) return RateLimitedResponse(decision);
+  Response response = CreateUser(request);
+  AddRateLimitHeaders(decision, &response);
+  return response;
+}
+
+Response AccountsApi::CreateUser(const Request& request) {
   Result<nlohmann::ordered_json> body = ReadJsonObject(request, /*empty_ok=*/false);
   if (!body.ok()) return ErrorResponse(body.error());
   Result<std::string> username = RequiredString(body.value(), "username");
@@ -137,31 +152,59 @@ Response AccountsApi::Signup(const Request& request) {
 }
 
 Response AccountsApi::Login(const Request& request) {
+  std::string subject = ClientKey(request) + "|";
   Result<nlohmann::ordered_json> body = ReadJsonObject(request, /*empty_ok=*/false);
-  if (!body.ok()) return ErrorResponse(body.error());
-  Result<std::string> username = RequiredString(body.value(), "username");
-  if (!username.ok()) return ErrorResponse(username.error());
-  Result<std::string> password = RequiredString(body.value(), "password");
-  if (!password.ok()) return ErrorResponse(password.error());
+  Result<std::string> username = Error::Make(ErrorCode::kInternal, "unset");
+  Result<std::string> password = username;
+  if (body.ok()) {
+    username = RequiredString(body.value(), "username");
+    password = RequiredString(body.value(), "password");
+    // One count per name ignoring case, as names are unique ignoring case.
+    if (username.ok()) subject += ToLowerAscii(username.value());
+  }
+  RateDecision decision = limiter_->Peek("login_fail", subject, settings_.login_fail_limit);
+  if (!decision.allowed) return RateLimitedResponse(decision);
+  Response response;
+  if (!body.ok()) {
+    response = ErrorResponse(body.error());
+  } else if (!username.ok()) {
+    response = ErrorResponse(username.error());
+  } else if (!password.ok()) {
+    response = ErrorResponse(password.error());
+  } else {
+    bool failed = false;
+    response = CheckLogin(username.value(), password.value(), &failed);
+    if (failed) decision = limiter_->Hit("login_fail", subject, settings_.login_fail_limit);
+  }
+  AddRateLimitHeaders(decision, &response);
+  return response;
+}
+
+Response AccountsApi::CheckLogin(const std::string& username, const std::string& password,
+                                 bool* failed) {
   // Bounded before any work: Argon2 takes a password of any length, and a megabyte one would
   // cost its hashing pass for nothing.
-  if (username.value().size() > kMaxEmail) {
+  if (username.size() > kMaxEmail) {
     return ErrorResponse(Error::Validation("username", "username is too long."));
   }
-  if (password.value().size() > kMaxPassword) {
+  if (password.size() > kMaxPassword) {
     return ErrorResponse(Error::Validation("password", "password must be at most 1024 bytes."));
   }
   const Error refused = Error::Make(ErrorCode::kUnauthorized, "Username or password is not right.");
-  Result<User> user = accounts_->FindUser(username.value());
+  Result<User> user = accounts_->FindUser(username);
   if (!user.ok()) {
     if (user.error().code != ErrorCode::kNotFound) return ErrorResponse(user.error());
-    hasher_->VerifyNobody(password.value());
+    hasher_->VerifyNobody(password);
+    *failed = true;
     return ErrorResponse(refused);
   }
   const User& u = user.value();
-  if (!hasher_->Verify(u.password_hash, password.value())) return ErrorResponse(refused);
+  if (!hasher_->Verify(u.password_hash, password)) {
+    *failed = true;
+    return ErrorResponse(refused);
+  }
   if (hasher_->NeedsRehash(u.password_hash)) {
-    Result<std::string> fresh = hasher_->Hash(password.value());
+    Result<std::string> fresh = hasher_->Hash(password);
     // Best effort: the login itself succeeded, and the next one tries again.
     if (fresh.ok()) accounts_->SetPasswordHash(u.id, fresh.value(), /*end_sessions=*/false);
   }

@@ -8,8 +8,10 @@
 
 #include "auth.h"
 #include "auth_gate.h"
+#include "client_address.h"
 #include "clock.h"
 #include "http.h"
+#include "rate_limit.h"
 #include "router.h"
 #include "store.h"
 
@@ -18,21 +20,26 @@ namespace shortener {
 // What the account handlers take from Config.
 struct AccountSettings {
   int64_t token_ttl = 3600;
+  RateLimit signup_limit = {5, 3600};      // per client address
+  RateLimit login_fail_limit = {10, 900};  // per client address and username
+  std::vector<IpNetwork> trusted_proxies;  // whose X-Forwarded-For names the client
 };
 
 class AccountsApi {
  public:
   // Borrows every pointer; they must outlive this object.
   AccountsApi(AccountSettings settings, AccountStore* accounts, const PasswordHasher* hasher,
-              AuthGate* gate, Clock clock);
+              AuthGate* gate, RateLimiter* limiter, Clock clock);
 
   void Register(Router* router);
 
   // POST /url/signup: 201 with the new user; 409 username_taken / email_taken; 422 naming the
-  // field that breaks API.md's rules.
+  // field that breaks API.md's rules; 429 past signup_limit (every signup counts).
   Response Signup(const Request& request);
   // POST /url/login: 200 with a new token; 401 for an unknown user or a wrong password alike,
-  // after the same Argon2 work. A hash made with older costs is replaced on success.
+  // after the same Argon2 work. A hash made with older costs is replaced on success. Each 401
+  // counts against login_fail_limit for the client address and username; while it holds, even
+  // the right password gets 429.
   Response Login(const Request& request);
   // POST /url/logout (token only): 204, and the token is deleted.
   Response Logout(const Request& request);
@@ -45,10 +52,18 @@ class AccountsApi {
   Response DeleteApiKey(const Request& request, const std::string& id);
 
  private:
+  // Signup without the rate limit.
+  Response CreateUser(const Request& request);
+  // Login without the rate limit's headers; *failed tells whether it was a 401.
+  Response CheckLogin(const std::string& username, const std::string& password, bool* failed);
+  // The address the limits key a request by.
+  std::string ClientKey(const Request& request) const;
+
   AccountSettings settings_;
   AccountStore* accounts_;
   const PasswordHasher* hasher_;
   AuthGate* gate_;
+  RateLimiter* limiter_;
   Clock clock_;
 };
 

@@ -29,6 +29,15 @@ PasswordCosts PasswordCostsFrom(const Config& config) {
 
 namespace {
 
+AccountSettings AccountSettingsFrom(const Config& config) {
+  AccountSettings settings;
+  settings.token_ttl = config.token_ttl;
+  settings.signup_limit = config.rate_limit_signup;
+  settings.login_fail_limit = config.rate_limit_login_fail;
+  settings.trusted_proxies = config.trusted_proxies;
+  return settings;
+}
+
 // `settings` with the blocklist checked at creation (UrlPolicy) and at redirect.
 LinkSettings WithBlocklist(LinkSettings settings, BlocklistFile* blocklist) {
   if (!blocklist->watched()) return settings;
@@ -64,6 +73,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
   settings.v1_default_ttl = config.v1_default_ttl;
   settings.max_ttl = config.max_ttl;
   settings.cache_ttl = config.cache_ttl;
+  settings.create_limit = config.rate_limit_create;
   settings.url_policy.max_length = config.max_url_length;
   settings.url_policy.own_host = own_host.value();
   Result<BlocklistFile> blocklist = BlocklistFile::Open(config.blocklist_file);
@@ -78,11 +88,12 @@ App::App(const Config& config, SlugCodec slugs, LinkSettings settings, Blocklist
       cache_(MemcachedOptionsFrom(config)),
       slugs_(std::move(slugs)),
       cursors_(config.slug_secret),
+      limiter_(&cache_, SystemClock),
       hasher_(PasswordCostsFrom(config)),
       gate_(&store_, SystemClock),
-      accounts_(AccountSettings{config.token_ttl}, &store_, &hasher_, &gate_, SystemClock),
-      links_(WithBlocklist(std::move(settings), &blocklist_), &store_, &cache_, &gate_, &slugs_,
-             &cursors_, SystemClock),
+      accounts_(AccountSettingsFrom(config), &store_, &hasher_, &gate_, &limiter_, SystemClock),
+      links_(WithBlocklist(std::move(settings), &blocklist_), &store_, &cache_, &gate_, &limiter_,
+             &slugs_, &cursors_, SystemClock),
       ops_(&store_, &cache_) {
   ops_.Register(&router_);
   accounts_.Register(&router_);

@@ -49,6 +49,7 @@ class App {
   MemcachedCache cache_;
   SlugCodec slugs_;
   CursorCodec cursors_;
+  RateLimiter limiter_;
   PasswordHasher hasher_;
   AuthGate gate_;
   AccountsApi accounts_;

@@ -75,11 +75,13 @@ void MarkLinkChanged(Cache* cache, const std::string& slug) {
 }
 
 LinksApi::LinksApi(LinkSettings settings, LinkStore* store, Cache* cache, AuthGate* gate,
-                   const SlugCodec* slugs, const CursorCodec* cursors, Clock clock)
+                   RateLimiter* limiter, const SlugCodec* slugs, const CursorCodec* cursors,
+                   Clock clock)
     : settings_(std::move(settings)),
       store_(store),
       cache_(cache),
       gate_(gate),
+      limiter_(limiter),
       slugs_(slugs),
       cursors_(cursors),
       clock_(std::move(clock)) {}
@@ -199,12 +201,28 @@ Result<Link> LinksApi::Create(const CreateRequest& create, const Principal& owne
   return stored;
 }
 
-Response LinksApi::Shorten(const Request& request) {
+Response LinksApi::LimitedCreate(const Request& request,
+                                 const std::function<Response(const Principal&)>& create) {
   Result<Principal> who = gate_->Check(request, AuthMode::kTokenOrKey);
   if (!who.ok()) return ErrorResponse(who.error());
+  // Every authenticated creation counts, whatever its outcome: a client probing slugs or URLs
+  // spends its allowance too.
+  RateDecision decision =
+      limiter_->Hit("create", std::to_string(who.value().user_id), settings_.create_limit);
+  if (!decision.allowed) return RateLimitedResponse(decision);
+  Response response = create(who.value());
+  AddRateLimitHeaders(decision, &response);
+  return response;
+}
+
+Response LinksApi::Shorten(const Request& request) {
+  return LimitedCreate(request, [&](const Principal& who) { return ShortenAs(request, who); });
+}
+
+Response LinksApi::ShortenAs(const Request& request, const Principal& who) {
   Result<CreateRequest> create = ParseCreate(request, "url", /*allow_expires_at=*/true);
   if (!create.ok()) return ErrorResponse(create.error());
-  Result<Link> link = Create(create.value(), who.value(), "url", settings_.shorten_default_ttl);
+  Result<Link> link = Create(create.value(), who, "url", settings_.shorten_default_ttl);
   if (!link.ok()) return ErrorResponse(link.error());
   const Link& l = link.value();
   std::string short_url = settings_.public_base_url + "/r/" + l.slug;
@@ -234,11 +252,13 @@ nlohmann::ordered_json LinksApi::Record(const Link& link) const {
 }
 
 Response LinksApi::V1Create(const Request& request) {
-  Result<Principal> who = gate_->Check(request, AuthMode::kTokenOrKey);
-  if (!who.ok()) return ErrorResponse(who.error());
+  return LimitedCreate(request, [&](const Principal& who) { return V1CreateAs(request, who); });
+}
+
+Response LinksApi::V1CreateAs(const Request& request, const Principal& who) {
   Result<CreateRequest> create = ParseCreate(request, "original_url", /*allow_expires_at=*/false);
   if (!create.ok()) return ErrorResponse(create.error());
-  Result<Link> link = Create(create.value(), who.value(), "original_url", settings_.v1_default_ttl);
+  Result<Link> link = Create(create.value(), who, "original_url", settings_.v1_default_ttl);
   if (!link.ok()) return ErrorResponse(link.error());
   Response response = JsonResponse(201, {{"ok", true},
                                          {"message", "URL Shortener created successfully"},

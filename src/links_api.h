@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "cursor.h"
 #include "http.h"
+#include "rate_limit.h"
 #include "router.h"
 #include "slug.h"
 #include "store.h"
@@ -27,6 +28,7 @@ struct LinkSettings {
   int64_t v1_default_ttl = 432000;
   int64_t max_ttl = 315360000;
   int64_t cache_ttl = 86400;
+  RateLimit create_limit = {60, 60};  // per user, both create endpoints together
   UrlPolicy url_policy;
   // Borrowed; checked on every redirect, so links to a host listed after their creation answer
   // 404. Null: no blocklist.
@@ -37,14 +39,14 @@ class LinksApi {
  public:
   // Borrows every pointer; they must outlive this object.
   LinksApi(LinkSettings settings, LinkStore* store, Cache* cache, AuthGate* gate,
-           const SlugCodec* slugs, const CursorCodec* cursors, Clock clock);
+           RateLimiter* limiter, const SlugCodec* slugs, const CursorCodec* cursors, Clock clock);
 
   // Adds this file's routes, the "/{slug}" catch-all among them.
   void Register(Router* router);
 
-  // POST /url/shorten
+  // POST /url/shorten (auth; limited by create_limit per user)
   Response Shorten(const Request& request);
-  // POST /api/v1/url-shortener
+  // POST /api/v1/url-shortener (auth; limited by create_limit per user)
   Response V1Create(const Request& request);
   // GET /api/v1/url-shorteners: the caller's links (an admin's: all), newest first.
   Response V1List(const Request& request);
@@ -71,6 +73,12 @@ class LinksApi {
     std::string metadata_json = "{}";
   };
 
+  // The auth gate and the creation limit around `create`: 401/429 before it runs, and the
+  // RateLimit-* headers on whatever it answers.
+  Response LimitedCreate(const Request& request,
+                         const std::function<Response(const Principal&)>& create);
+  Response ShortenAs(const Request& request, const Principal& who);
+  Response V1CreateAs(const Request& request, const Principal& who);
   // The link `slug` if `who` may see and change it: its owner, or an admin. kNotFound for
   // everyone else, the same answer as for no link at all, so existence is not revealed.
   Result<Link> OwnedLink(const Principal& who, const std::string& slug);
@@ -95,6 +103,7 @@ class LinksApi {
   LinkStore* store_;
   Cache* cache_;
   AuthGate* gate_;
+  RateLimiter* limiter_;
   const SlugCodec* slugs_;
   const CursorCodec* cursors_;
   Clock clock_;

@@ -253,7 +253,9 @@ struct Env {
       : slugs(MakeSlugCodec()),
         cursors("unit test cursor secret"),
         gate(&accounts, [this] { return now; }),
-        api(std::move(settings), &store, &cache, &gate, &slugs, &cursors, [this] { return now; }) {}
+        limiter(&cache, [this] { return now; }),
+        api(std::move(settings), &store, &cache, &gate, &limiter, &slugs, &cursors,
+            [this] { return now; }) {}
 
   FakeStore store;
   FakeCache cache;
@@ -261,6 +263,7 @@ struct Env {
   SlugCodec slugs;
   CursorCodec cursors;
   AuthGate gate;
+  RateLimiter limiter;
   int64_t now = kNow;
   LinksApi api;
 };
