@@ -25,11 +25,22 @@ class App {
   // public_base_url), naming the key.
   static Result<std::unique_ptr<App>> Create(const Config& config);
 
-  // Answers one request; never throws.
+  // Answers one request and counts it in the metrics (route, status, time); never throws.
   Response Handle(const Request& request);
+
+  // SIGHUP: applies what may change without a restart from a freshly loaded `config`: the log
+  // level. Settings that shape connections or slugs (MySQL, memcached, slug_*) keep their start
+  // values until the worker restarts. A reloadable list (e.g. a blocklist file) hooks in here.
+  void Reload(const Config& config);
+
+  // Called once after the last request, before the worker exits on SIGTERM: the place to flush
+  // what a worker buffers (pending click counts, when clicks are counted). Nothing yet.
+  void FlushBeforeExit();
 
  private:
   App(const Config& config, SlugCodec slugs, LinkSettings settings);
+  // Handle without the metrics; sets *route as Router::Dispatch does.
+  Response Dispatch(const Request& request, size_t* route);
 
   MysqlStore store_;
   MemcachedCache cache_;

@@ -1,5 +1,7 @@
-// shortener: one FastCGI worker process. Loads the config, then answers requests until
-// SIGTERM/SIGINT, finishing the request in flight first.
+// shortener: a FastCGI worker. Loads the config, then answers requests on the listening socket
+// it was given as fd 0 until SIGTERM/SIGINT, finishing the request in flight first; SIGHUP
+// re-reads the config. With --workers N it is the supervisor of a pool of N such workers
+// (supervisor.h).
 #include <fastcgi.h>
 #include <fcgiapp.h>
 #include <fcntl.h>
@@ -9,16 +11,23 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 
 #include "app.h"
 #include "config.h"
 #include "fcgi_io.h"
 #include "log.h"
+#include "metrics.h"
+#include "supervisor.h"
 
 namespace {
 
+using namespace shortener;
+
 volatile sig_atomic_t g_stop = 0;
+volatile sig_atomic_t g_reload = 0;
 // Set while libfcgi's FCGX_Accept_r runs: it may sit in accept() or wait for a connection's
 // first bytes there, where our wake-up pipe cannot reach it.
 volatile sig_atomic_t g_in_accept = 0;
@@ -47,6 +56,15 @@ void OnAlarm(int) {
   if (g_stop && g_in_accept) alarm(1);
 }
 
+void OnReload(int) {
+  g_reload = 1;
+  int saved = errno;
+  char byte = 0;
+  ssize_t ignored = write(g_wake_fds[1], &byte, 1);
+  (void)ignored;
+  errno = saved;
+}
+
 bool InstallSignals() {
   if (pipe2(g_wake_fds, O_CLOEXEC | O_NONBLOCK) != 0) return false;
   struct sigaction sa;
@@ -58,46 +76,57 @@ bool InstallSignals() {
   sigaction(SIGINT, &sa, nullptr);
   sa.sa_handler = OnAlarm;
   sigaction(SIGALRM, &sa, nullptr);
+  // SA_RESTART: a reload must not make an accept or a read inside libfcgi fail. The idle wait
+  // (poll) is interrupted all the same, and the wake-up byte covers a signal just before it.
+  sa.sa_handler = OnReload;
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGHUP, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);
   return true;
 }
 
-// Waits until the listening socket has a connection or a stop was asked for. Idle workers wait
-// here rather than in accept(), so a stop reaches them whenever it comes. Returns false to stop.
-bool WaitForConnection() {
+// SIGHUP: the config file and environment again; what may change is applied (App::Reload). A
+// config that no longer loads is reported and the running settings stay.
+void Reload(const std::string& config_path, App* app) {
+  g_reload = 0;
+  Result<Config> config = LoadConfig(config_path);
+  if (!config.ok()) {
+    Log(Severity::kError, "reload: %s; keeping the running configuration",
+        config.error().message.c_str());
+    return;
+  }
+  app->Reload(config.value());
+  Log(Severity::kDebug, "reload: configuration re-read");
+}
+
+// Waits until the listening socket has a connection or a stop was asked for, handling reloads
+// meanwhile. Idle workers wait here rather than in accept(), so a stop reaches them whenever it
+// comes. Returns false to stop.
+bool WaitForConnection(const std::string& config_path, App* app) {
   while (!g_stop) {
+    if (g_reload) Reload(config_path, app);
     struct pollfd fds[2] = {{FCGI_LISTENSOCK_FILENO, POLLIN, 0}, {g_wake_fds[0], POLLIN, 0}};
     int n = poll(fds, 2, -1);
     if (n < 0 && errno != EINTR) return true;  // let accept report what is wrong
+    if (n > 0 && (fds[1].revents & POLLIN)) {
+      char buf[16];
+      while (read(g_wake_fds[0], buf, sizeof buf) > 0) {
+      }
+    }
+    if (g_reload) continue;
     if (n > 0 && (fds[0].revents & (POLLIN | POLLERR | POLLHUP))) return !g_stop;
   }
   return false;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  using namespace shortener;
-  bool check_only = false;
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--check-config") == 0) check_only = true;
-  }
-  Result<Config> config = LoadConfig(ConfigPath(argc, argv, ""));
-  if (!config.ok()) {
-    std::fprintf(stderr, "shortener: %s\n", config.error().message.c_str());
+// One worker: answers requests until SIGTERM/SIGINT. Returns the process's exit status.
+int ServeRequests(const Config& config, const std::string& config_path) {
+  Result<std::unique_ptr<App>> created = App::Create(config);
+  if (!created.ok()) {
+    Log(Severity::kError, "%s", created.error().message.c_str());
     return 2;
   }
-  SetLogSeverity(config.value().log_level);
-  Result<std::unique_ptr<App>> app = App::Create(config.value());
-  if (!app.ok()) {
-    std::fprintf(stderr, "shortener: %s\n", app.error().message.c_str());
-    return 2;
-  }
-  if (check_only) {
-    std::fputs(DescribeConfig(config.value()).c_str(), stdout);
-    return 0;
-  }
-
+  App* app = created.value().get();
   // libfcgi installs its own SIGTERM handler only when none is set, so ours goes first.
   if (!InstallSignals()) {
     Log(Severity::kError, "cannot create the wake-up pipe");
@@ -109,9 +138,9 @@ int main(int argc, char** argv) {
   }
   FCGX_Request fcgi;
   FCGX_InitRequest(&fcgi, FCGI_LISTENSOCK_FILENO, FCGI_FAIL_ACCEPT_ON_INTR);
-  size_t max_body = config.value().max_body_bytes;
+  size_t max_body = config.max_body_bytes;
   int failed_accepts = 0;
-  while (WaitForConnection()) {
+  while (WaitForConnection(config_path, app)) {
     g_in_accept = 1;
     int accepted = FCGX_Accept_r(&fcgi);
     g_in_accept = 0;
@@ -130,11 +159,85 @@ int main(int argc, char** argv) {
     }
     failed_accepts = 0;
     Request request = ReadRequest(&fcgi, max_body);
-    Response response = app.value()->Handle(request);
+    Response response = app->Handle(request);
     WriteResponse(&fcgi, request, response);
     FCGX_Finish_r(&fcgi);
   }
   FCGX_Free(&fcgi, 1);
+  app->FlushBeforeExit();
   Log(Severity::kInfo, "worker stopping");
   return 0;
+}
+
+// The value of --workers: 0 without the option, -1 if it is not a count in range.
+int WorkersOption(int argc, char** argv) {
+  int workers = 0;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--workers") != 0) continue;
+    if (i + 1 >= argc) return -1;
+    char* end = nullptr;
+    long n = std::strtol(argv[i + 1], &end, 10);
+    if (*argv[i + 1] == '\0' || *end != '\0' || n < 1 || n > kMaxMetricSlots) return -1;
+    workers = static_cast<int>(n);
+  }
+  return workers;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool check_only = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--check-config") == 0) check_only = true;
+  }
+  int workers = WorkersOption(argc, argv);
+  if (workers < 0) {
+    std::fprintf(stderr, "shortener: --workers takes a number of workers, 1 to %d\n",
+                 kMaxMetricSlots);
+    return 2;
+  }
+  const std::string config_path = ConfigPath(argc, argv, "");
+  Result<Config> config = LoadConfig(config_path);
+  if (!config.ok()) {
+    std::fprintf(stderr, "shortener: %s\n", config.error().message.c_str());
+    return 2;
+  }
+  SetLogSeverity(config.value().log_level);
+  // Built once here to refuse a config that cannot work before anything forks; each worker
+  // builds its own (connections are per process).
+  Result<std::unique_ptr<App>> app = App::Create(config.value());
+  if (!app.ok()) {
+    std::fprintf(stderr, "shortener: %s\n", app.error().message.c_str());
+    return 2;
+  }
+  app.value().reset();
+  if (check_only) {
+    std::fputs(DescribeConfig(config.value()).c_str(), stdout);
+    return 0;
+  }
+  if (workers == 0) return ServeRequests(config.value(), config_path);
+
+  Status shared = InitMetrics(workers);
+  if (!shared.ok()) {
+    Log(Severity::kError, "%s", shared.error().message.c_str());
+    return 1;
+  }
+  SupervisorOptions options;
+  options.workers = workers;
+  options.run_worker = [&config, &config_path](int) {
+    return ServeRequests(config.value(), config_path);
+  };
+  options.on_reload = [&config, &config_path]() {
+    Result<Config> fresh = LoadConfig(config_path);
+    if (!fresh.ok()) {
+      Log(Severity::kError, "reload: %s; keeping the running configuration",
+          fresh.error().message.c_str());
+      return;
+    }
+    SetLogSeverity(fresh.value().log_level);
+    // A worker replaced later starts like the others: start settings, reloaded log level.
+    config.value().log_level = fresh.value().log_level;
+    Log(Severity::kInfo, "reload: configuration re-read; passing SIGHUP to the workers");
+  };
+  return RunSupervisor(options);
 }
