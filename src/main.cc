@@ -158,6 +158,9 @@ int ServeRequests(const Config& config, const std::string& config_path) {
       continue;
     }
     failed_accepts = 0;
+    // A SIGHUP that came while libfcgi's accept held the worker (restarted there, so no
+    // connection is dropped) is applied before this request is answered.
+    if (g_reload) Reload(config_path, app);
     Request request = ReadRequest(&fcgi, max_body);
     Response response = app->Handle(request);
     WriteResponse(&fcgi, request, response);
