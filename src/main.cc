@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 
 #include "app.h"
@@ -85,17 +86,24 @@ bool InstallSignals() {
   return true;
 }
 
-// SIGHUP: the config file and environment again; what may change is applied (App::Reload). A
-// config that no longer loads is reported and the running settings stay.
-void Reload(const std::string& config_path, App* app) {
-  g_reload = 0;
+// SIGHUP: the config file and environment again. A config that no longer loads is reported
+// and nullopt returned: the running settings stay.
+std::optional<Config> ReloadedConfig(const std::string& config_path) {
   Result<Config> config = LoadConfig(config_path);
   if (!config.ok()) {
     Log(Severity::kError, "reload: %s; keeping the running configuration",
         config.error().message.c_str());
-    return;
+    return std::nullopt;
   }
-  app->Reload(config.value());
+  return std::move(config.value());
+}
+
+// A worker's SIGHUP: what may change is applied (App::Reload).
+void Reload(const std::string& config_path, App* app) {
+  g_reload = 0;
+  std::optional<Config> config = ReloadedConfig(config_path);
+  if (!config) return;
+  app->Reload(*config);
   Log(Severity::kDebug, "reload: configuration re-read");
 }
 
@@ -231,15 +239,11 @@ int main(int argc, char** argv) {
     return ServeRequests(config.value(), config_path);
   };
   options.on_reload = [&config, &config_path]() {
-    Result<Config> fresh = LoadConfig(config_path);
-    if (!fresh.ok()) {
-      Log(Severity::kError, "reload: %s; keeping the running configuration",
-          fresh.error().message.c_str());
-      return;
-    }
-    SetLogSeverity(fresh.value().log_level);
+    std::optional<Config> fresh = ReloadedConfig(config_path);
+    if (!fresh) return;
+    SetLogSeverity(fresh->log_level);
     // A worker replaced later starts like the others: start settings, reloaded log level.
-    config.value().log_level = fresh.value().log_level;
+    config.value().log_level = fresh->log_level;
     Log(Severity::kInfo, "reload: configuration re-read; passing SIGHUP to the workers");
   };
   return RunSupervisor(options);

@@ -204,9 +204,9 @@ std::string RenderMetrics() {
     Counter Slot::*field;
   };
   const Plain plain[] = {
-      {"shortener_cache_hits_total", "Redirect lookups answered by memcached.", &Slot::cache_hits},
-      {"shortener_cache_misses_total",
-       "Redirect lookups memcached did not answer (absent or down).", &Slot::cache_misses},
+      {"shortener_cache_hits_total", "Cache lookups answered by memcached.", &Slot::cache_hits},
+      {"shortener_cache_misses_total", "Cache lookups memcached did not answer (absent or down).",
+       &Slot::cache_misses},
       {"shortener_database_errors_total", "Errors reported by MySQL (lost connections included).",
        &Slot::database_errors},
       {"shortener_worker_restarts_total", "Workers that died and were replaced by the supervisor.",

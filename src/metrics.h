@@ -37,7 +37,7 @@ void SetRouteLabels(std::vector<std::string> labels);
 
 // One answered request: its route index, HTTP status and time spent, in microseconds.
 void CountRequest(size_t route, int status, int64_t micros);
-// One cache lookup of the redirect path.
+// One cache lookup (a get), answered (hit) or not (miss: absent, or memcached down).
 void CountCacheLookup(bool hit);
 // One error reported by the database (a lost connection, a deadlock, a failed statement).
 void CountDatabaseError();
