@@ -109,7 +109,9 @@ dir_init() {
   D=$(cd -- "$1" && pwd -P)
   [[ $D =~ ^[A-Za-z0-9_./+-]+$ ]] ||
     die "stack directory must be a path of letters, digits and _ . / + - only: '$D'"
-  chmod 700 "$D"
+  # Private, but passable (not listable) once an Apache instance's www-data children must reach
+  # their socket and error files inside (see cmd_web_up).
+  if [[ -e $D/traverse ]]; then chmod 711 "$D"; else chmod 700 "$D"; fi
 }
 
 check_socket_path() {
@@ -472,11 +474,12 @@ front_pid() {
 
 # The shipped production configs (conf/{lighttpd,apache,nginx}.conf) with their system paths
 # replaced by the instance's: what the tests run is what an operator installs.
+# The error bodies are copied into the instance (as make install copies them), so a web server
+# running as another user reads them whatever the permissions of the checkout.
 prod_paths() {  # WEBDIR: sed arguments
   local w=$1
   printf '%s\n' -e "s|/run/shortener/fcgi.sock|$w/fcgi.sock|g" \
-    -e "s|/usr/local/share/shortener/errors/|$REPO/conf/lighttpd-errors/|g" \
-    -e "s|/usr/local/share/shortener/errors|$REPO/conf/lighttpd-errors|g"
+    -e "s|/usr/local/share/shortener/errors|$w/errors|g"
 }
 
 write_nginx_conf() {  # WEBDIR PORT
@@ -661,9 +664,16 @@ cmd_web_up() {
     expected=$((workers + 1))
   fi
   if [[ $comm == apache2 ]] && (( EUID == 0 )); then
-    # Apache's www-data children must reach $w/fcgi.sock: traverse (not list) rights on the way.
+    # Apache's www-data children must reach $w/fcgi.sock and $w/errors: traverse (not list)
+    # rights on the way, kept by later stack.sh calls.
+    touch "$D/traverse"
     chmod 711 "$D" "$w"
   fi
+  rm -rf "$w/errors"
+  mkdir -p "$w/errors"
+  cp "$REPO"/conf/lighttpd-errors/status-*.html "$w/errors/"
+  chmod 755 "$w/errors"
+  chmod 644 "$w"/errors/*
   : >"$w/workers.log"
   write_front_conf "$w" "$port" "$front"
   check_front_conf "$w" "$comm" >"$w/$comm.error.log" 2>&1 ||
