@@ -85,6 +85,10 @@ struct Worker {
   std::memset(&sa, 0, sizeof sa);
   sa.sa_handler = SIG_DFL;
   for (int sig : kHandled) sigaction(sig, &sa, nullptr);
+  // A reload passed on before the worker has its own handler must not kill it (SIGHUP's default
+  // action); the worker starts with the settings the master already reloaded.
+  sa.sa_handler = SIG_IGN;
+  sigaction(SIGHUP, &sa, nullptr);
   close(g_wake[0]);
   close(g_wake[1]);
   // The master's death (even SIGKILL) must not leave workers serving on their own.

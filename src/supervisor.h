@@ -12,7 +12,8 @@ struct SupervisorOptions {
   int workers = 1;  // pool size, 1..kMaxMetricSlots
   // Runs one worker in a freshly forked child; `slot` (0..workers-1) is its place in the pool
   // (and its metrics slot). Returns the child's exit status. The child starts with the
-  // supervisor's signal handlers reset to the defaults and every signal unblocked.
+  // supervisor's signal handlers reset to the defaults (SIGHUP ignored until the worker installs
+  // its own) and every signal unblocked.
   std::function<int(int slot)> run_worker;
   // SIGHUP, in the supervisor, before the signal is passed on to every worker.
   std::function<void()> on_reload;
