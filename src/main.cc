@@ -156,7 +156,8 @@ int ServeRequests(const Config& config, const std::string& config_path) {
     if (accepted < 0) {
       if (g_stop) break;
       // A transient failure (out of descriptors, a connection reset before accept) must not
-      // end the worker: nothing would start a new one. A socket that stays broken does.
+      // end the worker (under spawn-fcgi nothing would start a new one). A socket that stays
+      // broken does.
       if (++failed_accepts >= kMaxFailedAccepts) {
         Log(Severity::kError, "accept keeps failing; worker exiting");
         return 1;
