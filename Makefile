@@ -3,6 +3,8 @@
 #   make run-instance PORT=  a second web server + worker pool on the running stack's data
 #   make check               install what is missing, build, run every test
 #   make SANITIZE=address,undefined check
+#   make install [PREFIX=/usr/local] [DESTDIR=]   binaries, sql/, sample configs, systemd units
+#   make uninstall [PREFIX=/usr/local] [DESTDIR=]
 
 CXX      ?= g++
 OPT      ?= -O2 -g
@@ -36,7 +38,8 @@ LIB_OBJ  := $(LIB_SRC:src/%.cc=$(BUILD)/src/%.o)
 UNIT_SRC := $(wildcard tests/unit/*.cc)
 UNIT_OBJ := $(UNIT_SRC:tests/unit/%.cc=$(BUILD)/tests/unit/%.o)
 
-.PHONY: all deps run run-instance check unit integration format format-check clean fuzz bench
+.PHONY: all deps run run-instance check unit integration format format-check clean fuzz bench \
+        install uninstall
 
 all: $(BUILD)/shortener $(BUILD)/shortener-admin
 
@@ -105,6 +108,52 @@ $(BUILD)/fcgi_302: tests/bench/fcgi_302.cc
 bench: deps
 	@$(SUBMAKE) BUILD=$(BENCH_BUILD) OPT="$(BENCH_OPT)" all $(BENCH_BUILD)/fcgi_302
 	@python3 tests/bench/bench.py --build-dir $(BENCH_BUILD) --workers $(WORKERS) $(BENCH_ARGS)
+
+# ---- install: what a server needs, under PREFIX (staged under DESTDIR for packaging) -------------
+# The configuration goes to $(sysconfdir)/shortener/ only where none is there yet (an operator's
+# edited file is never overwritten); uninstall removes it only while it is still the shipped one.
+# Every unit in systemd/ is installed, its paths rewritten to these directories.
+PREFIX         ?= /usr/local
+bindir         ?= $(PREFIX)/bin
+datadir        ?= $(PREFIX)/share
+sysconfdir     ?= /etc
+systemdunitdir ?= $(PREFIX)/lib/systemd/system
+SHAREDIR       := $(datadir)/shortener
+CONFDIR        := $(sysconfdir)/shortener
+UNITS          := $(wildcard systemd/*.service systemd/*.socket systemd/*.timer)
+WEB_CONFS      := conf/lighttpd.conf conf/apache.conf conf/nginx.conf
+INSTALLED_CONF := shortener.conf:0644 secrets.env:0600
+# The shipped files name the default locations; these rewrite them to the chosen ones.
+INSTALL_PATHS  := -e 's|/usr/local/bin/|$(bindir)/|g' -e 's|/usr/local/share/shortener|$(SHAREDIR)|g' \
+                  -e 's|/etc/shortener/|$(CONFDIR)/|g'
+
+install: all
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(SHAREDIR)/sql $(DESTDIR)$(SHAREDIR)/errors \
+	  $(DESTDIR)$(SHAREDIR)/conf $(DESTDIR)$(CONFDIR) $(DESTDIR)$(systemdunitdir)
+	install -m 0755 $(BUILD)/shortener $(BUILD)/shortener-admin $(DESTDIR)$(bindir)/
+	install -m 0644 sql/*.sql $(DESTDIR)$(SHAREDIR)/sql/
+	install -m 0644 conf/lighttpd-errors/status-*.html $(DESTDIR)$(SHAREDIR)/errors/
+	@set -e; for f in $(WEB_CONFS) $(UNITS); do \
+	  case $$f in systemd/*) dir=$(DESTDIR)$(systemdunitdir) ;; *) dir=$(DESTDIR)$(SHAREDIR)/conf ;; esac; \
+	  sed $(INSTALL_PATHS) $$f >$$dir/$${f##*/}.tmp && chmod 0644 $$dir/$${f##*/}.tmp && \
+	  mv -f $$dir/$${f##*/}.tmp $$dir/$${f##*/}; echo "installed $$dir/$${f##*/}"; \
+	done
+	@set -e; for entry in $(INSTALLED_CONF); do \
+	  name=$${entry%%:*}; mode=$${entry##*:}; dest=$(DESTDIR)$(CONFDIR)/$$name; \
+	  if [ -e $$dest ]; then echo "kept existing $$dest"; \
+	  else install -m $$mode conf/$$name $$dest; echo "installed $$dest"; fi; \
+	done
+
+uninstall:
+	rm -f $(DESTDIR)$(bindir)/shortener $(DESTDIR)$(bindir)/shortener-admin
+	rm -rf $(DESTDIR)$(SHAREDIR)
+	rm -f $(addprefix $(DESTDIR)$(systemdunitdir)/,$(notdir $(UNITS)))
+	@for entry in $(INSTALLED_CONF); do \
+	  name=$${entry%%:*}; dest=$(DESTDIR)$(CONFDIR)/$$name; \
+	  if [ -e $$dest ] && ! cmp -s conf/$$name $$dest; then echo "kept edited $$dest"; \
+	  else rm -f $$dest; fi; \
+	done
+	-@rmdir $(DESTDIR)$(CONFDIR) 2>/dev/null || true
 
 # ---- fuzz: libFuzzer targets (tests/fuzz/*_fuzz.cc), apart from everything above ----------------
 #   make fuzz                       build every target, run each FUZZ_SECONDS on a copy of its corpus

@@ -40,8 +40,10 @@ second instance runs at http://localhost:$PORT  ($WORKERS workers; same data as 
 Ctrl-C stops this instance only.
 EOF
 
-read -r lighttpd_pid <"$VAR/web-$PORT/lighttpd.pid"
-while kill -0 "$lighttpd_pid" 2>/dev/null; do
+# The web server stack.sh started (lighttpd unless STACK_FRONT chose nginx or Apache).
+read -r front <"$VAR/web-$PORT/front"
+read -r web_pid <"$VAR/web-$PORT/$front.pid"
+while kill -0 "$web_pid" 2>/dev/null; do
   sleep 2 &
   sleeper=$!
   wait "$sleeper" || true

@@ -5,10 +5,11 @@
 #   SUITES="unit" scripts/run-tests.sh
 #   SUITES="fuzz" scripts/run-tests.sh   every libFuzzer target for FUZZ_SECONDS (default 10)
 #   SUITES="bench" scripts/run-tests.sh  the bench machinery, a few seconds (not the bench itself)
+#   SUITES="deploy" scripts/run-tests.sh make install/uninstall and systemd-analyze verify
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 BUILD_DIR=${BUILD_DIR:-build}
-SUITES=${SUITES:-"format unit integration fuzz bench"}
+SUITES=${SUITES:-"format unit integration deploy fuzz bench"}
 passed=0
 failed=0
 
@@ -46,6 +47,15 @@ for suite in $SUITES; do
       f=${f:-0}
       if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
       count integration "$p" "$f"
+      ;;
+    deploy)
+      out=$(BUILD_DIR="$BUILD_DIR" scripts/check-deploy.sh 2>&1)
+      rc=$?
+      echo "$out" | grep -vE '^installed |^kept '
+      p=$(echo "$out" | grep -cE '^deploy [a-z-]+: passed')
+      f=$(echo "$out" | grep -cE '^deploy [a-z-]+: failed')
+      if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+      count deploy "$p" "$f"
       ;;
     fuzz)
       # One "fuzz <target>: passed|failed" line per target from `make fuzz`; nothing if it did

@@ -1,10 +1,12 @@
 // Wiring: Config -> the objects one worker keeps for its whole life.
 #include "app.h"
 
+#include <chrono>
 #include <ctime>
 #include <exception>
 
 #include "log.h"
+#include "metrics.h"
 #include "respond.h"
 
 namespace shortener {
@@ -98,18 +100,37 @@ App::App(const Config& config, SlugCodec slugs, LinkSettings settings, Blocklist
   ops_.Register(&router_);
   accounts_.Register(&router_);
   links_.Register(&router_);
+  std::vector<std::string> labels = router_.Patterns();
+  labels.push_back("none");  // requests no route matched (404)
+  SetRouteLabels(std::move(labels));
 }
 
-void App::Reload() { blocklist_.Reload(); }
-
 Response App::Handle(const Request& request) {
+  auto start = std::chrono::steady_clock::now();
+  size_t route = 0;
+  Response response = Dispatch(request, &route);
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::steady_clock::now() - start)
+                    .count();
+  CountRequest(route, response.status(), micros);
+  return response;
+}
+
+Response App::Dispatch(const Request& request, size_t* route) {
   try {
-    return router_.Dispatch(request);
+    return router_.Dispatch(request, route);
   } catch (const std::exception& e) {
     // The one last-resort catch: a bug must cost one request, never the worker.
     Log(Severity::kError, "unhandled exception on %s: %s", request.method.c_str(), e.what());
   }
   return ErrorResponse(Error::Make(ErrorCode::kInternal, "Internal error."));
 }
+
+void App::Reload(const Config& config) {
+  SetLogSeverity(config.log_level);
+  blocklist_.Reload();
+}
+
+void App::FlushBeforeExit() {}
 
 }  // namespace shortener

@@ -35,13 +35,22 @@ class App {
   // public_base_url), naming the key.
   static Result<std::unique_ptr<App>> Create(const Config& config);
 
-  // Answers one request; never throws.
+  // Answers one request and counts it in the metrics (route, status, time); never throws.
   Response Handle(const Request& request);
 
-  // Re-reads what may change without a restart (the blocklist file), for SIGHUP.
-  void Reload();
+  // SIGHUP: applies what may change without a restart from a freshly loaded `config`: the log
+  // level, and the blocklist file is read again. Settings that shape connections or slugs
+  // (MySQL, memcached, slug_*) keep their start values until the worker restarts.
+  void Reload(const Config& config);
+
+  // Called once after the last request, before the worker exits on SIGTERM: the place to flush
+  // what a worker buffers (pending click counts, when clicks are counted). Nothing yet.
+  void FlushBeforeExit();
 
  private:
+  // Handle without the metrics; sets *route as Router::Dispatch does.
+  Response Dispatch(const Request& request, size_t* route);
+
   App(const Config& config, SlugCodec slugs, LinkSettings settings, BlocklistFile blocklist);
 
   BlocklistFile blocklist_;  // before links_, which borrows it

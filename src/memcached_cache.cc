@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "log.h"
+#include "metrics.h"
 
 namespace shortener {
 
@@ -68,9 +69,13 @@ std::optional<std::string> MemcachedCache::Get(const std::string& key) {
   memcached_return_t rc;
   char* value = memcached_get(mc_, key.data(), key.size(), &length, &flags, &rc);
   Note(rc == MEMCACHED_SUCCESS || rc == MEMCACHED_NOTFOUND, "get", rc);
-  if (value == nullptr) return std::nullopt;
+  if (value == nullptr) {
+    CountCacheLookup(false);
+    return std::nullopt;
+  }
   std::string out(value, length);
   std::free(value);
+  CountCacheLookup(rc == MEMCACHED_SUCCESS);
   if (rc != MEMCACHED_SUCCESS) return std::nullopt;
   return out;
 }

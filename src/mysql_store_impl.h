@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "log.h"
+#include "metrics.h"
 #include "mysql_session.h"
 #include "mysql_store.h"
 
@@ -97,6 +98,7 @@ Result<T> MysqlStore::Run(const char* what, Access access, Fn fn) {
       }
       return fn(*session_);
     } catch (const sql::SQLException& e) {
+      CountDatabaseError();
       int code = e.getErrorCode();
       bool lost = IsConnectionLost(code);
       // Whatever happened, this session may be mid-transaction or dead: start afresh.

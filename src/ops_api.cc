@@ -1,6 +1,7 @@
 // Health check: proves the worker can reach MySQL, and says whether memcached answers.
 #include "ops_api.h"
 
+#include "metrics.h"
 #include "respond.h"
 
 namespace shortener {
@@ -8,6 +9,8 @@ namespace shortener {
 void OpsApi::Register(Router* router) {
   router->Add("GET", "/healthz", Router::Slash::kStrict,
               [this](const Request& r, const std::string&) { return Healthz(r); });
+  router->Add("GET", "/metrics", Router::Slash::kStrict,
+              [this](const Request& r, const std::string&) { return Metrics(r); });
 }
 
 Response OpsApi::Healthz(const Request&) {
@@ -22,6 +25,15 @@ Response OpsApi::Healthz(const Request&) {
   }
   Response response = JsonResponse(200, {{"ok", true}, {"mysql", "up"}, {"memcached", memcached}});
   response.AddHeader("Cache-Control", "no-store");
+  return response;
+}
+
+Response OpsApi::Metrics(const Request&) {
+  Response response(200);
+  response.AddHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+  response.AddHeader("X-Content-Type-Options", "nosniff");
+  response.AddHeader("Cache-Control", "no-store");
+  response.set_body(RenderMetrics());
   return response;
 }
 

@@ -1,4 +1,4 @@
-// Operations endpoints: GET /healthz.
+// Operations endpoints: GET /healthz and GET /metrics.
 #ifndef SHORTENER_OPS_API_H_
 #define SHORTENER_OPS_API_H_
 
@@ -18,6 +18,10 @@ class OpsApi {
   // 200 {"ok": true, "mysql": "up", "memcached": "up"|"down"}; 503 with the same fields and
   // the error shape when MySQL does not answer. A cache outage is reported, not an error.
   Response Healthz(const Request& request);
+
+  // 200, text/plain Prometheus exposition (version 0.0.4) of the whole pool's counters (see
+  // metrics.h). No backend call: a scrape costs no database or cache round trip.
+  Response Metrics(const Request& request);
 
  private:
   LinkStore* store_;

@@ -34,7 +34,7 @@ void Router::Add(const std::string& method, const std::string& pattern, Slash sl
       return;
     }
   }
-  Route route{std::move(segments), slash, {}};
+  Route route{pattern, std::move(segments), slash, {}};
   route.handlers[method] = std::move(handler);
   routes_.push_back(std::move(route));
 }
@@ -84,9 +84,18 @@ std::string Router::AllowHeader(const Route& route) {
   return allow;
 }
 
-Response Router::Dispatch(const Request& request) const {
+std::vector<std::string> Router::Patterns() const {
+  std::vector<std::string> out;
+  for (const Route& route : routes_) out.push_back(route.pattern);
+  return out;
+}
+
+Response Router::Dispatch(const Request& request, size_t* route_index) const {
   std::string param;
   const Route* route = Match(request.path, &param);
+  if (route_index != nullptr) {
+    *route_index = route == nullptr ? routes_.size() : static_cast<size_t>(route - routes_.data());
+  }
   if (route == nullptr) {
     return ErrorResponse(Error::Make(ErrorCode::kNotFound, "No such endpoint."));
   }

@@ -28,11 +28,16 @@ class Router {
 
   // Answers a request: the handler's response; HEAD as GET without a body (the caller writes
   // headers only); OPTIONS as 204 with Allow; 405 with Allow for a known path and another
-  // method; 404 for an unknown path. Error bodies follow API.md.
-  Response Dispatch(const Request& request) const;
+  // method; 404 for an unknown path. Error bodies follow API.md. If `route` is given, it gets
+  // the index of the matched pattern in Patterns(), or Patterns().size() when none matched.
+  Response Dispatch(const Request& request, size_t* route = nullptr) const;
+
+  // The registered patterns, in the order they were first added (metrics label routes by them).
+  std::vector<std::string> Patterns() const;
 
  private:
   struct Route {
+    std::string pattern;
     std::vector<std::string> segments;  // "{...}" marks the parameter
     Slash slash;
     std::map<std::string, Handler> handlers;  // by method

@@ -39,6 +39,10 @@ STACK_SH = os.path.join(REPO, "scripts", "stack.sh")
 HTTP_TIMEOUT = 10.0  # seconds, every request
 SCRIPT_TIMEOUT = 180.0  # seconds, one stack.sh call (MariaDB's first init is the slow one)
 
+SUITE_RATE_LIMITS = {"SHORTENER_RATE_LIMIT_CREATE": "1000000/60",
+                     "SHORTENER_RATE_LIMIT_SIGNUP": "1000000/3600",
+                     "SHORTENER_RATE_LIMIT_LOGIN_FAIL": "1000000/900"}
+
 ISO_Z = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 BASE62_SLUG = re.compile(r"^[0-9A-Za-z]{6,}$")
 
@@ -232,6 +236,7 @@ class Stack:
         self._auth = None
         self._auth_lock = threading.Lock()  # apart from _lock: starting an instance makes requests
         self.default_user = None
+        self._fronts = {}  # front -> base URL
         log("stack dir " + self.dir)
 
     # -- stack.sh ------------------------------------------------------------------------------
@@ -392,21 +397,44 @@ class Stack:
 
     # -- web instances -------------------------------------------------------------------------
 
-    def start_instance(self, port=None, workers=2, env=None):
-        """lighttpd + `workers` FastCGI workers on 127.0.0.1:port; returns the base URL.
+    def start_instance(self, port=None, workers=2, env=None, front=None, pool=None):
+        """A web server + `workers` FastCGI workers on 127.0.0.1:port; returns the base URL.
 
         env: extra SHORTENER_* settings for the workers (real config keys only).
+        front: None (lighttpd from conf/lighttpd-dev.conf) or "lighttpd", "apache", "nginx" (the
+        shipped conf/FRONT.conf); pool: None (spawn-fcgi forks the workers) or "supervisor"
+        (one `shortener --workers N`). See STACK_FRONT and STACK_POOL in scripts/stack.sh.
         """
         for k in env or {}:
             assert k.startswith("SHORTENER_"), k
+        # The suite creates thousands of links and hundreds of users from one address: the
+        # documented limits would throttle it. Tests of the limits pass their own.
+        script_env = dict(SUITE_RATE_LIMITS)
+        script_env.update(env or {})
+        if front:
+            script_env["STACK_FRONT"] = front
+        if pool:
+            script_env["STACK_POOL"] = pool
         port = port or free_port()
         base = "http://127.0.0.1:%d" % port
         public = (env or {}).get("SHORTENER_PUBLIC_BASE_URL", "http://localhost:%d" % port)
         self.instances[port] = base
         self.public_bases[base] = public
-        self.sh("web-up", self.dir, port, workers, env=env or {})
+        self.sh("web-up", self.dir, port, workers, env=script_env)
         self._wait_http(base, 20)
         return base
+
+    def front_instance(self, front):
+        """The shared instance behind the shipped config of `front` ("lighttpd", "apache",
+        "nginx"), 2 workers under the supervisor; started on first use."""
+        with self._lock:
+            if front not in self._fronts:
+                self._fronts[front] = self.start_instance(workers=2, front=front, pool="supervisor")
+            return self._fronts[front]
+
+    def web_dir(self, base):
+        """The stack.sh directory of the instance at `base` (its logs, pids and socket)."""
+        return os.path.join(self.dir, "web-%d" % Client(base).port)
 
     def public_base(self, base):
         """The public_base_url the instance at `base` writes into short_url."""
@@ -595,14 +623,16 @@ def mysql(sql):
 
 
 class IntegrationTest(unittest.TestCase):
-    """Base of every integration test: the shared stack, a client on the default instance."""
+    """Base of every integration test: the shared stack, a client on the default instance (or,
+    with FRONT set, on the shared instance behind that web server's shipped config)."""
 
     maxDiff = 4000
+    FRONT = None
 
     @classmethod
     def setUpClass(cls):
         cls.stack = get_stack()
-        cls.base = cls.stack.default_instance()
+        cls.base = cls.stack.front_instance(cls.FRONT) if cls.FRONT else cls.stack.default_instance()
         cls.client = Client(cls.base)
         cls.public = cls.stack.public_base(cls.base)
 

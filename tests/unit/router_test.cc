@@ -361,6 +361,27 @@ BOOST_AUTO_TEST_CASE(adding_a_method_to_an_existing_pattern_extends_it) {
   BOOST_TEST(f.called == "get2(7)");
 }
 
+BOOST_FIXTURE_TEST_CASE(reports_the_matched_pattern_for_metrics, Fixture) {
+  std::vector<std::string> patterns = router.Patterns();
+  BOOST_TEST(patterns.front() == "/healthz");
+  auto index_of = [&patterns](const std::string& pattern) {
+    return static_cast<size_t>(std::find(patterns.begin(), patterns.end(), pattern) -
+                               patterns.begin());
+  };
+  Request request;
+  request.method = "GET";
+  size_t route = 999;
+  request.path = "/r/abc";
+  router.Dispatch(request, &route);
+  BOOST_TEST(route == index_of("/r/{slug}"));
+  request.method = "DELETE";  // a 405 still names its route
+  router.Dispatch(request, &route);
+  BOOST_TEST(route == index_of("/r/{slug}"));
+  request.path = "/no/such/path";
+  router.Dispatch(request, &route);
+  BOOST_TEST(route == patterns.size());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace shortener

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# check-deploy.sh: the deployment checks of `make check` (suite "deploy" of run-tests.sh), each
+# printing one line "deploy <name>: passed|failed":
+#   units      systemd-analyze verify on every unit of systemd/, as `make install` writes them
+#   install    `make install` puts down the binaries, sql/, error bodies, web server configs,
+#              config and units, with their modes
+#   keep-conf  a second install keeps an edited config; uninstall keeps it too
+#   uninstall  `make uninstall` removes everything install put down
+#   destdir    DESTDIR stages under another root; the units still name the final paths
+# Everything happens in a temp dir (removed afterwards); BUILD_DIR's binaries are installed.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+BUILD_DIR=${BUILD_DIR:-build}
+tmp=$(mktemp -d /tmp/shortener-deploy-XXXXXX) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+
+result() {  # NAME STATUS (0: passed)
+  if [[ $2 == 0 ]]; then echo "deploy $1: passed"; else echo "deploy $1: failed"; failed=1; fi
+}
+
+# Installs into the real-looking tree $tmp/root with paths that exist, so the units' ExecStart
+# names an executable that systemd-analyze can find.
+root=$tmp/root
+mk() {  # make TARGET with the test prefix
+  make -s --no-print-directory BUILD="$BUILD_DIR" PREFIX="$root/usr" sysconfdir="$root/etc" "$@"
+}
+
+files_under() { (cd "$1" && find . -type f -o -type l | sort); }
+
+# ---- install
+mk install >"$tmp/install.log" 2>&1
+rc=$?
+expect=(
+  "usr/bin/shortener 755" "usr/bin/shortener-admin 755" "etc/shortener/shortener.conf 644"
+  "etc/shortener/secrets.env 600" "usr/share/shortener/conf/nginx.conf 644"
+  "usr/share/shortener/conf/apache.conf 644" "usr/share/shortener/conf/lighttpd.conf 644"
+  "usr/share/shortener/errors/status-503.html 644"
+)
+for sql in sql/*.sql; do expect+=("usr/share/shortener/$sql 644"); done
+units=(systemd/*.service systemd/*.socket systemd/*.timer)
+for u in "${units[@]}"; do [[ -e $u ]] && expect+=("usr/lib/systemd/system/${u##*/} 644"); done
+for e in "${expect[@]}"; do
+  f=$root/${e% *}
+  if [[ ! -f $f ]] || [[ $(stat -c %a "$f") != "${e#* }" ]]; then
+    echo "  missing or wrong mode: $f (want ${e#* })"
+    rc=1
+  fi
+done
+# Every default path must have been rewritten to one under $root (shown as ROOT).
+if cat "$root"/usr/lib/systemd/system/* "$root"/usr/share/shortener/conf/* | sed "s|$root|ROOT|g" |
+    grep -E '(^|[^T])/(usr/local|etc/shortener)/'; then
+  echo "  an installed file still names a default path"
+  rc=1
+fi
+(( rc == 0 )) || tail -n 20 "$tmp/install.log"
+result install $rc
+
+# ---- units
+installed_units=()
+for u in "${units[@]}"; do [[ -e $u ]] && installed_units+=("$root/usr/lib/systemd/system/${u##*/}"); done
+out=$(systemd-analyze verify --man=no "${installed_units[@]}" 2>&1)
+rc=$?
+[[ -z $out ]] || { echo "$out" | sed 's/^/  /'; rc=1; }
+result units $rc
+
+# ---- keep-conf
+rc=0
+echo "log_level = debug" >>"$root/etc/shortener/shortener.conf"
+mk install >"$tmp/install2.log" 2>&1 || rc=1
+grep -q '^log_level = debug$' "$root/etc/shortener/shortener.conf" || { echo "  install overwrote the edited config"; rc=1; }
+mk uninstall >"$tmp/uninstall.log" 2>&1 || rc=1
+left=$(files_under "$root")
+[[ $left == "./etc/shortener/shortener.conf" ]] || { echo "  after uninstall with an edited config: $left"; rc=1; }
+result keep-conf $rc
+
+# ---- uninstall
+rc=0
+rm -rf "$root"
+mk install >"$tmp/install3.log" 2>&1 || rc=1
+mk uninstall >"$tmp/uninstall2.log" 2>&1 || rc=1
+left=$(files_under "$root")
+[[ -z $left ]] || { echo "  left behind: $left"; rc=1; }
+result uninstall $rc
+
+# ---- destdir
+rc=0
+stage=$tmp/stage
+make -s --no-print-directory BUILD="$BUILD_DIR" DESTDIR="$stage" install >"$tmp/install4.log" 2>&1 || rc=1
+[[ -x $stage/usr/local/bin/shortener && -f $stage/etc/shortener/shortener.conf ]] || { echo "  not staged under DESTDIR"; rc=1; }
+grep -q '^ExecStart=/usr/local/bin/shortener ' "$stage/usr/local/lib/systemd/system/shortener.service" ||
+  { echo "  staged unit does not name /usr/local/bin/shortener"; rc=1; }
+make -s --no-print-directory BUILD="$BUILD_DIR" DESTDIR="$stage" uninstall >/dev/null 2>&1 || rc=1
+left=$(files_under "$stage")
+[[ -z $left ]] || { echo "  left behind in DESTDIR: $left"; rc=1; }
+result destdir $rc
+
+exit $failed

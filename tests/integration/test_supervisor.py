@@ -1,0 +1,262 @@
+"""The supervised pool (`shortener --workers N`): a killed worker is replaced under load, SIGHUP
+re-reads the config, SIGTERM stops the pool, a dead supervisor takes its workers along, and
+/metrics sums the counters of every worker.
+
+Each class runs its own instance (the development lighttpd in front); load is bounded in count
+and time.
+"""
+
+import os
+import re
+import signal
+import threading
+import time
+import unittest
+from concurrent.futures import ThreadPoolExecutor
+
+from harness import Client, IntegrationTest, pid_alive, rand_token
+from test_concurrency import call, note, show, status_counts
+
+
+def read_text(path):
+    with open(path, "rb") as f:
+        return f.read().decode("utf-8", "replace")
+
+
+def children(pid):
+    """The live children of pid."""
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            return sorted(int(x) for x in f.read().split() if pid_alive(int(x)))
+    except OSError:
+        return []
+
+
+def wait_for(predicate, seconds, step=0.05):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return predicate()
+
+
+SAMPLE = re.compile(r"^([a-z_]+)(\{.*\})? ([0-9.e+-]+|\+Inf)$")
+
+
+def parse_metrics(text):
+    """{(name, labels): value} of a Prometheus text exposition; checks every line's form."""
+    out = {}
+    for line in text.splitlines():
+        if not line or line.startswith("# HELP ") or line.startswith("# TYPE "):
+            continue
+        m = SAMPLE.match(line)
+        assert m, "not a sample line: %r" % line
+        out[(m.group(1), m.group(2) or "")] = float(m.group(3))
+    return out
+
+
+class PoolInstance:
+    """A supervised instance of the test's own: lighttpd + `shortener --workers N`."""
+
+    def __init__(self, stack, workers, env=None):
+        self.stack = stack
+        self.workers = workers
+        self.base = stack.start_instance(workers=workers, env=env, pool="supervisor")
+        self.client = Client(self.base)
+        self.dir = stack.web_dir(self.base)
+        with open(os.path.join(self.dir, "workers.pid")) as f:
+            self.master = int(f.read().split()[0])
+
+    def stop(self):
+        self.stack.stop_instance(self.client.port)
+
+    def log(self):
+        return read_text(os.path.join(self.dir, "workers.log"))
+
+    def metrics(self):
+        r = self.client.req("GET", "/metrics")
+        assert r.status == 200, r
+        return r, parse_metrics(r.body.decode())
+
+
+class SupervisedPoolTest(IntegrationTest):
+    """Three workers under one supervisor; the config comes from a file, so SIGHUP can change it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.config = os.path.join(cls.stack.dir, "supervised-%s.conf" % rand_token())
+        with open(cls.config, "w") as f:
+            f.write("log_level = warn\n")
+        cls.pool = PoolInstance(cls.stack, 3, env={"SHORTENER_CONFIG": cls.config})
+        cls.c = cls.pool.client
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.pool.stop()
+        super().tearDownClass()
+
+    def test_pool_runs_n_workers_on_one_socket(self):
+        kids = children(self.pool.master)
+        self.assertEqual(len(kids), 3, kids)
+        sock = os.readlink("/proc/%d/fd/0" % self.pool.master)
+        for k in kids:
+            self.assertEqual(os.readlink("/proc/%d/fd/0" % k), sock)
+        # log_level = warn from the file: the supervisor's info line about starting is not there.
+        self.assertNotIn("workers started", self.pool.log())
+
+    def test_killed_worker_is_replaced_under_load(self):
+        urls = {}
+        for i in range(6):
+            u = "https://example.org/supervised/%d?%s" % (i, rand_token())
+            urls[self.shorten(u, client=self.c).json["slug"]] = u
+        slugs = list(urls)
+        _, before = self.pool.metrics()
+        restarts_before = before[("shortener_worker_restarts_total", "")]
+        stop = threading.Event()
+        lock = threading.Lock()
+        outs = []
+
+        def loop(k):
+            i = 0
+            while not stop.is_set() and i < 2000:
+                i += 1
+                if i % 5 == 0:
+                    u = "https://example.org/supervised-new/%d-%d" % (k, i)
+                    o = call(self.c, "POST", "/url/shorten", tag=("create", u), json_body={"url": u})
+                else:
+                    s = slugs[(k + i) % len(slugs)]
+                    o = call(self.c, "GET", "/r/" + s, tag=("redirect", s))
+                with lock:
+                    outs.append(o)
+
+        kids = children(self.pool.master)
+        victim = kids[0]
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            futures = [pool.submit(loop, k) for k in range(6)]
+            try:
+                time.sleep(1.0)
+                t_kill = time.time()
+                os.kill(victim, signal.SIGKILL)
+                replaced = wait_for(lambda: len(children(self.pool.master)) == 3
+                                    and victim not in children(self.pool.master), 5)
+                time.sleep(max(0.0, 2.0 - (time.time() - t_kill)))
+            finally:
+                stop.set()
+                for f in futures:
+                    f.result(timeout=30)
+
+        def ok(o):
+            if o.exc is not None:
+                return False
+            if o.tag[0] == "create":
+                return o.resp.status == 201
+            return (o.resp.status, o.resp.headers.get("location")) == (302, urls[o.tag[1]])
+
+        bad = [o for o in outs if not ok(o)]
+        after = [o for o in outs if o.started >= t_kill]
+        note("SIGKILL to worker %d under load: %s; after: %r; odd: %s" % (
+            victim, status_counts(outs), status_counts(after), "; ".join(show(o) for o in bad[:5])))
+        self.assertTrue(replaced, "pool not back to 3 workers: %r" % children(self.pool.master))
+        # At most the request the killed worker was serving fails.
+        self.assertLessEqual(len(bad), 1, "failed requests around the kill (%d of %d):\n  %s"
+                             % (len(bad), len(outs), "\n  ".join(show(o) for o in bad[:10])))
+        self.assertGreater(len(after), 20, "too little load after the kill to judge")
+        self.assertIn("worker %d (slot " % victim, self.pool.log())
+        self.assertIn("killed by signal 9; replacing it", self.pool.log())
+        _, m = self.pool.metrics()
+        self.assertEqual(m[("shortener_worker_restarts_total", "")], restarts_before + 1)
+
+    def test_metrics_sum_every_worker(self):
+        slug = self.shorten("https://example.org/metrics/" + rand_token(), client=self.c).json["slug"]
+        r, before = self.pool.metrics()
+        self.assertTrue(r.headers["content-type"].startswith("text/plain; version=0.0.4"), r.headers)
+        self.assertEqual(r.headers.get("x-content-type-options"), "nosniff")
+        key = ("shortener_http_requests_total", '{route="/r/{slug}",status="302"}')
+        none_key = ("shortener_http_requests_total", '{route="none",status="404"}')
+        hits = ("shortener_cache_hits_total", "")
+        misses = ("shortener_cache_misses_total", "")
+        for _ in range(30):
+            self.assertEqual(self.req("GET", "/r/" + slug, client=self.c).status, 302)
+        self.assertEqual(self.req("GET", "/no/such/path", client=self.c).status, 404)
+        # Scrapes land on any of the 3 workers: each must report the whole pool's numbers.
+        for _ in range(8):
+            _, m = self.pool.metrics()
+            self.assertEqual(m.get(key, 0), before.get(key, 0) + 30, m)
+            self.assertEqual(m.get(none_key, 0), before.get(none_key, 0) + 1)
+            self.assertGreaterEqual(m[hits] - before[hits], 25)
+            self.assertGreaterEqual(m[misses] - before[misses], 1)
+            self.assertEqual(m[("shortener_worker_slots", "")], 3)
+            self.assertIn(("shortener_database_errors_total", ""), m)
+            route = '{route="/r/{slug}"'
+            count = m[("shortener_http_request_duration_seconds_count", route + "}")]
+            self.assertEqual(count, m[key])
+            self.assertEqual(m[("shortener_http_request_duration_seconds_bucket",
+                                route + ',le="+Inf"}')], count)
+            buckets = [v for (n, lab), v in m.items()
+                       if n == "shortener_http_request_duration_seconds_bucket" and lab.startswith(route)]
+            self.assertEqual(len(buckets), 14)
+            self.assertGreater(m[("shortener_http_request_duration_seconds_sum", route + "}")], 0)
+
+    def test_sighup_rereads_the_config(self):
+        master = self.pool.master
+        kids = children(master)
+        with open(self.config, "w") as f:
+            f.write("log_level = debug\n")
+        os.kill(master, signal.SIGHUP)
+
+        def all_reloaded():
+            # An idle worker waiting in poll reloads at once; one that lost the race for the
+            # last connection sits in accept and reloads before its next request: keep asking.
+            self.c.req("GET", "/healthz")
+            return all("shortener[%d] debug: reload: configuration re-read" % k in self.pool.log()
+                       for k in kids)
+
+        self.assertTrue(wait_for(all_reloaded, 5, step=0.02), self.pool.log()[-2000:])
+        self.assertIn("shortener[%d] info: reload: configuration re-read" % master, self.pool.log())
+        # A config that no longer loads: reported, the running one stays, nobody restarts.
+        with open(self.config, "w") as f:
+            f.write("log_levle = debug\n")
+        os.kill(master, signal.SIGHUP)
+        self.assertTrue(wait_for(lambda: "keeping the running configuration" in self.pool.log(), 5))
+        self.assertIn("log_levle", self.pool.log())
+        self.assertEqual(children(master), kids)
+        self.assertEqual(self.req("GET", "/healthz", client=self.c).status, 200)
+        with open(self.config, "w") as f:
+            f.write("log_level = warn\n")
+        os.kill(master, signal.SIGHUP)
+
+
+class PoolStopTest(IntegrationTest):
+    """Stopping a supervised pool: SIGTERM, and the supervisor's own death."""
+
+    def setUp(self):
+        self.pool = PoolInstance(self.stack, 2)
+        self.addCleanup(self.pool.stop)
+
+    def test_sigterm_stops_every_worker(self):
+        kids = children(self.pool.master)
+        self.assertEqual(len(kids), 2)
+        for _ in range(5):
+            self.assertEqual(self.req("GET", "/healthz", client=self.pool.client).status, 200)
+        os.kill(self.pool.master, signal.SIGTERM)
+        gone = wait_for(lambda: not any(pid_alive(p) for p in kids + [self.pool.master]), 5)
+        self.assertTrue(gone, "still alive 5 s after SIGTERM: %r"
+                        % [p for p in kids + [self.pool.master] if pid_alive(p)])
+        log = self.pool.log()
+        for k in kids:
+            self.assertIn("shortener[%d] info: worker stopping" % k, log)
+        self.assertIn("shortener[%d] info: supervisor: all workers stopped" % self.pool.master, log)
+        self.assertNotIn("replacing it", log)
+
+    def test_workers_follow_a_killed_supervisor(self):
+        kids = children(self.pool.master)
+        self.assertEqual(len(kids), 2)
+        os.kill(self.pool.master, signal.SIGKILL)
+        gone = wait_for(lambda: not any(pid_alive(p) for p in kids), 5)
+        self.assertTrue(gone, "workers outlived their supervisor: %r" % [p for p in kids if pid_alive(p)])
+
+
+if __name__ == "__main__":
+    unittest.main()
