@@ -39,6 +39,8 @@ for suite in $SUITES; do
       out=$(STACK_WORKER_BIN="$PWD/$BUILD_DIR/shortener" STACK_ADMIN_BIN="$PWD/$BUILD_DIR/shortener-admin" \
         python3 tests/integration/run.py 2>&1)
       rc=$?
+      # Which tests failed, then the tail (the stack's logs when something failed).
+      echo "$out" | grep -E '^(FAIL|ERROR): ' | head -n 40
       echo "$out" | tail -n 60
       line=$(echo "$out" | grep -E '^integration: [0-9]+ passed, [0-9]+ failed$' | tail -n1)
       p=$(echo "$line" | sed -nE 's/^integration: ([0-9]+) passed.*/\1/p')

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,20 @@ int Migrate(const shortener::Config& config, const std::vector<std::string>& arg
 
 // Deletes every expired link in batches of short transactions, so the links table is never
 // locked for long and redirects and creations carry on meanwhile.
+// Calls delete_batch(limit) until a batch deletes fewer than `limit` rows; returns the total,
+// or the first error. *batches counts the calls.
+shortener::Result<uint64_t> PurgeInBatches(
+    const std::function<shortener::Result<uint64_t>(int)>& delete_batch, long limit, int* batches) {
+  uint64_t total = 0;
+  while (true) {
+    ++*batches;
+    shortener::Result<uint64_t> deleted = delete_batch(static_cast<int>(limit));
+    if (!deleted.ok()) return deleted.error();
+    total += deleted.value();
+    if (deleted.value() < static_cast<uint64_t>(limit)) return total;
+  }
+}
+
 int PurgeExpired(const shortener::Config& config, const std::vector<std::string>& args) {
   constexpr long kMaxBatch = 100000;
   long batch = 1000;
@@ -75,21 +90,20 @@ int PurgeExpired(const shortener::Config& config, const std::vector<std::string>
   // One cut-off for the whole run: links expiring while it runs wait for the next run, so a
   // steady stream of expiries cannot keep it going forever.
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
-  uint64_t total = 0;
   int batches = 0;
-  while (true) {
-    ++batches;
-    shortener::Result<uint64_t> deleted = store.DeleteExpiredBatch(now, static_cast<int>(batch));
-    if (!deleted.ok()) {
-      std::printf("purged %llu expired links before the error\n",
-                  static_cast<unsigned long long>(total));
-      return Fail("purge-expired: " + deleted.error().message);
-    }
-    total += deleted.value();
-    if (deleted.value() < static_cast<uint64_t>(batch)) break;
-  }
+  shortener::Result<uint64_t> links = PurgeInBatches(
+      [&](int limit) { return store.DeleteExpiredBatch(now, limit); }, batch, &batches);
+  if (!links.ok()) return Fail("purge-expired: " + links.error().message);
+  uint64_t total = links.value();
+  // Expired login tokens are refused already; deleting them keeps the table small.
+  int token_batches = 0;
+  shortener::Result<uint64_t> tokens = PurgeInBatches(
+      [&](int limit) { return store.PurgeExpiredTokens(now, limit); }, batch, &token_batches);
+  if (!tokens.ok()) return Fail("purge-expired: " + tokens.error().message);
   std::printf("purged %llu expired links in %d batches of at most %ld\n",
               static_cast<unsigned long long>(total), batches, batch);
+  std::printf("purged %llu expired login tokens\n",
+              static_cast<unsigned long long>(tokens.value()));
   return 0;
 }
 

@@ -243,6 +243,19 @@ class AuthGateTest(AccountsBase):
                     self.assert_401(self.as_(headers, method, path, **kw))
         self.assertEqual(self.stack.link_count(), before)
 
+    def test_purge_removes_expired_tokens_only(self):
+        name, bearer = self.user_with_token()
+        expired = self.login(name).json["access_token"]
+        self.stack.mysql("UPDATE auth_tokens SET expires_at = UTC_TIMESTAMP() - INTERVAL 1 SECOND "
+                         "WHERE token_hash = UNHEX('%s')" % sha256_hex(expired))
+        out = self.stack.admin("purge-expired").stdout
+        self.assertRegex(out, r"purged \d+ expired login tokens")
+        count = "SELECT COUNT(*) FROM auth_tokens WHERE token_hash = UNHEX('%s')"
+        self.assertEqual(self.stack.mysql_value(count % sha256_hex(expired)), "0")
+        live = bearer["Authorization"].split()[1]
+        self.assertEqual(self.stack.mysql_value(count % sha256_hex(live)), "1")
+        self.assertEqual(self.as_(bearer, "GET", "/api/v1/url-shorteners").status, 200)
+
     def test_auth_comes_before_body_checks(self):
         r = self.anon.req("POST", "/url/shorten", body="{not json", headers={"Content-Type": "application/json"})
         self.assert_401(r)
