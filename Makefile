@@ -85,10 +85,10 @@ unit: $(BUILD)/unit_tests
 	$(BUILD)/unit_tests
 
 format:
-	clang-format -i src/*.cc src/*.h tests/unit/*.cc tests/fuzz/*.cc tests/fuzz/*.h tests/bench/*.cc
+	clang-format -i src/*.cc src/*.h tests/unit/*.cc tests/unit/*.h tests/fuzz/*.cc tests/fuzz/*.h tests/bench/*.cc
 
 format-check:
-	clang-format --dry-run -Werror src/*.cc src/*.h tests/unit/*.cc tests/fuzz/*.cc tests/fuzz/*.h tests/bench/*.cc
+	clang-format --dry-run -Werror src/*.cc src/*.h tests/unit/*.cc tests/unit/*.h tests/fuzz/*.cc tests/fuzz/*.h tests/bench/*.cc
 
 clean:
 	rm -rf build build-san $(BENCH_BUILD)

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "auth.h"
+#include "unused_accounts.h"
 
 namespace shortener {
 namespace {
@@ -13,7 +14,7 @@ const std::string kToken = NewSecret(SecretKind::kLoginToken);
 const std::string kKey = NewSecret(SecretKind::kApiKey);
 
 // One token and one key of user 7; counts the lookups that reach it.
-class Accounts : public AccountStore {
+class Accounts : public UnusedAccounts {
  public:
   Result<Principal> FindToken(const std::string& digest, int64_t now) override {
     ++lookups;
@@ -27,24 +28,10 @@ class Accounts : public AccountStore {
     if (digest == SecretDigest(kKey)) return Principal{7, false, true};
     return Error::Make(ErrorCode::kNotFound, "none");
   }
-  Result<User> CreateUser(const NewUser&) override { return Unused(); }
-  Result<User> FindUser(const std::string&) override { return Unused(); }
-  Status SetPasswordHash(uint64_t, const std::string&, bool) override { return Unused(); }
-  Status AddToken(const std::string&, uint64_t, int64_t, int64_t) override { return Unused(); }
-  Status DeleteToken(const std::string&) override { return Unused(); }
-  Result<ApiKeyInfo> AddApiKey(uint64_t, const std::string&, const std::string&, int64_t) override {
-    return Unused();
-  }
-  Result<std::vector<ApiKeyInfo>> ListApiKeys(uint64_t) override { return Unused(); }
-  Status DeleteApiKey(std::optional<uint64_t>, uint64_t) override { return Unused(); }
-  Result<uint64_t> PurgeExpiredTokens(int64_t, int) override { return Unused(); }
 
   int lookups = 0;
   int64_t last_now = 0;
   bool down = false;
-
- private:
-  static Error Unused() { return Error::Make(ErrorCode::kInternal, "unused"); }
 };
 
 Request With(const std::string& authorization, const std::string& api_key = "") {

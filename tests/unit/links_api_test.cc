@@ -18,6 +18,7 @@
 #include "auth.h"
 #include "auth_gate.h"
 #include "timefmt.h"
+#include "unused_accounts.h"
 
 namespace shortener {
 namespace {
@@ -32,7 +33,7 @@ const std::string kToken2 = NewSecret(SecretKind::kLoginToken);
 const std::string kAdminToken = NewSecret(SecretKind::kLoginToken);
 
 // Knows only the three tokens above; the link handlers need nothing else of accounts.
-class FakeAccounts : public AccountStore {
+class FakeAccounts : public UnusedAccounts {
  public:
   Result<Principal> FindToken(const std::string& digest, int64_t) override {
     if (digest == SecretDigest(kToken1)) return Principal{1, false, false};
@@ -40,23 +41,9 @@ class FakeAccounts : public AccountStore {
     if (digest == SecretDigest(kAdminToken)) return Principal{3, true, false};
     return Error::Make(ErrorCode::kNotFound, "no such token");
   }
-  Result<User> CreateUser(const NewUser&) override { return Unused(); }
-  Result<User> FindUser(const std::string&) override { return Unused(); }
-  Status SetPasswordHash(uint64_t, const std::string&, bool) override { return Unused(); }
-  Status AddToken(const std::string&, uint64_t, int64_t, int64_t) override { return Unused(); }
-  Status DeleteToken(const std::string&) override { return Unused(); }
-  Result<ApiKeyInfo> AddApiKey(uint64_t, const std::string&, const std::string&, int64_t) override {
-    return Unused();
-  }
   Result<Principal> UseApiKey(const std::string&, int64_t) override {
     return Error::Make(ErrorCode::kNotFound, "no such key");
   }
-  Result<std::vector<ApiKeyInfo>> ListApiKeys(uint64_t) override { return Unused(); }
-  Status DeleteApiKey(std::optional<uint64_t>, uint64_t) override { return Unused(); }
-  Result<uint64_t> PurgeExpiredTokens(int64_t, int) override { return Unused(); }
-
- private:
-  static Error Unused() { return Error::Make(ErrorCode::kInternal, "not used by these tests"); }
 };
 
 // An in-memory LinkStore with call counters and a switch that makes it unreachable.
