@@ -8,6 +8,7 @@
 #include "auth.h"
 #include "auth_gate.h"
 #include "blocklist.h"
+#include "clicks.h"
 #include "config.h"
 #include "cursor.h"
 #include "links_api.h"
@@ -41,11 +42,24 @@ class App {
   // Re-reads what may change without a restart (the blocklist file), for SIGHUP.
   void Reload();
 
+  // Periodic work between requests: writes the counted clicks once click_flush_interval has
+  // passed. Call after each request and when an idle wait is interrupted (see TickDueIn).
+  void Tick();
+
+  // Seconds until Tick has work to do: 0 when nothing is pending (no wake-up needed), else at
+  // least 1. For an idle worker's alarm.
+  unsigned TickDueIn() const;
+
+  // Before exit on a graceful stop: writes every pending click, retrying briefly while the
+  // database fails, and logs what could not be written.
+  void Shutdown();
+
  private:
   App(const Config& config, SlugCodec slugs, LinkSettings settings, BlocklistFile blocklist);
 
   BlocklistFile blocklist_;  // before links_, which borrows it
   MysqlStore store_;
+  std::unique_ptr<ClickCounter> clicks_;  // null when click_counting is off; links_ borrows it
   MemcachedCache cache_;
   SlugCodec slugs_;
   CursorCodec cursors_;

@@ -21,6 +21,9 @@ volatile sig_atomic_t g_stop = 0;
 volatile sig_atomic_t g_in_accept = 0;
 // Set by SIGHUP: re-read the blocklist before the next request.
 volatile sig_atomic_t g_reload = 0;
+// Set by the tick alarm (App::TickDueIn, armed only while clicks are pending): an idle worker
+// wakes from accept to write them.
+volatile sig_atomic_t g_tick = 0;
 
 // 50 failures 100 ms apart: five seconds of a socket that does not recover.
 constexpr int kMaxFailedAccepts = 50;
@@ -38,7 +41,10 @@ void OnStop(int) {
 }
 
 void OnAlarm(int) {
-  if (g_stop && g_in_accept) alarm(1);
+  if (!g_stop) g_tick = 1;
+  // As for a stop: an alarm that libfcgi swallowed (or that came just before accept) is
+  // repeated until accept returns; the loop cancels it then.
+  if (g_in_accept) alarm(1);
 }
 
 void OnHangup(int) { g_reload = 1; }
@@ -99,14 +105,24 @@ int main(int argc, char** argv) {
   // (FCGI_KEEP_CONN) brings its next request without a new connection on the listening socket.
   // A stop interrupts accept() (no SA_RESTART); one that lands just before it is caught by the
   // second look at g_stop or, once g_in_accept is set, by the alarm OnStop arms.
+  // Pending clicks arm a one-shot alarm for when they are due, so an idle worker writes them
+  // too; with none pending there is no alarm at all.
   while (!g_stop) {
+    unsigned tick_in = app.value()->TickDueIn();
+    if (tick_in > 0) alarm(tick_in);
     g_in_accept = 1;
     if (g_stop) break;
     int accepted = FCGX_Accept_r(&fcgi);
     g_in_accept = 0;
-    if (g_stop) alarm(0);  // a request in hand is answered in full, never interrupted
+    // A request in hand is answered in full, never interrupted.
+    if (g_stop || tick_in > 0) alarm(0);
     if (accepted < 0) {
       if (g_stop) break;
+      if (g_tick) {
+        g_tick = 0;
+        app.value()->Tick();
+        continue;
+      }
       // A transient failure (out of descriptors, a connection reset before accept) must not
       // end the worker: nothing would start a new one. A socket that stays broken does.
       if (++failed_accepts >= kMaxFailedAccepts) {
@@ -126,7 +142,11 @@ int main(int argc, char** argv) {
     Response response = app.value()->Handle(request);
     WriteResponse(&fcgi, request, response);
     FCGX_Finish_r(&fcgi);
+    g_tick = 0;  // Tick looks at the time itself
+    app.value()->Tick();
   }
+  alarm(0);
+  app.value()->Shutdown();  // a graceful stop writes the pending clicks
   FCGX_Free(&fcgi, 1);
   Log(Severity::kInfo, "worker stopping");
   return 0;
