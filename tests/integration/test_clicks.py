@@ -133,6 +133,17 @@ class ClicksTest(TwoInstancesTest):
         self.assertEqual(int(self.stack.mysql_value(
             "SELECT clicks FROM links WHERE slug = '%s'" % soon)), 0)
 
+    def test_an_idle_worker_writes_its_clicks_without_further_requests(self):
+        # One worker and a 2 s interval: the first click may be written at once (the interval
+        # since the worker started has passed), the ones right after it wait for the next
+        # interval, and no request comes to write them: the worker's own alarm must.
+        c = Client(self.stack.start_instance(workers=1, env={"SHORTENER_CLICK_FLUSH_INTERVAL": "2"}))
+        self.addCleanup(self.stack.stop_instance, c.port)
+        slug, link_id = self.make_link("idle")
+        for _ in range(5):
+            self.assertEqual(c.req("GET", "/r/" + slug).status, 302)
+        self.assertEqual(self.wait_for_clicks(link_id, 5), (5, 5))
+
     def test_sigterm_writes_the_pending_clicks(self):
         started = time.time()
         # A long interval: nothing is written on its own while the test runs.
@@ -142,6 +153,8 @@ class ClicksTest(TwoInstancesTest):
             pids = [int(x) for x in f.read().split()]
         self.assertEqual(len(pids), 2, pids)
         slug, link_id = self.make_link("sigterm")
+        doomed, doomed_id = self.make_link("doomed")
+        self.assertEqual(c.req("GET", "/r/" + doomed).status, 302)
 
         def hit(i):
             path = ("/r/" if i % 2 else "/") + slug
@@ -153,6 +166,8 @@ class ClicksTest(TwoInstancesTest):
         if time.time() - started < 25:
             # Well inside the first interval: still in the workers' memory.
             self.assertEqual(self.db_clicks(link_id), (0, 0), "clicks written before the interval")
+        # A link deleted while its clicks are pending: they are dropped, the others still written.
+        self.assertEqual(self.req("DELETE", "/api/v1/url-shorteners/" + doomed).status, 204)
 
         for pid in pids:
             os.kill(pid, signal.SIGTERM)
@@ -161,3 +176,8 @@ class ClicksTest(TwoInstancesTest):
             time.sleep(0.05)
         self.assertFalse([p for p in pids if pid_alive(p)], "workers still alive 10 s after SIGTERM")
         self.assertEqual(self.db_clicks(link_id), (60, 60), "clicks lost by a graceful stop")
+        self.assertEqual(self.stack.mysql_value(
+            "SELECT COUNT(*) FROM link_clicks_daily WHERE link_id = %d" % doomed_id), "0")
+        log = os.path.join(self.stack.dir, "web-%d" % c.port, "workers.log")
+        with open(log) as f:
+            self.assertNotIn("not written", f.read())
