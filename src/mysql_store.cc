@@ -268,19 +268,22 @@ namespace {
 // The statements of one flush, built as text: their row count varies, and every value in them
 // is a number or a batch id of hex digits, so nothing needs escaping. Rows are in (link_id, day)
 // order, so concurrent flushes of several workers lock the same links in the same order.
-// "UPDATE links SET clicks = clicks + CASE id WHEN .. END WHERE id IN (..)" for counts[begin,end).
+// The totals for counts[begin,end): links joined by primary key to a derived table of (id, n)
+// rows, one per link. (A CASE over the ids costs a comparison per branch per row: three times as
+// long at 2,000 links.) UNION ALL rather than a VALUES table constructor, whose syntax differs
+// between MariaDB and MySQL.
 std::string TotalsStatement(const std::vector<ClickCount>& counts, size_t begin, size_t end) {
-  std::string cases;
-  std::string ids;
+  std::string rows;
   for (size_t i = begin; i < end;) {
     uint64_t id = counts[i].link_id;
     uint64_t sum = 0;
     for (; i < end && counts[i].link_id == id; ++i) sum += counts[i].clicks;
-    cases += " WHEN " + std::to_string(id) + " THEN " + std::to_string(sum);
-    if (!ids.empty()) ids += ',';
-    ids += std::to_string(id);
+    rows += rows.empty()
+                ? "SELECT " + std::to_string(id) + " AS id, " + std::to_string(sum) + " AS n"
+                : " UNION ALL SELECT " + std::to_string(id) + "," + std::to_string(sum);
   }
-  return "UPDATE links SET clicks = clicks + CASE id" + cases + " END WHERE id IN (" + ids + ")";
+  return "UPDATE links JOIN (" + rows +
+         ") AS v ON links.id = v.id SET links.clicks = links.clicks + v.n";
 }
 
 // The per-day rows for counts[begin,end). IGNORE drops the rows of links deleted since their
@@ -334,7 +337,7 @@ Result<bool> MysqlStore::AddClicks(const ClickBatch& batch) {
     size_t begin = 0;
     while (begin < counts.size()) {
       size_t end = std::min(counts.size(), begin + kClickRowsPerStatement);
-      // Chunks end at a link boundary, so each link's total is one CASE branch.
+      // Chunks end at a link boundary, so each link's total is one row of the join.
       while (end < counts.size() && counts[end].link_id == counts[end - 1].link_id) ++end;
       st->executeUpdate(TotalsStatement(counts, begin, end));
       st->executeUpdate(DaysStatement(counts, begin, end));
