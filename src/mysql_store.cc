@@ -268,6 +268,7 @@ namespace {
 // The statements of one flush, built as text: their row count varies, and every value in them
 // is a number or a batch id of hex digits, so nothing needs escaping. Rows are in (link_id, day)
 // order, so concurrent flushes of several workers lock the same links in the same order.
+
 // The totals for counts[begin,end): links joined by primary key to a derived table of (id, n)
 // rows, one per link. (A CASE over the ids costs a comparison per branch per row: three times as
 // long at 2,000 links.) UNION ALL rather than a VALUES table constructor, whose syntax differs
