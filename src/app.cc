@@ -1,6 +1,9 @@
 // Wiring: Config -> the objects one worker keeps for its whole life.
 #include "app.h"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <exception>
@@ -50,6 +53,16 @@ LinkSettings WithBlocklist(LinkSettings settings, BlocklistFile* blocklist) {
   return settings;
 }
 
+LinkSettings WithClicks(LinkSettings settings, ClickCounter* clicks) {
+  settings.clicks = clicks;
+  return settings;
+}
+
+// A graceful stop retries a failing final flush this often, this far apart, before giving up:
+// long enough to ride out a reconnect, well inside the web server's stop timeout.
+constexpr int kShutdownFlushAttempts = 5;
+constexpr useconds_t kShutdownFlushPauseMicros = 200 * 1000;
+
 }  // namespace
 
 MysqlOptions MysqlOptionsFrom(const Config& config) {
@@ -87,6 +100,9 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
 App::App(const Config& config, SlugCodec slugs, LinkSettings settings, BlocklistFile blocklist)
     : blocklist_(std::move(blocklist)),
       store_(MysqlOptionsFrom(config)),
+      clicks_(config.click_counting ? std::make_unique<ClickCounter>(&store_, SystemClock,
+                                                                     config.click_flush_interval)
+                                    : nullptr),
       cache_(MemcachedOptionsFrom(config)),
       slugs_(std::move(slugs)),
       cursors_(config.slug_secret),
@@ -94,8 +110,8 @@ App::App(const Config& config, SlugCodec slugs, LinkSettings settings, Blocklist
       hasher_(PasswordCostsFrom(config)),
       gate_(&store_, SystemClock),
       accounts_(AccountSettingsFrom(config), &store_, &hasher_, &gate_, &limiter_, SystemClock),
-      links_(WithBlocklist(std::move(settings), &blocklist_), &store_, &cache_, &gate_, &limiter_,
-             &slugs_, &cursors_, SystemClock),
+      links_(WithClicks(WithBlocklist(std::move(settings), &blocklist_), clicks_.get()), &store_,
+             &cache_, &gate_, &limiter_, &slugs_, &cursors_, SystemClock),
       ops_(&store_, &cache_) {
   ops_.Register(&router_);
   accounts_.Register(&router_);
@@ -103,6 +119,29 @@ App::App(const Config& config, SlugCodec slugs, LinkSettings settings, Blocklist
   std::vector<std::string> labels = router_.Patterns();
   labels.push_back("none");  // requests no route matched (404)
   SetRouteLabels(std::move(labels));
+}
+
+void App::Tick() {
+  if (clicks_) clicks_->MaybeFlush();  // a failure keeps the clicks; the store logged it
+}
+
+unsigned App::TickDueIn() const {
+  std::optional<int64_t> left = clicks_ ? clicks_->SecondsUntilDue() : std::nullopt;
+  if (!left) return 0;
+  return static_cast<unsigned>(std::max<int64_t>(*left, 1));
+}
+
+void App::FlushBeforeExit() {
+  if (!clicks_) return;
+  for (int attempt = 1; clicks_->pending() > 0; ++attempt) {
+    if (clicks_->Flush().ok()) return;
+    if (attempt == kShutdownFlushAttempts) {
+      Log(Severity::kError, "stopping with %llu clicks not written (database unavailable)",
+          static_cast<unsigned long long>(clicks_->pending()));
+      return;
+    }
+    usleep(kShutdownFlushPauseMicros);
+  }
 }
 
 Response App::Handle(const Request& request) {
@@ -130,7 +169,5 @@ void App::Reload(const Config& config) {
   SetLogSeverity(config.log_level);
   blocklist_.Reload();
 }
-
-void App::FlushBeforeExit() {}
 
 }  // namespace shortener

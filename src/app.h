@@ -8,6 +8,7 @@
 #include "auth.h"
 #include "auth_gate.h"
 #include "blocklist.h"
+#include "clicks.h"
 #include "config.h"
 #include "cursor.h"
 #include "links_api.h"
@@ -43,8 +44,16 @@ class App {
   // (MySQL, memcached, slug_*) keep their start values until the worker restarts.
   void Reload(const Config& config);
 
-  // Called once after the last request, before the worker exits on SIGTERM: the place to flush
-  // what a worker buffers (pending click counts, when clicks are counted). Nothing yet.
+  // Periodic work between requests: writes the counted clicks once click_flush_interval has
+  // passed. Call after each request and when an idle wait is interrupted (see TickDueIn).
+  void Tick();
+
+  // Seconds until Tick has work to do: 0 when nothing is pending (no wake-up needed), else at
+  // least 1. For an idle worker's alarm.
+  unsigned TickDueIn() const;
+
+  // Called once after the last request, before the worker exits on SIGTERM: writes every
+  // pending click, retrying briefly while the database fails, and logs what could not be written.
   void FlushBeforeExit();
 
  private:
@@ -55,6 +64,7 @@ class App {
 
   BlocklistFile blocklist_;  // before links_, which borrows it
   MysqlStore store_;
+  std::unique_ptr<ClickCounter> clicks_;  // null when click_counting is off; links_ borrows it
   MemcachedCache cache_;
   SlugCodec slugs_;
   CursorCodec cursors_;

@@ -355,6 +355,21 @@ std::string ShowTrustedProxies(const Config& config) {
   return out;
 }
 
+// A key holding true or false.
+Key Boolean(const char* name, const char* default_text, const char* doc, bool Config::*field) {
+  auto parse = [field](const std::string& text, Config* config) -> Status {
+    if (text != "true" && text != "false") {
+      return Invalid("expected true or false, got " + Quoted(text));
+    }
+    config->*field = text == "true";
+    return Status::Ok();
+  };
+  auto show = [field](const Config& config) {
+    return std::string(config.*field ? "true" : "false");
+  };
+  return Key{name, default_text, doc, false, parse, show};
+}
+
 struct LevelName {
   Severity level;
   const char* name;
@@ -459,6 +474,13 @@ const std::vector<Key>& Keys() {
       Key{"trusted_proxies", "",
           "Comma-separated IPs or CIDR networks of proxies whose X-Forwarded-For is believed.",
           false, ParseTrustedProxies, ShowTrustedProxies},
+      // Clicks.
+      Boolean("click_counting", "true",
+              "Count clicks on redirects; false: redirects count nothing (to measure the cost).",
+              &Config::click_counting),
+      Number("click_flush_interval", "1",
+             "Seconds a worker gathers clicks before writing them; a crash loses at most these.",
+             &Config::click_flush_interval, 1, 3600, "seconds"),
       // Logging.
       Key{"log_level", "info", "Least severe lines logged: error, warn, info or debug.", false,
           ParseLogLevel, ShowLogLevel},

@@ -89,6 +89,10 @@ struct Config {
   // client.
   std::vector<IpNetwork> trusted_proxies;
 
+  // Clicks (clicks.h): counted in each worker, written once per interval.
+  bool click_counting = true;
+  int64_t click_flush_interval = 1;
+
   // Logging.
   Severity log_level = Severity::kInfo;
 };

@@ -27,19 +27,23 @@ constexpr char kChangedMarker[] = "changed";
 // The one answer, API.md's wording, for a slug that is unknown, expired or malformed.
 Error LinkNotFound() { return Error::Make(ErrorCode::kNotFound, "URL Shortener not found."); }
 
-// A cache entry is "<expires_at> <url>": URLs never hold a space, so the first one splits.
-std::string EncodeCacheEntry(int64_t expires_at, const std::string& url) {
-  return std::to_string(expires_at) + ' ' + url;
+// A cache entry is "<expires_at> <id> <url>": URLs never hold a space, so the second one splits.
+std::string EncodeCacheEntry(int64_t expires_at, uint64_t id, const std::string& url) {
+  return std::to_string(expires_at) + ' ' + std::to_string(id) + ' ' + url;
 }
 
-bool DecodeCacheEntry(const std::string& entry, int64_t* expires_at, std::string* url) {
-  size_t space = entry.find(' ');
-  if (space == std::string::npos || space == 0) return false;
+bool DecodeCacheEntry(const std::string& entry, int64_t* expires_at, uint64_t* id,
+                      std::string* url) {
+  const char* text = entry.c_str();
   char* end = nullptr;
-  long long value = std::strtoll(entry.c_str(), &end, 10);
-  if (end != entry.c_str() + space) return false;
-  *expires_at = value;
-  url->assign(entry, space + 1, std::string::npos);
+  long long expiry = std::strtoll(text, &end, 10);
+  if (end == text || *end != ' ') return false;
+  const char* id_text = end + 1;
+  unsigned long long number = std::strtoull(id_text, &end, 10);
+  if (end == id_text || *end != ' ' || *id_text < '0' || *id_text > '9') return false;
+  *expires_at = expiry;
+  *id = number;
+  url->assign(end + 1);
   return true;
 }
 
@@ -68,7 +72,8 @@ Response RedirectTo(const std::string& url) {
 
 }  // namespace
 
-std::string RedirectCacheKey(const std::string& slug) { return "r1:" + slug; }
+// "r2:" since entries carry the link id; "r1:" entries (no id) are never read.
+std::string RedirectCacheKey(const std::string& slug) { return "r2:" + slug; }
 
 void MarkLinkChanged(Cache* cache, const std::string& slug) {
   cache->Set(RedirectCacheKey(slug), kChangedMarker, kChangeFenceSeconds);
@@ -323,8 +328,16 @@ Response LinksApi::V1Get(const Request& request, const std::string& slug) {
   if (!who.ok()) return ErrorResponse(who.error());
   Result<Link> link = OwnedLink(who.value(), slug);
   if (!link.ok()) return ErrorResponse(link.error());
+  Result<std::vector<DayClicks>> days = store_->ClicksByDay(link.value().id);
+  if (!days.ok()) return ErrorResponse(days.error());
+  nlohmann::ordered_json by_day = nlohmann::ordered_json::array();
+  for (const DayClicks& day : days.value()) {
+    // "YYYY-MM-DD" is the date part of the day's midnight in ISO 8601.
+    by_day.push_back(
+        {{"date", FormatIso8601(day.day * 86400).substr(0, 10)}, {"clicks", day.clicks}});
+  }
   nlohmann::ordered_json record = Record(link.value());
-  record["clicks_by_day"] = nlohmann::ordered_json::array();
+  record["clicks_by_day"] = std::move(by_day);
   return JsonResponse(200, {{"ok", true}, {"data", std::move(record)}});
 }
 
@@ -380,15 +393,15 @@ Response LinksApi::V1Delete(const Request& request, const std::string& slug) {
   return Response(204);
 }
 
-Result<std::string> LinksApi::Resolve(const std::string& slug) {
+Result<LinksApi::Resolved> LinksApi::Resolve(const std::string& slug) {
   // A malformed slug cannot exist: answer without touching memcached or MySQL.
   if (!LooksLikeSlug(slug)) return LinkNotFound();
   int64_t now = clock_();
   const std::string key = RedirectCacheKey(slug);
   int64_t expires_at = 0;
-  std::string url;
+  Resolved link;
   std::optional<std::string> cached = cache_->Get(key);
-  if (!cached || !DecodeCacheEntry(*cached, &expires_at, &url)) {
+  if (!cached || !DecodeCacheEntry(*cached, &expires_at, &link.id, &link.url)) {
     // Under a change marker a fill would be refused anyway: skip the round trip.
     bool fenced = cached && *cached == kChangedMarker;
     Result<RedirectTarget> target = store_->FindRedirect(slug);
@@ -397,36 +410,49 @@ Result<std::string> LinksApi::Resolve(const std::string& slug) {
       return target.error();
     }
     expires_at = target.value().expires_at;
-    url = std::move(target.value().url);
+    link.id = target.value().id;
+    link.url = std::move(target.value().url);
     int64_t left = expires_at - now;
-    if (left > 0 && !fenced)
-      cache_->Add(key, EncodeCacheEntry(expires_at, url), std::min(left, settings_.cache_ttl));
+    if (left > 0 && !fenced) {
+      cache_->Add(key, EncodeCacheEntry(expires_at, link.id, link.url),
+                  std::min(left, settings_.cache_ttl));
+    }
   }
   // The entry may have been cached before it expired; expiry is checked on every read.
   if (expires_at <= now) return LinkNotFound();
   // Checked after the cache too: an entry made before its host was listed must not outlive that.
-  if (settings_.blocklist != nullptr && settings_.blocklist->BlocksUrl(url, now)) {
+  if (settings_.blocklist != nullptr && settings_.blocklist->BlocksUrl(link.url, now)) {
     return LinkNotFound();
   }
-  return url;
+  return link;
 }
 
-Response LinksApi::Redirect(const Request&, const std::string& slug) {
-  Result<std::string> url = Resolve(slug);
-  if (!url.ok()) return ErrorResponse(url.error());
-  return RedirectTo(url.value());
+void LinksApi::CountClick(const Request& request, uint64_t id) {
+  // The router hands HEAD to the GET handlers; only a GET is a visit.
+  if (settings_.clicks != nullptr && request.method != "HEAD") settings_.clicks->Count(id);
+}
+
+Response LinksApi::Redirect(const Request& request, const std::string& slug) {
+  Result<Resolved> link = Resolve(slug);
+  if (!link.ok()) return ErrorResponse(link.error());
+  Response response = RedirectTo(link.value().url);
+  if (response.status() == 302) CountClick(request, link.value().id);
+  return response;
 }
 
 Response LinksApi::Lookup(const Request& request, const std::string& slug) {
-  Result<std::string> url = Resolve(slug);
+  Result<Resolved> link = Resolve(slug);
   Response response;
-  if (!url.ok()) {
-    response = ErrorResponse(url.error());
+  if (!link.ok()) {
+    response = ErrorResponse(link.error());
   } else if (AcceptsHtml(request.accept)) {
-    response = RedirectTo(url.value());
+    response = RedirectTo(link.value().url);
   } else {
-    response = JsonResponse(200, {{"ok", true}, {"original_url", url.value()}});
+    response = JsonResponse(200, {{"ok", true}, {"original_url", link.value().url}});
     response.AddHeader("Cache-Control", "no-store");
+  }
+  if (link.ok() && (response.status() == 302 || response.status() == 200)) {
+    CountClick(request, link.value().id);
   }
   response.AddHeader("Vary", "Accept");
   return response;

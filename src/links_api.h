@@ -10,6 +10,7 @@
 #include "auth_gate.h"
 #include "blocklist.h"
 #include "cache.h"
+#include "clicks.h"
 #include "clock.h"
 #include "cursor.h"
 #include "http.h"
@@ -33,6 +34,9 @@ struct LinkSettings {
   // Borrowed; checked on every redirect, so links to a host listed after their creation answer
   // 404. Null: no blocklist.
   BlocklistFile* blocklist = nullptr;
+  // Borrowed; counts every GET redirect or lookup that finds its link (never HEAD). Null: clicks
+  // are not counted (click_counting = false).
+  ClickCounter* clicks = nullptr;
 };
 
 class LinksApi {
@@ -59,8 +63,10 @@ class LinksApi {
   // DELETE /api/v1/url-shorteners/{slug}: 204; the slug stops redirecting at once.
   Response V1Delete(const Request& request, const std::string& slug);
   // GET /r/{slug}: 302 to the target, 404 if unknown or expired, 503 if the database is down.
+  // A 302 to a GET counts one click.
   Response Redirect(const Request& request, const std::string& slug);
-  // GET /{slug}: JSON {"ok", "original_url"}, or the redirect for a browser (Accept).
+  // GET /{slug}: JSON {"ok", "original_url"}, or the redirect for a browser (Accept). A 200 or
+  // 302 to a GET counts one click.
   Response Lookup(const Request& request, const std::string& slug);
 
  private:
@@ -93,9 +99,16 @@ class LinksApi {
   // Validates and stores a link, answering as API.md says on failure.
   Result<Link> Create(const CreateRequest& create, const Principal& owner, const char* url_field,
                       int64_t default_ttl);
+  // A live link's target and id.
+  struct Resolved {
+    std::string url;
+    uint64_t id = 0;
+  };
   // The target of `slug` if it exists and has not expired: cache first, MySQL on a miss, the
   // cache filled for no longer than the link's time left.
-  Result<std::string> Resolve(const std::string& slug);
+  Result<Resolved> Resolve(const std::string& slug);
+  // Counts a click on link `id` for `request`, unless it is a HEAD or counting is off.
+  void CountClick(const Request& request, uint64_t id);
   // The v1 <record> of a link.
   nlohmann::ordered_json Record(const Link& link) const;
 

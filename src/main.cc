@@ -27,6 +27,9 @@ using namespace shortener;
 volatile sig_atomic_t g_stop = 0;
 // Set by SIGHUP: the config is re-read before the next request.
 volatile sig_atomic_t g_reload = 0;
+// Set by the tick alarm (App::TickDueIn, armed only while clicks are pending): an idle worker
+// wakes from accept to write them.
+volatile sig_atomic_t g_tick = 0;
 // Set while libfcgi's FCGX_Accept_r runs: it may sit in accept(), or wait for a connection's
 // first bytes or for the next request on a kept connection (FCGI_KEEP_CONN).
 volatile sig_atomic_t g_in_accept = 0;
@@ -46,7 +49,10 @@ void OnStop(int) {
 }
 
 void OnAlarm(int) {
-  if (g_stop && g_in_accept) alarm(1);
+  if (!g_stop) g_tick = 1;
+  // As for a stop: an alarm that libfcgi swallowed (or that came just before accept) is
+  // repeated until accept returns; the loop cancels it then.
+  if (g_in_accept) alarm(1);
 }
 
 void OnReload(int) { g_reload = 1; }
@@ -113,14 +119,24 @@ int ServeRequests(const Config& config, const std::string& config_path) {
   // (FCGI_KEEP_CONN) brings its next request without a new connection on the listening socket.
   // A stop interrupts accept() (no SA_RESTART); one that lands just before it is caught by the
   // second look at g_stop or, once g_in_accept is set, by the alarm OnStop arms.
+  // Pending clicks arm a one-shot alarm for when they are due, so an idle worker writes them
+  // too; with none pending there is no alarm at all.
   while (!g_stop) {
+    unsigned tick_in = app->TickDueIn();
+    if (tick_in > 0) alarm(tick_in);
     g_in_accept = 1;
     if (g_stop) break;
     int accepted = FCGX_Accept_r(&fcgi);
     g_in_accept = 0;
-    if (g_stop) alarm(0);  // a request in hand is answered in full, never interrupted
+    // A request in hand is answered in full, never interrupted.
+    if (g_stop || tick_in > 0) alarm(0);
     if (accepted < 0) {
       if (g_stop) break;
+      if (g_tick) {
+        g_tick = 0;
+        app->Tick();
+        continue;
+      }
       // A transient failure (out of descriptors, a connection reset before accept) must not
       // end the worker (under spawn-fcgi nothing would start a new one). A socket that stays
       // broken does.
@@ -140,9 +156,12 @@ int ServeRequests(const Config& config, const std::string& config_path) {
     Response response = app->Handle(request);
     WriteResponse(&fcgi, request, response);
     FCGX_Finish_r(&fcgi);
+    g_tick = 0;  // Tick looks at the time itself
+    app->Tick();
   }
+  alarm(0);
   FCGX_Free(&fcgi, 1);
-  app->FlushBeforeExit();
+  app->FlushBeforeExit();  // a graceful stop writes the pending clicks
   Log(Severity::kInfo, "worker stopping");
   return 0;
 }

@@ -23,7 +23,7 @@ struct MysqlOptions {
   int io_timeout_seconds = 10;
 };
 
-class MysqlStore : public LinkStore, public AccountStore {
+class MysqlStore : public LinkStore, public AccountStore, public ClickStore {
  public:
   // Connects lazily: a worker starts and answers 503 while the database is down, and connects
   // as soon as it is back. After a lost connection (server restart, timeout) the next call
@@ -40,7 +40,10 @@ class MysqlStore : public LinkStore, public AccountStore {
   Result<Link> FindLink(const std::string& slug) override;
   Result<Link> UpdateLink(uint64_t id, const LinkChange& change) override;
   Status DeleteLink(uint64_t id) override;
+  Result<std::vector<DayClicks>> ClicksByDay(uint64_t id) override;
   Status Ping() override;
+
+  Result<bool> AddClicks(const ClickBatch& batch) override;
 
   Result<User> CreateUser(const NewUser& user) override;
   Result<User> FindUser(const std::string& username) override;

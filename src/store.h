@@ -41,6 +41,13 @@ struct NewLink {
 struct RedirectTarget {
   std::string url;
   int64_t expires_at = 0;
+  uint64_t id = 0;  // the link's, for counting its clicks
+};
+
+// A link's clicks on one UTC day; day counts days since 1970-01-01.
+struct DayClicks {
+  int64_t day = 0;
+  uint64_t clicks = 0;
 };
 
 // One page of a newest-first listing.
@@ -86,11 +93,47 @@ class LinkStore {
   // row is gone.
   virtual Result<Link> UpdateLink(uint64_t id, const LinkChange& change) = 0;
 
-  // Deletes link `id`. kNotFound if the row is already gone.
+  // Deletes link `id`, and its clicks by day. kNotFound if the row is already gone.
   virtual Status DeleteLink(uint64_t id) = 0;
+
+  // Link `id`'s clicks per UTC day, oldest first; days without clicks are left out. Empty for a
+  // link that does not exist.
+  virtual Result<std::vector<DayClicks>> ClicksByDay(uint64_t id) = 0;
 
   // OK when the database answers.
   virtual Status Ping() = 0;
+};
+
+// Clicks a worker counted since its last flush, on one link and one UTC day.
+struct ClickCount {
+  uint64_t link_id = 0;
+  int64_t day = 0;  // days since 1970-01-01
+  uint64_t clicks = 0;
+};
+
+// What one flush of a worker writes: see ClickStore::AddClicks.
+struct ClickBatch {
+  // Unique among every batch of every worker ever made: 32 lowercase hex characters.
+  std::string id;
+  // Sorted by (link_id, day), each pair at most once, every clicks > 0.
+  std::vector<ClickCount> counts;
+  // Ids of earlier batches of the same worker that it knows are applied: their records may go.
+  std::vector<std::string> forget;
+};
+
+// Where workers' click counts go. Apart from LinkStore so the aggregator (clicks.h) can be tested
+// against a fake.
+class ClickStore {
+ public:
+  virtual ~ClickStore() = default;
+
+  // In one transaction: records batch.id, adds batch.counts to the links' totals (links.clicks)
+  // and to their days, and deletes the records of batch.forget. Counts of links that no longer
+  // exist are dropped. Returns true when the batch was applied now and false when batch.id was
+  // recorded already: a retry after an unknown outcome (the connection lost around COMMIT)
+  // applies nothing twice. On an error nothing was applied, or the outcome is unknown; either
+  // way the caller retries later with the same batch.
+  virtual Result<bool> AddClicks(const ClickBatch& batch) = 0;
 };
 
 struct User {

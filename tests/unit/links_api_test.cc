@@ -53,7 +53,7 @@ class FakeStore : public LinkStore {
     ++find_calls;
     if (unavailable) return Down();
     for (const Link& link : links) {
-      if (link.slug == slug) return RedirectTarget{link.url, link.expires_at};
+      if (link.slug == slug) return RedirectTarget{link.url, link.expires_at, link.id};
     }
     return Error::Make(ErrorCode::kNotFound, "URL Shortener not found.");
   }
@@ -146,6 +146,13 @@ class FakeStore : public LinkStore {
 
   Status Ping() override { return unavailable ? Status(Down()) : Status::Ok(); }
 
+  Result<std::vector<DayClicks>> ClicksByDay(uint64_t id) override {
+    if (unavailable) return Down();
+    auto it = days.find(id);
+    if (it == days.end()) return std::vector<DayClicks>();
+    return it->second;
+  }
+
   // Puts a link in directly, as if made earlier by user `owner`.
   void Put(const std::string& slug, const std::string& url, int64_t expires_at,
            uint64_t owner = 1) {
@@ -168,6 +175,7 @@ class FakeStore : public LinkStore {
   }
 
   std::vector<Link> links;
+  std::map<uint64_t, std::vector<DayClicks>> days;  // ClicksByDay's answers
   uint64_t next_id = 1;
   bool unavailable = false;
   int find_calls = 0;
@@ -1007,6 +1015,88 @@ BOOST_AUTO_TEST_CASE(store_unavailable_is_503_json) {
   BOOST_TEST(env.api.Redirect(Get("/r/cached"), "cached").status() == 302);
   env.store.unavailable = true;
   BOOST_TEST(env.api.Redirect(Get("/r/cached"), "cached").status() == 302);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clicks
+
+// Remembers what one flush wrote.
+class RecordingClickStore : public ClickStore {
+ public:
+  Result<bool> AddClicks(const ClickBatch& batch) override {
+    for (const ClickCount& count : batch.counts) clicks[count.link_id] += count.clicks;
+    return true;
+  }
+  std::map<uint64_t, uint64_t> clicks;
+};
+
+BOOST_AUTO_TEST_CASE(get_redirects_and_lookups_count_head_and_failures_do_not) {
+  Env env;
+  RecordingClickStore clicks_store;
+  ClickCounter counter(
+      &clicks_store, [&env] { return env.now; }, 1);
+  LinkSettings settings = DefaultSettings();
+  settings.clicks = &counter;
+  LinksApi api(settings, &env.store, &env.cache, &env.gate, &env.limiter, &env.slugs, &env.cursors,
+               [&env] { return env.now; });
+  env.store.Put("count1", "https://t.test/1", kNow + 3600);
+  env.store.Put("count2", "https://t.test/2", kNow + 3600);
+  env.store.Put("oldie1", "https://t.test/3", kNow - 1);
+  const uint64_t id1 = env.store.links[0].id;
+  const uint64_t id2 = env.store.links[1].id;
+  Request head = Get("/r/count1");
+  head.method = "HEAD";
+
+  BOOST_TEST(api.Redirect(Get("/r/count1"), "count1").status() == 302);  // from MySQL
+  BOOST_TEST(api.Redirect(Get("/r/count1"), "count1").status() == 302);  // from the cache
+  BOOST_TEST(api.Lookup(Get("/count1"), "count1").status() == 200);
+  BOOST_TEST(api.Lookup(Get("/count2", "", kFirefoxAccept), "count2").status() == 302);
+  BOOST_TEST(api.Redirect(head, "count1").status() == 302);
+  head.path = "/count2";
+  BOOST_TEST(api.Lookup(head, "count2").status() == 200);
+  BOOST_TEST(api.Redirect(Get("/r/nosuch"), "nosuch").status() == 404);
+  BOOST_TEST(api.Lookup(Get("/oldie1"), "oldie1").status() == 404);
+  BOOST_TEST(api.Redirect(Get("/r/a.b"), "a.b").status() == 404);
+  env.store.unavailable = true;
+  BOOST_TEST(api.Redirect(Get("/r/count3"), "count3").status() == 503);
+  BOOST_TEST(counter.pending() == 4u);
+  // The cached entry carries the id: a hit still counts on the right link.
+  env.store.links.clear();
+  BOOST_TEST(api.Redirect(Get("/r/count2"), "count2").status() == 302);
+  BOOST_TEST(counter.Flush().ok());
+  BOOST_TEST(clicks_store.clicks[id1] == 3u);
+  BOOST_TEST(clicks_store.clicks[id2] == 2u);
+  BOOST_TEST(clicks_store.clicks.size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(cache_entries_from_before_ids_are_not_read) {
+  Env env;
+  env.store.Put("legacy", "https://t.test/new", kNow + 3600);
+  // What an older worker wrote: "r1:" key, no id. It must not be taken for this link's entry.
+  env.cache.values["r1:legacy"] = std::to_string(kNow + 3600) + " https://t.test/old";
+  Response response = env.api.Redirect(Get("/r/legacy"), "legacy");
+  BOOST_TEST(HeaderOr(response, "Location") == "https://t.test/new");
+  BOOST_TEST(env.store.find_calls == 1);
+  // An entry without the id under the new key is a miss too, never a redirect to garbage.
+  env.cache.values[RedirectCacheKey("legacy")] = std::to_string(kNow + 3600) + " https://t.test/x";
+  response = env.api.Redirect(Get("/r/legacy"), "legacy");
+  BOOST_TEST(HeaderOr(response, "Location") == "https://t.test/new");
+  BOOST_TEST(env.store.find_calls == 2);
+}
+
+BOOST_AUTO_TEST_CASE(v1_get_lists_clicks_by_utc_day) {
+  Env env;
+  env.store.Put("daily1", "https://t.test/", kNow + 3600);
+  const uint64_t id = env.store.links[0].id;
+  env.store.links[0].clicks = 12;
+  env.store.days[id] = {{20414, 5}, {20415, 7}};  // 2025-11-22 and 2025-11-23
+  Response response = env.api.V1Get(Get("/api/v1/url-shorteners/daily1"), "daily1");
+  BOOST_REQUIRE_EQUAL(response.status(), 200);
+  nlohmann::ordered_json data = BodyOf(response)["data"];
+  BOOST_TEST(data["clicks"] == 12);
+  nlohmann::ordered_json expected = nlohmann::ordered_json::array(
+      {{{"date", "2025-11-22"}, {"clicks", 5}}, {{"date", "2025-11-23"}, {"clicks", 7}}});
+  BOOST_TEST(data["clicks_by_day"] == expected);
 }
 
 // ---------------------------------------------------------------------------------------------
