@@ -100,9 +100,11 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
 App::App(const Config& config, SlugCodec slugs, LinkSettings settings, BlocklistFile blocklist)
     : blocklist_(std::move(blocklist)),
       store_(MysqlOptionsFrom(config)),
-      clicks_(config.click_counting ? std::make_unique<ClickCounter>(&store_, SystemClock,
-                                                                     config.click_flush_interval)
-                                    : nullptr),
+      clicks_(config.click_counting
+                  ? std::make_unique<ClickCounter>(
+                        &store_, SystemClock, config.click_flush_interval, RandomBatchId,
+                        SteadyMillis, RandomPhaseMillis(config.click_flush_interval * 1000))
+                  : nullptr),
       cache_(MemcachedOptionsFrom(config)),
       slugs_(std::move(slugs)),
       cursors_(config.slug_secret),

@@ -3,6 +3,7 @@
 
 #include <sodium.h>
 
+#include <chrono>
 #include <cstdlib>
 
 namespace shortener {
@@ -30,27 +31,47 @@ std::string RandomBatchId() {
   return hex;
 }
 
+int64_t RandomPhaseMillis(int64_t interval_ms) {
+  if (interval_ms <= 1) return 0;
+  static const bool ready = sodium_init() >= 0;
+  if (!ready) return 0;  // only the spreading of flushes is lost
+  return static_cast<int64_t>(randombytes_uniform(static_cast<uint32_t>(interval_ms)));
+}
+
+int64_t SteadyMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 ClickCounter::ClickCounter(ClickStore* store, Clock clock, int64_t flush_interval,
-                           BatchIdMaker make_id)
+                           BatchIdMaker make_id, Clock schedule_ms, int64_t phase_ms)
     : store_(store),
       clock_(std::move(clock)),
-      flush_interval_(flush_interval),
+      flush_interval_ms_(flush_interval * 1000),
       make_id_(std::move(make_id)),
-      last_attempt_(clock_()) {}
+      schedule_ms_(schedule_ms ? std::move(schedule_ms)
+                               : Clock([this] { return clock_() * 1000; })),
+      last_attempt_ms_(schedule_ms_() - phase_ms) {}
 
 void ClickCounter::Count(uint64_t link_id) { ++counts_[{link_id, DayOf(clock_())}]; }
 
-std::optional<int64_t> ClickCounter::SecondsUntilDue() const {
+std::optional<int64_t> ClickCounter::MillisUntilDue() const {
   if (counts_.empty() && !in_flight_) return std::nullopt;
-  int64_t now = clock_();
+  int64_t now = schedule_ms_();
   // A clock set back must not hold the clicks until it catches up again.
-  if (now < last_attempt_) return 0;
-  int64_t left = last_attempt_ + flush_interval_ - now;
-  return left > 0 ? left : 0;
+  if (now < last_attempt_ms_) return 0;
+  return last_attempt_ms_ + flush_interval_ms_ - now;
+}
+
+std::optional<int64_t> ClickCounter::SecondsUntilDue() const {
+  std::optional<int64_t> left = MillisUntilDue();
+  if (!left) return std::nullopt;
+  return *left > 0 ? (*left + 999) / 1000 : 0;
 }
 
 Status ClickCounter::MaybeFlush() {
-  std::optional<int64_t> left = SecondsUntilDue();
+  std::optional<int64_t> left = MillisUntilDue();
   if (!left || *left > 0) return Status::Ok();
   return Flush();
 }
@@ -65,7 +86,7 @@ Status ClickCounter::SendInFlight() {
 }
 
 Status ClickCounter::Flush() {
-  last_attempt_ = clock_();
+  last_attempt_ms_ = schedule_ms_();
   if (in_flight_) {
     Status retried = SendInFlight();
     if (!retried.ok()) return retried;

@@ -36,12 +36,22 @@ using BatchIdMaker = std::function<std::string()>;
 // forked from one parent still make distinct ids.
 std::string RandomBatchId();
 
+// A uniformly random phase in [0, interval_ms), from the kernel (libsodium): for ClickCounter.
+int64_t RandomPhaseMillis(int64_t interval_ms);
+
+// Milliseconds of a monotonic clock, for ClickCounter's schedule.
+int64_t SteadyMillis();
+
 class ClickCounter {
  public:
   // Borrows `store`, which must outlive this object. `clock` gives unix seconds, for the day of
-  // a click and for the interval; flush_interval is in seconds (>= 1).
+  // a click; flush_interval is in seconds (>= 1). The interval is timed by `schedule_ms`
+  // (milliseconds, monotonic; default: `clock` in milliseconds), and the first flush comes
+  // `phase_ms` (0 to an interval) early: workers started together then flush at different
+  // moments, instead of all pausing for their flush, and contending for the same rows, at once.
   ClickCounter(ClickStore* store, Clock clock, int64_t flush_interval,
-               BatchIdMaker make_id = RandomBatchId);
+               BatchIdMaker make_id = RandomBatchId, Clock schedule_ms = nullptr,
+               int64_t phase_ms = 0);
 
   // Counts one click on link `link_id` today (UTC). Memory only; never fails.
   void Count(uint64_t link_id);
@@ -64,12 +74,15 @@ class ClickCounter {
  private:
   // Sends in_flight_ and, once it is in, remembers its id for forgetting.
   Status SendInFlight();
+  // Milliseconds until a flush is due: nullopt when nothing is pending, <= 0 when due.
+  std::optional<int64_t> MillisUntilDue() const;
 
   ClickStore* store_;
   Clock clock_;
-  int64_t flush_interval_;
+  int64_t flush_interval_ms_;
   BatchIdMaker make_id_;
-  int64_t last_attempt_;
+  Clock schedule_ms_;
+  int64_t last_attempt_ms_;
   // Clicks not yet in any batch, by (link id, day).
   std::map<std::pair<uint64_t, int64_t>, uint64_t> counts_;
   // A batch sent at least once whose outcome is not known to be applied.

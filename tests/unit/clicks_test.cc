@@ -254,6 +254,44 @@ BOOST_AUTO_TEST_CASE(many_clicks_on_many_links_add_up_exactly) {
   for (uint64_t link = 1; link <= 20; ++link) BOOST_TEST(env.store.totals[link] == 50 * link);
 }
 
+BOOST_AUTO_TEST_CASE(phase_brings_the_first_flush_forward_and_keeps_the_spacing) {
+  FakeClickStore store;
+  int64_t now = kNow;
+  int64_t ms = 5000;  // the schedule's own clock, apart from the day clock
+  ClickCounter counter(
+      &store, [&now] { return now; }, 2, RandomBatchId, [&ms] { return ms; }, 1400);
+  counter.Count(1);
+  // Due 2000 - 1400 = 600 ms after start: an alarm rounds up to whole seconds.
+  BOOST_TEST(Due(counter) == 1);
+  ms += 599;
+  BOOST_TEST(counter.MaybeFlush().ok());
+  BOOST_TEST(store.calls == 0);
+  ms += 1;
+  BOOST_TEST(counter.MaybeFlush().ok());
+  BOOST_TEST(store.calls == 1);
+  BOOST_TEST(store.Total() == 1u);
+  // From then on a full interval apart.
+  counter.Count(1);
+  ms += 1999;
+  BOOST_TEST(counter.MaybeFlush().ok());
+  BOOST_TEST(store.calls == 1);
+  ms += 1;
+  BOOST_TEST(counter.MaybeFlush().ok());
+  BOOST_TEST(store.calls == 2);
+  BOOST_TEST(store.Total() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(random_phase_stays_inside_the_interval) {
+  std::set<int64_t> seen;
+  for (int i = 0; i < 200; ++i) {
+    int64_t phase = RandomPhaseMillis(1000);
+    BOOST_REQUIRE(phase >= 0 && phase < 1000);
+    seen.insert(phase);
+  }
+  BOOST_TEST(seen.size() > 100u);  // spread, not one value
+  BOOST_TEST(RandomPhaseMillis(1) == 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
