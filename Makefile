@@ -8,7 +8,7 @@
 
 CXX      ?= g++
 OPT      ?= -O2 -g
-WORKERS  ?= 4
+WORKERS  ?= 8
 PORT     ?= 8000
 WERROR   ?= 1
 # check and run build in a sub-make with one job per core (a full build is a few dozen

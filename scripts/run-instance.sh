@@ -9,7 +9,7 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 readonly STACK=$REPO/scripts/stack.sh
 readonly VAR=$REPO/var
 readonly PORT=${PORT:-8001}
-readonly WORKERS=${WORKERS:-4}
+readonly WORKERS=${WORKERS:-8}
 
 die() { printf 'run-instance: %s\n' "$*" >&2; exit 1; }
 

@@ -8,7 +8,7 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 readonly STACK=$REPO/scripts/stack.sh
 readonly VAR=$REPO/var
 readonly PORT=${PORT:-8000}
-readonly WORKERS=${WORKERS:-4}
+readonly WORKERS=${WORKERS:-8}
 
 die() { printf 'run: %s\n' "$*" >&2; exit 1; }
 

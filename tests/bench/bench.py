@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """make bench: the redirect path measured beside the ceilings of the machine, in one run.
 
-    python3 tests/bench/bench.py --build-dir build-bench [--workers 4] [--duration 10]
+    python3 tests/bench/bench.py --build-dir build-bench [--workers 8] [--duration 10]
     python3 tests/bench/bench.py --build-dir build --smoke     # the machinery only, a few seconds
 
 Starts a private stack (scripts/stack.sh: MariaDB, memcached, lighttpd + spawn-fcgi) in a temp
@@ -692,7 +692,7 @@ def fill(template, d, **values):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--build-dir", default="build-bench")
-    p.add_argument("--workers", type=int, default=4)
+    p.add_argument("--workers", type=int, default=8)
     p.add_argument("--duration", type=int, default=10, help="seconds of each row")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--connections", type=int, default=64)
