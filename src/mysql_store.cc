@@ -46,9 +46,6 @@ const char kClicksByDay[] =
     "ORDER BY day";
 const char kRecordBatch[] =
     "INSERT INTO click_batches (id, applied_at) VALUES (?, UTC_TIMESTAMP())";
-// Rows per multi-row statement of a flush: a batch is normally far smaller (one row per link
-// and day clicked in one interval); the cap keeps a huge one below max_allowed_packet.
-constexpr size_t kClickRowsPerStatement = 2000;
 // Walks idx_links_expires_at from the oldest expiry, so a batch locks only the rows (and index
 // gaps) it deletes.
 const char kDeleteExpired[] = "DELETE FROM links WHERE expires_at <= " SHORTENER_DATETIME_PARAM
@@ -265,58 +262,70 @@ Result<std::vector<DayClicks>> MysqlStore::ClicksByDay(uint64_t id) {
 
 namespace {
 
-// The statements of one flush, built as text: their row count varies, and every value in them
-// is a number or a batch id of hex digits, so nothing needs escaping. Rows are in (link_id, day)
-// order, so concurrent flushes of several workers lock the same links in the same order.
+// A flush's multi-row statements are prepared statements like every other: one text per chunk
+// size 2^k (1 to 256 rows), each prepared once per connection, and a batch is sent
+// as the binary decomposition of its row count. Every value is bound, none spliced into SQL.
+// Rows are in (link_id, day) order, so concurrent flushes of several workers lock the same
+// links in the same order.
+constexpr int kClickChunkSizes = 9;
 
-// The totals for counts[begin,end): links joined by primary key to a derived table of (id, n)
-// rows, one per link. (A CASE over the ids costs a comparison per branch per row: three times as
-// long at 2,000 links.) UNION ALL rather than a VALUES table constructor, whose syntax differs
-// between MariaDB and MySQL.
-std::string TotalsStatement(const std::vector<ClickCount>& counts, size_t begin, size_t end) {
-  std::string rows;
-  for (size_t i = begin; i < end;) {
-    uint64_t id = counts[i].link_id;
-    uint64_t sum = 0;
-    for (; i < end && counts[i].link_id == id; ++i) sum += counts[i].clicks;
-    rows += rows.empty()
-                ? "SELECT " + std::to_string(id) + " AS id, " + std::to_string(sum) + " AS n"
-                : " UNION ALL SELECT " + std::to_string(id) + "," + std::to_string(sum);
+// The totals: links joined by primary key to a derived table of (id, n) rows, one per link. (A
+// CASE over the ids costs a comparison per branch per row: three times as long at 2,000 links.)
+// UNION ALL rather than a VALUES table constructor, whose syntax differs between MariaDB and
+// MySQL.
+const char* TotalsSql(int k) {
+  static const std::vector<std::string>* const texts = [] {
+    auto* out = new std::vector<std::string>;
+    for (int i = 0; i < kClickChunkSizes; ++i) {
+      std::string rows = "SELECT ? AS id, ? AS n";
+      for (size_t r = 1; r < (size_t{1} << i); ++r) rows += " UNION ALL SELECT ?, ?";
+      out->push_back("UPDATE links JOIN (" + rows +
+                     ") AS v ON links.id = v.id SET links.clicks = links.clicks + v.n");
+    }
+    return out;
+  }();
+  return (*texts)[k].c_str();
+}
+
+// The per-day rows. IGNORE drops the rows of links deleted since their clicks were counted (a
+// foreign key failure becomes a warning) instead of failing the batch for good.
+const char* DaysSql(int k) {
+  static const std::vector<std::string>* const texts = [] {
+    auto* out = new std::vector<std::string>;
+    for (int i = 0; i < kClickChunkSizes; ++i) {
+      std::string sql = "INSERT IGNORE INTO link_clicks_daily (link_id, day, clicks) VALUES ";
+      for (size_t r = 0; r < (size_t{1} << i); ++r) {
+        sql +=
+            r ? ",(?, '1970-01-01' + INTERVAL ? DAY, ?)" : "(?, '1970-01-01' + INTERVAL ? DAY, ?)";
+      }
+      out->push_back(sql + " ON DUPLICATE KEY UPDATE clicks = clicks + VALUES(clicks)");
+    }
+    return out;
+  }();
+  return (*texts)[k].c_str();
+}
+
+const char kForgetBatch[] = "DELETE FROM click_batches WHERE id = ?";
+
+// Sends rows [0, n) in chunks of the largest prepared size that fits: bind(st, first_param,
+// row) binds one row's values from first_param on, and returns the next free parameter.
+template <typename Sql, typename Bind>
+void SendInChunks(MysqlStore::Session& s, size_t n, Sql sql, Bind bind) {
+  size_t begin = 0;
+  while (begin < n) {
+    int k = kClickChunkSizes - 1;
+    while ((size_t{1} << k) > n - begin) --k;
+    sql::PreparedStatement& st = s.Prepared(sql(k));
+    int param = 1;
+    for (size_t r = 0; r < (size_t{1} << k); ++r) param = bind(st, param, begin + r);
+    st.executeUpdate();
+    begin += size_t{1} << k;
   }
-  return "UPDATE links JOIN (" + rows +
-         ") AS v ON links.id = v.id SET links.clicks = links.clicks + v.n";
-}
-
-// The per-day rows for counts[begin,end). IGNORE drops the rows of links deleted since their
-// clicks were counted (a foreign key failure becomes a warning) instead of failing the batch
-// for good.
-std::string DaysStatement(const std::vector<ClickCount>& counts, size_t begin, size_t end) {
-  std::string sql = "INSERT IGNORE INTO link_clicks_daily (link_id, day, clicks) VALUES ";
-  for (size_t i = begin; i < end; ++i) {
-    if (i > begin) sql += ',';
-    sql += "(" + std::to_string(counts[i].link_id) + ",'1970-01-01' + INTERVAL " +
-           std::to_string(counts[i].day) + " DAY," + std::to_string(counts[i].clicks) + ")";
-  }
-  return sql + " ON DUPLICATE KEY UPDATE clicks = clicks + VALUES(clicks)";
-}
-
-std::string ForgetStatement(const std::vector<std::string>& ids) {
-  std::string sql = "DELETE FROM click_batches WHERE id IN (";
-  for (size_t i = 0; i < ids.size(); ++i) sql += (i ? ",'" : "'") + ids[i] + "'";
-  return sql + ")";
-}
-
-bool IsBatchId(const std::string& id) {
-  return id.size() == 32 && id.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
 }  // namespace
 
 Result<bool> MysqlStore::AddClicks(const ClickBatch& batch) {
-  // Ids go into SQL text; refuse anything but what RandomBatchId makes.
-  bool ids_ok = IsBatchId(batch.id);
-  for (const std::string& id : batch.forget) ids_ok = ids_ok && IsBatchId(id);
-  if (!ids_ok) return Error::Make(ErrorCode::kInternal, "malformed click batch id");
   return Run<bool>("add_clicks", Access::kWrite, [&](Session& s) -> Result<bool> {
     s.conn->setAutoCommit(false);
     // First, so that a batch applied before stops here having written nothing.
@@ -330,21 +339,35 @@ Result<bool> MysqlStore::AddClicks(const ClickBatch& batch) {
       s.conn->setAutoCommit(true);
       return false;
     }
-    std::unique_ptr<sql::Statement> st(s.conn->createStatement());
+    // One total per link (counts are sorted by link, then day).
+    std::vector<std::pair<uint64_t, uint64_t>> totals;
+    for (const ClickCount& count : batch.counts) {
+      if (totals.empty() || totals.back().first != count.link_id) {
+        totals.emplace_back(count.link_id, 0);
+      }
+      totals.back().second += count.clicks;
+    }
     // Totals before days: the UPDATE takes each link row's exclusive lock at once, so two
     // workers never both hold the shared lock the days' foreign key check takes and then wait
     // on each other to upgrade it.
+    SendInChunks(s, totals.size(), TotalsSql,
+                 [&](sql::PreparedStatement& st, int param, size_t row) {
+                   st.setUInt64(param, totals[row].first);
+                   st.setUInt64(param + 1, totals[row].second);
+                   return param + 2;
+                 });
     const std::vector<ClickCount>& counts = batch.counts;
-    size_t begin = 0;
-    while (begin < counts.size()) {
-      size_t end = std::min(counts.size(), begin + kClickRowsPerStatement);
-      // Chunks end at a link boundary, so each link's total is one row of the join.
-      while (end < counts.size() && counts[end].link_id == counts[end - 1].link_id) ++end;
-      st->executeUpdate(TotalsStatement(counts, begin, end));
-      st->executeUpdate(DaysStatement(counts, begin, end));
-      begin = end;
+    SendInChunks(s, counts.size(), DaysSql, [&](sql::PreparedStatement& st, int param, size_t row) {
+      st.setUInt64(param, counts[row].link_id);
+      st.setInt64(param + 1, counts[row].day);
+      st.setUInt64(param + 2, counts[row].clicks);
+      return param + 3;
+    });
+    for (const std::string& id : batch.forget) {
+      sql::PreparedStatement& forget = s.Prepared(kForgetBatch);
+      forget.setString(1, id);
+      forget.executeUpdate();
     }
-    if (!batch.forget.empty()) st->executeUpdate(ForgetStatement(batch.forget));
     s.conn->commit();
     s.conn->setAutoCommit(true);
     return true;

@@ -50,6 +50,28 @@ class ClicksTest(TwoInstancesTest):
         return (int(self.stack.mysql_value("SELECT COALESCE(SUM(clicks), 0) FROM links")),
                 int(self.stack.mysql_value("SELECT COALESCE(SUM(clicks), 0) FROM link_clicks_daily")))
 
+    def test_one_batch_of_many_links_is_written_whole(self):
+        # 300 links clicked once each through one worker within one interval: one batch of 300
+        # rows, sent as prepared chunks of 256, 32, 8 and 4 rows.
+        base = self.stack.start_instance(workers=1, env={"SHORTENER_CLICK_FLUSH_INTERVAL": "4"})
+        self.addCleanup(self.stack.stop_instance, Client(base).port)
+        c = Client(base)
+        links = [self.make_link("many") for _ in range(300)]
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            statuses = list(pool.map(lambda l: c.req("GET", "/r/" + l[0]).status, links))
+        self.assertEqual(statuses, [302] * 300)
+        ids = ",".join(str(l[1]) for l in links)
+        deadline = time.time() + SETTLE_SECONDS + 4
+        while time.time() < deadline:
+            rows = self.stack.mysql("SELECT clicks FROM links WHERE id IN (%s)" % ids)
+            if all(r[0] == "1" for r in rows):
+                break
+            time.sleep(0.3)
+        self.assertEqual(sorted(r[0] for r in rows), ["1"] * 300)
+        days = self.stack.mysql_value(
+            "SELECT COALESCE(SUM(clicks), 0) FROM link_clicks_daily WHERE link_id IN (%s)" % ids)
+        self.assertEqual(days, "300")
+
     def test_400_concurrent_redirects_over_two_instances_and_both_paths_count_exactly(self):
         slug, link_id = self.make_link("exact")
         # 100 each: /r/{slug} and /{slug} (as a browser: 302; as an API client: JSON 200) on a and b.
