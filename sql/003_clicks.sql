@@ -1,7 +1,7 @@
 -- Clicks: per-day counts per link, and the ids of the click batches workers have applied.
 -- A statement ends at a line ending in ';' (see ApplyMigrations).
 --
--- links.clicks (001) holds each link's total; link_clicks_daily splits it by UTC day. Both are
+-- link_clicks_daily holds each link's clicks by UTC day (and, since 004, its total as their sum),
 -- written only by the workers' batched flushes (src/clicks.h), never one row update per click.
 -- Deleting a link (DELETE, purge-expired) removes its days through the foreign key.
 CREATE TABLE IF NOT EXISTS link_clicks_daily (

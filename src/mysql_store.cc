@@ -16,9 +16,14 @@ namespace {
 // A custom slug can hold the slug of the next id too; a few tries always get past them.
 constexpr int kMaxSlugAttempts = 8;
 
+// A link's total: the sum of its days (sql/004), an index range scan of link_clicks_daily's
+// primary key.
+#define CLICK_TOTAL \
+  "(SELECT COALESCE(SUM(d.clicks), 0) FROM link_clicks_daily d WHERE d.link_id = links.id)"
+
 #define LINK_COLUMNS                                                                        \
   "id, slug, url, owner_id, " SHORTENER_SECONDS_OF("created_at") ", " SHORTENER_SECONDS_OF( \
-      "updated_at") ", " SHORTENER_SECONDS_OF("expires_at") ", clicks, metadata"
+      "updated_at") ", " SHORTENER_SECONDS_OF("expires_at") ", " CLICK_TOTAL ", metadata"
 
 const char kFindRedirect[] =
     "SELECT url, " SHORTENER_SECONDS_OF("expires_at") ", id FROM links WHERE slug = ?";
@@ -262,30 +267,12 @@ Result<std::vector<DayClicks>> MysqlStore::ClicksByDay(uint64_t id) {
 
 namespace {
 
-// A flush's multi-row statements are prepared statements like every other: one text per chunk
-// size 2^k (1 to 256 rows), each prepared once per connection, and a batch is sent
-// as the binary decomposition of its row count. Every value is bound, none spliced into SQL.
-// Rows are in (link_id, day) order, so concurrent flushes of several workers lock the same
-// links in the same order.
+// A flush's multi-row statement is a prepared statement like every other: one text per chunk
+// size 2^k (1 to 256 rows), each prepared once per connection, and a batch is sent as the
+// binary decomposition of its row count. Every value is bound, none spliced into SQL. Rows are
+// in (link_id, day) order, so concurrent flushes of several workers lock the same rows (and
+// take the foreign key's shared locks on the same links) in the same order.
 constexpr int kClickChunkSizes = 9;
-
-// The totals: links joined by primary key to a derived table of (id, n) rows, one per link. (A
-// CASE over the ids costs a comparison per branch per row: three times as long at 2,000 links.)
-// UNION ALL rather than a VALUES table constructor, whose syntax differs between MariaDB and
-// MySQL.
-const char* TotalsSql(int k) {
-  static const std::vector<std::string>* const texts = [] {
-    auto* out = new std::vector<std::string>;
-    for (int i = 0; i < kClickChunkSizes; ++i) {
-      std::string rows = "SELECT ? AS id, ? AS n";
-      for (size_t r = 1; r < (size_t{1} << i); ++r) rows += " UNION ALL SELECT ?, ?";
-      out->push_back("UPDATE links JOIN (" + rows +
-                     ") AS v ON links.id = v.id SET links.clicks = links.clicks + v.n");
-    }
-    return out;
-  }();
-  return (*texts)[k].c_str();
-}
 
 // The per-day rows. IGNORE drops the rows of links deleted since their clicks were counted (a
 // foreign key failure becomes a warning) instead of failing the batch for good.
@@ -339,23 +326,6 @@ Result<bool> MysqlStore::AddClicks(const ClickBatch& batch) {
       s.conn->setAutoCommit(true);
       return false;
     }
-    // One total per link (counts are sorted by link, then day).
-    std::vector<std::pair<uint64_t, uint64_t>> totals;
-    for (const ClickCount& count : batch.counts) {
-      if (totals.empty() || totals.back().first != count.link_id) {
-        totals.emplace_back(count.link_id, 0);
-      }
-      totals.back().second += count.clicks;
-    }
-    // Totals before days: the UPDATE takes each link row's exclusive lock at once, so two
-    // workers never both hold the shared lock the days' foreign key check takes and then wait
-    // on each other to upgrade it.
-    SendInChunks(s, totals.size(), TotalsSql,
-                 [&](sql::PreparedStatement& st, int param, size_t row) {
-                   st.setUInt64(param, totals[row].first);
-                   st.setUInt64(param + 1, totals[row].second);
-                   return param + 2;
-                 });
     const std::vector<ClickCount>& counts = batch.counts;
     SendInChunks(s, counts.size(), DaysSql, [&](sql::PreparedStatement& st, int param, size_t row) {
       st.setUInt64(param, counts[row].link_id);

@@ -127,10 +127,10 @@ class ClickStore {
  public:
   virtual ~ClickStore() = default;
 
-  // In one transaction: records batch.id, adds batch.counts to the links' totals (links.clicks)
-  // and to their days, and deletes the records of batch.forget. Counts of links that no longer
-  // exist are dropped. Returns true when the batch was applied now and false when batch.id was
-  // recorded already: a retry after an unknown outcome (the connection lost around COMMIT)
+  // In one transaction: records batch.id, adds batch.counts to the links' days (a link's total
+  // is the sum of its days), and deletes the records of batch.forget. Counts of links that no
+  // longer exist are dropped. Returns true when the batch was applied now and false when batch.id
+  // was recorded already: a retry after an unknown outcome (the connection lost around COMMIT)
   // applies nothing twice. On an error nothing was applied, or the outcome is unknown; either
   // way the caller retries later with the same batch.
   virtual Result<bool> AddClicks(const ClickBatch& batch) = 0;

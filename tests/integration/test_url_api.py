@@ -128,8 +128,8 @@ class ShortenTest(IntegrationTest):
             "url": "https://example.org/unknown-fields", "foo": 1, "owner_id": 99,
             "nested": {"a": [1, 2]}, "clicks": 1000})
         self.assertEqual(r.status, 201, r.body)
-        rows = self.stack.mysql("SELECT clicks, owner_id FROM links WHERE slug = '%s'"
-                                % r.json["slug"])
+        rows = self.stack.mysql("SELECT (SELECT COUNT(*) FROM link_clicks_daily WHERE link_id = links.id), "
+                                "owner_id FROM links WHERE slug = '%s'" % r.json["slug"])
         self.assertEqual(rows, [("0", str(self.stack.default_user_id()))])
 
     def test_metadata_accepted(self):
