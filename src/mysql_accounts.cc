@@ -107,7 +107,7 @@ Result<User> MysqlStore::FindUser(const std::string& username) {
 Status MysqlStore::SetPasswordHash(uint64_t user_id, const std::string& password_hash,
                                    bool end_sessions) {
   Result<bool> done = Run<bool>("set_password", Access::kWrite, [&](Session& s) -> Result<bool> {
-    s.conn->setAutoCommit(false);
+    s.Begin();
     sql::PreparedStatement& st = s.Prepared(kSetPassword);
     st.setString(1, password_hash);
     st.setUInt64(2, user_id);
@@ -117,8 +117,7 @@ Status MysqlStore::SetPasswordHash(uint64_t user_id, const std::string& password
       del.setUInt64(1, user_id);
       del.executeUpdate();
     }
-    s.conn->commit();
-    s.conn->setAutoCommit(true);
+    s.Commit();
     return true;
   });
   if (!done.ok()) return done.error();

@@ -140,7 +140,7 @@ Result<Link> MysqlStore::CreateLink(const NewLink& link, const SlugMaker& make_s
     // The slug derives from the row's own id, so the row is inserted first and named after;
     // both happen in one transaction so no reader ever sees a link without a slug.
     for (int attempt = 0; attempt < kMaxSlugAttempts; ++attempt) {
-      s.conn->setAutoCommit(false);
+      s.Begin();
       bind(std::nullopt);
       s.Prepared(kInsertLink).executeUpdate();
       out.id = read_id();
@@ -159,12 +159,10 @@ Result<Link> MysqlStore::CreateLink(const NewLink& link, const SlugMaker& make_s
       }
       if (taken) {
         // The id stays consumed (InnoDB never reuses it), so the next attempt gets a new slug.
-        s.conn->rollback();
-        s.conn->setAutoCommit(true);
+        s.Rollback();
         continue;
       }
-      s.conn->commit();
-      s.conn->setAutoCommit(true);
+      s.Commit();
       out.slug = std::move(*slug);
       return out;
     }
@@ -222,13 +220,12 @@ Result<Link> MysqlStore::UpdateLink(uint64_t id, const LinkChange& change) {
     st.setInt64(4, change.now);
     st.setUInt64(5, id);
     // The row is read back in the same transaction, so the answer is exactly what was written.
-    s.conn->setAutoCommit(false);
+    s.Begin();
     st.executeUpdate();
     sql::PreparedStatement& find = s.Prepared(kFindLinkById);
     find.setUInt64(1, id);
     Result<Link> link = QueryOneLink(find);
-    s.conn->commit();
-    s.conn->setAutoCommit(true);
+    s.Commit();
     return link;
   });
 }
@@ -314,7 +311,7 @@ void SendInChunks(MysqlStore::Session& s, size_t n, Sql sql, Bind bind) {
 
 Result<bool> MysqlStore::AddClicks(const ClickBatch& batch) {
   return Run<bool>("add_clicks", Access::kWrite, [&](Session& s) -> Result<bool> {
-    s.conn->setAutoCommit(false);
+    s.Begin();
     // First, so that a batch applied before stops here having written nothing.
     sql::PreparedStatement& record = s.Prepared(kRecordBatch);
     record.setString(1, batch.id);
@@ -322,8 +319,7 @@ Result<bool> MysqlStore::AddClicks(const ClickBatch& batch) {
       record.executeUpdate();
     } catch (const sql::SQLException& e) {
       if (e.getErrorCode() != kErrDuplicateKey) throw;
-      s.conn->rollback();
-      s.conn->setAutoCommit(true);
+      s.Rollback();
       return false;
     }
     const std::vector<ClickCount>& counts = batch.counts;
@@ -338,8 +334,7 @@ Result<bool> MysqlStore::AddClicks(const ClickBatch& batch) {
       forget.setString(1, id);
       forget.executeUpdate();
     }
-    s.conn->commit();
-    s.conn->setAutoCommit(true);
+    s.Commit();
     return true;
   });
 }

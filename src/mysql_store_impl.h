@@ -7,6 +7,7 @@
 #include <cppconn/exception.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
+#include <cppconn/statement.h>
 
 #include <chrono>
 #include <memory>
@@ -42,11 +43,22 @@ inline Error Unavailable() {
 
 struct MysqlStore::Session {
   std::unique_ptr<sql::Connection> conn;
+  // For START TRANSACTION, COMMIT and ROLLBACK (no parameters, nothing to bind).
+  std::unique_ptr<sql::Statement> control;
   // Declared after conn so they are destroyed first: a statement must not outlive its
   // connection. Keyed by the address of the statement's text, a string constant.
   std::unordered_map<const char*, std::unique_ptr<sql::PreparedStatement>> statements;
 
-  explicit Session(const MysqlOptions& options) : conn(ConnectMysql(options)) {}
+  explicit Session(const MysqlOptions& options)
+      : conn(ConnectMysql(options)), control(conn->createStatement()) {}
+
+  // Transactions are begun and ended with statements, never with Connection::setAutoCommit,
+  // commit or rollback: Connector/C++ 1.1 ignores a failed COMMIT there (mysql_commit's result
+  // is dropped), so a connection lost at that moment read as success and a link answered 201
+  // was rolled back. A statement's failure throws like any other, and Run answers 503.
+  void Begin() { control->execute("START TRANSACTION"); }
+  void Commit() { control->execute("COMMIT"); }
+  void Rollback() { control->execute("ROLLBACK"); }
 
   // The statement for `text` (a string constant), prepared on this connection's first use of
   // it and kept for the connection's life: each statement is prepared once per connection.
