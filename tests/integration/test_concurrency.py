@@ -59,6 +59,22 @@ def note(msg):
     print("[concurrency] " + msg, file=sys.stderr, flush=True)
 
 
+def mixed_load(client, slugs, tag, k, stop, outs, lock, max_requests=None):
+    """One load thread (number k): redirects over `slugs`, every fifth request a creation of a
+    URL under `tag`, until `stop` (or max_requests); each outcome is appended to `outs`."""
+    i = 0
+    while not stop.is_set() and (max_requests is None or i < max_requests):
+        i += 1
+        if i % 5 == 0:
+            u = "https://example.org/%s/%d-%d" % (tag, k, i)
+            o = call(client, "POST", "/url/shorten", tag=("create", u), json_body={"url": u})
+        else:
+            s = slugs[(k + i) % len(slugs)]
+            o = call(client, "GET", "/r/" + s, tag=("redirect", s))
+        with lock:
+            outs.append(o)
+
+
 def is_unavailable(resp):
     """A 503 in the shape API.md gives it: JSON error `unavailable`."""
     js = resp.json
@@ -418,17 +434,7 @@ class GracefulStopTest(IntegrationTest):
         outs = []
 
         def loop(k):
-            i = 0
-            while not stop.is_set():
-                i += 1
-                if i % 5 == 0:
-                    u = "https://example.org/graceful-new/%d-%d" % (k, i)
-                    o = call(self.c, "POST", "/url/shorten", tag=("create", u), json_body={"url": u})
-                else:
-                    s = slugs[(k + i) % len(slugs)]
-                    o = call(self.c, "GET", "/r/" + s, tag=("redirect", s))
-                with lock:
-                    outs.append(o)
+            mixed_load(self.c, slugs, "graceful-new", k, stop, outs, lock)
 
         victim = self.pids[0]
         with ThreadPoolExecutor(max_workers=8) as pool:

@@ -15,7 +15,7 @@ import unittest
 from concurrent.futures import ThreadPoolExecutor
 
 from harness import Client, IntegrationTest, pid_alive, rand_token
-from test_concurrency import call, note, show, status_counts
+from test_concurrency import mixed_load, note, show, status_counts
 
 
 def read_text(path):
@@ -119,17 +119,7 @@ class SupervisedPoolTest(IntegrationTest):
         outs = []
 
         def loop(k):
-            i = 0
-            while not stop.is_set() and i < 2000:
-                i += 1
-                if i % 5 == 0:
-                    u = "https://example.org/supervised-new/%d-%d" % (k, i)
-                    o = call(self.c, "POST", "/url/shorten", tag=("create", u), json_body={"url": u})
-                else:
-                    s = slugs[(k + i) % len(slugs)]
-                    o = call(self.c, "GET", "/r/" + s, tag=("redirect", s))
-                with lock:
-                    outs.append(o)
+            mixed_load(self.c, slugs, "supervised-new", k, stop, outs, lock, max_requests=2000)
 
         kids = children(self.pool.master)
         victim = kids[0]
