@@ -32,13 +32,15 @@ LDLIBS   += -lfcgi -lmysqlcppconn $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 # Sanitized objects live apart so switching SANITIZE never mixes instrumented and plain code.
 BUILD    := build$(if $(SANITIZE),-san)
-# Every src/*.cc but the two program entry points goes into the shared library archive.
-LIB_SRC  := $(filter-out src/main.cc src/admin.cc,$(wildcard src/*.cc))
+# src/ is layered (LAYERS, lowest first; `make layers` checks that no include points up).
+# Every src/<layer>/*.cc but the two program entry points goes into the shared library archive.
+LAYERS   := base http domain store api cmd
+LIB_SRC  := $(filter-out src/cmd/main.cc src/cmd/admin.cc,$(wildcard $(LAYERS:%=src/%/*.cc)))
 LIB_OBJ  := $(LIB_SRC:src/%.cc=$(BUILD)/src/%.o)
 UNIT_SRC := $(wildcard tests/unit/*.cc)
 UNIT_OBJ := $(UNIT_SRC:tests/unit/%.cc=$(BUILD)/tests/unit/%.o)
 
-.PHONY: all deps run run-instance check unit integration format format-check clean fuzz bench \
+.PHONY: all deps run run-instance check unit integration format format-check layers clean fuzz bench \
         install uninstall
 
 all: $(BUILD)/shortener $(BUILD)/shortener-admin
@@ -57,10 +59,10 @@ $(BUILD)/tests/unit/%.o: tests/unit/%.cc
 $(BUILD)/libshortener.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
-$(BUILD)/shortener: $(BUILD)/src/main.o $(BUILD)/libshortener.a
+$(BUILD)/shortener: $(BUILD)/src/cmd/main.o $(BUILD)/libshortener.a
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/shortener-admin: $(BUILD)/src/admin.o $(BUILD)/libshortener.a
+$(BUILD)/shortener-admin: $(BUILD)/src/cmd/admin.o $(BUILD)/libshortener.a
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/unit_tests: $(UNIT_OBJ) $(BUILD)/libshortener.a
@@ -84,11 +86,15 @@ check: deps
 unit: $(BUILD)/unit_tests
 	$(BUILD)/unit_tests
 
+# No file under src/ includes a header of a higher layer (see LAYERS).
+layers:
+	@LAYERS="$(LAYERS)" scripts/check-layers.sh src
+
 format:
-	clang-format -i src/*.cc src/*.h tests/unit/*.cc tests/unit/*.h tests/fuzz/*.cc tests/fuzz/*.h tests/bench/*.cc
+	clang-format -i src/*/*.cc src/*/*.h tests/unit/*.cc tests/unit/*.h tests/fuzz/*.cc tests/fuzz/*.h tests/bench/*.cc
 
 format-check:
-	clang-format --dry-run -Werror src/*.cc src/*.h tests/unit/*.cc tests/unit/*.h tests/fuzz/*.cc tests/fuzz/*.h tests/bench/*.cc
+	clang-format --dry-run -Werror src/*/*.cc src/*/*.h tests/unit/*.cc tests/unit/*.h tests/fuzz/*.cc tests/fuzz/*.h tests/bench/*.cc
 
 clean:
 	rm -rf build build-san $(BENCH_BUILD)
@@ -218,4 +224,4 @@ fuzz-clean:
 
 -include $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_SRC:tests/fuzz/%.cc=$(FUZZ_BUILD)/tests/fuzz/%.d)
 
--include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(BUILD)/src/main.d $(BUILD)/src/admin.d $(BUILD)/fcgi_302.d
+-include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(BUILD)/src/cmd/main.d $(BUILD)/src/cmd/admin.d $(BUILD)/fcgi_302.d

@@ -9,7 +9,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 BUILD_DIR=${BUILD_DIR:-build}
-SUITES=${SUITES:-"format unit integration deploy fuzz bench"}
+SUITES=${SUITES:-"format layers unit integration deploy fuzz bench"}
 passed=0
 failed=0
 
@@ -23,6 +23,20 @@ for suite in $SUITES; do
   case $suite in
     format)
       if make -s format-check; then count format 1 0; else count format 0 1; fi
+      ;;
+    layers)
+      # The check itself, then the check against a copy of src/ with an upward include planted:
+      # a check that cannot fail would pass both.
+      p=0; f=0
+      if make -s layers; then p=$((p + 1)); else f=$((f + 1)); fi
+      planted=$(mktemp -d)
+      cp -r src "$planted/"
+      echo '#include "cmd/config.h"' >>"$planted/src/base/clock.h"
+      if scripts/check-layers.sh "$planted/src" 2>/dev/null; then
+        echo "layers: the planted upward include in base/clock.h was not found"; f=$((f + 1))
+      else p=$((p + 1)); fi
+      rm -rf "$planted"
+      count layers "$p" "$f"
       ;;
     unit)
       out=$("$BUILD_DIR/unit_tests" --report_level=short 2>&1)

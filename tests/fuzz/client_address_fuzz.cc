@@ -1,4 +1,4 @@
-// Fuzzes ParseIpNetwork and ClientAddress (src/client_address.h) on any bytes. Input: the first
+// Fuzzes ParseIpNetwork and ClientAddress (src/domain/client_address.h) on any bytes. Input: the first
 // line is REMOTE_ADDR, the rest X-Forwarded-For. Properties: a parsed network prints in a form
 // that parses back to itself; the client is REMOTE_ADDR as given when that is no address, its
 // canonical form when untrusted, and otherwise a canonical address that is either REMOTE_ADDR or
@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "client_address.h"
+#include "domain/client_address.h"
 #include "fuzz_check.h"
 
 namespace {

@@ -1,4 +1,4 @@
-// Fuzzes CursorCodec (src/cursor.h): Decode takes any text without crashing, accepts only the
+// Fuzzes CursorCodec (src/domain/cursor.h): Decode takes any text without crashing, accepts only the
 // exact text Encode writes, and Encode(id) decodes to id for every 64-bit id.
 #include <fuzzer/FuzzedDataProvider.h>
 
@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "cursor.h"
+#include "domain/cursor.h"
 #include "fuzz_check.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

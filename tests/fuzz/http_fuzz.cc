@@ -1,4 +1,4 @@
-// Fuzzes the request parsers and response writer of src/http.h: ParseQuery, AcceptsHtml and
+// Fuzzes the request parsers and response writer of src/http/http.h: ParseQuery, AcceptsHtml and
 // IsJsonContentType take any bytes, AddHeader never stores CR/LF, and SerializeResponse ends its
 // head at the first "\r\n\r\n" whatever the header values and body hold.
 #include <fuzzer/FuzzedDataProvider.h>
@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "fuzz_check.h"
-#include "http.h"
+#include "http/http.h"
 
 namespace {
 

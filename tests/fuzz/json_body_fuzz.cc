@@ -1,4 +1,4 @@
-// Fuzzes ReadJsonObject and the field readers of src/json_body.h on any application/json body:
+// Fuzzes ReadJsonObject and the field readers of src/http/json_body.h on any application/json body:
 // nothing throws, ok() means a JSON object, and each field reader answers with the type it names.
 #include <cstddef>
 #include <cstdint>
@@ -9,9 +9,9 @@
 #include <string>
 
 #include "fuzz_check.h"
-#include "http.h"
-#include "json_body.h"
-#include "respond.h"
+#include "http/http.h"
+#include "http/json_body.h"
+#include "http/respond.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// Fuzzes SlugCodec (src/slug.h) over every alphabet size and minimum length: Decode takes any
+// Fuzzes SlugCodec (src/domain/slug.h) over every alphabet size and minimum length: Decode takes any
 // string, whatever it decodes encodes back to the same string, and Encode(id) decodes to id for
 // every id from 1 to UINT64_MAX, as a slug the redirect path's filter lets through.
 #include <fuzzer/FuzzedDataProvider.h>
@@ -9,8 +9,8 @@
 #include <optional>
 #include <string>
 
+#include "domain/slug.h"
 #include "fuzz_check.h"
-#include "slug.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// Fuzzes ParseIso8601 (src/timefmt.h) on any bytes: an accepted time formats with FormatIso8601
+// Fuzzes ParseIso8601 (src/domain/timefmt.h) on any bytes: an accepted time formats with FormatIso8601
 // to text that parses back to the same instant, for every instant in ISO 8601's years 0000-9999.
 #include <cstddef>
 #include <cstdint>
@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "domain/timefmt.h"
 #include "fuzz_check.h"
-#include "timefmt.h"
 
 namespace {
 

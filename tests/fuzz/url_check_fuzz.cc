@@ -1,12 +1,12 @@
-// Fuzzes CheckTargetUrl and UrlHost (src/url_check.h): whatever they accept is printable ASCII,
+// Fuzzes CheckTargetUrl and UrlHost (src/domain/url_check.h): whatever they accept is printable ASCII,
 // http(s)://, free of user-info, names the host it seems to, and passes the host policy.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "domain/url_check.h"
 #include "fuzz_check.h"
-#include "url_check.h"
 
 namespace {
 

@@ -1,5 +1,5 @@
-// Unit tests of src/accounts_api.h: the signup rules of API.md.
-#include "accounts_api.h"
+// Unit tests of src/api/accounts_api.h: the signup rules of API.md.
+#include "api/accounts_api.h"
 
 #include <boost/test/unit_test.hpp>
 #include <string>

@@ -1,10 +1,10 @@
-// Unit tests of src/auth_gate.h: reading the Authorization header and the gate's answers.
-#include "auth_gate.h"
+// Unit tests of src/api/auth_gate.h: reading the Authorization header and the gate's answers.
+#include "api/auth_gate.h"
 
 #include <boost/test/unit_test.hpp>
 #include <string>
 
-#include "auth.h"
+#include "domain/auth.h"
 #include "unused_accounts.h"
 
 namespace shortener {

@@ -1,5 +1,5 @@
-// Unit tests of src/auth.h: Argon2id hashing, rehash decisions, secrets and their digests.
-#include "auth.h"
+// Unit tests of src/domain/auth.h: Argon2id hashing, rehash decisions, secrets and their digests.
+#include "domain/auth.h"
 
 #include <boost/test/unit_test.hpp>
 #include <set>

@@ -1,5 +1,5 @@
-// Unit tests of src/blocklist.h: the file format, host matching, and re-reading a changed file.
-#include "blocklist.h"
+// Unit tests of src/domain/blocklist.h: the file format, host matching, and re-reading a changed file.
+#include "domain/blocklist.h"
 
 #include <stdlib.h>
 #include <unistd.h>

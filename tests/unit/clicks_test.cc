@@ -1,6 +1,6 @@
-// Unit tests of src/clicks.h: counting, day rollover, the flush interval, failed and retried
+// Unit tests of src/domain/clicks.h: counting, day rollover, the flush interval, failed and retried
 // flushes against a fake ClickStore that keeps what a database would.
-#include "clicks.h"
+#include "domain/clicks.h"
 
 #include <boost/test/unit_test.hpp>
 #include <cstdint>

@@ -1,5 +1,5 @@
-// Unit tests of src/client_address.h: trusted networks and the client behind them.
-#include "client_address.h"
+// Unit tests of src/domain/client_address.h: trusted networks and the client behind them.
+#include "domain/client_address.h"
 
 #include <boost/test/unit_test.hpp>
 #include <string>

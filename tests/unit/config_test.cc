@@ -1,6 +1,6 @@
 // Unit tests of config.h: defaults, every key's checks, the INI and environment sources, the
 // checks across keys, DescribeConfig, ConfigPath and the sample conf/shortener.conf.
-#include "config.h"
+#include "cmd/config.h"
 
 #include <stdlib.h>
 

@@ -1,5 +1,5 @@
-// Unit tests of src/cursor.h: opaque, tamper-evident pagination cursors.
-#include "cursor.h"
+// Unit tests of src/domain/cursor.h: opaque, tamper-evident pagination cursors.
+#include "domain/cursor.h"
 
 #include <boost/test/unit_test.hpp>
 #include <cstdint>

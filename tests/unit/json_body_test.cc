@@ -1,5 +1,5 @@
-// Unit tests of src/json_body.h: reading JSON request bodies and their typed fields.
-#include "json_body.h"
+// Unit tests of src/http/json_body.h: reading JSON request bodies and their typed fields.
+#include "http/json_body.h"
 
 #include <boost/test/unit_test.hpp>
 #include <cstdint>

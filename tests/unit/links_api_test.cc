@@ -1,5 +1,5 @@
-// Unit tests of src/links_api.h: link creation, redirect, lookup and listing over fake store/cache.
-#include "links_api.h"
+// Unit tests of src/api/links_api.h: link creation, redirect, lookup and listing over fake store/cache.
+#include "api/links_api.h"
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "auth.h"
-#include "auth_gate.h"
-#include "timefmt.h"
+#include "api/auth_gate.h"
+#include "domain/auth.h"
+#include "domain/timefmt.h"
 #include "unused_accounts.h"
 
 namespace shortener {

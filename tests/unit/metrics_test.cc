@@ -1,5 +1,5 @@
-// Unit tests of src/metrics.h: counting, the Prometheus text, and sums over shared slots.
-#include "metrics.h"
+// Unit tests of src/base/metrics.h: counting, the Prometheus text, and sums over shared slots.
+#include "base/metrics.h"
 
 #include <sys/wait.h>
 #include <unistd.h>

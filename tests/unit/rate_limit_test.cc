@@ -1,6 +1,6 @@
-// Unit tests of src/rate_limit.h: fixed windows over a fake shared cache, the per-worker fallback
+// Unit tests of src/domain/rate_limit.h: fixed windows over a fake shared cache, the per-worker fallback
 // while it is down, the keys, and the headers and 429 answer.
-#include "rate_limit.h"
+#include "domain/rate_limit.h"
 
 #include <boost/test/unit_test.hpp>
 #include <map>

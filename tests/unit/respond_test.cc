@@ -1,5 +1,5 @@
-// Unit tests of src/respond.h and src/error.h: the Error -> HTTP answer mapping of API.md.
-#include "respond.h"
+// Unit tests of src/http/respond.h and src/base/error.h: the Error -> HTTP answer mapping of API.md.
+#include "http/respond.h"
 
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "error.h"
+#include "base/error.h"
 
 namespace shortener {
 namespace {

@@ -1,5 +1,5 @@
-// Unit tests of src/router.h: matching, precedence, 404/405/OPTIONS/HEAD and trailing slashes.
-#include "router.h"
+// Unit tests of src/http/router.h: matching, precedence, 404/405/OPTIONS/HEAD and trailing slashes.
+#include "http/router.h"
 
 #include <algorithm>
 #include <boost/test/unit_test.hpp>

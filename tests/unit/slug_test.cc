@@ -1,5 +1,5 @@
-// Unit tests of src/slug.h: the id <-> slug bijection, its tiers and keying, and the slug rules.
-#include "slug.h"
+// Unit tests of src/domain/slug.h: the id <-> slug bijection, its tiers and keying, and the slug rules.
+#include "domain/slug.h"
 
 #include <boost/test/unit_test.hpp>
 #include <cstdint>

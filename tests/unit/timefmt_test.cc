@@ -1,5 +1,5 @@
-// Unit tests of src/timefmt.h: ISO 8601 UTC formatting and parsing.
-#include "timefmt.h"
+// Unit tests of src/domain/timefmt.h: ISO 8601 UTC formatting and parsing.
+#include "domain/timefmt.h"
 
 #include <boost/test/unit_test.hpp>
 #include <cstdint>

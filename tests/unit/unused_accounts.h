@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "store.h"
+#include "domain/store.h"
 
 namespace shortener {
 

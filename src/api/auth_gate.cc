@@ -1,0 +1,49 @@
+// Resolving a request's bearer token or API key to a Principal.
+#include "api/auth_gate.h"
+
+#include "base/ascii.h"
+#include "domain/auth.h"
+
+namespace shortener {
+
+Error Unauthorized() { return Error::Make(ErrorCode::kUnauthorized, "Authentication required."); }
+
+std::optional<std::string_view> BearerCredential(std::string_view authorization) {
+  constexpr std::string_view kScheme = "bearer";
+  if (authorization.size() <= kScheme.size() ||
+      !EqualsIgnoreCase(authorization.substr(0, kScheme.size()), kScheme)) {
+    return std::nullopt;
+  }
+  std::string_view rest = authorization.substr(kScheme.size());
+  size_t start = rest.find_first_not_of(' ');
+  if (start == 0 || start == std::string_view::npos) return std::nullopt;
+  rest = rest.substr(start);
+  while (!rest.empty() && rest.back() == ' ') rest.remove_suffix(1);
+  if (rest.find(' ') != std::string_view::npos) return std::nullopt;
+  return rest;
+}
+
+AuthGate::AuthGate(AccountStore* accounts, Clock clock)
+    : accounts_(accounts), clock_(std::move(clock)) {}
+
+Result<Principal> AuthGate::Check(const Request& request, AuthMode mode) {
+  Result<Principal> who = Unauthorized();
+  if (!request.authorization.empty()) {
+    std::optional<std::string_view> token = BearerCredential(request.authorization);
+    // A malformed credential is refused here: no hashing, no database round trip.
+    if (!token || !LooksLikeSecret(SecretKind::kLoginToken, *token)) return Unauthorized();
+    who = accounts_->FindToken(SecretDigest(*token), clock_());
+  } else if (!request.api_key.empty()) {
+    if (mode == AuthMode::kTokenOnly) {
+      return Error::Make(ErrorCode::kForbidden,
+                         "This endpoint takes a login token (Authorization: Bearer), not an API "
+                         "key.");
+    }
+    if (!LooksLikeSecret(SecretKind::kApiKey, request.api_key)) return Unauthorized();
+    who = accounts_->UseApiKey(SecretDigest(request.api_key), clock_());
+  }
+  if (!who.ok() && who.error().code == ErrorCode::kNotFound) return Unauthorized();
+  return who;
+}
+
+}  // namespace shortener

@@ -1,0 +1,46 @@
+// The auth gate of API.md: who a request acts for, from its bearer token or API key.
+#ifndef SHORTENER_AUTH_GATE_H_
+#define SHORTENER_AUTH_GATE_H_
+
+#include <optional>
+#include <string_view>
+
+#include "base/clock.h"
+#include "base/error.h"
+#include "domain/store.h"
+#include "http/http.h"
+
+namespace shortener {
+
+// What an endpoint accepts: API.md's "auth" (a login token or an API key) or "auth (bearer)"
+// (a login token only: keys cannot mint keys or end sessions).
+enum class AuthMode { kTokenOrKey, kTokenOnly };
+
+class AuthGate {
+ public:
+  // Borrows `accounts`, which must outlive this object.
+  AuthGate(AccountStore* accounts, Clock clock);
+
+  // The principal of `request`. An Authorization header, when present, decides alone (a bad
+  // token is not rescued by a good key). Errors: kUnauthorized when no credential is given or the
+  // one given is malformed, unknown, expired or revoked (one answer for all, so a caller learns
+  // nothing about which); kForbidden for an API key where `mode` is kTokenOnly; kUnavailable
+  // when the database is down. Each check is one indexed read, so a logout or revocation on any
+  // instance is seen by the next request.
+  Result<Principal> Check(const Request& request, AuthMode mode);
+
+ private:
+  AccountStore* accounts_;
+  Clock clock_;
+};
+
+// The credential of an "Authorization: Bearer <token>" header value (scheme in any case,
+// RFC 9110 section 11.1), or nullopt for another scheme or a malformed value.
+std::optional<std::string_view> BearerCredential(std::string_view authorization);
+
+// The 401 every failed check answers with.
+Error Unauthorized();
+
+}  // namespace shortener
+
+#endif  // SHORTENER_AUTH_GATE_H_

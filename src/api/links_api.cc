@@ -1,0 +1,461 @@
+// Link handlers: creation and listing for both API families, the redirect and the lookup.
+#include "api/links_api.h"
+
+#include <cstdlib>
+
+#include "base/log.h"
+#include "domain/timefmt.h"
+#include "http/json_body.h"
+#include "http/respond.h"
+
+namespace shortener {
+
+namespace {
+
+// Serialised metadata above this is refused: it is stored per link and returned in every list.
+constexpr size_t kMaxMetadataBytes = 4096;
+constexpr int kDefaultPageSize = 100;
+constexpr int kMaxPageSize = 1000;
+
+// How long a changed link's cache entry refuses fills (see MarkLinkChanged). It only has to outlast
+// a reader's gap between its MySQL read and its cache fill, which is milliseconds; meanwhile
+// that link's redirects read MySQL.
+constexpr int64_t kChangeFenceSeconds = 10;
+// Never a valid entry (those start with digits), so readers take it for a miss.
+constexpr char kChangedMarker[] = "changed";
+
+// The one answer, API.md's wording, for a slug that is unknown, expired or malformed.
+Error LinkNotFound() { return Error::Make(ErrorCode::kNotFound, "URL Shortener not found."); }
+
+// A cache entry is "<expires_at> <id> <url>": URLs never hold a space, so the second one splits.
+std::string EncodeCacheEntry(int64_t expires_at, uint64_t id, const std::string& url) {
+  return std::to_string(expires_at) + ' ' + std::to_string(id) + ' ' + url;
+}
+
+bool DecodeCacheEntry(const std::string& entry, int64_t* expires_at, uint64_t* id,
+                      std::string* url) {
+  const char* text = entry.c_str();
+  char* end = nullptr;
+  long long expiry = std::strtoll(text, &end, 10);
+  if (end == text || *end != ' ') return false;
+  const char* id_text = end + 1;
+  unsigned long long number = std::strtoull(id_text, &end, 10);
+  if (end == id_text || *end != ' ' || *id_text < '0' || *id_text > '9') return false;
+  *expires_at = expiry;
+  *id = number;
+  url->assign(end + 1);
+  return true;
+}
+
+// The serialised "metadata" object of a request body, nullopt if not given.
+Result<std::optional<std::string>> MetadataField(const nlohmann::ordered_json& body) {
+  Result<std::optional<nlohmann::ordered_json>> metadata = OptionalObject(body, "metadata");
+  if (!metadata.ok()) return metadata.error();
+  if (!metadata.value()) return std::optional<std::string>();
+  std::string text = DumpJson(*metadata.value());
+  if (text.size() > kMaxMetadataBytes) {
+    return Error::Validation("metadata", "metadata must be at most 4 KiB once serialised.");
+  }
+  return std::optional<std::string>(std::move(text));
+}
+
+Response RedirectTo(const std::string& url) {
+  Response response(302);
+  // Validation refused CR/LF in stored URLs; AddHeader refuses them again should one slip in.
+  if (!response.AddHeader("Location", url)) {
+    Log(Severity::kError, "stored target holds CR or LF; refusing to redirect to it");
+    return ErrorResponse(LinkNotFound());
+  }
+  response.AddHeader("Cache-Control", "private, max-age=0");
+  return response;
+}
+
+}  // namespace
+
+// "r2:" since entries carry the link id; "r1:" entries (no id) are never read.
+std::string RedirectCacheKey(const std::string& slug) { return "r2:" + slug; }
+
+void MarkLinkChanged(Cache* cache, const std::string& slug) {
+  cache->Set(RedirectCacheKey(slug), kChangedMarker, kChangeFenceSeconds);
+}
+
+LinksApi::LinksApi(LinkSettings settings, LinkStore* store, Cache* cache, AuthGate* gate,
+                   RateLimiter* limiter, const SlugCodec* slugs, const CursorCodec* cursors,
+                   Clock clock)
+    : settings_(std::move(settings)),
+      store_(store),
+      cache_(cache),
+      gate_(gate),
+      limiter_(limiter),
+      slugs_(slugs),
+      cursors_(cursors),
+      clock_(std::move(clock)) {}
+
+void LinksApi::Register(Router* router) {
+  using S = Router::Slash;
+  router->Add("POST", "/url/shorten", S::kTolerant,
+              [this](const Request& r, const std::string&) { return Shorten(r); });
+  router->Add("GET", "/r/{slug}", S::kStrict,
+              [this](const Request& r, const std::string& slug) { return Redirect(r, slug); });
+  router->Add("POST", "/api/v1/url-shortener", S::kTolerant,
+              [this](const Request& r, const std::string&) { return V1Create(r); });
+  router->Add("GET", "/api/v1/url-shorteners", S::kTolerant,
+              [this](const Request& r, const std::string&) { return V1List(r); });
+  router->Add("GET", "/api/v1/url-shorteners/{slug}", S::kStrict,
+              [this](const Request& r, const std::string& slug) { return V1Get(r, slug); });
+  router->Add("PATCH", "/api/v1/url-shorteners/{slug}", S::kStrict,
+              [this](const Request& r, const std::string& slug) { return V1Patch(r, slug); });
+  router->Add("DELETE", "/api/v1/url-shorteners/{slug}", S::kStrict,
+              [this](const Request& r, const std::string& slug) { return V1Delete(r, slug); });
+  router->Add("GET", "/{slug}", S::kStrict,
+              [this](const Request& r, const std::string& slug) { return Lookup(r, slug); });
+}
+
+Result<LinksApi::CreateRequest> LinksApi::ParseCreate(const Request& request, const char* url_field,
+                                                      bool allow_expires_at) {
+  Result<nlohmann::ordered_json> body = ReadJsonObject(request, /*empty_ok=*/false);
+  if (!body.ok()) return body.error();
+  const nlohmann::ordered_json& json = body.value();
+  CreateRequest create;
+  Result<std::string> url = RequiredString(json, url_field);
+  if (!url.ok()) return url.error();
+  create.url = std::move(url.value());
+  Result<std::optional<std::string>> slug = OptionalString(json, "slug");
+  if (!slug.ok()) return slug.error();
+  create.slug = std::move(slug.value());
+  Result<std::optional<int64_t>> expires_in = OptionalInteger(json, "expires_in");
+  if (!expires_in.ok()) return expires_in.error();
+  create.expires_in = expires_in.value();
+  if (allow_expires_at) {
+    Result<std::optional<std::string>> expires_at = OptionalString(json, "expires_at");
+    if (!expires_at.ok()) return expires_at.error();
+    create.expires_at = std::move(expires_at.value());
+  }
+  Result<std::optional<std::string>> metadata = MetadataField(json);
+  if (!metadata.ok()) return metadata.error();
+  if (metadata.value()) create.metadata_json = std::move(*metadata.value());
+  return create;
+}
+
+Result<std::optional<int64_t>> LinksApi::RequestedExpiry(std::optional<int64_t> expires_in,
+                                                         const std::optional<std::string>& at,
+                                                         const char* at_field, int64_t now) const {
+  if (expires_in && at) {
+    return Error::Validation(at_field,
+                             std::string("Give expires_in or ") + at_field + ", not both.");
+  }
+  if (expires_in) {
+    if (*expires_in <= 0 || *expires_in > settings_.max_ttl) {
+      return Error::Validation("expires_in", "expires_in must be between 1 and " +
+                                                 std::to_string(settings_.max_ttl) + " seconds.");
+    }
+    return std::optional<int64_t>(now + *expires_in);
+  }
+  if (at) {
+    std::optional<int64_t> when = ParseIso8601(*at);
+    if (!when) {
+      return Error::Validation(
+          at_field, std::string(at_field) + " must be an ISO 8601 time with Z or an offset.");
+    }
+    if (*when <= now || *when - now > settings_.max_ttl) {
+      return Error::Validation(
+          at_field, std::string(at_field) + " must be in the future and within max_ttl.");
+    }
+    return when;
+  }
+  return std::optional<int64_t>();
+}
+
+Result<Link> LinksApi::Create(const CreateRequest& create, const Principal& owner,
+                              const char* url_field, int64_t default_ttl) {
+  Status url_ok = CheckTargetUrl(create.url, settings_.url_policy, url_field);
+  if (!url_ok.ok()) return url_ok.error();
+  if (create.slug) {
+    if (!IsValidCustomSlug(*create.slug)) {
+      return Error::Validation("slug",
+                               "slug must be 3 to 64 characters of A-Z, a-z, 0-9, _ and -.");
+    }
+    if (IsReservedSlug(*create.slug)) {
+      return Error::Validation("slug", "That slug is reserved; choose another.");
+    }
+  }
+  int64_t now = clock_();
+  Result<std::optional<int64_t>> expiry =
+      RequestedExpiry(create.expires_in, create.expires_at, "expires_at", now);
+  if (!expiry.ok()) return expiry.error();
+  int64_t expires_at = expiry.value().value_or(now + default_ttl);
+
+  NewLink link;
+  link.url = create.url;
+  link.custom_slug = create.slug;
+  link.owner_id = owner.user_id;
+  link.now = now;
+  link.expires_at = expires_at;
+  link.metadata_json = create.metadata_json;
+  const SlugCodec* slugs = slugs_;
+  Result<Link> stored =
+      store_->CreateLink(link, [slugs](uint64_t id) -> std::optional<std::string> {
+        std::string slug = slugs->Encode(id);
+        if (IsReservedSlug(slug)) return std::nullopt;
+        return slug;
+      });
+  // A custom slug may have belonged to an earlier link that was removed (by cleanup or by hand)
+  // while its cache entry lived on; fence it so the new link is seen at once. Generated slugs
+  // come from fresh ids and never had an entry.
+  if (stored.ok() && create.slug) MarkLinkChanged(cache_, *create.slug);
+  return stored;
+}
+
+Response LinksApi::LimitedCreate(const Request& request,
+                                 const std::function<Response(const Principal&)>& create) {
+  Result<Principal> who = gate_->Check(request, AuthMode::kTokenOrKey);
+  if (!who.ok()) return ErrorResponse(who.error());
+  // Every authenticated creation counts, whatever its outcome: a client probing slugs or URLs
+  // spends its allowance too.
+  RateDecision decision =
+      limiter_->Hit("create", std::to_string(who.value().user_id), settings_.create_limit);
+  if (!decision.allowed) return RateLimitedResponse(decision);
+  Response response = create(who.value());
+  AddRateLimitHeaders(decision, &response);
+  return response;
+}
+
+Response LinksApi::Shorten(const Request& request) {
+  return LimitedCreate(request, [&](const Principal& who) { return ShortenAs(request, who); });
+}
+
+Response LinksApi::ShortenAs(const Request& request, const Principal& who) {
+  Result<CreateRequest> create = ParseCreate(request, "url", /*allow_expires_at=*/true);
+  if (!create.ok()) return ErrorResponse(create.error());
+  Result<Link> link = Create(create.value(), who, "url", settings_.shorten_default_ttl);
+  if (!link.ok()) return ErrorResponse(link.error());
+  const Link& l = link.value();
+  std::string short_url = settings_.public_base_url + "/r/" + l.slug;
+  Response response = JsonResponse(201, {{"ok", true},
+                                         {"short_url", short_url},
+                                         {"slug", l.slug},
+                                         {"url", l.url},
+                                         {"created_at", FormatIso8601(l.created_at)},
+                                         {"expires_at", FormatIso8601(l.expires_at)}});
+  response.AddHeader("Location", short_url);
+  return response;
+}
+
+nlohmann::ordered_json LinksApi::Record(const Link& link) const {
+  nlohmann::ordered_json metadata =
+      nlohmann::ordered_json::parse(link.metadata_json, nullptr, false);
+  if (!metadata.is_object()) metadata = nlohmann::ordered_json::object();
+  return {{"_id", std::to_string(link.id)},
+          {"original_url", link.url},
+          {"short_url", settings_.public_base_url + "/" + link.slug},
+          {"slug", link.slug},
+          {"created_at", FormatIso8601(link.created_at)},
+          {"updated_at", FormatIso8601(link.updated_at)},
+          {"clicks", link.clicks},
+          {"expiration_date", FormatIso8601(link.expires_at)},
+          {"metadata", std::move(metadata)}};
+}
+
+Response LinksApi::V1Create(const Request& request) {
+  return LimitedCreate(request, [&](const Principal& who) { return V1CreateAs(request, who); });
+}
+
+Response LinksApi::V1CreateAs(const Request& request, const Principal& who) {
+  Result<CreateRequest> create = ParseCreate(request, "original_url", /*allow_expires_at=*/false);
+  if (!create.ok()) return ErrorResponse(create.error());
+  Result<Link> link = Create(create.value(), who, "original_url", settings_.v1_default_ttl);
+  if (!link.ok()) return ErrorResponse(link.error());
+  Response response = JsonResponse(201, {{"ok", true},
+                                         {"message", "URL Shortener created successfully"},
+                                         {"data", Record(link.value())}});
+  response.AddHeader("Location", settings_.public_base_url + "/" + link.value().slug);
+  return response;
+}
+
+Response LinksApi::V1List(const Request& request) {
+  Result<Principal> who = gate_->Check(request, AuthMode::kTokenOrKey);
+  if (!who.ok()) return ErrorResponse(who.error());
+  Result<std::map<std::string, std::string>> query = ParseQuery(request.query);
+  if (!query.ok()) return ErrorResponse(query.error());
+  int limit = kDefaultPageSize;
+  auto it = query.value().find("limit");
+  if (it != query.value().end()) {
+    const std::string& text = it->second;
+    // Digits only: strtol alone would also take " 5", "+5" and "5abc".
+    bool digits = !text.empty() && text.size() <= 4 &&
+                  text.find_first_not_of("0123456789") == std::string::npos;
+    int value = digits ? std::stoi(text) : 0;
+    if (value < 1 || value > kMaxPageSize) {
+      return ErrorResponse(Error::Validation(
+          "limit", "limit must be a whole number from 1 to " + std::to_string(kMaxPageSize) + "."));
+    }
+    limit = value;
+  }
+  std::optional<uint64_t> before;
+  it = query.value().find("cursor");
+  if (it != query.value().end()) {
+    before = cursors_->Decode(it->second);
+    if (!before) {
+      return ErrorResponse(Error::Validation("cursor", "cursor is not one this service issued."));
+    }
+  }
+  std::optional<uint64_t> owner;
+  if (!who.value().is_admin) owner = who.value().user_id;
+  Result<LinkPage> page = store_->ListLinks(owner, before, limit);
+  if (!page.ok()) return ErrorResponse(page.error());
+  nlohmann::ordered_json records = nlohmann::ordered_json::array();
+  for (const Link& link : page.value().links) records.push_back(Record(link));
+  nlohmann::ordered_json next = nullptr;
+  if (page.value().next_before_id) next = cursors_->Encode(*page.value().next_before_id);
+  return JsonResponse(
+      200,
+      {{"ok", true}, {"data", {{"url_shorteners", std::move(records)}, {"next_cursor", next}}}});
+}
+
+Result<Link> LinksApi::OwnedLink(const Principal& who, const std::string& slug) {
+  if (!LooksLikeSlug(slug)) return LinkNotFound();
+  Result<Link> link = store_->FindLink(slug);
+  if (!link.ok()) {
+    if (link.error().code == ErrorCode::kNotFound) return LinkNotFound();
+    return link.error();
+  }
+  if (!who.is_admin && link.value().owner_id != who.user_id) return LinkNotFound();
+  return link;
+}
+
+Response LinksApi::V1Get(const Request& request, const std::string& slug) {
+  Result<Principal> who = gate_->Check(request, AuthMode::kTokenOrKey);
+  if (!who.ok()) return ErrorResponse(who.error());
+  Result<Link> link = OwnedLink(who.value(), slug);
+  if (!link.ok()) return ErrorResponse(link.error());
+  Result<std::vector<DayClicks>> days = store_->ClicksByDay(link.value().id);
+  if (!days.ok()) return ErrorResponse(days.error());
+  nlohmann::ordered_json by_day = nlohmann::ordered_json::array();
+  for (const DayClicks& day : days.value()) {
+    // "YYYY-MM-DD" is the date part of the day's midnight in ISO 8601.
+    by_day.push_back(
+        {{"date", FormatIso8601(day.day * 86400).substr(0, 10)}, {"clicks", day.clicks}});
+  }
+  nlohmann::ordered_json record = Record(link.value());
+  record["clicks_by_day"] = std::move(by_day);
+  return JsonResponse(200, {{"ok", true}, {"data", std::move(record)}});
+}
+
+Response LinksApi::V1Patch(const Request& request, const std::string& slug) {
+  Result<Principal> who = gate_->Check(request, AuthMode::kTokenOrKey);
+  if (!who.ok()) return ErrorResponse(who.error());
+  Result<Link> link = OwnedLink(who.value(), slug);
+  if (!link.ok()) return ErrorResponse(link.error());
+  Result<nlohmann::ordered_json> body = ReadJsonObject(request, /*empty_ok=*/false);
+  if (!body.ok()) return ErrorResponse(body.error());
+  const nlohmann::ordered_json& json = body.value();
+  LinkChange change;
+  change.now = clock_();
+  Result<std::optional<std::string>> url = OptionalString(json, "original_url");
+  if (!url.ok()) return ErrorResponse(url.error());
+  if (url.value()) {
+    Status url_ok = CheckTargetUrl(*url.value(), settings_.url_policy, "original_url");
+    if (!url_ok.ok()) return ErrorResponse(url_ok.error());
+    change.url = std::move(url.value());
+  }
+  Result<std::optional<int64_t>> expires_in = OptionalInteger(json, "expires_in");
+  if (!expires_in.ok()) return ErrorResponse(expires_in.error());
+  Result<std::optional<std::string>> expiration = OptionalString(json, "expiration_date");
+  if (!expiration.ok()) return ErrorResponse(expiration.error());
+  Result<std::optional<int64_t>> expiry =
+      RequestedExpiry(expires_in.value(), expiration.value(), "expiration_date", change.now);
+  if (!expiry.ok()) return ErrorResponse(expiry.error());
+  change.expires_at = expiry.value();
+  Result<std::optional<std::string>> metadata = MetadataField(json);
+  if (!metadata.ok()) return ErrorResponse(metadata.error());
+  change.metadata_json = std::move(metadata.value());
+
+  Result<Link> updated = store_->UpdateLink(link.value().id, change);
+  if (!updated.ok()) {
+    // Deleted between the read and the update: to the caller, it is gone.
+    if (updated.error().code == ErrorCode::kNotFound) return ErrorResponse(LinkNotFound());
+    return ErrorResponse(updated.error());
+  }
+  MarkLinkChanged(cache_, slug);
+  return JsonResponse(200, {{"ok", true}, {"data", Record(updated.value())}});
+}
+
+Response LinksApi::V1Delete(const Request& request, const std::string& slug) {
+  Result<Principal> who = gate_->Check(request, AuthMode::kTokenOrKey);
+  if (!who.ok()) return ErrorResponse(who.error());
+  Result<Link> link = OwnedLink(who.value(), slug);
+  if (!link.ok()) return ErrorResponse(link.error());
+  Status deleted = store_->DeleteLink(link.value().id);
+  if (!deleted.ok() && deleted.error().code != ErrorCode::kNotFound) {
+    return ErrorResponse(deleted.error());
+  }
+  MarkLinkChanged(cache_, slug);
+  return Response(204);
+}
+
+Result<LinksApi::Resolved> LinksApi::Resolve(const std::string& slug) {
+  // A malformed slug cannot exist: answer without touching memcached or MySQL.
+  if (!LooksLikeSlug(slug)) return LinkNotFound();
+  int64_t now = clock_();
+  const std::string key = RedirectCacheKey(slug);
+  int64_t expires_at = 0;
+  Resolved link;
+  std::optional<std::string> cached = cache_->Get(key);
+  if (!cached || !DecodeCacheEntry(*cached, &expires_at, &link.id, &link.url)) {
+    // Under a change marker a fill would be refused anyway: skip the round trip.
+    bool fenced = cached && *cached == kChangedMarker;
+    Result<RedirectTarget> target = store_->FindRedirect(slug);
+    if (!target.ok()) {
+      if (target.error().code == ErrorCode::kNotFound) return LinkNotFound();
+      return target.error();
+    }
+    expires_at = target.value().expires_at;
+    link.id = target.value().id;
+    link.url = std::move(target.value().url);
+    int64_t left = expires_at - now;
+    if (left > 0 && !fenced) {
+      cache_->Add(key, EncodeCacheEntry(expires_at, link.id, link.url),
+                  std::min(left, settings_.cache_ttl));
+    }
+  }
+  // The entry may have been cached before it expired; expiry is checked on every read.
+  if (expires_at <= now) return LinkNotFound();
+  // Checked after the cache too: an entry made before its host was listed must not outlive that.
+  if (settings_.blocklist != nullptr && settings_.blocklist->BlocksUrl(link.url, now)) {
+    return LinkNotFound();
+  }
+  return link;
+}
+
+void LinksApi::CountClick(const Request& request, uint64_t id) {
+  // The router hands HEAD to the GET handlers; only a GET is a visit.
+  if (settings_.clicks != nullptr && request.method != "HEAD") settings_.clicks->Count(id);
+}
+
+Response LinksApi::Redirect(const Request& request, const std::string& slug) {
+  Result<Resolved> link = Resolve(slug);
+  if (!link.ok()) return ErrorResponse(link.error());
+  Response response = RedirectTo(link.value().url);
+  if (response.status() == 302) CountClick(request, link.value().id);
+  return response;
+}
+
+Response LinksApi::Lookup(const Request& request, const std::string& slug) {
+  Result<Resolved> link = Resolve(slug);
+  Response response;
+  if (!link.ok()) {
+    response = ErrorResponse(link.error());
+  } else if (AcceptsHtml(request.accept)) {
+    response = RedirectTo(link.value().url);
+  } else {
+    response = JsonResponse(200, {{"ok", true}, {"original_url", link.value().url}});
+    response.AddHeader("Cache-Control", "no-store");
+  }
+  if (link.ok() && (response.status() == 302 || response.status() == 200)) {
+    CountClick(request, link.value().id);
+  }
+  response.AddHeader("Vary", "Accept");
+  return response;
+}
+
+}  // namespace shortener

@@ -1,0 +1,137 @@
+// shortener-admin: operator commands against the service's database.
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "cmd/admin_commands.h"
+#include "cmd/app.h"
+#include "cmd/config.h"
+#include "store/mysql_store.h"
+
+#ifndef SHORTENER_SQL_DIR
+#define SHORTENER_SQL_DIR "sql"
+#endif
+
+namespace {
+
+const char kUsage[] =
+    "usage: shortener-admin [--config FILE] COMMAND [ARGS]\n"
+    "\n"
+    "commands:\n"
+    "  migrate [--sql-dir DIR]   apply the sql/NNN_*.sql migrations not yet applied\n"
+    "                            (default DIR: " SHORTENER_SQL_DIR
+    ")\n"
+    "  purge-expired [--batch N] delete expired links, N rows per transaction (default 1000,\n"
+    "                            1 to 100000); prints how many it deleted\n"
+    "%s"
+    "\n"
+    "The config file is --config, else $SHORTENER_CONFIG; SHORTENER_<KEY> variables override it.\n";
+
+int Fail(const std::string& message) { return shortener::AdminFail(message); }
+
+void PrintUsage(std::FILE* out) { std::fprintf(out, kUsage, shortener::kAdminCommandsUsage); }
+
+int Migrate(const shortener::Config& config, const std::vector<std::string>& args) {
+  std::string sql_dir = SHORTENER_SQL_DIR;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--sql-dir" && i + 1 < args.size()) {
+      sql_dir = args[++i];
+    } else {
+      return Fail("migrate: unexpected argument '" + args[i] + "'");
+    }
+  }
+  std::string log;
+  shortener::Status status =
+      shortener::ApplyMigrations(shortener::MysqlOptionsFrom(config), sql_dir, &log);
+  std::fputs(log.c_str(), stdout);
+  if (!status.ok()) return Fail(status.error().message);
+  std::printf("schema up to date\n");
+  return 0;
+}
+
+// Deletes every expired link in batches of short transactions, so the links table is never
+// locked for long and redirects and creations carry on meanwhile.
+// Calls delete_batch(limit) until a batch deletes fewer than `limit` rows; returns the total,
+// or the first error. *batches counts the calls.
+shortener::Result<uint64_t> PurgeInBatches(
+    const std::function<shortener::Result<uint64_t>(int)>& delete_batch, long limit, int* batches) {
+  uint64_t total = 0;
+  while (true) {
+    ++*batches;
+    shortener::Result<uint64_t> deleted = delete_batch(static_cast<int>(limit));
+    if (!deleted.ok()) return deleted.error();
+    total += deleted.value();
+    if (deleted.value() < static_cast<uint64_t>(limit)) return total;
+  }
+}
+
+int PurgeExpired(const shortener::Config& config, const std::vector<std::string>& args) {
+  constexpr long kMaxBatch = 100000;
+  long batch = 1000;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--batch" && i + 1 < args.size()) {
+      const std::string& text = args[++i];
+      char* end = nullptr;
+      batch = std::strtol(text.c_str(), &end, 10);
+      if (text.empty() || *end != '\0' || text[0] == '-' || text[0] == '+' || batch < 1 ||
+          batch > kMaxBatch) {
+        return Fail("purge-expired: --batch must be a whole number from 1 to 100000, got '" + text +
+                    "'");
+      }
+    } else {
+      return Fail("purge-expired: unexpected argument '" + args[i] + "'");
+    }
+  }
+  shortener::MysqlStore store(shortener::MysqlOptionsFrom(config));
+  // One cut-off for the whole run: links expiring while it runs wait for the next run, so a
+  // steady stream of expiries cannot keep it going forever.
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  int batches = 0;
+  shortener::Result<uint64_t> links = PurgeInBatches(
+      [&](int limit) { return store.DeleteExpiredBatch(now, limit); }, batch, &batches);
+  if (!links.ok()) return Fail("purge-expired: " + links.error().message);
+  uint64_t total = links.value();
+  // Expired login tokens are refused already; deleting them keeps the table small.
+  int token_batches = 0;
+  shortener::Result<uint64_t> tokens = PurgeInBatches(
+      [&](int limit) { return store.PurgeExpiredTokens(now, limit); }, batch, &token_batches);
+  if (!tokens.ok()) return Fail("purge-expired: " + tokens.error().message);
+  std::printf("purged %llu expired links in %d batches of at most %ld\n",
+              static_cast<unsigned long long>(total), batches, batch);
+  std::printf("purged %llu expired login tokens\n",
+              static_cast<unsigned long long>(tokens.value()));
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--config") == 0) {
+      ++i;  // read by ConfigPath
+      continue;
+    }
+    args.emplace_back(argv[i]);
+  }
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    PrintUsage(args.empty() ? stderr : stdout);
+    return args.empty() ? 1 : 0;
+  }
+  shortener::Result<shortener::Config> config =
+      shortener::LoadConfig(shortener::ConfigPath(argc, argv, ""));
+  if (!config.ok()) return Fail(config.error().message);
+  std::string command = args[0];
+  args.erase(args.begin());
+  if (command == "migrate") return Migrate(config.value(), args);
+  if (command == "user") return shortener::UserCommand(config.value(), args, stdin);
+  if (command == "apikey") return shortener::ApiKeyCommand(config.value(), args);
+  if (command == "link") return shortener::LinkCommand(config.value(), args);
+  if (command == "purge-expired") return PurgeExpired(config.value(), args);
+  PrintUsage(stderr);
+  return Fail("unknown command '" + command + "'");
+}

@@ -1,0 +1,233 @@
+// shortener-admin's user, API key and link commands, on the same store and rules as the API.
+#include "cmd/admin_commands.h"
+
+#include <cinttypes>
+#include <optional>
+
+#include "api/accounts_api.h"
+#include "api/links_api.h"
+#include "base/clock.h"
+#include "cmd/app.h"
+#include "domain/auth.h"
+#include "domain/timefmt.h"
+
+namespace shortener {
+
+const char kAdminCommandsUsage[] =
+    "  user create USERNAME EMAIL [--admin]\n"
+    "                            add a user; the password is read from stdin (one line)\n"
+    "  user passwd USERNAME      set a new password (stdin) and end the user's sessions\n"
+    "  apikey create USERNAME [--name LABEL]\n"
+    "                            make an API key for USERNAME and print it (shown once)\n"
+    "  apikey list USERNAME      list USERNAME's keys (never the secret)\n"
+    "  apikey revoke ID          revoke key ID at once, on every instance\n"
+    "  link list [--user USERNAME] [--limit N]\n"
+    "                            newest links first (default 100), of USERNAME if given\n"
+    "  link delete SLUG          delete a link; its redirect stops at once\n";
+
+namespace {
+
+constexpr int kDefaultListLimit = 100;
+constexpr int kMaxListLimit = 100000;
+
+// The first line of `in`, without its line ending; nullopt at end of input.
+std::optional<std::string> ReadLine(std::FILE* in) {
+  std::string line;
+  int c;
+  bool any = false;
+  while ((c = std::fgetc(in)) != EOF) {
+    any = true;
+    if (c == '\n') break;
+    line.push_back(static_cast<char>(c));
+  }
+  if (!any) return std::nullopt;
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+// A whole number in [1, max] written in decimal digits only.
+std::optional<uint64_t> ParseCount(const std::string& text, uint64_t max) {
+  if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  uint64_t value = std::stoull(text);
+  if (value < 1 || value > max) return std::nullopt;
+  return value;
+}
+
+Result<User> FindUserNamed(MysqlStore* store, const std::string& username) {
+  Result<User> user = store->FindUser(username);
+  if (!user.ok() && user.error().code == ErrorCode::kNotFound) {
+    return Error::Make(ErrorCode::kNotFound, "no user called '" + username + "'");
+  }
+  return user;
+}
+
+Result<std::string> ReadPassword(std::FILE* in) {
+  std::optional<std::string> password = ReadLine(in);
+  if (!password) return Error::Validation("password", "no password on stdin");
+  Status ok = CheckPassword(*password);
+  if (!ok.ok()) return ok.error();
+  return *password;
+}
+
+int UserCreate(const Config& config, const std::vector<std::string>& args, std::FILE* in) {
+  std::vector<std::string> positional;
+  bool admin = false;
+  for (const std::string& arg : args) {
+    if (arg == "--admin") {
+      admin = true;
+    } else {
+      positional.push_back(arg);
+    }
+  }
+  if (positional.size() != 2) return AdminFail("usage: user create USERNAME EMAIL [--admin]");
+  for (const Status& check : {CheckUsername(positional[0]), CheckEmail(positional[1])}) {
+    if (!check.ok()) return AdminFail(check.error().message);
+  }
+  Result<std::string> password = ReadPassword(in);
+  if (!password.ok()) return AdminFail(password.error().message);
+  PasswordHasher hasher(PasswordCostsFrom(config));
+  Result<std::string> hash = hasher.Hash(password.value());
+  if (!hash.ok()) return AdminFail(hash.error().message);
+  MysqlStore store(MysqlOptionsFrom(config));
+  NewUser user{positional[0], positional[1], hash.value(), admin, SystemClock()};
+  Result<User> created = store.CreateUser(user);
+  if (!created.ok()) return AdminFail(created.error().message);
+  std::printf("created %suser %" PRIu64 " %s\n", admin ? "admin " : "", created.value().id,
+              created.value().username.c_str());
+  return 0;
+}
+
+int UserPasswd(const Config& config, const std::vector<std::string>& args, std::FILE* in) {
+  if (args.size() != 1) return AdminFail("usage: user passwd USERNAME");
+  MysqlStore store(MysqlOptionsFrom(config));
+  Result<User> user = FindUserNamed(&store, args[0]);
+  if (!user.ok()) return AdminFail(user.error().message);
+  Result<std::string> password = ReadPassword(in);
+  if (!password.ok()) return AdminFail(password.error().message);
+  PasswordHasher hasher(PasswordCostsFrom(config));
+  Result<std::string> hash = hasher.Hash(password.value());
+  if (!hash.ok()) return AdminFail(hash.error().message);
+  Status set = store.SetPasswordHash(user.value().id, hash.value(), /*end_sessions=*/true);
+  if (!set.ok()) return AdminFail(set.error().message);
+  std::printf("password of %s changed; its login tokens are revoked\n",
+              user.value().username.c_str());
+  return 0;
+}
+
+}  // namespace
+
+int AdminFail(const std::string& message) {
+  std::fprintf(stderr, "shortener-admin: %s\n", message.c_str());
+  return 1;
+}
+
+int UserCommand(const Config& config, const std::vector<std::string>& args, std::FILE* in) {
+  if (args.empty()) return AdminFail("usage: user create|passwd ...");
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (args[0] == "create") return UserCreate(config, rest, in);
+  if (args[0] == "passwd") return UserPasswd(config, rest, in);
+  return AdminFail("unknown user command '" + args[0] + "'");
+}
+
+int ApiKeyCommand(const Config& config, const std::vector<std::string>& args) {
+  if (args.empty()) return AdminFail("usage: apikey create|list|revoke ...");
+  MysqlStore store(MysqlOptionsFrom(config));
+  if (args[0] == "create") {
+    std::string name;
+    std::vector<std::string> positional;
+    for (size_t i = 1; i < args.size(); ++i) {
+      if (args[i] == "--name" && i + 1 < args.size()) {
+        name = args[++i];
+      } else {
+        positional.push_back(args[i]);
+      }
+    }
+    if (positional.size() != 1) return AdminFail("usage: apikey create USERNAME [--name LABEL]");
+    if (name.size() > 100) return AdminFail("--name must be at most 100 bytes");
+    Result<User> user = FindUserNamed(&store, positional[0]);
+    if (!user.ok()) return AdminFail(user.error().message);
+    std::string key = NewSecret(SecretKind::kApiKey);
+    Result<ApiKeyInfo> stored =
+        store.AddApiKey(user.value().id, name, SecretDigest(key), SystemClock());
+    if (!stored.ok()) return AdminFail(stored.error().message);
+    std::printf("%s\n", key.c_str());
+    return 0;
+  }
+  if (args[0] == "list") {
+    if (args.size() != 2) return AdminFail("usage: apikey list USERNAME");
+    Result<User> user = FindUserNamed(&store, args[1]);
+    if (!user.ok()) return AdminFail(user.error().message);
+    Result<std::vector<ApiKeyInfo>> keys = store.ListApiKeys(user.value().id);
+    if (!keys.ok()) return AdminFail(keys.error().message);
+    std::printf("%-8s %-20s %-20s %s\n", "ID", "CREATED", "LAST USED", "NAME");
+    for (const ApiKeyInfo& key : keys.value()) {
+      std::string used = key.last_used_at ? FormatIso8601(*key.last_used_at) : "never";
+      std::printf("%-8" PRIu64 " %-20s %-20s %s\n", key.id, FormatIso8601(key.created_at).c_str(),
+                  used.c_str(), key.name.c_str());
+    }
+    return 0;
+  }
+  if (args[0] == "revoke") {
+    std::optional<uint64_t> id = args.size() == 2 ? ParseCount(args[1], UINT64_MAX) : std::nullopt;
+    if (!id) return AdminFail("usage: apikey revoke ID");
+    Status deleted = store.DeleteApiKey(std::nullopt, *id);
+    if (!deleted.ok()) return AdminFail(deleted.error().message);
+    std::printf("revoked API key %" PRIu64 "\n", *id);
+    return 0;
+  }
+  return AdminFail("unknown apikey command '" + args[0] + "'");
+}
+
+int LinkCommand(const Config& config, const std::vector<std::string>& args) {
+  if (args.empty()) return AdminFail("usage: link list|delete ...");
+  MysqlStore store(MysqlOptionsFrom(config));
+  if (args[0] == "list") {
+    std::optional<std::string> username;
+    int limit = kDefaultListLimit;
+    for (size_t i = 1; i < args.size(); ++i) {
+      if (args[i] == "--user" && i + 1 < args.size()) {
+        username = args[++i];
+      } else if (args[i] == "--limit" && i + 1 < args.size()) {
+        std::optional<uint64_t> n = ParseCount(args[++i], kMaxListLimit);
+        if (!n) return AdminFail("--limit must be a whole number from 1 to 100000");
+        limit = static_cast<int>(*n);
+      } else {
+        return AdminFail("usage: link list [--user USERNAME] [--limit N]");
+      }
+    }
+    std::optional<uint64_t> owner;
+    if (username) {
+      Result<User> user = FindUserNamed(&store, *username);
+      if (!user.ok()) return AdminFail(user.error().message);
+      owner = user.value().id;
+    }
+    Result<LinkPage> page = store.ListLinks(owner, std::nullopt, limit);
+    if (!page.ok()) return AdminFail(page.error().message);
+    std::printf("%-16s %-8s %-20s %-8s %s\n", "SLUG", "OWNER", "EXPIRES", "CLICKS", "URL");
+    for (const Link& link : page.value().links) {
+      std::string owner_text = link.owner_id ? std::to_string(*link.owner_id) : "-";
+      std::printf("%-16s %-8s %-20s %-8" PRIu64 " %s\n", link.slug.c_str(), owner_text.c_str(),
+                  FormatIso8601(link.expires_at).c_str(), link.clicks, link.url.c_str());
+    }
+    return 0;
+  }
+  if (args[0] == "delete") {
+    if (args.size() != 2) return AdminFail("usage: link delete SLUG");
+    Result<Link> link = store.FindLink(args[1]);
+    if (!link.ok()) {
+      return AdminFail(link.error().code == ErrorCode::kNotFound
+                           ? "no link with slug '" + args[1] + "'"
+                           : link.error().message);
+    }
+    Status deleted = store.DeleteLink(link.value().id);
+    if (!deleted.ok()) return AdminFail(deleted.error().message);
+    MemcachedCache cache(MemcachedOptionsFrom(config));
+    MarkLinkChanged(&cache, args[1]);
+    std::printf("deleted link %s\n", args[1].c_str());
+    return 0;
+  }
+  return AdminFail("unknown link command '" + args[0] + "'");
+}
+
+}  // namespace shortener

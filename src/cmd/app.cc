@@ -1,0 +1,175 @@
+// Wiring: Config -> the objects one worker keeps for its whole life.
+#include "cmd/app.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <exception>
+
+#include "base/log.h"
+#include "base/metrics.h"
+#include "http/respond.h"
+
+namespace shortener {
+
+MemcachedOptions MemcachedOptionsFrom(const Config& config) {
+  MemcachedOptions options;
+  options.servers = config.memcached_servers;
+  options.timeout_ms = config.memcached_timeout_ms;
+  // One database, one namespace: instances of one deployment share entries, and another
+  // deployment on the same memcached (staging next to production) sees none of them.
+  options.key_prefix = config.mysql_database + ":";
+  return options;
+}
+
+PasswordCosts PasswordCostsFrom(const Config& config) {
+  PasswordCosts costs;
+  costs.memory_kib = config.argon2_memory_kib;
+  costs.passes = config.argon2_passes;
+  costs.lanes = config.argon2_lanes;
+  return costs;
+}
+
+namespace {
+
+AccountSettings AccountSettingsFrom(const Config& config) {
+  AccountSettings settings;
+  settings.token_ttl = config.token_ttl;
+  settings.signup_limit = config.rate_limit_signup;
+  settings.login_fail_limit = config.rate_limit_login_fail;
+  settings.trusted_proxies = config.trusted_proxies;
+  return settings;
+}
+
+// `settings` with the blocklist checked at creation (UrlPolicy) and at redirect.
+LinkSettings WithBlocklist(LinkSettings settings, BlocklistFile* blocklist) {
+  if (!blocklist->watched()) return settings;
+  settings.blocklist = blocklist;
+  settings.url_policy.is_blocked = [blocklist](std::string_view host) {
+    return blocklist->BlocksHost(host, SystemClock());
+  };
+  return settings;
+}
+
+LinkSettings WithClicks(LinkSettings settings, ClickCounter* clicks) {
+  settings.clicks = clicks;
+  return settings;
+}
+
+// A graceful stop retries a failing final flush this often, this far apart, before giving up:
+// long enough to ride out a reconnect, well inside the web server's stop timeout.
+constexpr int kShutdownFlushAttempts = 5;
+constexpr useconds_t kShutdownFlushPauseMicros = 200 * 1000;
+
+}  // namespace
+
+MysqlOptions MysqlOptionsFrom(const Config& config) {
+  MysqlOptions options;
+  options.socket = config.mysql_socket;
+  options.host = config.mysql_host;
+  options.port = config.mysql_port;
+  options.user = config.mysql_user;
+  options.password = config.mysql_password;
+  options.database = config.mysql_database;
+  return options;
+}
+
+Result<std::unique_ptr<App>> App::Create(const Config& config) {
+  Result<SlugCodec> slugs =
+      SlugCodec::Create(config.slug_alphabet, config.slug_min_length, config.slug_secret);
+  if (!slugs.ok()) return slugs.error();
+  Result<std::string> own_host = UrlHost(config.public_base_url, "public_base_url");
+  if (!own_host.ok()) return own_host.error();
+  LinkSettings settings;
+  settings.public_base_url = config.public_base_url;
+  settings.shorten_default_ttl = config.shorten_default_ttl;
+  settings.v1_default_ttl = config.v1_default_ttl;
+  settings.max_ttl = config.max_ttl;
+  settings.cache_ttl = config.cache_ttl;
+  settings.create_limit = config.rate_limit_create;
+  settings.url_policy.max_length = config.max_url_length;
+  settings.url_policy.own_host = own_host.value();
+  Result<BlocklistFile> blocklist = BlocklistFile::Open(config.blocklist_file);
+  if (!blocklist.ok()) return blocklist.error();
+  return std::unique_ptr<App>(
+      new App(config, std::move(slugs.value()), std::move(settings), std::move(blocklist.value())));
+}
+
+App::App(const Config& config, SlugCodec slugs, LinkSettings settings, BlocklistFile blocklist)
+    : blocklist_(std::move(blocklist)),
+      store_(MysqlOptionsFrom(config)),
+      clicks_(config.click_counting
+                  ? std::make_unique<ClickCounter>(
+                        &store_, SystemClock, config.click_flush_interval, RandomBatchId,
+                        SteadyMillis, RandomPhaseMillis(config.click_flush_interval * 1000))
+                  : nullptr),
+      cache_(MemcachedOptionsFrom(config)),
+      slugs_(std::move(slugs)),
+      cursors_(config.slug_secret),
+      limiter_(&cache_, SystemClock),
+      hasher_(PasswordCostsFrom(config)),
+      gate_(&store_, SystemClock),
+      accounts_(AccountSettingsFrom(config), &store_, &hasher_, &gate_, &limiter_, SystemClock),
+      links_(WithClicks(WithBlocklist(std::move(settings), &blocklist_), clicks_.get()), &store_,
+             &cache_, &gate_, &limiter_, &slugs_, &cursors_, SystemClock),
+      ops_(&store_, &cache_) {
+  ops_.Register(&router_);
+  accounts_.Register(&router_);
+  links_.Register(&router_);
+  std::vector<std::string> labels = router_.Patterns();
+  labels.push_back("none");  // requests no route matched (404)
+  SetRouteLabels(std::move(labels));
+}
+
+void App::Tick() {
+  if (clicks_) clicks_->MaybeFlush();  // a failure keeps the clicks; the store logged it
+}
+
+unsigned App::TickDueIn() const {
+  std::optional<int64_t> left = clicks_ ? clicks_->SecondsUntilDue() : std::nullopt;
+  if (!left) return 0;
+  return static_cast<unsigned>(std::max<int64_t>(*left, 1));
+}
+
+void App::FlushBeforeExit() {
+  if (!clicks_) return;
+  for (int attempt = 1; clicks_->pending() > 0; ++attempt) {
+    if (clicks_->Flush().ok()) return;
+    if (attempt == kShutdownFlushAttempts) {
+      Log(Severity::kError, "stopping with %llu clicks not written (database unavailable)",
+          static_cast<unsigned long long>(clicks_->pending()));
+      return;
+    }
+    usleep(kShutdownFlushPauseMicros);
+  }
+}
+
+Response App::Handle(const Request& request) {
+  auto start = std::chrono::steady_clock::now();
+  size_t route = 0;
+  Response response = Dispatch(request, &route);
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::steady_clock::now() - start)
+                    .count();
+  CountRequest(route, response.status(), micros);
+  return response;
+}
+
+Response App::Dispatch(const Request& request, size_t* route) {
+  try {
+    return router_.Dispatch(request, route);
+  } catch (const std::exception& e) {
+    // The one last-resort catch: a bug must cost one request, never the worker.
+    Log(Severity::kError, "unhandled exception on %s: %s", request.method.c_str(), e.what());
+  }
+  return ErrorResponse(Error::Make(ErrorCode::kInternal, "Internal error."));
+}
+
+void App::Reload(const Config& config) {
+  SetLogSeverity(config.log_level);
+  blocklist_.Reload();
+}
+
+}  // namespace shortener

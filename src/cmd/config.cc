@@ -1,0 +1,711 @@
+// The key table, the INI and environment readers, and the checks across keys.
+#include "cmd/config.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <limits>
+#include <map>
+#include <optional>
+#include <utility>
+
+#include "base/ascii.h"
+
+// POSIX defines it, but no header has to declare it.
+extern char** environ;
+
+namespace shortener {
+
+namespace {
+
+constexpr char kEnvPrefix[] = "SHORTENER_";
+// Names the config file, so it is no key even though it has the prefix.
+constexpr char kConfigPathVariable[] = "SHORTENER_CONFIG";
+// The largest max_ttl: a hundred years, far beyond any sensible link yet far from overflowing
+// the int64 second arithmetic of expiry times.
+constexpr int64_t kLongestTtl = 3153600000;
+constexpr size_t kMinSecretBytes = 16;
+constexpr char kSecretHint[] = "generate one with `head -c 32 /dev/urandom | base64`";
+
+// A parse failure before its location is known; the caller adds where and which key.
+Error Invalid(std::string problem) { return Error::Validation("", std::move(problem)); }
+
+// `text` in single quotes for a message: bytes that could garble a terminal are escaped and a
+// long value is cut, since messages end up in logs.
+std::string Quoted(std::string_view text) {
+  constexpr size_t kShown = 64;
+  std::string out = "'";
+  for (size_t i = 0; i < text.size() && i < kShown; ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c >= 0x7f) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\x%02x", c);
+      out += escaped;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  if (text.size() > kShown) out += "...";
+  return out + "'";
+}
+
+bool IsControl(char c) {
+  unsigned char u = static_cast<unsigned char>(c);
+  return u < 0x20 || u == 0x7f;
+}
+
+bool HasControl(std::string_view text) {
+  for (char c : text) {
+    if (IsControl(c)) return true;
+  }
+  return false;
+}
+
+bool HasSpaceOrControl(std::string_view text) {
+  for (char c : text) {
+    if (c == ' ' || IsControl(c)) return true;
+  }
+  return false;
+}
+
+bool StartsWith(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+std::string ToUpper(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return out;
+}
+
+std::string ToLower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// A plain decimal number: digits only, no sign, unit or spaces. Values beyond uint64_t
+// saturate, so they fail every range check instead of wrapping into range.
+std::optional<uint64_t> ParseDigits(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();
+  uint64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    uint64_t digit = static_cast<uint64_t>(c - '0');
+    value = value > (kMax - digit) / 10 ? kMax : value * 10 + digit;
+  }
+  return value;
+}
+
+// One config key: everything the file, the environment, --check-config and the docs need.
+struct Key {
+  const char* name;
+  const char* default_text;
+  const char* doc;
+  // Shown by DescribeConfig only as set or empty.
+  bool secret;
+  // Checks `text` and stores it into this key's field of `config`. On failure returns what is
+  // wrong with `text`, without saying where it came from.
+  std::function<Status(const std::string& text, Config* config)> parse;
+  // The field's value in the form parse accepts.
+  std::function<std::string(const Config& config)> show;
+};
+
+// A key holding a whole number of `unit` (empty: a plain number) from `min` to `max`.
+template <typename T>
+Key Number(const char* name, const char* default_text, const char* doc, T Config::*field,
+           uint64_t min, uint64_t max, const char* unit) {
+  std::string of_unit = *unit ? std::string(" of ") + unit : "";
+  std::string range = "must be from " + std::to_string(min) + " to " + std::to_string(max) +
+                      (*unit ? std::string(" ") + unit : "");
+  auto parse = [=](const std::string& text, Config* config) -> Status {
+    std::optional<uint64_t> value = ParseDigits(text);
+    if (!value) return Invalid("expected a whole number" + of_unit + ", got " + Quoted(text));
+    if (*value < min || *value > max) return Invalid(range + ", got " + Quoted(text));
+    config->*field = static_cast<T>(*value);
+    return Status::Ok();
+  };
+  auto show = [field](const Config& config) { return std::to_string(config.*field); };
+  return Key{name, default_text, doc, false, parse, show};
+}
+
+// Checks a string value, possibly normalising it in place.
+using TextCheck = Status (*)(std::string* value);
+
+// A key holding a string that `check` accepts.
+Key Text(const char* name, const char* default_text, const char* doc, std::string Config::*field,
+         TextCheck check, bool secret = false) {
+  auto parse = [field, check](const std::string& text, Config* config) -> Status {
+    std::string value = text;
+    Status status = check(&value);
+    if (!status.ok()) return status;
+    config->*field = std::move(value);
+    return Status::Ok();
+  };
+  auto show = [field](const Config& config) { return config.*field; };
+  return Key{name, default_text, doc, secret, parse, show};
+}
+
+Status AnyText(std::string*) { return Status::Ok(); }
+
+Status CheckBaseUrl(std::string* url) {
+  size_t scheme = StartsWith(*url, "https://") ? 8 : StartsWith(*url, "http://") ? 7 : 0;
+  if (scheme == 0) return Invalid("must start with http:// or https://, got " + Quoted(*url));
+  for (char c : *url) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7f) {
+      return Invalid(
+          "must not hold whitespace, control characters or raw non-ASCII bytes (hosts go in "
+          "punycode, paths percent-encoded), got " +
+          Quoted(*url));
+    }
+  }
+  // Short URLs are made by appending "/r/<slug>", which a query or fragment would swallow.
+  if (url->find_first_of("?#") != std::string::npos) {
+    return Invalid("must not have a query or fragment, got " + Quoted(*url));
+  }
+  while (!url->empty() && url->back() == '/') url->pop_back();
+  if (url->size() <= scheme) return Invalid("has no host, got " + Quoted(*url));
+  // Routes match the path from its root, so short URLs under a path prefix would all 404.
+  if (url->find('/', scheme) != std::string::npos) {
+    return Invalid("must be scheme://host[:port] without a path, got " + Quoted(*url));
+  }
+  return Status::Ok();
+}
+
+Status CheckAlphabet(std::string* alphabet) {
+  const char* form = "must be 2 to 62 distinct characters of [0-9A-Za-z]";
+  if (alphabet->size() < 2 || alphabet->size() > 62) {
+    return Invalid(std::string(form) + ", got " + std::to_string(alphabet->size()));
+  }
+  bool seen[256] = {};
+  for (char c : *alphabet) {
+    if (!IsAsciiAlnum(c)) {
+      return Invalid(std::string(form) + ", got " + Quoted(std::string_view(&c, 1)));
+    }
+    unsigned char u = static_cast<unsigned char>(c);
+    if (seen[u]) {
+      return Invalid(std::string(form) + ", but " + Quoted(std::string_view(&c, 1)) +
+                     " appears twice");
+    }
+    seen[u] = true;
+  }
+  return Status::Ok();
+}
+
+// Empty is allowed here so that a source may leave the secret to a later one; the checks after
+// all sources insist on it.
+Status CheckSecret(std::string* secret) {
+  if (!secret->empty() && secret->size() < kMinSecretBytes) {
+    return Invalid("must be at least " + std::to_string(kMinSecretBytes) + " bytes, got " +
+                   std::to_string(secret->size()) + "; " + kSecretHint);
+  }
+  return Status::Ok();
+}
+
+Status CheckAbsolutePath(std::string* path) {
+  if (path->empty()) return Status::Ok();
+  // A relative path would depend on the directory each worker happens to start in.
+  if ((*path)[0] != '/' || HasControl(*path)) {
+    return Invalid("must be empty or an absolute path, got " + Quoted(*path));
+  }
+  return Status::Ok();
+}
+
+Status CheckHost(std::string* host) {
+  if (host->empty() || HasSpaceOrControl(*host)) {
+    return Invalid("must be a host name or address, got " + Quoted(*host));
+  }
+  return Status::Ok();
+}
+
+Status CheckUser(std::string* user) {
+  if (user->empty() || HasControl(*user)) {
+    return Invalid("must be a non-empty name without control characters, got " + Quoted(*user));
+  }
+  return Status::Ok();
+}
+
+Status CheckDatabaseName(std::string* name) {
+  bool ok = !name->empty() && name->size() <= 64;
+  for (char c : *name) ok = ok && (IsAsciiAlnum(c) || c == '_');
+  if (!ok) return Invalid("must be 1 to 64 characters of [A-Za-z0-9_], got " + Quoted(*name));
+  return Status::Ok();
+}
+
+// One entry of memcached_servers.
+Result<MemcachedServer> ParseMemcachedServer(std::string_view item) {
+  Error bad = Invalid("expected host:port or an absolute socket path, got " + Quoted(item));
+  if (item.empty()) return Invalid("has an empty entry");
+  if (item[0] == '/') {
+    if (HasControl(item)) return bad;
+    return MemcachedServer{"", 0, std::string(item)};
+  }
+  std::string_view host;
+  std::string_view port;
+  if (item[0] == '[') {
+    size_t close = item.find(']');
+    if (close == std::string_view::npos || item.substr(close + 1, 1) != ":") return bad;
+    host = item.substr(1, close - 1);
+    port = item.substr(close + 2);
+  } else {
+    size_t colon = item.rfind(':');
+    if (colon == std::string_view::npos) return bad;
+    host = item.substr(0, colon);
+    port = item.substr(colon + 1);
+    if (host.find(':') != std::string_view::npos) {
+      return Invalid("needs brackets around an IPv6 address ([::1]:11211), got " + Quoted(item));
+    }
+  }
+  if (host.empty() || HasSpaceOrControl(host)) return bad;
+  std::optional<uint64_t> number = ParseDigits(port);
+  if (!number || *number < 1 || *number > 65535) {
+    return Invalid("port must be from 1 to 65535, got " + Quoted(item));
+  }
+  return MemcachedServer{std::string(host), static_cast<int>(*number), ""};
+}
+
+// Parses every comma-separated item of `text` (trimmed; empty text: none) with `parse`.
+template <typename T>
+Result<std::vector<T>> ParseList(const std::string& text,
+                                 const std::function<Result<T>(std::string_view item)>& parse) {
+  std::vector<T> items;
+  if (TrimBlanks(text).empty()) return items;
+  std::string_view rest = text;
+  while (true) {
+    size_t comma = rest.find(',');
+    std::string_view item = TrimBlanks(rest.substr(0, comma));
+    if (item.empty()) return Invalid("has an empty entry");
+    Result<T> parsed = parse(item);
+    if (!parsed.ok()) return parsed.error();
+    items.push_back(std::move(parsed).value());
+    if (comma == std::string_view::npos) break;
+    rest = rest.substr(comma + 1);
+  }
+  return items;
+}
+
+Status ParseMemcachedServers(const std::string& text, Config* config) {
+  Result<std::vector<MemcachedServer>> servers =
+      ParseList<MemcachedServer>(text, ParseMemcachedServer);
+  if (!servers.ok()) return servers.error();
+  config->memcached_servers = std::move(servers).value();
+  return Status::Ok();
+}
+
+std::string ShowMemcachedServers(const Config& config) {
+  std::string out;
+  for (const MemcachedServer& server : config.memcached_servers) {
+    if (!out.empty()) out += ",";
+    out += server.ToString();
+  }
+  return out;
+}
+
+// The longest rate-limit window: memcached takes a longer expiry as an absolute time.
+constexpr int64_t kLongestRateWindow = 30 * 24 * 3600;
+constexpr int64_t kMostRequestsPerWindow = 1000000;
+
+// A RateLimit key, written "count/seconds".
+Key Rate(const char* name, const char* default_text, const char* doc, RateLimit Config::*field) {
+  auto parse = [field](const std::string& text, Config* config) -> Status {
+    const size_t slash = text.find('/');
+    std::optional<uint64_t> count = ParseDigits(std::string_view(text).substr(0, slash));
+    std::optional<uint64_t> seconds = slash == std::string::npos
+                                          ? std::nullopt
+                                          : ParseDigits(std::string_view(text).substr(slash + 1));
+    if (!count || !seconds) {
+      return Invalid("expected count/seconds (60/60 is 60 requests a minute), got " + Quoted(text));
+    }
+    if (*count < 1 || *count > static_cast<uint64_t>(kMostRequestsPerWindow) || *seconds < 1 ||
+        *seconds > static_cast<uint64_t>(kLongestRateWindow)) {
+      return Invalid("count must be from 1 to " + std::to_string(kMostRequestsPerWindow) +
+                     " and seconds from 1 to " + std::to_string(kLongestRateWindow) + ", got " +
+                     Quoted(text));
+    }
+    config->*field = RateLimit{static_cast<int64_t>(*count), static_cast<int64_t>(*seconds)};
+    return Status::Ok();
+  };
+  auto show = [field](const Config& config) {
+    return std::to_string((config.*field).count) + "/" + std::to_string((config.*field).seconds);
+  };
+  return Key{name, default_text, doc, false, parse, show};
+}
+
+Status ParseTrustedProxies(const std::string& text, Config* config) {
+  Result<std::vector<IpNetwork>> networks = ParseList<IpNetwork>(text, ParseIpNetwork);
+  if (!networks.ok()) return networks.error();
+  config->trusted_proxies = std::move(networks).value();
+  return Status::Ok();
+}
+
+std::string ShowTrustedProxies(const Config& config) {
+  std::string out;
+  for (const IpNetwork& network : config.trusted_proxies) {
+    if (!out.empty()) out += ",";
+    out += network.ToString();
+  }
+  return out;
+}
+
+// A key holding true or false.
+Key Boolean(const char* name, const char* default_text, const char* doc, bool Config::*field) {
+  auto parse = [field](const std::string& text, Config* config) -> Status {
+    if (text != "true" && text != "false") {
+      return Invalid("expected true or false, got " + Quoted(text));
+    }
+    config->*field = text == "true";
+    return Status::Ok();
+  };
+  auto show = [field](const Config& config) {
+    return std::string(config.*field ? "true" : "false");
+  };
+  return Key{name, default_text, doc, false, parse, show};
+}
+
+struct LevelName {
+  Severity level;
+  const char* name;
+};
+constexpr LevelName kLevelNames[] = {{Severity::kError, "error"},
+                                     {Severity::kWarn, "warn"},
+                                     {Severity::kInfo, "info"},
+                                     {Severity::kDebug, "debug"}};
+
+Status ParseLogLevel(const std::string& text, Config* config) {
+  for (const LevelName& entry : kLevelNames) {
+    if (text == entry.name) {
+      config->log_level = entry.level;
+      return Status::Ok();
+    }
+  }
+  return Invalid("expected one of error, warn, info, debug, got " + Quoted(text));
+}
+
+std::string ShowLogLevel(const Config& config) {
+  for (const LevelName& entry : kLevelNames) {
+    if (config.log_level == entry.level) return entry.name;
+  }
+  return "info";
+}
+
+// The one key table. Adding a key: a field in Config, an entry here, a paragraph in
+// conf/shortener.conf.
+const std::vector<Key>& Keys() {
+  static const std::vector<Key>* const keys = new std::vector<Key>{
+      // Service.
+      Text("public_base_url", "http://localhost:8000",
+           "Where clients reach the service; short URLs are this plus /r/<slug> or /<slug>.",
+           &Config::public_base_url, CheckBaseUrl),
+      // Slugs.
+      Text("slug_alphabet", "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+           "Characters generated slugs are written in; the first one pads.", &Config::slug_alphabet,
+           CheckAlphabet),
+      Number("slug_min_length", "6", "Shortest generated slug, in characters.",
+             &Config::slug_min_length, 3, 12, ""),
+      Text("slug_secret", "",
+           "Key of the slug permutation and of list cursors; required, at least 16 bytes.",
+           &Config::slug_secret, CheckSecret, /*secret=*/true),
+      // Limits.
+      Number("max_url_length", "2048", "Longest target URL accepted, in bytes.",
+             &Config::max_url_length, 16, 65535, "bytes"),
+      Number("max_body_bytes", "65536", "Largest request body read; a larger one gets 413.",
+             &Config::max_body_bytes, 1024, 16777216, "bytes"),
+      Number("shorten_default_ttl", "3600",
+             "Lifetime of a /url/shorten link given no expires_in or expires_at, in seconds.",
+             &Config::shorten_default_ttl, 1, kLongestTtl, "seconds"),
+      Number("v1_default_ttl", "432000", "Lifetime of a v1 link given no expires_in, in seconds.",
+             &Config::v1_default_ttl, 1, kLongestTtl, "seconds"),
+      Number("max_ttl", "315360000", "Longest lifetime a link may be given, in seconds.",
+             &Config::max_ttl, 1, kLongestTtl, "seconds"),
+      Number("cache_ttl", "86400",
+             "Longest a redirect stays in memcached, in seconds; the link's time left caps it.",
+             &Config::cache_ttl, 1, kLongestTtl, "seconds"),
+      // Accounts.
+      Number("token_ttl", "3600", "Lifetime of a login token, in seconds.", &Config::token_ttl, 60,
+             kLongestTtl, "seconds"),
+      Number("argon2_memory_kib", "19456",
+             "Argon2id memory cost of a password hash, in KiB; a login rehashes older hashes.",
+             &Config::argon2_memory_kib, 8192, 4194304, "KiB"),
+      Number("argon2_passes", "2", "Argon2id time cost (passes over the memory).",
+             &Config::argon2_passes, 1, 64, ""),
+      Number("argon2_lanes", "1", "Argon2id parallelism (lanes); a worker hashes on one core.",
+             &Config::argon2_lanes, 1, 16, ""),
+      // MySQL.
+      Text("mysql_socket", "",
+           "Unix socket of MySQL/MariaDB; empty: TCP to mysql_host and mysql_port.",
+           &Config::mysql_socket, CheckAbsolutePath),
+      Text("mysql_host", "127.0.0.1", "MySQL host, when mysql_socket is empty.",
+           &Config::mysql_host, CheckHost),
+      Number("mysql_port", "3306", "MySQL TCP port, when mysql_socket is empty.",
+             &Config::mysql_port, 1, 65535, ""),
+      Text("mysql_user", "shortener", "MySQL user.", &Config::mysql_user, CheckUser),
+      Text("mysql_password", "", "MySQL password.", &Config::mysql_password, AnyText,
+           /*secret=*/true),
+      Text("mysql_database", "shortener", "MySQL database holding the service's tables.",
+           &Config::mysql_database, CheckDatabaseName),
+      // memcached.
+      Key{"memcached_servers", "127.0.0.1:11211",
+          "Comma-separated host:port entries or absolute unix socket paths; empty: no cache.",
+          false, ParseMemcachedServers, ShowMemcachedServers},
+      Number("memcached_timeout_ms", "100",
+             "Longest wait on memcached per operation, in milliseconds.",
+             &Config::memcached_timeout_ms, 1, 10000, "milliseconds"),
+      // Abuse.
+      Text("blocklist_file", "",
+           "File of hosts links may not point to (example.com or *.example.com a line); empty: "
+           "none.",
+           &Config::blocklist_file, CheckAbsolutePath),
+      Rate("rate_limit_create", "60/60",
+           "Link creations per user: count/seconds, the window opening with the first one.",
+           &Config::rate_limit_create),
+      Rate("rate_limit_login_fail", "10/900",
+           "Failed logins per client address and username: count/seconds.",
+           &Config::rate_limit_login_fail),
+      Rate("rate_limit_signup", "5/3600", "Signups per client address: count/seconds.",
+           &Config::rate_limit_signup),
+      Key{"trusted_proxies", "",
+          "Comma-separated IPs or CIDR networks of proxies whose X-Forwarded-For is believed.",
+          false, ParseTrustedProxies, ShowTrustedProxies},
+      // Clicks.
+      Boolean("click_counting", "true",
+              "Count clicks on redirects; false: redirects count nothing (to measure the cost).",
+              &Config::click_counting),
+      Number("click_flush_interval", "1",
+             "Seconds a worker gathers clicks before writing them; a crash loses at most these.",
+             &Config::click_flush_interval, 1, 3600, "seconds"),
+      // Logging.
+      Key{"log_level", "info", "Least severe lines logged: error, warn, info or debug.", false,
+          ParseLogLevel, ShowLogLevel},
+  };
+  return *keys;
+}
+
+const Key* FindKey(std::string_view name) {
+  for (const Key& key : Keys()) {
+    if (name == key.name) return &key;
+  }
+  return nullptr;
+}
+
+const Key* FindEnvKey(std::string_view variable) {
+  for (const Key& key : Keys()) {
+    if (variable == kEnvPrefix + ToUpper(key.name)) return &key;
+  }
+  return nullptr;
+}
+
+// Where each key's value came from ("conf/shortener.conf:12", "environment SHORTENER_MAX_TTL",
+// "default"), for messages about keys that disagree.
+using Origins = std::map<std::string, std::string>;
+
+// Parses `text` into `key`'s field; on failure the message starts with `prefix`, which says
+// where the value came from.
+Status Apply(const Key& key, const std::string& text, const std::string& prefix,
+             const std::string& origin, Config* config, Origins* origins) {
+  Status status = key.parse(text, config);
+  if (!status.ok()) return Error::Validation(key.name, prefix + status.error().message);
+  (*origins)[key.name] = origin;
+  return Status::Ok();
+}
+
+Status ApplyDefaults(Config* config, Origins* origins) {
+  for (const Key& key : Keys()) {
+    Status status =
+        Apply(key, key.default_text, std::string("built-in default of ") + key.name + ": ",
+              "default", config, origins);
+    // Only a broken key table gets here; the unit tests load the defaults.
+    if (!status.ok()) return Error::Make(ErrorCode::kInternal, status.error().message);
+  }
+  return Status::Ok();
+}
+
+Status ApplyFile(std::string_view text, const std::string& source, Config* config,
+                 Origins* origins) {
+  std::map<std::string, size_t> line_of_key;
+  size_t number = 0;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = TrimBlanks(text.substr(start, end - start));
+    start = end + 1;
+    ++number;
+    if (line.empty() || line[0] == '#' || line[0] == ';') continue;
+    std::string where =
+        source.empty() ? "line " + std::to_string(number) : source + ":" + std::to_string(number);
+    if (line[0] == '[') {
+      return Error::Validation("", where + ": sections are not supported, got " + Quoted(line));
+    }
+    size_t equals = line.find('=');
+    std::string name(TrimBlanks(line.substr(0, equals)));
+    // The line itself is not echoed: it may hold a mistyped secret.
+    if (equals == std::string_view::npos || name.empty()) {
+      return Error::Validation("", where + ": expected 'key = value'");
+    }
+    const Key* key = FindKey(name);
+    if (key == nullptr) return Error::Validation(name, where + ": unknown key " + Quoted(name));
+    auto [previous, inserted] = line_of_key.emplace(name, number);
+    if (!inserted) {
+      return Error::Validation(name, where + ": key " + Quoted(name) + " already set on line " +
+                                         std::to_string(previous->second));
+    }
+    std::string_view value = TrimBlanks(line.substr(equals + 1));
+    if (!value.empty() && value[0] == '"') {
+      if (value.size() < 2 || value.back() != '"') {
+        return Error::Validation(name,
+                                 where + ": " + name + ": opening '\"' without a closing one");
+      }
+      value = value.substr(1, value.size() - 2);
+    }
+    Status status =
+        Apply(*key, std::string(value), where + ": " + name + ": ", where, config, origins);
+    if (!status.ok()) return status;
+  }
+  return Status::Ok();
+}
+
+Status ApplyEnvironment(const std::vector<std::string>& entries, Config* config, Origins* origins) {
+  for (const std::string& entry : entries) {
+    size_t equals = entry.find('=');
+    if (equals == std::string::npos) continue;
+    std::string variable = entry.substr(0, equals);
+    if (!StartsWith(variable, kEnvPrefix) || variable == kConfigPathVariable) continue;
+    std::string where = "environment " + variable;
+    const Key* key = FindEnvKey(variable);
+    if (key == nullptr) {
+      std::string name = ToLower(variable.substr(std::strlen(kEnvPrefix)));
+      return Error::Validation(
+          name, where + ": unknown variable, there is no config key " + Quoted(name));
+    }
+    Status status = Apply(*key, entry.substr(equals + 1), where + ": ", where, config, origins);
+    if (!status.ok()) return status;
+  }
+  return Status::Ok();
+}
+
+// "max_ttl = 3600 (conf/shortener.conf:9)", for messages about keys that disagree.
+std::string ValueAndOrigin(const Origins& origins, const char* name, int64_t value) {
+  auto origin = origins.find(name);
+  return std::string(name) + " = " + std::to_string(value) + " (" +
+         (origin == origins.end() ? "default" : origin->second) + ")";
+}
+
+Status CheckAcrossKeys(const Config& config, const Origins& origins) {
+  if (config.slug_secret.empty()) {
+    return Error::Validation("slug_secret",
+                             "slug_secret is not set: set it in the config file or as "
+                             "SHORTENER_SLUG_SECRET to at least 16 random bytes; " +
+                                 std::string(kSecretHint));
+  }
+  struct Capped {
+    const char* name;
+    int64_t value;
+  };
+  const Capped capped_by_max_ttl[] = {{"shorten_default_ttl", config.shorten_default_ttl},
+                                      {"v1_default_ttl", config.v1_default_ttl},
+                                      {"cache_ttl", config.cache_ttl}};
+  for (const Capped& ttl : capped_by_max_ttl) {
+    if (ttl.value > config.max_ttl) {
+      return Error::Validation(ttl.name, ValueAndOrigin(origins, ttl.name, ttl.value) +
+                                             " is above " +
+                                             ValueAndOrigin(origins, "max_ttl", config.max_ttl));
+    }
+  }
+  // Otherwise the longest accepted URL could not arrive: its request would be refused as too
+  // large (413) instead of being checked.
+  if (config.max_url_length > config.max_body_bytes) {
+    return Error::Validation(
+        "max_url_length",
+        ValueAndOrigin(origins, "max_url_length", static_cast<int64_t>(config.max_url_length)) +
+            " is above " +
+            ValueAndOrigin(origins, "max_body_bytes", static_cast<int64_t>(config.max_body_bytes)));
+  }
+  return Status::Ok();
+}
+
+// A value as the file would have to spell it to read it back.
+std::string FileForm(const std::string& value) {
+  bool quote = value.empty() || value.front() == '"' || TrimBlanks(value).size() != value.size();
+  return quote ? '"' + value + '"' : value;
+}
+
+}  // namespace
+
+Result<Config> ParseConfig(std::string_view ini_text, const std::string& source,
+                           const std::vector<std::string>& environ_entries) {
+  Config config;
+  Origins origins;
+  Status status = ApplyDefaults(&config, &origins);
+  if (status.ok()) status = ApplyFile(ini_text, source, &config, &origins);
+  if (status.ok()) status = ApplyEnvironment(environ_entries, &config, &origins);
+  if (status.ok()) status = CheckAcrossKeys(config, origins);
+  if (!status.ok()) return status.error();
+  return config;
+}
+
+Result<Config> LoadConfig(const std::string& path) {
+  std::string text;
+  if (!path.empty()) {
+    FILE* file = std::fopen(path.c_str(), "r");
+    if (file == nullptr) {
+      return Error::Make(ErrorCode::kUnavailable,
+                         "cannot open config file '" + path + "': " + std::strerror(errno));
+    }
+    char buffer[4096];
+    size_t n;
+    while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) text.append(buffer, n);
+    // Reading a directory fails here, not at fopen.
+    int read_error = std::ferror(file) ? errno : 0;
+    std::fclose(file);
+    if (read_error != 0) {
+      return Error::Make(ErrorCode::kUnavailable,
+                         "cannot read config file '" + path + "': " + std::strerror(read_error));
+    }
+  }
+  std::vector<std::string> environment;
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    environment.emplace_back(*entry);
+  }
+  return ParseConfig(text, path, environment);
+}
+
+std::string ConfigPath(int argc, char** argv, const std::string& fallback) {
+  const char* from_argv = nullptr;
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::strcmp(argv[i], "--config") == 0) from_argv = argv[++i];
+  }
+  if (from_argv != nullptr) return from_argv;
+  const char* from_env = std::getenv(kConfigPathVariable);
+  if (from_env != nullptr && *from_env != '\0') return from_env;
+  return fallback;
+}
+
+std::string DescribeConfig(const Config& config) {
+  std::string out;
+  for (const Key& key : Keys()) {
+    std::string value = key.show(config);
+    if (key.secret) {
+      value = value.empty() ? "(empty)" : "(set)";
+    } else {
+      value = FileForm(value);
+    }
+    out += std::string(key.name) + " = " + value + "\n";
+  }
+  return out;
+}
+
+std::vector<ConfigKeyInfo> ConfigKeys() {
+  std::vector<ConfigKeyInfo> infos;
+  for (const Key& key : Keys()) infos.push_back({key.name, key.default_text, key.doc});
+  return infos;
+}
+
+}  // namespace shortener

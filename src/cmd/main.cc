@@ -1,0 +1,236 @@
+// shortener: a FastCGI worker. Loads the config, then answers requests on the listening socket
+// it was given as fd 0 until SIGTERM/SIGINT, finishing the request in flight first; SIGHUP
+// re-reads the config. With --workers N it is the supervisor of a pool of N such workers
+// (supervisor.h).
+#include <fastcgi.h>
+#include <fcgiapp.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <string>
+
+#include "base/log.h"
+#include "base/metrics.h"
+#include "cmd/app.h"
+#include "cmd/config.h"
+#include "cmd/supervisor.h"
+#include "http/fcgi_io.h"
+
+namespace {
+
+using namespace shortener;
+
+volatile sig_atomic_t g_stop = 0;
+// Set by SIGHUP: the config is re-read before the next request.
+volatile sig_atomic_t g_reload = 0;
+// Set by the tick alarm (App::TickDueIn, armed only while clicks are pending): an idle worker
+// wakes from accept to write them.
+volatile sig_atomic_t g_tick = 0;
+// Set while libfcgi's FCGX_Accept_r runs: it may sit in accept(), or wait for a connection's
+// first bytes or for the next request on a kept connection (FCGI_KEEP_CONN).
+volatile sig_atomic_t g_in_accept = 0;
+
+// 50 failures 100 ms apart: five seconds of a socket that does not recover.
+constexpr int kMaxFailedAccepts = 50;
+constexpr useconds_t kAcceptRetryMicros = 100 * 1000;
+
+// Only flags and an alarm: the loop acts on them once the request in flight has been answered.
+// libfcgi's own FCGX_ShutdownPending() is deliberately not used: set while libfcgi waits for a
+// fresh connection's first bytes, it makes 2.4.2 spin forever on a closed socket.
+void OnStop(int) {
+  g_stop = 1;
+  // Inside FCGX_Accept_r this signal may have been swallowed (libfcgi drops the connection whose
+  // wait it interrupted and accepts again). SIGALRM keeps interrupting until accept gives up.
+  if (g_in_accept) alarm(1);
+}
+
+void OnAlarm(int) {
+  if (!g_stop) g_tick = 1;
+  // As for a stop: an alarm that libfcgi swallowed (or that came just before accept) is
+  // repeated until accept returns; the loop cancels it then.
+  if (g_in_accept) alarm(1);
+}
+
+void OnReload(int) { g_reload = 1; }
+
+void InstallSignals() {
+  struct sigaction sa;
+  std::memset(&sa, 0, sizeof sa);
+  sa.sa_handler = OnStop;
+  // No SA_RESTART: a worker blocked in accept() must wake up (FCGI_FAIL_ACCEPT_ON_INTR) and exit.
+  sa.sa_flags = 0;
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  sa.sa_handler = OnAlarm;
+  sigaction(SIGALRM, &sa, nullptr);
+  // SA_RESTART: a reload must not make an accept or a read inside libfcgi fail (that would drop
+  // a connection); it is applied before the next request instead.
+  sa.sa_handler = OnReload;
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGHUP, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+}
+
+// SIGHUP: the config file and environment again. A config that no longer loads is reported
+// and nullopt returned: the running settings stay.
+std::optional<Config> ReloadedConfig(const std::string& config_path) {
+  Result<Config> config = LoadConfig(config_path);
+  if (!config.ok()) {
+    Log(Severity::kError, "reload: %s; keeping the running configuration",
+        config.error().message.c_str());
+    return std::nullopt;
+  }
+  return std::move(config.value());
+}
+
+// A worker's SIGHUP: what may change is applied (App::Reload).
+void Reload(const std::string& config_path, App* app) {
+  g_reload = 0;
+  std::optional<Config> config = ReloadedConfig(config_path);
+  if (!config) return;
+  app->Reload(*config);
+  Log(Severity::kDebug, "reload: configuration re-read");
+}
+
+// One worker: answers requests until SIGTERM/SIGINT. Returns the process's exit status.
+int ServeRequests(const Config& config, const std::string& config_path) {
+  Result<std::unique_ptr<App>> created = App::Create(config);
+  if (!created.ok()) {
+    Log(Severity::kError, "%s", created.error().message.c_str());
+    return 2;
+  }
+  App* app = created.value().get();
+  // libfcgi installs its own SIGTERM handler only when none is set, so ours goes first.
+  InstallSignals();
+  if (FCGX_Init() != 0) {
+    Log(Severity::kError, "FCGX_Init failed");
+    return 1;
+  }
+  FCGX_Request fcgi;
+  FCGX_InitRequest(&fcgi, FCGI_LISTENSOCK_FILENO, FCGI_FAIL_ACCEPT_ON_INTR);
+  size_t max_body = config.max_body_bytes;
+  int failed_accepts = 0;
+  // Idle workers block in accept() itself, not in a poll() before it: the kernel then wakes one
+  // worker per connection instead of every idle one, and a connection the web server keeps open
+  // (FCGI_KEEP_CONN) brings its next request without a new connection on the listening socket.
+  // A stop interrupts accept() (no SA_RESTART); one that lands just before it is caught by the
+  // second look at g_stop or, once g_in_accept is set, by the alarm OnStop arms.
+  // Pending clicks arm a one-shot alarm for when they are due, so an idle worker writes them
+  // too; with none pending there is no alarm at all.
+  while (!g_stop) {
+    unsigned tick_in = app->TickDueIn();
+    if (tick_in > 0) alarm(tick_in);
+    g_in_accept = 1;
+    if (g_stop) break;
+    int accepted = FCGX_Accept_r(&fcgi);
+    g_in_accept = 0;
+    // A request in hand is answered in full, never interrupted.
+    if (g_stop || tick_in > 0) alarm(0);
+    if (accepted < 0) {
+      if (g_stop) break;
+      if (g_tick) {
+        g_tick = 0;
+        app->Tick();
+        continue;
+      }
+      // A transient failure (out of descriptors, a connection reset before accept) must not
+      // end the worker (under spawn-fcgi nothing would start a new one). A socket that stays
+      // broken does.
+      if (++failed_accepts >= kMaxFailedAccepts) {
+        Log(Severity::kError, "accept keeps failing; worker exiting");
+        return 1;
+      }
+      Log(Severity::kWarn, "accept failed; retrying");
+      usleep(kAcceptRetryMicros);
+      continue;
+    }
+    failed_accepts = 0;
+    // A SIGHUP that came while accept held the worker (restarted there, so no connection is
+    // dropped) is applied before this request is answered.
+    if (g_reload) Reload(config_path, app);
+    Request request = ReadRequest(&fcgi, max_body);
+    Response response = app->Handle(request);
+    WriteResponse(&fcgi, request, response);
+    FCGX_Finish_r(&fcgi);
+    g_tick = 0;  // Tick looks at the time itself
+    app->Tick();
+  }
+  alarm(0);
+  FCGX_Free(&fcgi, 1);
+  app->FlushBeforeExit();  // a graceful stop writes the pending clicks
+  Log(Severity::kInfo, "worker stopping");
+  return 0;
+}
+
+// The value of --workers: 0 without the option, -1 if it is not a count in range.
+int WorkersOption(int argc, char** argv) {
+  int workers = 0;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--workers") != 0) continue;
+    if (i + 1 >= argc) return -1;
+    char* end = nullptr;
+    long n = std::strtol(argv[i + 1], &end, 10);
+    if (*argv[i + 1] == '\0' || *end != '\0' || n < 1 || n > kMaxMetricSlots) return -1;
+    workers = static_cast<int>(n);
+  }
+  return workers;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool check_only = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--check-config") == 0) check_only = true;
+  }
+  int workers = WorkersOption(argc, argv);
+  if (workers < 0) {
+    std::fprintf(stderr, "shortener: --workers takes a number of workers, 1 to %d\n",
+                 kMaxMetricSlots);
+    return 2;
+  }
+  const std::string config_path = ConfigPath(argc, argv, "");
+  Result<Config> config = LoadConfig(config_path);
+  if (!config.ok()) {
+    std::fprintf(stderr, "shortener: %s\n", config.error().message.c_str());
+    return 2;
+  }
+  SetLogSeverity(config.value().log_level);
+  // Built once here to refuse a config that cannot work before anything forks; each worker
+  // builds its own (connections are per process).
+  Result<std::unique_ptr<App>> app = App::Create(config.value());
+  if (!app.ok()) {
+    std::fprintf(stderr, "shortener: %s\n", app.error().message.c_str());
+    return 2;
+  }
+  app.value().reset();
+  if (check_only) {
+    std::fputs(DescribeConfig(config.value()).c_str(), stdout);
+    return 0;
+  }
+  if (workers == 0) return ServeRequests(config.value(), config_path);
+
+  Status shared = InitMetrics(workers);
+  if (!shared.ok()) {
+    Log(Severity::kError, "%s", shared.error().message.c_str());
+    return 1;
+  }
+  SupervisorOptions options;
+  options.workers = workers;
+  options.run_worker = [&config, &config_path](int) {
+    return ServeRequests(config.value(), config_path);
+  };
+  options.on_reload = [&config, &config_path]() {
+    std::optional<Config> fresh = ReloadedConfig(config_path);
+    if (!fresh) return;
+    SetLogSeverity(fresh->log_level);
+    // A worker replaced later starts like the others: start settings, reloaded log level.
+    config.value().log_level = fresh->log_level;
+    Log(Severity::kInfo, "reload: configuration re-read; passing SIGHUP to the workers");
+  };
+  return RunSupervisor(options);
+}

@@ -1,0 +1,220 @@
+// Interfaces of the data the service keeps. MySQL is the truth; see mysql_store.h.
+//
+// Every call may fail with kUnavailable (the database cannot be reached even after one
+// reconnect) or kInternal; the other errors are named at each call.
+#ifndef SHORTENER_STORE_H_
+#define SHORTENER_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/error.h"
+
+namespace shortener {
+
+// Times are unix seconds, UTC.
+struct Link {
+  uint64_t id = 0;
+  std::string slug;
+  std::string url;
+  std::optional<uint64_t> owner_id;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+  int64_t expires_at = 0;
+  uint64_t clicks = 0;
+  std::string metadata_json = "{}";  // a serialised JSON object
+};
+
+struct NewLink {
+  std::string url;
+  std::optional<std::string> custom_slug;
+  std::optional<uint64_t> owner_id;
+  int64_t now = 0;
+  int64_t expires_at = 0;
+  std::string metadata_json = "{}";
+};
+
+// What a redirect needs, and nothing more.
+struct RedirectTarget {
+  std::string url;
+  int64_t expires_at = 0;
+  uint64_t id = 0;  // the link's, for counting its clicks
+};
+
+// A link's clicks on one UTC day; day counts days since 1970-01-01.
+struct DayClicks {
+  int64_t day = 0;
+  uint64_t clicks = 0;
+};
+
+// One page of a newest-first listing.
+struct LinkPage {
+  std::vector<Link> links;
+  std::optional<uint64_t> next_before_id;  // set when more links may follow
+};
+
+// A change to a link; unset fields stay as they are.
+struct LinkChange {
+  std::optional<std::string> url;
+  std::optional<int64_t> expires_at;
+  std::optional<std::string> metadata_json;
+  int64_t now = 0;  // becomes updated_at
+};
+
+// Turns a fresh AUTO_INCREMENT id into its slug, or returns nullopt when that slug may not be
+// used (a reserved word), in which case the store takes the next id.
+using SlugMaker = std::function<std::optional<std::string>(uint64_t id)>;
+
+class LinkStore {
+ public:
+  virtual ~LinkStore() = default;
+
+  // The target of `slug`, expired or not (the caller decides). kNotFound if there is none.
+  virtual Result<RedirectTarget> FindRedirect(const std::string& slug) = 0;
+
+  // Inserts a link and returns it as stored. A custom slug is inserted as given (kSlugTaken if
+  // any link holds it). Otherwise the slug is make_slug(id) of the row's own id; when that slug
+  // is held by a custom link or refused, the row is rolled back and the next id is tried.
+  // Returns only after the row is committed.
+  virtual Result<Link> CreateLink(const NewLink& link, const SlugMaker& make_slug) = 0;
+
+  // Up to `limit` links with id < before_id (all if unset), newest first; only owner_id's
+  // links when set.
+  virtual Result<LinkPage> ListLinks(std::optional<uint64_t> owner_id,
+                                     std::optional<uint64_t> before_id, int limit) = 0;
+
+  // The link named `slug`, expired or not. kNotFound if there is none.
+  virtual Result<Link> FindLink(const std::string& slug) = 0;
+
+  // Applies `change` to link `id` and returns the link as stored afterwards. kNotFound if the
+  // row is gone.
+  virtual Result<Link> UpdateLink(uint64_t id, const LinkChange& change) = 0;
+
+  // Deletes link `id`, and its clicks by day. kNotFound if the row is already gone.
+  virtual Status DeleteLink(uint64_t id) = 0;
+
+  // Link `id`'s clicks per UTC day, oldest first; days without clicks are left out. Empty for a
+  // link that does not exist.
+  virtual Result<std::vector<DayClicks>> ClicksByDay(uint64_t id) = 0;
+
+  // OK when the database answers.
+  virtual Status Ping() = 0;
+};
+
+// Clicks a worker counted since its last flush, on one link and one UTC day.
+struct ClickCount {
+  uint64_t link_id = 0;
+  int64_t day = 0;  // days since 1970-01-01
+  uint64_t clicks = 0;
+};
+
+// What one flush of a worker writes: see ClickStore::AddClicks.
+struct ClickBatch {
+  // Unique among every batch of every worker ever made: 32 lowercase hex characters.
+  std::string id;
+  // Sorted by (link_id, day), each pair at most once, every clicks > 0.
+  std::vector<ClickCount> counts;
+  // Ids of earlier batches of the same worker that it knows are applied: their records may go.
+  std::vector<std::string> forget;
+};
+
+// Where workers' click counts go. Apart from LinkStore so the aggregator (clicks.h) can be tested
+// against a fake.
+class ClickStore {
+ public:
+  virtual ~ClickStore() = default;
+
+  // In one transaction: records batch.id, adds batch.counts to the links' days (a link's total
+  // is the sum of its days), and deletes the records of batch.forget. Counts of links that no
+  // longer exist are dropped. Returns true when the batch was applied now and false when batch.id
+  // was recorded already: a retry after an unknown outcome (the connection lost around COMMIT)
+  // applies nothing twice. On an error nothing was applied, or the outcome is unknown; either
+  // way the caller retries later with the same batch.
+  virtual Result<bool> AddClicks(const ClickBatch& batch) = 0;
+};
+
+struct User {
+  uint64_t id = 0;
+  std::string username;  // as signed up
+  std::string email;
+  std::string password_hash;  // Argon2id encoded
+  bool is_admin = false;
+  int64_t created_at = 0;
+};
+
+struct NewUser {
+  std::string username;
+  std::string email;
+  std::string password_hash;
+  bool is_admin = false;
+  int64_t now = 0;
+};
+
+// Who a request acts for, once its token or API key checked out.
+struct Principal {
+  uint64_t user_id = 0;
+  bool is_admin = false;
+  bool via_api_key = false;
+};
+
+struct ApiKeyInfo {
+  uint64_t id = 0;
+  uint64_t user_id = 0;
+  std::string name;
+  int64_t created_at = 0;
+  std::optional<int64_t> last_used_at;
+};
+
+// Users, login tokens and API keys. Secrets arrive here only as digests (auth.h SecretDigest):
+// the store never sees a token, a key or a password in clear.
+class AccountStore {
+ public:
+  virtual ~AccountStore() = default;
+
+  // Inserts a user. Usernames and emails are unique ignoring ASCII case: kUsernameTaken or
+  // kEmailTaken (the username is checked first when both are).
+  virtual Result<User> CreateUser(const NewUser& user) = 0;
+
+  // The user called `username`, ignoring ASCII case. kNotFound if there is none.
+  virtual Result<User> FindUser(const std::string& username) = 0;
+
+  // Replaces a user's password hash. With `end_sessions`, every login token of the user is
+  // deleted in the same transaction (a password change must lock out whoever had the old one).
+  virtual Status SetPasswordHash(uint64_t user_id, const std::string& password_hash,
+                                 bool end_sessions) = 0;
+
+  // Stores a login token's digest, valid until expires_at.
+  virtual Status AddToken(const std::string& token_digest, uint64_t user_id, int64_t now,
+                          int64_t expires_at) = 0;
+
+  // The owner of an unexpired token. kNotFound if there is none, or it has expired.
+  virtual Result<Principal> FindToken(const std::string& token_digest, int64_t now) = 0;
+
+  // Deletes a token (logout). Deleting one that is gone is not an error.
+  virtual Status DeleteToken(const std::string& token_digest) = 0;
+
+  // Stores an API key's digest for `user_id`.
+  virtual Result<ApiKeyInfo> AddApiKey(uint64_t user_id, const std::string& name,
+                                       const std::string& key_digest, int64_t now) = 0;
+
+  // The owner of an API key, kNotFound if there is none. Records `now` as its last use, at most
+  // once a minute per key so that a busy key does not turn every request into a write.
+  virtual Result<Principal> UseApiKey(const std::string& key_digest, int64_t now) = 0;
+
+  // A user's keys, oldest first.
+  virtual Result<std::vector<ApiKeyInfo>> ListApiKeys(uint64_t user_id) = 0;
+
+  // Deletes key `key_id`; only if it belongs to `user_id` when that is set. kNotFound if there
+  // is no such key (or it is someone else's).
+  virtual Status DeleteApiKey(std::optional<uint64_t> user_id, uint64_t key_id) = 0;
+
+  // Deletes tokens that expired before `now`, at most `limit`; returns how many.
+  virtual Result<uint64_t> PurgeExpiredTokens(int64_t now, int limit) = 0;
+};
+
+}  // namespace shortener
+
+#endif  // SHORTENER_STORE_H_

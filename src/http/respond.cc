@@ -1,0 +1,28 @@
+// JSON response construction and the Error -> HTTP answer mapping.
+#include "http/respond.h"
+
+namespace shortener {
+
+std::string DumpJson(const nlohmann::ordered_json& value) {
+  return value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+Response JsonResponse(int status, const nlohmann::ordered_json& body) {
+  Response response(status);
+  response.AddHeader("Content-Type", "application/json; charset=utf-8");
+  response.AddHeader("X-Content-Type-Options", "nosniff");
+  response.set_body(DumpJson(body));
+  return response;
+}
+
+Response ErrorResponse(const Error& error) {
+  nlohmann::ordered_json body = {
+      {"ok", false}, {"error", ErrorCodeName(error.code)}, {"message", error.message}};
+  if (!error.field.empty()) body["field"] = error.field;
+  if (error.code == ErrorCode::kUnauthorized) body["detail"] = "Token not provided or invalid";
+  Response response = JsonResponse(ErrorHttpStatus(error.code), body);
+  if (error.code == ErrorCode::kUnauthorized) response.AddHeader("WWW-Authenticate", "Bearer");
+  return response;
+}
+
+}  // namespace shortener

@@ -1,0 +1,153 @@
+// The only user of libmemcached: libmemcached return codes end here as hits, misses and logs.
+#include "store/memcached_cache.h"
+
+#include <libmemcached/memcached.h>
+
+#include <cstdlib>
+#include <ctime>
+
+#include "base/log.h"
+#include "base/metrics.h"
+
+namespace shortener {
+
+std::string MemcachedServer::ToString() const {
+  if (!socket_path.empty()) return socket_path;
+  bool v6 = host.find(':') != std::string::npos;
+  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+namespace {
+
+// memcached reads an expiry above 30 days as an absolute unix time, not a duration.
+constexpr int64_t kMaxRelativeExpiry = 30 * 24 * 3600;
+
+// A racing worker can add the key between our failed incr and our add, or the key can expire
+// between our add that found it and the incr after; either way one more round settles it.
+constexpr int kIncrementRounds = 4;
+
+// The expiry memcached needs to keep an item ttl_seconds (> 0) from now.
+time_t Expiry(int64_t ttl_seconds) {
+  return ttl_seconds > kMaxRelativeExpiry ? std::time(nullptr) + ttl_seconds
+                                          : static_cast<time_t>(ttl_seconds);
+}
+
+}  // namespace
+
+MemcachedCache::MemcachedCache(const MemcachedOptions& options) {
+  mc_ = memcached_create(nullptr);
+  for (const MemcachedServer& server : options.servers) {
+    if (!server.socket_path.empty()) {
+      memcached_server_add_unix_socket(mc_, server.socket_path.c_str());
+    } else {
+      memcached_server_add(mc_, server.host.c_str(), static_cast<in_port_t>(server.port));
+    }
+  }
+  if (!options.key_prefix.empty()) {
+    memcached_callback_set(mc_, MEMCACHED_CALLBACK_PREFIX_KEY, options.key_prefix.c_str());
+  }
+  memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
+  memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, options.timeout_ms);
+  memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, options.timeout_ms);
+  memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_SND_TIMEOUT, options.timeout_ms * 1000);
+  memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_RCV_TIMEOUT, options.timeout_ms * 1000);
+  // After a failure, wait a second before trying the server again rather than paying a
+  // connect attempt on every request while it is down.
+  memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_RETRY_TIMEOUT, 1);
+}
+
+MemcachedCache::~MemcachedCache() { memcached_free(mc_); }
+
+void MemcachedCache::Note(bool ok, const char* what, int rc) {
+  if (ok == up_) return;
+  up_ = ok;
+  if (ok) {
+    Log(Severity::kInfo, "memcached reachable again");
+  } else {
+    Log(Severity::kWarn, "memcached unreachable (%s: %s); serving from MySQL", what,
+        memcached_strerror(mc_, static_cast<memcached_return_t>(rc)));
+  }
+}
+
+std::optional<std::string> MemcachedCache::Get(const std::string& key) {
+  size_t length = 0;
+  uint32_t flags = 0;
+  memcached_return_t rc;
+  char* value = memcached_get(mc_, key.data(), key.size(), &length, &flags, &rc);
+  Note(rc == MEMCACHED_SUCCESS || rc == MEMCACHED_NOTFOUND, "get", rc);
+  if (value == nullptr) {
+    CountCacheLookup(false);
+    return std::nullopt;
+  }
+  std::string out(value, length);
+  std::free(value);
+  CountCacheLookup(rc == MEMCACHED_SUCCESS);
+  if (rc != MEMCACHED_SUCCESS) return std::nullopt;
+  return out;
+}
+
+void MemcachedCache::Add(const std::string& key, const std::string& value, int64_t ttl_seconds) {
+  if (ttl_seconds <= 0) return;
+  memcached_return_t rc = memcached_add(mc_, key.data(), key.size(), value.data(), value.size(),
+                                        Expiry(ttl_seconds), 0);
+  // NOTSTORED only says the key was there already: the server answered.
+  Note(memcached_success(rc) || rc == MEMCACHED_NOTSTORED, "add", rc);
+}
+
+void MemcachedCache::Set(const std::string& key, const std::string& value, int64_t ttl_seconds) {
+  if (ttl_seconds <= 0) return;
+  memcached_return_t rc = memcached_set(mc_, key.data(), key.size(), value.data(), value.size(),
+                                        Expiry(ttl_seconds), 0);
+  Note(memcached_success(rc), "set", rc);
+}
+
+std::optional<uint64_t> MemcachedCache::Increment(const std::string& key, uint64_t initial,
+                                                  int64_t ttl_seconds) {
+  const std::string initial_text = std::to_string(initial);
+  for (int round = 0; round < kIncrementRounds; ++round) {
+    uint64_t value = 0;
+    memcached_return_t rc = memcached_increment(mc_, key.data(), key.size(), 1, &value);
+    if (rc == MEMCACHED_SUCCESS) {
+      Note(true, "incr", rc);
+      return value;
+    }
+    if (rc != MEMCACHED_NOTFOUND) {
+      Note(false, "incr", rc);
+      return std::nullopt;
+    }
+    // add, not set: of two workers starting the same counter, one stores and the other counts
+    // on top of it in the next round.
+    rc = memcached_add(mc_, key.data(), key.size(), initial_text.data(), initial_text.size(),
+                       Expiry(ttl_seconds), 0);
+    if (memcached_success(rc)) {
+      Note(true, "add", rc);
+      return initial;
+    }
+    if (rc != MEMCACHED_NOTSTORED) {
+      Note(false, "add", rc);
+      return std::nullopt;
+    }
+  }
+  Log(Severity::kWarn, "a memcached counter kept vanishing between incr and add");
+  return std::nullopt;
+}
+
+void MemcachedCache::Delete(const std::string& key) {
+  memcached_return_t rc = memcached_delete(mc_, key.data(), key.size(), 0);
+  Note(rc == MEMCACHED_SUCCESS || rc == MEMCACHED_NOTFOUND, "delete", rc);
+}
+
+bool MemcachedCache::Alive() {
+  // A get of a key nobody sets: any answer, hit or miss, proves the server is there.
+  static const char kProbe[] = "shortener:alive";
+  size_t length = 0;
+  uint32_t flags = 0;
+  memcached_return_t rc;
+  char* value = memcached_get(mc_, kProbe, sizeof kProbe - 1, &length, &flags, &rc);
+  std::free(value);
+  bool ok = rc == MEMCACHED_SUCCESS || rc == MEMCACHED_NOTFOUND;
+  Note(ok, "probe", rc);
+  return ok;
+}
+
+}  // namespace shortener

@@ -1,0 +1,64 @@
+// Cache on memcached through libmemcached: one connection per worker, short timeouts, and an
+// unreachable server treated as a miss.
+#ifndef SHORTENER_MEMCACHED_CACHE_H_
+#define SHORTENER_MEMCACHED_CACHE_H_
+
+#include <string>
+#include <vector>
+
+#include "domain/cache.h"
+
+struct memcached_st;
+
+namespace shortener {
+
+// One entry of memcached_servers: a TCP server or a unix socket.
+struct MemcachedServer {
+  std::string host;         // without brackets for IPv6; empty for a socket
+  int port = 0;             // 1..65535; 0 for a socket
+  std::string socket_path;  // absolute; empty for TCP
+
+  // "host:port" ("[v6]:port" for an IPv6 host) or the socket path, as written in the config.
+  std::string ToString() const;
+};
+
+inline bool operator==(const MemcachedServer& a, const MemcachedServer& b) {
+  return a.host == b.host && a.port == b.port && a.socket_path == b.socket_path;
+}
+
+struct MemcachedOptions {
+  std::vector<MemcachedServer> servers;  // empty: no cache, every Get misses
+  // Prepended to every key, so deployments sharing one memcached never read each other's
+  // entries. At most 128 bytes, no spaces or control characters.
+  std::string key_prefix;
+  // Bounds every network wait: a wedged memcached slows a request by at most this much.
+  int timeout_ms = 100;
+};
+
+class MemcachedCache : public Cache {
+ public:
+  explicit MemcachedCache(const MemcachedOptions& options);
+  ~MemcachedCache() override;
+  MemcachedCache(const MemcachedCache&) = delete;
+  MemcachedCache& operator=(const MemcachedCache&) = delete;
+
+  std::optional<std::string> Get(const std::string& key) override;
+  void Add(const std::string& key, const std::string& value, int64_t ttl_seconds) override;
+  void Set(const std::string& key, const std::string& value, int64_t ttl_seconds) override;
+  std::optional<uint64_t> Increment(const std::string& key, uint64_t initial,
+                                    int64_t ttl_seconds) override;
+  void Delete(const std::string& key) override;
+  bool Alive() override;
+
+ private:
+  // Logs the first failure after success and the first success after failure, so an outage
+  // costs two log lines, not one per request.
+  void Note(bool ok, const char* what, int rc);
+
+  memcached_st* mc_ = nullptr;
+  bool up_ = true;
+};
+
+}  // namespace shortener
+
+#endif  // SHORTENER_MEMCACHED_CACHE_H_

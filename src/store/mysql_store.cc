@@ -1,0 +1,351 @@
+// MysqlStore's link half (the account half is mysql_accounts.cc): links, and the conversion of
+// sql::SQLException into the project's errors through Run (mysql_store_impl.h).
+#include <cppconn/statement.h>
+
+#include <algorithm>
+#include <limits>
+
+#include "store/mysql_store_impl.h"
+
+namespace shortener {
+
+using namespace mysql_internal;
+
+namespace {
+
+// A custom slug can hold the slug of the next id too; a few tries always get past them.
+constexpr int kMaxSlugAttempts = 8;
+
+// A link's total: the sum of its days (sql/004), an index range scan of link_clicks_daily's
+// primary key.
+#define CLICK_TOTAL \
+  "(SELECT COALESCE(SUM(d.clicks), 0) FROM link_clicks_daily d WHERE d.link_id = links.id)"
+
+#define LINK_COLUMNS                                                                        \
+  "id, slug, url, owner_id, " SHORTENER_SECONDS_OF("created_at") ", " SHORTENER_SECONDS_OF( \
+      "updated_at") ", " SHORTENER_SECONDS_OF("expires_at") ", " CLICK_TOTAL ", metadata"
+
+const char kFindRedirect[] =
+    "SELECT url, " SHORTENER_SECONDS_OF("expires_at") ", id FROM links WHERE slug = ?";
+const char kInsertLink[] =
+    "INSERT INTO links (slug, url, owner_id, created_at, updated_at, expires_at, metadata) "
+    "VALUES (?, ?, ?, " SHORTENER_DATETIME_PARAM ", " SHORTENER_DATETIME_PARAM
+    ", " SHORTENER_DATETIME_PARAM ", ?)";
+const char kSetSlug[] = "UPDATE links SET slug = ? WHERE id = ?";
+const char kListAll[] =
+    "SELECT " LINK_COLUMNS " FROM links WHERE slug IS NOT NULL AND id < ? ORDER BY id DESC LIMIT ?";
+const char kListOwner[] = "SELECT " LINK_COLUMNS
+                          " FROM links WHERE owner_id = ? AND slug IS NOT NULL AND id < ? "
+                          "ORDER BY id DESC LIMIT ?";
+const char kFindLink[] = "SELECT " LINK_COLUMNS " FROM links WHERE slug = ?";
+const char kFindLinkById[] = "SELECT " LINK_COLUMNS " FROM links WHERE id = ?";
+// One statement for every PATCH: a NULL parameter keeps the column as it is.
+const char kUpdateLink[] =
+    "UPDATE links SET url = COALESCE(?, url), expires_at = COALESCE(" SHORTENER_DATETIME_PARAM
+    ", expires_at), metadata = COALESCE(?, metadata), updated_at = " SHORTENER_DATETIME_PARAM
+    " WHERE id = ?";
+const char kDeleteLink[] = "DELETE FROM links WHERE id = ?";
+const char kPing[] = "SELECT 1";
+const char kClicksByDay[] =
+    "SELECT DATEDIFF(day, '1970-01-01'), clicks FROM link_clicks_daily WHERE link_id = ? "
+    "ORDER BY day";
+const char kRecordBatch[] =
+    "INSERT INTO click_batches (id, applied_at) VALUES (?, UTC_TIMESTAMP())";
+// Walks idx_links_expires_at from the oldest expiry, so a batch locks only the rows (and index
+// gaps) it deletes.
+const char kDeleteExpired[] = "DELETE FROM links WHERE expires_at <= " SHORTENER_DATETIME_PARAM
+                              " ORDER BY expires_at LIMIT ?";
+
+Link ReadLink(sql::ResultSet& rs) {
+  Link link;
+  link.id = rs.getUInt64(1);
+  link.slug = rs.getString(2);
+  link.url = rs.getString(3);
+  if (!rs.isNull(4)) link.owner_id = rs.getUInt64(4);
+  link.created_at = rs.getInt64(5);
+  link.updated_at = rs.getInt64(6);
+  link.expires_at = rs.getInt64(7);
+  link.clicks = rs.getUInt64(8);
+  link.metadata_json = rs.getString(9);
+  return link;
+}
+
+Error NoSuchLink() { return Error::Make(ErrorCode::kNotFound, "No such link."); }
+
+// The one link `st` (already bound) selects, or kNotFound.
+Result<Link> QueryOneLink(sql::PreparedStatement& st) {
+  std::unique_ptr<sql::ResultSet> rs(st.executeQuery());
+  if (!rs->next()) return NoSuchLink();
+  return ReadLink(*rs);
+}
+
+}  // namespace
+
+MysqlStore::MysqlStore(MysqlOptions options) : options_(std::move(options)) {}
+
+MysqlStore::~MysqlStore() = default;
+
+Result<RedirectTarget> MysqlStore::FindRedirect(const std::string& slug) {
+  return Run<RedirectTarget>(
+      "find_redirect", Access::kRead, [&](Session& s) -> Result<RedirectTarget> {
+        sql::PreparedStatement& st = s.Prepared(kFindRedirect);
+        st.setString(1, slug);
+        std::unique_ptr<sql::ResultSet> rs(st.executeQuery());
+        if (!rs->next()) return NoSuchLink();
+        return RedirectTarget{rs->getString(1), rs->getInt64(2), rs->getUInt64(3)};
+      });
+}
+
+Result<Link> MysqlStore::CreateLink(const NewLink& link, const SlugMaker& make_slug) {
+  return Run<Link>("create_link", Access::kWrite, [&](Session& s) -> Result<Link> {
+    Link out;
+    out.url = link.url;
+    out.owner_id = link.owner_id;
+    out.created_at = out.updated_at = link.now;
+    out.expires_at = link.expires_at;
+    out.metadata_json = link.metadata_json;
+    auto bind = [&](const std::optional<std::string>& slug) {
+      sql::PreparedStatement& st = s.Prepared(kInsertLink);
+      if (slug) {
+        st.setString(1, *slug);
+      } else {
+        st.setNull(1, sql::DataType::VARCHAR);
+      }
+      st.setString(2, link.url);
+      if (link.owner_id) {
+        st.setUInt64(3, *link.owner_id);
+      } else {
+        st.setNull(3, sql::DataType::BIGINT);
+      }
+      st.setInt64(4, link.now);
+      st.setInt64(5, link.now);
+      st.setInt64(6, link.expires_at);
+      st.setString(7, link.metadata_json);
+    };
+    auto read_id = [&s]() { return LastInsertId(s); };
+
+    if (link.custom_slug) {
+      bind(link.custom_slug);
+      try {
+        s.Prepared(kInsertLink).executeUpdate();
+      } catch (const sql::SQLException& e) {
+        if (e.getErrorCode() != kErrDuplicateKey) throw;
+        return Error::Make(ErrorCode::kSlugTaken, "That slug is already taken.");
+      }
+      out.id = read_id();
+      out.slug = *link.custom_slug;
+      return out;
+    }
+
+    // The slug derives from the row's own id, so the row is inserted first and named after;
+    // both happen in one transaction so no reader ever sees a link without a slug.
+    for (int attempt = 0; attempt < kMaxSlugAttempts; ++attempt) {
+      s.Begin();
+      bind(std::nullopt);
+      s.Prepared(kInsertLink).executeUpdate();
+      out.id = read_id();
+      std::optional<std::string> slug = make_slug(out.id);
+      bool taken = !slug;
+      if (slug) {
+        sql::PreparedStatement& set_slug = s.Prepared(kSetSlug);
+        set_slug.setString(1, *slug);
+        set_slug.setUInt64(2, out.id);
+        try {
+          set_slug.executeUpdate();
+        } catch (const sql::SQLException& e) {
+          if (e.getErrorCode() != kErrDuplicateKey) throw;
+          taken = true;
+        }
+      }
+      if (taken) {
+        // The id stays consumed (InnoDB never reuses it), so the next attempt gets a new slug.
+        s.Rollback();
+        continue;
+      }
+      s.Commit();
+      out.slug = std::move(*slug);
+      return out;
+    }
+    Log(Severity::kError, "no free generated slug after %d ids", kMaxSlugAttempts);
+    return Error::Make(ErrorCode::kInternal, "Internal error.");
+  });
+}
+
+Result<LinkPage> MysqlStore::ListLinks(std::optional<uint64_t> owner_id,
+                                       std::optional<uint64_t> before_id, int limit) {
+  return Run<LinkPage>("list_links", Access::kRead, [&](Session& s) -> Result<LinkPage> {
+    sql::PreparedStatement& st = s.Prepared(owner_id ? kListOwner : kListAll);
+    int i = 1;
+    if (owner_id) st.setUInt64(i++, *owner_id);
+    st.setUInt64(i++, before_id.value_or(std::numeric_limits<uint64_t>::max()));
+    // One row more than asked tells whether another page exists.
+    st.setInt(i, limit + 1);
+    std::unique_ptr<sql::ResultSet> rs(st.executeQuery());
+    LinkPage page;
+    while (rs->next()) page.links.push_back(ReadLink(*rs));
+    if (static_cast<int>(page.links.size()) > limit) {
+      page.links.pop_back();
+      page.next_before_id = page.links.back().id;
+    }
+    return page;
+  });
+}
+
+Result<Link> MysqlStore::FindLink(const std::string& slug) {
+  return Run<Link>("find_link", Access::kRead, [&](Session& s) -> Result<Link> {
+    sql::PreparedStatement& st = s.Prepared(kFindLink);
+    st.setString(1, slug);
+    return QueryOneLink(st);
+  });
+}
+
+Result<Link> MysqlStore::UpdateLink(uint64_t id, const LinkChange& change) {
+  return Run<Link>("update_link", Access::kWrite, [&](Session& s) -> Result<Link> {
+    sql::PreparedStatement& st = s.Prepared(kUpdateLink);
+    if (change.url) {
+      st.setString(1, *change.url);
+    } else {
+      st.setNull(1, sql::DataType::VARCHAR);
+    }
+    if (change.expires_at) {
+      st.setInt64(2, *change.expires_at);
+    } else {
+      st.setNull(2, sql::DataType::BIGINT);
+    }
+    if (change.metadata_json) {
+      st.setString(3, *change.metadata_json);
+    } else {
+      st.setNull(3, sql::DataType::VARCHAR);
+    }
+    st.setInt64(4, change.now);
+    st.setUInt64(5, id);
+    // The row is read back in the same transaction, so the answer is exactly what was written.
+    s.Begin();
+    st.executeUpdate();
+    sql::PreparedStatement& find = s.Prepared(kFindLinkById);
+    find.setUInt64(1, id);
+    Result<Link> link = QueryOneLink(find);
+    s.Commit();
+    return link;
+  });
+}
+
+Status MysqlStore::DeleteLink(uint64_t id) {
+  Result<bool> deleted = Run<bool>("delete_link", Access::kWrite, [&](Session& s) -> Result<bool> {
+    sql::PreparedStatement& st = s.Prepared(kDeleteLink);
+    st.setUInt64(1, id);
+    return st.executeUpdate() > 0;
+  });
+  if (!deleted.ok()) return deleted.error();
+  if (!deleted.value()) return NoSuchLink();
+  return Status::Ok();
+}
+
+Result<uint64_t> MysqlStore::DeleteExpiredBatch(int64_t now, int limit) {
+  return Run<uint64_t>("delete_expired", Access::kWrite, [&](Session& s) -> Result<uint64_t> {
+    sql::PreparedStatement& st = s.Prepared(kDeleteExpired);
+    st.setInt64(1, now);
+    st.setInt(2, limit);
+    return static_cast<uint64_t>(st.executeUpdate());
+  });
+}
+
+Result<std::vector<DayClicks>> MysqlStore::ClicksByDay(uint64_t id) {
+  return Run<std::vector<DayClicks>>(
+      "clicks_by_day", Access::kRead, [&](Session& s) -> Result<std::vector<DayClicks>> {
+        sql::PreparedStatement& st = s.Prepared(kClicksByDay);
+        st.setUInt64(1, id);
+        std::unique_ptr<sql::ResultSet> rs(st.executeQuery());
+        std::vector<DayClicks> days;
+        while (rs->next()) days.push_back(DayClicks{rs->getInt64(1), rs->getUInt64(2)});
+        return days;
+      });
+}
+
+namespace {
+
+// A flush's multi-row statement is a prepared statement like every other: one text per chunk
+// size 2^k (1 to 256 rows), each prepared once per connection, and a batch is sent as the
+// binary decomposition of its row count. Every value is bound, none spliced into SQL. Rows are
+// in (link_id, day) order, so concurrent flushes of several workers lock the same rows (and
+// take the foreign key's shared locks on the same links) in the same order.
+constexpr int kClickChunkSizes = 9;
+
+// The per-day rows. IGNORE drops the rows of links deleted since their clicks were counted (a
+// foreign key failure becomes a warning) instead of failing the batch for good.
+const char* DaysSql(int k) {
+  static const std::vector<std::string>* const texts = [] {
+    auto* out = new std::vector<std::string>;
+    for (int i = 0; i < kClickChunkSizes; ++i) {
+      std::string sql = "INSERT IGNORE INTO link_clicks_daily (link_id, day, clicks) VALUES ";
+      for (size_t r = 0; r < (size_t{1} << i); ++r) {
+        sql +=
+            r ? ",(?, '1970-01-01' + INTERVAL ? DAY, ?)" : "(?, '1970-01-01' + INTERVAL ? DAY, ?)";
+      }
+      out->push_back(sql + " ON DUPLICATE KEY UPDATE clicks = clicks + VALUES(clicks)");
+    }
+    return out;
+  }();
+  return (*texts)[k].c_str();
+}
+
+const char kForgetBatch[] = "DELETE FROM click_batches WHERE id = ?";
+
+// Sends rows [0, n) in chunks of the largest prepared size that fits: bind(st, first_param,
+// row) binds one row's values from first_param on, and returns the next free parameter.
+template <typename Sql, typename Bind>
+void SendInChunks(MysqlStore::Session& s, size_t n, Sql sql, Bind bind) {
+  size_t begin = 0;
+  while (begin < n) {
+    int k = kClickChunkSizes - 1;
+    while ((size_t{1} << k) > n - begin) --k;
+    sql::PreparedStatement& st = s.Prepared(sql(k));
+    int param = 1;
+    for (size_t r = 0; r < (size_t{1} << k); ++r) param = bind(st, param, begin + r);
+    st.executeUpdate();
+    begin += size_t{1} << k;
+  }
+}
+
+}  // namespace
+
+Result<bool> MysqlStore::AddClicks(const ClickBatch& batch) {
+  return Run<bool>("add_clicks", Access::kWrite, [&](Session& s) -> Result<bool> {
+    s.Begin();
+    // First, so that a batch applied before stops here having written nothing.
+    sql::PreparedStatement& record = s.Prepared(kRecordBatch);
+    record.setString(1, batch.id);
+    try {
+      record.executeUpdate();
+    } catch (const sql::SQLException& e) {
+      if (e.getErrorCode() != kErrDuplicateKey) throw;
+      s.Rollback();
+      return false;
+    }
+    const std::vector<ClickCount>& counts = batch.counts;
+    SendInChunks(s, counts.size(), DaysSql, [&](sql::PreparedStatement& st, int param, size_t row) {
+      st.setUInt64(param, counts[row].link_id);
+      st.setInt64(param + 1, counts[row].day);
+      st.setUInt64(param + 2, counts[row].clicks);
+      return param + 3;
+    });
+    for (const std::string& id : batch.forget) {
+      sql::PreparedStatement& forget = s.Prepared(kForgetBatch);
+      forget.setString(1, id);
+      forget.executeUpdate();
+    }
+    s.Commit();
+    return true;
+  });
+}
+
+Status MysqlStore::Ping() {
+  Result<bool> r = Run<bool>("ping", Access::kRead, [](Session& s) -> Result<bool> {
+    std::unique_ptr<sql::ResultSet> rs(s.Prepared(kPing).executeQuery());
+    return rs->next();
+  });
+  if (!r.ok()) return r.error();
+  return Status::Ok();
+}
+
+}  // namespace shortener

@@ -1,0 +1,96 @@
+// LinkStore and AccountStore on MySQL/MariaDB through Connector/C++: one connection per worker,
+// each statement prepared once per connection, reconnect after a server restart.
+#ifndef SHORTENER_MYSQL_STORE_H_
+#define SHORTENER_MYSQL_STORE_H_
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "domain/store.h"
+
+namespace shortener {
+
+struct MysqlOptions {
+  std::string socket;  // unix socket path; when empty, host and port are used
+  std::string host = "127.0.0.1";
+  int port = 3306;
+  std::string user;
+  std::string password;
+  std::string database;
+  int connect_timeout_seconds = 3;
+  // Bounds a request stuck on a wedged server; the worker answers 503 instead of hanging.
+  int io_timeout_seconds = 10;
+};
+
+class MysqlStore : public LinkStore, public AccountStore, public ClickStore {
+ public:
+  // Connects lazily: a worker starts and answers 503 while the database is down, and connects
+  // as soon as it is back. After a lost connection (server restart, timeout) the next call
+  // reconnects, prepares its statements again and retries once.
+  explicit MysqlStore(MysqlOptions options);
+  ~MysqlStore() override;
+  MysqlStore(const MysqlStore&) = delete;
+  MysqlStore& operator=(const MysqlStore&) = delete;
+
+  Result<RedirectTarget> FindRedirect(const std::string& slug) override;
+  Result<Link> CreateLink(const NewLink& link, const SlugMaker& make_slug) override;
+  Result<LinkPage> ListLinks(std::optional<uint64_t> owner_id, std::optional<uint64_t> before_id,
+                             int limit) override;
+  Result<Link> FindLink(const std::string& slug) override;
+  Result<Link> UpdateLink(uint64_t id, const LinkChange& change) override;
+  Status DeleteLink(uint64_t id) override;
+  Result<std::vector<DayClicks>> ClicksByDay(uint64_t id) override;
+  Status Ping() override;
+
+  Result<bool> AddClicks(const ClickBatch& batch) override;
+
+  Result<User> CreateUser(const NewUser& user) override;
+  Result<User> FindUser(const std::string& username) override;
+  Status SetPasswordHash(uint64_t user_id, const std::string& password_hash,
+                         bool end_sessions) override;
+  Status AddToken(const std::string& token_digest, uint64_t user_id, int64_t now,
+                  int64_t expires_at) override;
+  Result<Principal> FindToken(const std::string& token_digest, int64_t now) override;
+  Status DeleteToken(const std::string& token_digest) override;
+  Result<ApiKeyInfo> AddApiKey(uint64_t user_id, const std::string& name,
+                               const std::string& key_digest, int64_t now) override;
+  Result<Principal> UseApiKey(const std::string& key_digest, int64_t now) override;
+  Result<std::vector<ApiKeyInfo>> ListApiKeys(uint64_t user_id) override;
+  Status DeleteApiKey(std::optional<uint64_t> user_id, uint64_t key_id) override;
+  Result<uint64_t> PurgeExpiredTokens(int64_t now, int limit) override;
+  // Deletes up to `limit` (> 0) links whose expiry is at or before `now` (unix seconds), oldest
+  // expiry first, in one statement of its own transaction; returns how many it deleted. Callers
+  // purge in a loop of small batches so no lock on the links table is held for long; fewer than
+  // `limit` means none was left.
+  Result<uint64_t> DeleteExpiredBatch(int64_t now, int limit);
+
+  // The connection and its prepared statements, defined in mysql_store_impl.h: Connector/C++
+  // stays in the .cc files. Opaque everywhere else.
+  struct Session;
+
+ private:
+  enum class Access { kRead, kWrite };
+
+  // Runs fn(session) with a live session and converts database exceptions into
+  // kUnavailable (connection lost, deadlock, lock timeout: worth retrying) or kInternal.
+  // A read whose connection was lost is retried once on a new one. A write is never re-sent
+  // (the server may have run it before the connection dropped); instead the connection is
+  // checked before a write, so one that died while idle costs nothing. After a connect that
+  // failed slowly (a timeout), calls answer kUnavailable at once for kReconnectBackoff.
+  template <typename T, typename Fn>
+  Result<T> Run(const char* what, Access access, Fn fn);
+
+  MysqlOptions options_;
+  std::unique_ptr<Session> session_;
+  std::chrono::steady_clock::time_point next_connect_at_;  // no connect attempt before then
+};
+
+// Applies every sql/NNN_*.sql file in `sql_dir` not yet recorded in schema_migrations, in
+// order, each recorded after it succeeds. Re-running applies nothing new. Progress lines go to
+// *log.
+Status ApplyMigrations(const MysqlOptions& options, const std::string& sql_dir, std::string* log);
+
+}  // namespace shortener
+
+#endif  // SHORTENER_MYSQL_STORE_H_

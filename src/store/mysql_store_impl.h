@@ -1,0 +1,137 @@
+// Internals shared by the files that implement MysqlStore (mysql_store.cc for links,
+// mysql_accounts.cc for users, tokens and keys): the session, Run, and the SQL helpers.
+// Included by those files only; nothing outside them sees Connector/C++.
+#ifndef SHORTENER_MYSQL_STORE_IMPL_H_
+#define SHORTENER_MYSQL_STORE_IMPL_H_
+
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+
+#include <chrono>
+#include <memory>
+#include <unordered_map>
+
+#include "base/log.h"
+#include "base/metrics.h"
+#include "store/mysql_session.h"
+#include "store/mysql_store.h"
+
+namespace shortener {
+
+// DATETIME <-> unix seconds by plain arithmetic. FROM_UNIXTIME and UNIX_TIMESTAMP would be
+// shorter, but MariaDB 10.11 caps them at 2038-01-19, well inside max_ttl. The session zone is
+// UTC (ConnectMysql), so a DATETIME here is UTC wall time.
+#define SHORTENER_SECONDS_OF(col) "TIMESTAMPDIFF(SECOND, '1970-01-01', " col ")"
+#define SHORTENER_DATETIME_PARAM "('1970-01-01' + INTERVAL ? SECOND)"
+
+namespace mysql_internal {
+
+constexpr int kErrDuplicateKey = 1062;
+constexpr int kErrLockWaitTimeout = 1205;
+constexpr int kErrDeadlock = 1213;
+constexpr std::chrono::milliseconds kSlowConnect{100};
+constexpr std::chrono::milliseconds kReconnectBackoff{1000};
+
+// A client sees this after a lost connection or a busy database: retrying is the right move.
+inline Error Unavailable() {
+  return Error::Make(ErrorCode::kUnavailable, "The database is unavailable; try again shortly.");
+}
+
+}  // namespace mysql_internal
+
+struct MysqlStore::Session {
+  std::unique_ptr<sql::Connection> conn;
+  // For START TRANSACTION, COMMIT and ROLLBACK (no parameters, nothing to bind).
+  std::unique_ptr<sql::Statement> control;
+  // Declared after conn so they are destroyed first: a statement must not outlive its
+  // connection. Keyed by the address of the statement's text, a string constant.
+  std::unordered_map<const char*, std::unique_ptr<sql::PreparedStatement>> statements;
+
+  explicit Session(const MysqlOptions& options)
+      : conn(ConnectMysql(options)), control(conn->createStatement()) {}
+
+  // Transactions are begun and ended with statements, never with Connection::setAutoCommit,
+  // commit or rollback: Connector/C++ 1.1 ignores a failed COMMIT there (mysql_commit's result
+  // is dropped), so a connection lost at that moment read as success and a link answered 201
+  // was rolled back. A statement's failure throws like any other, and Run answers 503.
+  void Begin() { control->execute("START TRANSACTION"); }
+  void Commit() { control->execute("COMMIT"); }
+  void Rollback() { control->execute("ROLLBACK"); }
+
+  // The statement for `text` (a string constant), prepared on this connection's first use of
+  // it and kept for the connection's life: each statement is prepared once per connection.
+  sql::PreparedStatement& Prepared(const char* text) {
+    std::unique_ptr<sql::PreparedStatement>& st = statements[text];
+    if (!st) st.reset(conn->prepareStatement(text));
+    return *st;
+  }
+};
+
+namespace mysql_internal {
+
+// The AUTO_INCREMENT id the session's last insert took.
+inline uint64_t LastInsertId(MysqlStore::Session& s) {
+  static const char kLastInsertId[] = "SELECT LAST_INSERT_ID()";
+  std::unique_ptr<sql::ResultSet> rs(s.Prepared(kLastInsertId).executeQuery());
+  rs->next();
+  return rs->getUInt64(1);
+}
+
+}  // namespace mysql_internal
+
+template <typename T, typename Fn>
+Result<T> MysqlStore::Run(const char* what, Access access, Fn fn) {
+  using namespace mysql_internal;
+  for (int attempt = 0;; ++attempt) {
+    try {
+      if (!session_) {
+        // While the database is down, fail fast instead of paying a connect attempt (up to
+        // connect_timeout on TCP) on every request and tying up the whole pool.
+        auto start = std::chrono::steady_clock::now();
+        if (start < next_connect_at_) return Unavailable();
+        try {
+          session_ = std::make_unique<Session>(options_);
+        } catch (const sql::SQLException&) {
+          // A refused connect (server down, socket gone) costs nothing, so the next request tries
+          // again and finds a restarted server at once. One that timed out does not get retried
+          // for a while: a pool facing an unreachable host would otherwise spend all its time
+          // connecting.
+          auto end = std::chrono::steady_clock::now();
+          if (end - start > kSlowConnect) next_connect_at_ = end + kReconnectBackoff;
+          throw;
+        }
+      } else if (access == Access::kWrite && !session_->conn->isValid()) {
+        // A write must not be re-sent after a lost connection (it may have run), so a
+        // connection that died while idle is found out before anything is sent on it.
+        session_.reset();
+        continue;
+      }
+      return fn(*session_);
+    } catch (const sql::SQLException& e) {
+      CountDatabaseError();
+      int code = e.getErrorCode();
+      bool lost = IsConnectionLost(code);
+      // Whatever happened, this session may be mid-transaction or dead: start afresh.
+      session_.reset();
+      if (lost && access == Access::kRead && attempt == 0) continue;
+      if (lost || code == kErrDeadlock || code == kErrLockWaitTimeout) {
+        Log(Severity::kWarn, "mysql unavailable during %s: error %d", what, code);
+        return Unavailable();
+      }
+      Log(Severity::kError, "mysql error during %s: %d (%s) %s", what, code, e.getSQLStateCStr(),
+          e.what());
+      return Error::Make(ErrorCode::kInternal, "Internal error.");
+    } catch (const std::exception& e) {
+      // Not the database's doing, but the session may be mid-transaction: drop it.
+      session_.reset();
+      Log(Severity::kError, "error during %s: %s", what, e.what());
+      return Error::Make(ErrorCode::kInternal, "Internal error.");
+    }
+  }
+}
+
+}  // namespace shortener
+
+#endif  // SHORTENER_MYSQL_STORE_IMPL_H_
