@@ -536,11 +536,10 @@ write_apache_conf() {  # WEBDIR PORT
     echo "ErrorLog $w/apache2.error.log"
     echo "LogLevel warn"
     echo "$user"
-    for m in mpm_event authz_core authz_host alias headers proxy proxy_fcgi reqtimeout; do
+    for m in mpm_event authz_core authz_host alias headers proxy proxy_fcgi reqtimeout buffer env; do
       echo "LoadModule ${m}_module /usr/lib/apache2/modules/mod_$m.so"
     done
     echo "LogFormat \"%h %l %u %t \\\"%r\\\" %>s %O\" combined"
-    echo "RequestReadTimeout header=20-40,MinRate=500 body=20,MinRate=500"
     echo "MaxRequestWorkers 150"
     echo "Include $w/site.conf"
   } >"$w/apache2.conf"

@@ -414,8 +414,10 @@ const std::vector<Key>& Keys() {
            "Key of the slug permutation and of list cursors; required, at least 16 bytes.",
            &Config::slug_secret, CheckSecret, /*secret=*/true),
       // Limits.
-      Number("max_url_length", "2048", "Longest target URL accepted, in bytes.",
-             &Config::max_url_length, 16, 65535, "bytes"),
+      // At most 4096: the redirect's Location header carries the URL, and every shipped web
+      // server passes a 4 KiB header on (longer ones end as 502/500 after a 201).
+      Number("max_url_length", "2048", "Longest target URL accepted, in bytes (at most 4096).",
+             &Config::max_url_length, 16, 4096, "bytes"),
       Number("max_body_bytes", "65536", "Largest request body read; a larger one gets 413.",
              &Config::max_body_bytes, 1024, 16777216, "bytes"),
       Number("shorten_default_ttl", "3600",

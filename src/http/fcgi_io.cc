@@ -1,6 +1,11 @@
 // Reading FastCGI parameters and stdin into a Request; writing a Response to FastCGI stdout.
 #include "http/fcgi_io.h"
 
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <string>
 
@@ -13,9 +18,58 @@ std::string Param(FCGX_Request* fcgi, const char* name) {
   return value ? value : "";
 }
 
+using Clock = std::chrono::steady_clock;
+
+// Bounds each blocking read libfcgi makes on the connection (zero: no bound).
+void SetReadTimeout(int fd, std::chrono::milliseconds timeout) {
+  struct timeval tv;
+  tv.tv_sec = static_cast<time_t>(timeout.count() / 1000);
+  tv.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+}
+
+// Reads `length` bytes of stdin into `body` (fewer if the server ends stdin early). Returns
+// false if `deadline` passed first. FCGX_GetStr(n) would wait for all n bytes however slowly
+// they came, so each call takes only what libfcgi holds already, or makes one refill, and
+// every refill's read is bounded by the time left.
+bool ReadBody(FCGX_Request* fcgi, size_t length, Clock::time_point deadline, std::string* body) {
+  FCGX_Stream* in = fcgi->in;
+  body->resize(length);
+  size_t got = 0;
+  bool in_time = true;
+  while (got < length) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) {
+      in_time = false;
+      break;
+    }
+    size_t buffered = static_cast<size_t>(in->stop - in->rdNext);
+    if (buffered > 0) {
+      size_t want = std::min(buffered, length - got);
+      got += static_cast<size_t>(FCGX_GetStr(&(*body)[got], static_cast<int>(want), in));
+      continue;
+    }
+    SetReadTimeout(fcgi->ipcFd, left);
+    int c = FCGX_GetChar(in);
+    if (c == EOF) {
+      int error = FCGX_GetError(in);
+      in_time = error != EAGAIN && error != EWOULDBLOCK;
+      break;
+    }
+    (*body)[got++] = static_cast<char>(c);
+  }
+  // A connection the server keeps (FCGI_KEEP_CONN) waits for its next request unbounded again;
+  // one whose read failed is closed by FCGX_Finish_r.
+  SetReadTimeout(fcgi->ipcFd, std::chrono::milliseconds(0));
+  body->resize(got);
+  return in_time;
+}
+
 }  // namespace
 
-Request ReadRequest(FCGX_Request* fcgi, size_t max_body_bytes) {
+Request ReadRequest(FCGX_Request* fcgi, size_t max_body_bytes,
+                    std::chrono::milliseconds body_timeout) {
+  auto deadline = Clock::now() + body_timeout;
   Request request;
   request.method = Param(fcgi, "REQUEST_METHOD");
   std::string uri = Param(fcgi, "REQUEST_URI");
@@ -44,14 +98,7 @@ Request ReadRequest(FCGX_Request* fcgi, size_t max_body_bytes) {
     request.body_too_large = true;
     return request;
   }
-  request.body.resize(length);
-  size_t got = 0;
-  while (got < length) {
-    int n = FCGX_GetStr(&request.body[got], static_cast<int>(length - got), fcgi->in);
-    if (n <= 0) break;
-    got += n;
-  }
-  request.body.resize(got);
+  request.body_timed_out = !ReadBody(fcgi, length, deadline, &request.body);
   return request;
 }
 

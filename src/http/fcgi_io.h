@@ -4,18 +4,28 @@
 
 #include <fcgiapp.h>
 
+#include <chrono>
 #include <cstddef>
 
 #include "http/http.h"
 
 namespace shortener {
 
+// How long a worker waits for a request body to arrive in full. The shipped fronts hand the
+// worker whole bodies (lighttpd and nginx buffer them, Apache spools them), which take
+// microseconds over the socket; only a front that streams a slow client's bytes comes near it.
+inline constexpr std::chrono::milliseconds kBodyReadTimeout{5000};
+
 // Builds a Request from the server's parameters. The path comes from REQUEST_URI (what the
 // client sent, the same behind every web server), falling back to SCRIPT_NAME + PATH_INFO, and
 // is normalised (NormalizePath) so "/r/%41bc" and "/r/Abc" name the same link.
 // The body is read only when CONTENT_LENGTH is present, valid and at most max_body_bytes; a
-// larger one is left unread and flagged body_too_large.
-Request ReadRequest(FCGX_Request* fcgi, size_t max_body_bytes);
+// larger one is left unread and flagged body_too_large. A body that has not arrived in full
+// within `body_timeout` is flagged body_timed_out (the request is then answered 408 unread): a
+// web server that streams bodies (Apache's mod_proxy_fcgi without spooling) must not let a
+// client trickling one hold a single-threaded worker for longer than that.
+Request ReadRequest(FCGX_Request* fcgi, size_t max_body_bytes,
+                    std::chrono::milliseconds body_timeout = kBodyReadTimeout);
 
 // Writes `response` to the server, without the body for HEAD.
 void WriteResponse(FCGX_Request* fcgi, const Request& request, const Response& response);

@@ -84,6 +84,20 @@ def _parse_json(body):
         return None
 
 
+def parse_raw_response(data):
+    """Resp of the raw bytes of one HTTP/1.1 answer (as Client.raw returns them); the body is
+    what followed the header block (a chunked body is not decoded)."""
+    head, sep, body = data.partition(b"\r\n\r\n")
+    assert sep, "no header block in %r" % data[:300]
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {}
+    for line in lines[1:]:
+        k, _, v = line.partition(":")
+        k = k.strip().lower()
+        headers[k] = headers[k] + ", " + v.strip() if k in headers else v.strip()
+    return Resp(int(lines[0].split()[1]), headers, body, _parse_json(body))
+
+
 DEFAULT_AUTH = "default"
 
 

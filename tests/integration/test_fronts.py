@@ -8,9 +8,13 @@ test's temp dir) with a supervised pool of 2 workers. The whole suite runs behin
 development lighttpd (conf/lighttpd-dev.conf) as usual.
 """
 
+import json
 import os
 import signal
+import socket
+import struct
 import sys
+import threading
 import time
 import unittest
 
@@ -21,7 +25,7 @@ import test_ops  # noqa: E402
 import test_redirect  # noqa: E402
 import test_url_api  # noqa: E402
 import test_v1_api  # noqa: E402
-from harness import Client, IntegrationTest, pid_alive  # noqa: E402
+from harness import Client, IntegrationTest, parse_raw_response, pid_alive, rand_token  # noqa: E402
 
 FRONTS = ("apache", "nginx", "lighttpd")
 
@@ -38,11 +42,243 @@ CLASSES = (
     test_bad_input.RoutingTest,
 )
 
+PASSWORD = "front-pass-" + rand_token(6)
+
+
+class _CredentialFlows:
+    """Login tokens and API keys end to end, behind one front (FRONT): every credential reaches
+    the workers, and body-less POSTs work when sent with Content-Length: 0."""
+
+    def signup_and_login(self, anon):
+        name = "front_" + rand_token(8)
+        r = anon.req("POST", "/url/signup", json_body={
+            "username": name, "email": name + "@example.org", "password": PASSWORD})
+        self.assertEqual(r.status, 201, self.describe("POST", "/url/signup", r))
+        r = anon.req("POST", "/url/login", json_body={"username": name, "password": PASSWORD})
+        self.assertEqual(r.status, 200, self.describe("POST", "/url/login", r))
+        return {"Authorization": "Bearer " + r.json["access_token"]}
+
+    def link_flow(self, anon, cred, ctx):
+        """Create (both APIs), list, get, patch and delete with `cred`."""
+        url = "https://example.org/%s/%s" % (self.FRONT, rand_token())
+        r = anon.req("POST", "/url/shorten", headers=cred, json_body={"url": url})
+        self.assertEqual(r.status, 201, ctx + self.describe("POST", "/url/shorten", r))
+        r = anon.req("POST", "/api/v1/url-shortener", headers=cred, json_body={"original_url": url + "?v1"})
+        self.assertEqual(r.status, 201, ctx + self.describe("POST", "/api/v1/url-shortener", r))
+        slug = r.json["data"]["slug"]
+        r = anon.req("GET", "/api/v1/url-shorteners", headers=cred)
+        self.assertEqual(r.status, 200, ctx + self.describe("GET", "list", r))
+        self.assertIn(slug, [x["slug"] for x in r.json["data"]["url_shorteners"]])
+        one = "/api/v1/url-shorteners/" + slug
+        r = anon.req("GET", one, headers=cred)
+        self.assertEqual((r.status, r.json["data"]["original_url"]), (200, url + "?v1"), ctx)
+        r = anon.req("PATCH", one, headers=cred, json_body={"original_url": url + "?v2"})
+        self.assertEqual((r.status, r.json["data"]["original_url"]), (200, url + "?v2"), ctx)
+        self.assertEqual(anon.req("GET", "/r/" + slug).headers.get("location"), url + "?v2", ctx)
+        r = anon.req("DELETE", one, headers=cred)
+        self.assertEqual((r.status, r.body), (204, b""), ctx)
+        self.assertEqual(anon.req("GET", "/r/" + slug).status, 404, ctx)
+
+    def test_bearer_token_flow_and_logout(self):
+        anon = Client(self.base, auth=None)
+        bearer = self.signup_and_login(anon)
+        self.link_flow(anon, bearer, "bearer: ")
+        # Logout takes no body: sent with Content-Length: 0 (http.client's default for a POST).
+        r = anon.req("POST", "/url/logout", headers=bearer)
+        self.assertEqual(r.status, 204, self.describe("POST", "/url/logout", r))
+        r = anon.req("GET", "/api/v1/url-shorteners", headers=bearer)
+        self.assert_error(r, 401, "unauthorized", ctx="token after logout")
+
+    def test_api_key_create_list_use_revoke(self):
+        anon = Client(self.base, auth=None)
+        bearer = self.signup_and_login(anon)
+        r = anon.req("POST", "/api/v1/api-keys", headers=bearer, json_body={"name": "front key"})
+        self.assertEqual(r.status, 201, self.describe("POST", "/api/v1/api-keys", r))
+        key = r.json["data"]
+        # The other form: no body at all, Content-Length: 0.
+        r = anon.req("POST", "/api/v1/api-keys", headers=bearer)
+        self.assertEqual((r.status, r.json["data"]["name"]), (201, ""),
+                         self.describe("POST", "/api/v1/api-keys (empty)", r))
+        r = anon.req("GET", "/api/v1/api-keys", headers=bearer)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(sorted(k["name"] for k in r.json["data"]["api_keys"]), ["", "front key"])
+        api = {"X-API-Key": key["key"]}
+        self.link_flow(anon, api, "api key: ")
+        r = anon.req("DELETE", "/api/v1/api-keys/%s" % key["id"], headers=bearer)
+        self.assertEqual(r.status, 204, self.describe("DELETE", "/api/v1/api-keys/ID", r))
+        self.assert_error(anon.req("GET", "/api/v1/url-shorteners", headers=api), 401, "unauthorized",
+                          ctx="revoked key")
+
+    def test_bodyless_post_without_content_length(self):
+        """No Content-Length at all: lighttpd refuses it (411, with the API's JSON error saying
+        what to send); nginx and Apache take it as an empty body. Either way the answer is
+        right: a 411 leaves the token valid, a 204 ends it."""
+        anon = Client(self.base, auth=None)
+        bearer = self.signup_and_login(anon)
+        for path, ok in (("/api/v1/api-keys", 201), ("/url/logout", 204)):
+            with self.subTest(path=path):
+                data = anon.raw(("POST %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nAuthorization: %s\r\n"
+                                 "Connection: close\r\n\r\n"
+                                 % (path, anon.port, bearer["Authorization"])).encode())
+                r = parse_raw_response(data)
+                if self.FRONT == "lighttpd":
+                    self.assertEqual(r.status, 411, r)
+                if r.status == 411:
+                    self.assertTrue(r.headers.get("content-type", "").startswith("application/json"), r)
+                    self.assertEqual(r.json["error"], "bad_request", r)
+                    self.assertIn("Content-Length: 0", r.json["message"])
+                    self.assertIn("-d ''", r.json["message"])
+                    still = anon.req("GET", "/api/v1/api-keys", headers=bearer).status
+                    self.assertEqual(still, 200, "a refused logout must leave the token valid")
+                else:
+                    self.assertEqual(r.status, ok, r)
+        if self.FRONT != "lighttpd" and r.status == 204:
+            self.assertEqual(anon.req("GET", "/api/v1/api-keys", headers=bearer).status, 401)
+
+    def test_slow_request_bodies_do_not_stall_the_pool(self):
+        """More clients than workers (2) trickle their bodies; /healthz keeps answering at once
+        for everybody else, and each slow body, once complete, is answered normally."""
+        anon = Client(self.base, auth=None)
+        key = self.stack.default_auth()["X-API-Key"]
+        url = "https://example.org/slow/" + rand_token()
+        body = json.dumps({"url": url}).encode()
+        pieces = [body[i:i + 8] for i in range(0, len(body), 8)]
+        head = ("POST /url/shorten HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nX-API-Key: %s\r\n"
+                "Content-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n"
+                % (anon.port, key, len(body))).encode()
+        answers = [None] * 3
+        step = 2.4 / len(pieces)  # each body takes about 2.4 s to arrive
+
+        def trickle(i):
+            with socket.create_connection(("127.0.0.1", anon.port), timeout=15) as s:
+                s.sendall(head)
+                for piece in pieces:
+                    time.sleep(step)
+                    s.sendall(piece)
+                chunks = []
+                while True:
+                    c = s.recv(65536)
+                    if not c:
+                        break
+                    chunks.append(c)
+                answers[i] = parse_raw_response(b"".join(chunks))
+
+        threads = [threading.Thread(target=trickle, args=(i,)) for i in range(len(answers))]
+        for t in threads:
+            t.start()
+        time.sleep(0.3)  # every slow client is connected and has sent its header
+        slowest = 0.0
+        while any(t.is_alive() for t in threads):
+            t0 = time.time()
+            r = anon.req("GET", "/healthz")
+            slowest = max(slowest, time.time() - t0)
+            self.assertEqual(r.status, 200, r)
+            time.sleep(0.1)
+        for t in threads:
+            t.join()
+        self.assertLess(slowest, 1.0, "/healthz waited on slow request bodies")
+        for a in answers:
+            self.assertEqual(a.status, 201, a)
+            self.assertEqual(a.json["url"], url)
+
+
 for _front in FRONTS:
     for _cls in CLASSES:
         _name = "%s%s" % (_front.capitalize(), _cls.__name__)
         globals()[_name] = type(_name, (_cls,), {"FRONT": _front, "__module__": __name__})
+    _name = "%sCredentialFlowsTest" % _front.capitalize()
+    globals()[_name] = type(_name, (_CredentialFlows, IntegrationTest),
+                            {"FRONT": _front, "__module__": __name__})
 del _front, _cls, _name
+
+
+class LongLocationTest(IntegrationTest):
+    """The longest URL the config allows (max_url_length at most 4096) redirects byte for byte
+    behind every front: each carries a 4 KiB Location header."""
+
+    def test_4096_byte_location_through_every_front(self):
+        maker = Client(self.stack.start_instance(workers=1, env={"SHORTENER_MAX_URL_LENGTH": "4096"}))
+        self.addCleanup(self.stack.stop_instance, maker.port)
+        prefix = "https://example.org/long/"
+        url = prefix + "a" * (4096 - len(prefix))
+        self.assertEqual(len(url), 4096)
+        r = maker.req("POST", "/url/shorten", json_body={"url": url})
+        self.assertEqual(r.status, 201, self.describe("POST", "/url/shorten", r))
+        slug = r.json["slug"]
+        for front in (None,) + FRONTS:
+            base = self.stack.front_instance(front) if front else maker.base
+            client = Client(base, auth=None)
+            for path, headers in (("/r/" + slug, {}), ("/" + slug, {"Accept": "text/html"})):
+                with self.subTest(front=front or "dev", path=path[:3]):
+                    r = client.req("GET", path, headers=headers)
+                    self.assertEqual(r.status, 302, self.describe("GET", path, r))
+                    self.assertEqual(r.headers.get("location"), url)
+
+
+class WorkerBodyDeadlineTest(IntegrationTest):
+    """A web server that streams request bodies (Apache's mod_proxy_fcgi without spooling does)
+    would let a client that trickles one hold a single-threaded worker: the worker gives a body
+    fcgi_io.h's 5 s, then answers 408 with the API's error body. Spoken to a worker directly,
+    over its FastCGI socket, as such a front would."""
+
+    def test_a_body_that_stops_coming_gets_408_within_the_deadline(self):
+        sock_path = os.path.join(self.stack.web_dir(self.base), "fcgi.sock")
+        params = {"REQUEST_METHOD": "POST", "REQUEST_URI": "/url/shorten", "CONTENT_LENGTH": "60",
+                  "CONTENT_TYPE": "application/json", "REMOTE_ADDR": "127.0.0.1",
+                  "HTTP_X_API_KEY": self.stack.default_auth()["X-API-Key"], "SERVER_PROTOCOL": "HTTP/1.1"}
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(15)
+            s.connect(sock_path)
+            s.sendall(fcgi_record(1, struct.pack(">HB5x", 1, 0)))  # BEGIN_REQUEST, responder
+            s.sendall(fcgi_record(4, fcgi_params(params)) + fcgi_record(4, b""))
+            t0 = time.time()
+            s.sendall(fcgi_record(5, b'{"url": "https://'))  # 17 of the 60 bytes, then nothing
+            out = fcgi_read_stdout(s)
+            elapsed = time.time() - t0
+        self.assertGreater(elapsed, 4.0, out[:200])
+        self.assertLess(elapsed, 8.0, out[:200])
+        head, _, body = out.partition(b"\r\n\r\n")
+        self.assertIn(b"Status: 408", head)
+        self.assertIn(b"Content-Type: application/json", head)
+        self.assertEqual(json.loads(body), {"ok": False, "error": "bad_request",
+                                            "message": "The request body took too long to arrive."})
+        # The worker is free again.
+        self.assertEqual(self.client.req("GET", "/healthz").status, 200)
+
+
+def fcgi_record(kind, content, request_id=1):
+    return struct.pack(">BBHHBx", 1, kind, request_id, len(content), 0) + content
+
+
+def fcgi_params(params):
+    out = b""
+    for k, v in params.items():
+        k, v = k.encode(), v.encode()
+        assert len(k) < 128 and len(v) < 128
+        out += bytes([len(k), len(v)]) + k + v
+    return out
+
+
+def fcgi_read_stdout(s):
+    """The STDOUT stream of request 1, read until END_REQUEST."""
+    buf, out = b"", b""
+    while True:
+        while len(buf) < 8:
+            c = s.recv(65536)
+            if not c:
+                return out
+            buf += c
+        _, kind, _, length, padding = struct.unpack(">BBHHBx", buf[:8])
+        while len(buf) < 8 + length + padding:
+            c = s.recv(65536)
+            if not c:
+                return out
+            buf += c
+        content, buf = buf[8:8 + length], buf[8 + length + padding:]
+        if kind == 6:
+            out += content
+        elif kind == 3:
+            return out
 
 
 class PoolDownTest(IntegrationTest):

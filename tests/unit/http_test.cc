@@ -131,6 +131,7 @@ BOOST_AUTO_TEST_CASE(status_reasons) {
       {403, "Forbidden"},
       {404, "Not Found"},
       {405, "Method Not Allowed"},
+      {408, "Request Timeout"},
       {409, "Conflict"},
       {413, "Content Too Large"},
       {415, "Unsupported Media Type"},
