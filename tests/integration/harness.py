@@ -86,7 +86,7 @@ def _parse_json(body):
 
 def parse_raw_response(data):
     """Resp of the raw bytes of one HTTP/1.1 answer (as Client.raw returns them); the body is
-    what followed the header block (a chunked body is not decoded)."""
+    what followed the header block, de-chunked if it came chunked."""
     head, sep, body = data.partition(b"\r\n\r\n")
     assert sep, "no header block in %r" % data[:300]
     lines = head.decode("latin-1").split("\r\n")
@@ -95,6 +95,15 @@ def parse_raw_response(data):
         k, _, v = line.partition(":")
         k = k.strip().lower()
         headers[k] = headers[k] + ", " + v.strip() if k in headers else v.strip()
+    if headers.get("transfer-encoding", "").lower() == "chunked":
+        out, rest = b"", body
+        while rest:
+            size, _, rest = rest.partition(b"\r\n")
+            n = int(size.split(b";")[0], 16)
+            if n == 0:
+                break
+            out, rest = out + rest[:n], rest[n + 2:]
+        body = out
     return Resp(int(lines[0].split()[1]), headers, body, _parse_json(body))
 
 
