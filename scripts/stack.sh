@@ -688,8 +688,14 @@ cmd_web_up() {
   UNDO+=("stop_pidfile $WORKER_STOP_TIMEOUT workers $w/workers.pid")
   with_stack_env spawn_workers "$w" "$port" "$workers" >"$w/spawn-fcgi.log" 2>&1 ||
     web_failed "$w" "the workers did not start ($WORKER_BIN; log: $w/workers.log)"
-  sleep 0.2  # a worker with a bad config exits at once
-  mapfile -t alive < <(live_workers "$w")
+  # A worker with a bad config exits at once; a supervisor forks its workers only after checking
+  # the config itself, which on a busy machine takes more than a moment: wait up to 10 s for
+  # them all, then take the count as it is.
+  deadline=$(( SECONDS + 10 ))
+  while sleep 0.2; do
+    mapfile -t alive < <(live_workers "$w")
+    (( ${#alive[@]} != expected && ${#alive[@]} > 0 && SECONDS < deadline )) || break
+  done
   (( ${#alive[@]} == expected )) ||
     web_failed "$w" "only ${#alive[@]} of $expected worker processes are running (log: $w/workers.log)"
 

@@ -158,13 +158,6 @@ Response App::Handle(const Request& request) {
 }
 
 Response App::Dispatch(const Request& request, size_t* route) {
-  // An incomplete request is never handled: it might look valid cut short.
-  if (request.body_timed_out) {
-    Response timeout = ErrorResponse(
-        Error::Make(ErrorCode::kBadRequest, "The request body took too long to arrive."));
-    timeout.set_status(408);
-    return timeout;
-  }
   try {
     return router_.Dispatch(request, route);
   } catch (const std::exception& e) {

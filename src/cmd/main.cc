@@ -152,8 +152,9 @@ int ServeRequests(const Config& config, const std::string& config_path) {
     // A SIGHUP that came while accept held the worker (restarted there, so no connection is
     // dropped) is applied before this request is answered.
     if (g_reload) Reload(config_path, app);
-    Request request = ReadRequest(&fcgi, max_body);
-    Response response = app->Handle(request);
+    bool body_timed_out = false;
+    Request request = ReadRequest(&fcgi, max_body, &body_timed_out);
+    Response response = body_timed_out ? BodyTimeoutResponse() : app->Handle(request);
     WriteResponse(&fcgi, request, response);
     FCGX_Finish_r(&fcgi);
     g_tick = 0;  // Tick looks at the time itself

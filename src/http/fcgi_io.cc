@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "http/respond.h"
+
 namespace shortener {
 
 namespace {
@@ -67,9 +69,10 @@ bool ReadBody(FCGX_Request* fcgi, size_t length, Clock::time_point deadline, std
 
 }  // namespace
 
-Request ReadRequest(FCGX_Request* fcgi, size_t max_body_bytes,
+Request ReadRequest(FCGX_Request* fcgi, size_t max_body_bytes, bool* body_timed_out,
                     std::chrono::milliseconds body_timeout) {
   auto deadline = Clock::now() + body_timeout;
+  *body_timed_out = false;
   Request request;
   request.method = Param(fcgi, "REQUEST_METHOD");
   std::string uri = Param(fcgi, "REQUEST_URI");
@@ -98,8 +101,15 @@ Request ReadRequest(FCGX_Request* fcgi, size_t max_body_bytes,
     request.body_too_large = true;
     return request;
   }
-  request.body_timed_out = !ReadBody(fcgi, length, deadline, &request.body);
+  *body_timed_out = !ReadBody(fcgi, length, deadline, &request.body);
   return request;
+}
+
+Response BodyTimeoutResponse() {
+  Response response = ErrorResponse(
+      Error::Make(ErrorCode::kBadRequest, "The request body took too long to arrive."));
+  response.set_status(408);
+  return response;
 }
 
 void WriteResponse(FCGX_Request* fcgi, const Request& request, const Response& response) {

@@ -20,12 +20,17 @@ inline constexpr std::chrono::milliseconds kBodyReadTimeout{5000};
 // client sent, the same behind every web server), falling back to SCRIPT_NAME + PATH_INFO, and
 // is normalised (NormalizePath) so "/r/%41bc" and "/r/Abc" name the same link.
 // The body is read only when CONTENT_LENGTH is present, valid and at most max_body_bytes; a
-// larger one is left unread and flagged body_too_large. A body that has not arrived in full
-// within `body_timeout` is flagged body_timed_out (the request is then answered 408 unread): a
-// web server that streams bodies (Apache's mod_proxy_fcgi without spooling) must not let a
-// client trickling one hold a single-threaded worker for longer than that.
-Request ReadRequest(FCGX_Request* fcgi, size_t max_body_bytes,
+// larger one is left unread and flagged body_too_large. If the body has not arrived in full
+// within `body_timeout`, *body_timed_out is set and the request must not be handled (cut
+// short, it might still look valid): answer BodyTimeoutResponse(). A web server that streams
+// bodies (Apache's mod_proxy_fcgi without spooling) must not let a client trickling one hold a
+// single-threaded worker for longer than that.
+Request ReadRequest(FCGX_Request* fcgi, size_t max_body_bytes, bool* body_timed_out,
                     std::chrono::milliseconds body_timeout = kBodyReadTimeout);
+
+// The answer to a request whose body did not arrive in time: 408, API.md's error body with
+// code bad_request.
+Response BodyTimeoutResponse();
 
 // Writes `response` to the server, without the body for HEAD.
 void WriteResponse(FCGX_Request* fcgi, const Request& request, const Response& response);

@@ -31,8 +31,6 @@ struct Request {
   // whose CONTENT_LENGTH exceeds the limit: handlers that take a body answer 413.
   std::string body;
   bool body_too_large = false;
-  // The body did not arrive in full in time (fcgi_io.h): the request is answered 408 unhandled.
-  bool body_timed_out = false;
 };
 
 class Response {
