@@ -138,7 +138,7 @@ install: all
 	  $(DESTDIR)$(SHAREDIR)/conf $(DESTDIR)$(CONFDIR) $(DESTDIR)$(systemdunitdir)
 	install -m 0755 $(BUILD)/shortener $(BUILD)/shortener-admin $(DESTDIR)$(bindir)/
 	install -m 0644 sql/*.sql $(DESTDIR)$(SHAREDIR)/sql/
-	install -m 0644 conf/lighttpd-errors/status-*.html $(DESTDIR)$(SHAREDIR)/errors/
+	install -m 0644 conf/lighttpd-errors/status-*.html conf/lighttpd-errors/*.lua $(DESTDIR)$(SHAREDIR)/errors/
 	@set -e; for f in $(WEB_CONFS) $(UNITS); do \
 	  case $$f in systemd/*) dir=$(DESTDIR)$(systemdunitdir) ;; *) dir=$(DESTDIR)$(SHAREDIR)/conf ;; esac; \
 	  sed $(INSTALL_PATHS) $$f >$$dir/$${f##*/}.tmp && chmod 0644 $$dir/$${f##*/}.tmp && \

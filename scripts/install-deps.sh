@@ -11,7 +11,7 @@ readonly PACKAGES=(
   libfcgi-dev spawn-fcgi
   libmysqlcppconn-dev libmemcached-dev libargon2-dev libsodium-dev liburiparser-dev
   nlohmann-json3-dev libboost-test-dev
-  mariadb-server mariadb-client memcached lighttpd apache2 nginx systemd
+  mariadb-server mariadb-client memcached lighttpd lighttpd-modules-lua apache2 nginx systemd
   curl python3 clang-format
   wrk nginx  # make bench: the load generator; nginx for the ceiling variants
   clang libclang-rt-14-dev

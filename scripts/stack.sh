@@ -602,6 +602,7 @@ write_lighttpd_conf() {  # WEBDIR PORT
     -e "s|@ERROR_LOG@|$w/lighttpd.error.log|g" -e "s|@ACCESS_LOG@|$w/access.log|g" \
     -e "s|@UPLOAD_DIR@|$w/tmp|g" -e "s|@MAX_REQUEST_KB@|$kb|g" \
     -e "s|@ERRORFILE_PREFIX@|$REPO/conf/lighttpd-errors/status-|g" \
+    -e "s|@ERRORS_DIR@|$REPO/conf/lighttpd-errors|g" \
     -e "s|@FCGI_SOCKET@|$w/fcgi.sock|g" "$TEMPLATE" >"$w/lighttpd.conf"
   ! grep -n '^[^#]*@[A-Z_]*@' "$w/lighttpd.conf" >&2 || die "unreplaced placeholder in $w/lighttpd.conf"
 }
@@ -677,7 +678,7 @@ cmd_web_up() {
   fi
   rm -rf "$w/errors"
   mkdir -p "$w/errors"
-  cp "$REPO"/conf/lighttpd-errors/status-*.html "$w/errors/"
+  cp "$REPO"/conf/lighttpd-errors/status-*.html "$REPO"/conf/lighttpd-errors/*.lua "$w/errors/"
   chmod 755 "$w/errors"
   chmod 644 "$w"/errors/*
   : >"$w/workers.log"

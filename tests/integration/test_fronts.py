@@ -311,6 +311,38 @@ class PoolDownTest(IntegrationTest):
                 if front != "lighttpd":
                     self.assertEqual(r.headers.get("x-content-type-options"), "nosniff", r.headers)
 
+    def test_lighttpd_answers_502_when_a_worker_dies_mid_request(self):
+        """Issue 11 #7: a worker killed while it holds a request (here: waiting on a stopped
+        MariaDB) is a 502 with the JSON body behind lighttpd (mod_magnet turns lighttpd's
+        hard-coded 500 into it), as behind nginx and Apache; the worker's own 500s pass as they are."""
+        base = self.stack.front_instance("lighttpd")
+        client = Client(base, auth=None)
+        with open(os.path.join(self.stack.web_dir(base), "workers.pid")) as f:
+            master = int(f.read().split()[0])
+        with open(os.path.join(self.stack.dir, "mysql.pid")) as f:
+            mysqld = int(f.read().split()[0])
+        answer = []
+        t = threading.Thread(target=lambda: answer.append(client.req("GET", "/r/gone" + rand_token())))
+        os.kill(mysqld, signal.SIGSTOP)
+        try:
+            t.start()
+            time.sleep(1.0)  # the redirect's lookup (a cache miss) now waits on MariaDB
+            for pid in self.worker_pids(master):
+                os.kill(pid, signal.SIGKILL)
+            t.join(timeout=10)
+        finally:
+            os.kill(mysqld, signal.SIGCONT)
+        self.assertEqual(len(answer), 1)
+        r = answer[0]
+        self.assertEqual(r.status, 502, r)
+        self.assertEqual(r.json, {"ok": False, "error": "unavailable",
+                                  "message": "The service is unavailable; try again shortly."})
+        # The supervisor replaces the workers; the instance serves again.
+        deadline = time.time() + 15
+        while time.time() < deadline and client.req("GET", "/healthz").status != 200:
+            time.sleep(0.2)
+        self.assertEqual(client.req("GET", "/healthz").status, 200)
+
     @staticmethod
     def worker_pids(master):
         try:
