@@ -1,6 +1,6 @@
-// Fuzzes ParseIpNetwork and ClientAddress (src/domain/client_address.h) on any bytes. Input: the first
-// line is REMOTE_ADDR, the rest X-Forwarded-For. Properties: a parsed network prints in a form
-// that parses back to itself; the client is REMOTE_ADDR as given when that is no address, its
+// Fuzzes ParseIpNetwork and ClientAddress (src/domain/client_address.h) on any bytes. Input: the
+// first line is REMOTE_ADDR, the rest X-Forwarded-For. Properties: a parsed network prints in a
+// form that parses back to itself; the client is REMOTE_ADDR as given when that is no address, its
 // canonical form when untrusted, and otherwise a canonical address that is either REMOTE_ADDR or
 // one written in X-Forwarded-For.
 #include <cstddef>

@@ -1,5 +1,5 @@
-// Fuzzes CursorCodec (src/domain/cursor.h): Decode takes any text without crashing, accepts only the
-// exact text Encode writes, and Encode(id) decodes to id for every 64-bit id.
+// Fuzzes CursorCodec (src/domain/cursor.h): Decode takes any text without crashing, accepts only
+// the exact text Encode writes, and Encode(id) decodes to id for every 64-bit id.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cstddef>

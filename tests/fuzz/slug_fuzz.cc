@@ -1,5 +1,5 @@
-// Fuzzes SlugCodec (src/domain/slug.h) over every alphabet size and minimum length: Decode takes any
-// string, whatever it decodes encodes back to the same string, and Encode(id) decodes to id for
+// Fuzzes SlugCodec (src/domain/slug.h) over every alphabet size and minimum length: Decode takes
+// any string, whatever it decodes encodes back to the same string, and Encode(id) decodes to id for
 // every id from 1 to UINT64_MAX, as a slug the redirect path's filter lets through.
 #include <fuzzer/FuzzedDataProvider.h>
 

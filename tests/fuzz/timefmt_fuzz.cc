@@ -1,5 +1,6 @@
-// Fuzzes ParseIso8601 (src/domain/timefmt.h) on any bytes: an accepted time formats with FormatIso8601
-// to text that parses back to the same instant, for every instant in ISO 8601's years 0000-9999.
+// Fuzzes ParseIso8601 (src/domain/timefmt.h) on any bytes: an accepted time formats with
+// FormatIso8601 to text that parses back to the same instant, for every instant in ISO 8601's years
+// 0000-9999.
 #include <cstddef>
 #include <cstdint>
 #include <optional>

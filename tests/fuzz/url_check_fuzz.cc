@@ -1,5 +1,5 @@
-// Fuzzes CheckTargetUrl and UrlHost (src/domain/url_check.h): whatever they accept is printable ASCII,
-// http(s)://, free of user-info, names the host it seems to, and passes the host policy.
+// Fuzzes CheckTargetUrl and UrlHost (src/domain/url_check.h): whatever they accept is printable
+// ASCII, http(s)://, free of user-info, names the host it seems to, and passes the host policy.
 #include <cstddef>
 #include <cstdint>
 #include <string>

@@ -1,4 +1,5 @@
-// Unit tests of src/domain/blocklist.h: the file format, host matching, and re-reading a changed file.
+// Unit tests of src/domain/blocklist.h: the file format, host matching, and re-reading a changed
+// file.
 #include "domain/blocklist.h"
 
 #include <stdlib.h>

@@ -1,4 +1,5 @@
-// Unit tests of src/http/http.h: header safety, response serialisation, content negotiation, queries.
+// Unit tests of src/http/http.h: header safety, response serialisation, content negotiation,
+// queries.
 #include "http/http.h"
 
 #include <boost/test/unit_test.hpp>

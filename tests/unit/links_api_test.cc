@@ -1,4 +1,5 @@
-// Unit tests of src/api/links_api.h: link creation, redirect, lookup and listing over fake store/cache.
+// Unit tests of src/api/links_api.h: link creation, redirect, lookup and listing over fake
+// store/cache.
 #include "api/links_api.h"
 
 #include <stdlib.h>

@@ -1,5 +1,5 @@
-// Unit tests of src/domain/rate_limit.h: fixed windows over a fake shared cache, the per-worker fallback
-// while it is down, the keys, and the headers and 429 answer.
+// Unit tests of src/domain/rate_limit.h: fixed windows over a fake shared cache, the per-worker
+// fallback while it is down, the keys, and the headers and 429 answer.
 #include "domain/rate_limit.h"
 
 #include <boost/test/unit_test.hpp>

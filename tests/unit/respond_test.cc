@@ -1,4 +1,5 @@
-// Unit tests of src/http/respond.h and src/base/error.h: the Error -> HTTP answer mapping of API.md.
+// Unit tests of src/http/respond.h and src/base/error.h: the Error -> HTTP answer mapping of
+// API.md.
 #include "http/respond.h"
 
 #include <boost/test/unit_test.hpp>

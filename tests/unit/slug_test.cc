@@ -1,4 +1,5 @@
-// Unit tests of src/domain/slug.h: the id <-> slug bijection, its tiers and keying, and the slug rules.
+// Unit tests of src/domain/slug.h: the id <-> slug bijection, its tiers and keying, and the slug
+// rules.
 #include "domain/slug.h"
 
 #include <boost/test/unit_test.hpp>

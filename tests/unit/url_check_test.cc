@@ -1,4 +1,5 @@
-// Unit tests of src/domain/url_check.h: which link targets are accepted and why the others are refused.
+// Unit tests of src/domain/url_check.h: which link targets are accepted and why the others are
+// refused.
 #include "domain/url_check.h"
 
 #include <boost/test/unit_test.hpp>
