@@ -1,0 +1,45 @@
+// User-Agent classification for the statistics: device class, browser family, OS family, and
+// whether the visitor is a bot (crawlers and link-preview fetchers).
+//
+// Cheap enough for every counted redirect: no regex, no allocation; the first kMaxUserAgentScan
+// bytes are lower-cased once into a stack buffer and searched for the fixed markers of three
+// small ordered tables (docs/statistics.md lists them; ua_class.cc says why each row sits where
+// it does). The User-Agent string itself is never kept: only these names, which come from the
+// tables, leave this file.
+#ifndef SHORTENER_UA_CLASS_H_
+#define SHORTENER_UA_CLASS_H_
+
+#include <cstddef>
+#include <string_view>
+
+namespace shortener {
+
+// Only this many leading bytes of a User-Agent are looked at (real ones are under 300 bytes);
+// markers beyond them are not seen, so a padded header costs no more than a normal one.
+inline constexpr size_t kMaxUserAgentScan = 512;
+
+enum class Device { kDesktop, kMobile, kTablet, kBot, kOther };
+
+// "desktop", "mobile", "tablet", "bot" or "other": the names API.md's `devices` uses.
+std::string_view DeviceName(Device device);
+
+struct UserAgentClass {
+  Device device = Device::kOther;
+  // A family name from the tables ("Chrome", "Firefox", ... ; for a bot its name, e.g.
+  // "Googlebot", or "other bot"), or "other". Points to static storage.
+  std::string_view browser = "other";
+  // "Windows", "macOS", "iOS", "Android", "ChromeOS", "Linux", ... or "other". Static storage.
+  std::string_view os = "other";
+  // Crawlers, link-preview fetchers, HTTP libraries and an absent or empty User-Agent.
+  // Equivalent to device == Device::kBot.
+  bool bot = false;
+};
+
+// Classifies a User-Agent header value (empty when the header is absent), comparing ASCII
+// letters without regard to case. Any bytes are accepted. The same first kMaxUserAgentScan
+// bytes always give the same result, whatever follows them.
+UserAgentClass ClassifyUserAgent(std::string_view user_agent);
+
+}  // namespace shortener
+
+#endif  // SHORTENER_UA_CLASS_H_

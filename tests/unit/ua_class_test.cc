@@ -1,0 +1,160 @@
+// Unit tests of src/domain/ua_class.h: the classification of real User-Agents, one row each.
+#include "domain/ua_class.h"
+
+#include <boost/test/unit_test.hpp>
+#include <string>
+#include <vector>
+
+namespace shortener {
+namespace {
+
+struct Case {
+  const char* ua;
+  const char* device;
+  const char* browser;
+  const char* os;
+};
+
+void Check(const std::vector<Case>& cases) {
+  for (const Case& c : cases) {
+    BOOST_TEST_CONTEXT("User-Agent '" << c.ua << "'") {
+      const UserAgentClass got = ClassifyUserAgent(c.ua);
+      BOOST_TEST(DeviceName(got.device) == c.device);
+      BOOST_TEST(got.browser == c.browser);
+      BOOST_TEST(got.os == c.os);
+      BOOST_TEST(got.bot == (std::string(c.device) == "bot"));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_SUITE(ua_class)
+
+BOOST_AUTO_TEST_CASE(browsers_of_people) {
+  Check({
+      {"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+       "Chrome/120.0.0.0 Safari/537.36",
+       "desktop", "Chrome", "Windows"},
+      {"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+       "Chrome/120.0.0.0 Safari/537.36 Edg/120.0.2210.91",
+       "desktop", "Edge", "Windows"},
+      {"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+       "Chrome/119.0.0.0 Safari/537.36 OPR/105.0.0.0",
+       "desktop", "Opera", "Windows"},
+      {"Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0",
+       "desktop", "Firefox", "Windows"},
+      {"Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko", "desktop",
+       "Internet Explorer", "Windows"},
+      {"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like "
+       "Gecko) Version/17.2 Safari/605.1.15",
+       "desktop", "Safari", "macOS"},
+      {"Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0", "desktop",
+       "Firefox", "Linux"},
+      {"Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) "
+       "Chrome/120.0.0.0 Safari/537.36",
+       "desktop", "Chrome", "ChromeOS"},
+      {"Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, "
+       "like Gecko) Version/17.2 Mobile/15E148 Safari/604.1",
+       "mobile", "Safari", "iOS"},
+      {"Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, "
+       "like Gecko) CriOS/120.0.6099.119 Mobile/15E148 Safari/604.1",
+       "mobile", "Chrome", "iOS"},
+      {"Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, "
+       "like Gecko) FxiOS/121.0 Mobile/15E148 Safari/605.1.15",
+       "mobile", "Firefox", "iOS"},
+      {"Mozilla/5.0 (iPad; CPU OS 16_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+       "Version/16.6 Mobile/15E148 Safari/604.1",
+       "tablet", "Safari", "iOS"},
+      {"Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) "
+       "Chrome/120.0.0.0 Mobile Safari/537.36",
+       "mobile", "Chrome", "Android"},
+      {"Mozilla/5.0 (Linux; Android 13; SM-X700) AppleWebKit/537.36 (KHTML, like Gecko) "
+       "Chrome/120.0.0.0 Safari/537.36",
+       "tablet", "Chrome", "Android"},
+      {"Mozilla/5.0 (Linux; Android 13; SAMSUNG SM-S911B) AppleWebKit/537.36 (KHTML, like "
+       "Gecko) SamsungBrowser/23.0 Chrome/115.0.0.0 Mobile Safari/537.36",
+       "mobile", "Samsung Internet", "Android"},
+      {"Mozilla/5.0 (Android 14; Mobile; rv:121.0) Gecko/121.0 Firefox/121.0", "mobile", "Firefox",
+       "Android"},
+      {"Mozilla/5.0 (Windows Phone 10.0; Android 6.0.1; Microsoft; Lumia 950) "
+       "AppleWebKit/537.36 (KHTML, like Gecko) Chrome/52.0.2743.116 Mobile Safari/537.36 "
+       "Edge/15.14977",
+       "mobile", "Edge", "Windows Phone"},
+      // "Microsoft" holds "cros": must not make Windows look like ChromeOS.
+      {"Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17126; Pro)", "desktop",
+       "other", "Windows"},
+      {"SomethingNew/1.0", "other", "other", "other"},
+  });
+}
+
+BOOST_AUTO_TEST_CASE(crawlers_and_link_preview_fetchers_are_bots) {
+  Check({
+      {"Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)", "bot", "Slackbot", "other"},
+      {"Slack-ImgProxy (+https://api.slack.com/robots)", "bot", "Slackbot", "other"},
+      {"Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)", "bot", "Discordbot",
+       "other"},
+      {"WhatsApp/2.23.20.0 A", "bot", "WhatsApp", "other"},
+      {"WhatsApp/2.2349.2 i", "bot", "WhatsApp", "other"},
+      // Telegram names Twitterbot too: it is counted as itself.
+      {"TelegramBot (like TwitterBot)", "bot", "TelegramBot", "other"},
+      {"facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)", "bot",
+       "facebookexternalhit", "other"},
+      {"Twitterbot/1.0", "bot", "Twitterbot", "other"},
+      {"LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)",
+       "bot", "LinkedInBot", "other"},
+      // Googlebot's smartphone crawler sends a whole Chrome on Android User-Agent.
+      {"Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 (KHTML, "
+       "like Gecko) Chrome/120.0.6099.129 Mobile Safari/537.36 (compatible; Googlebot/2.1; "
+       "+http://www.google.com/bot.html)",
+       "bot", "Googlebot", "Android"},
+      {"Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)", "bot", "bingbot",
+       "other"},
+      {"Mozilla/5.0 (compatible; YandexBot/3.0; +http://yandex.com/bots)", "bot", "other bot",
+       "other"},
+      {"Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)", "bot",
+       "other bot", "other"},
+      {"Mozilla/5.0 (compatible; archive.org_crawler)", "bot", "other bot", "other"},
+      {"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+       "HeadlessChrome/120.0.0.0 Safari/537.36",
+       "bot", "headless browser", "Linux"},
+      {"curl/7.88.1", "bot", "curl", "other"},
+      {"Wget/1.21.3", "bot", "Wget", "other"},
+      {"python-requests/2.31.0", "bot", "python-requests", "other"},
+      {"Python-urllib/3.11", "bot", "Python urllib", "other"},
+      {"Go-http-client/1.1", "bot", "Go-http-client", "other"},
+      {"okhttp/4.12.0", "bot", "OkHttp", "other"},
+      // No User-Agent at all: only scripts send none.
+      {"", "bot", "other bot", "other"},
+  });
+}
+
+BOOST_AUTO_TEST_CASE(markers_match_in_any_case) {
+  Check({
+      {"CURL/8.0", "bot", "curl", "other"},
+      {"mozilla/5.0 (WINDOWS NT 10.0) firefox/121.0", "desktop", "Firefox", "Windows"},
+      {"GOOGLEBOT", "bot", "Googlebot", "other"},
+  });
+}
+
+BOOST_AUTO_TEST_CASE(only_the_first_bytes_are_read) {
+  // A marker past kMaxUserAgentScan is not seen; one ending exactly at the bound is.
+  const std::string pad(kMaxUserAgentScan - 3, 'x');
+  BOOST_TEST(ClassifyUserAgent(pad + "bot").bot);
+  BOOST_TEST(!ClassifyUserAgent(pad + "xbot").bot);
+  const std::string prefix = "Mozilla/5.0 (Windows NT 10.0) Firefox/121.0 ";
+  const UserAgentClass a = ClassifyUserAgent(prefix + std::string(10000, 'y'));
+  BOOST_TEST(a.browser == "Firefox");
+  BOOST_TEST(!a.bot);
+}
+
+BOOST_AUTO_TEST_CASE(device_names) {
+  BOOST_TEST(DeviceName(Device::kDesktop) == "desktop");
+  BOOST_TEST(DeviceName(Device::kMobile) == "mobile");
+  BOOST_TEST(DeviceName(Device::kTablet) == "tablet");
+  BOOST_TEST(DeviceName(Device::kBot) == "bot");
+  BOOST_TEST(DeviceName(Device::kOther) == "other");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace shortener
