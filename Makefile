@@ -25,7 +25,7 @@ OPT      := -O1 -g -fno-omit-frame-pointer -fsanitize=$(SANITIZE) -fno-sanitize-
 LDFLAGS  += -fsanitize=$(SANITIZE)
 endif
 
-PKGS     := libmemcached liburiparser libsodium libargon2
+PKGS     := libmemcached liburiparser libsodium libargon2 libmaxminddb
 CXXFLAGS += -std=c++17 $(OPT) $(WARN) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 CPPFLAGS += -Isrc -MMD -MP -DBOOST_TEST_DYN_LINK
 LDLIBS   += -lfcgi -lmysqlcppconn $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -65,8 +65,13 @@ $(BUILD)/shortener: $(BUILD)/src/cmd/main.o $(BUILD)/libshortener.a
 $(BUILD)/shortener-admin: $(BUILD)/src/cmd/admin.o $(BUILD)/libshortener.a
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/unit_tests: $(UNIT_OBJ) $(BUILD)/libshortener.a
-	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lboost_unit_test_framework
+# The unit tests of store/geoip.h read a tiny country database made here, beside the binary.
+$(BUILD)/unit_tests: $(UNIT_OBJ) $(BUILD)/libshortener.a $(BUILD)/tests/geoip-test.mmdb
+	$(CXX) $(LDFLAGS) -o $@ $(filter-out %.mmdb,$^) $(LDLIBS) -lboost_unit_test_framework
+
+$(BUILD)/tests/geoip-test.mmdb: tests/geoip/write_test_mmdb.pl
+	@mkdir -p $(@D)
+	perl $< $@
 
 # deps runs alone first (a sub-make builds after it): with parallel jobs, compiling beside the
 # package install would fail on a fresh machine, and pkg-config must see the installed libraries.

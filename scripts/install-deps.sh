@@ -11,6 +11,7 @@ readonly PACKAGES=(
   libfcgi-dev spawn-fcgi
   libmysqlcppconn-dev libmemcached-dev libargon2-dev libsodium-dev liburiparser-dev
   nlohmann-json3-dev libboost-test-dev
+  libmaxminddb-dev libmaxmind-db-writer-perl  # countries; the writer makes the unit tests' database
   mariadb-server mariadb-client memcached lighttpd lighttpd-modules-lua apache2 nginx systemd
   curl python3 clang-format
   wrk nginx  # make bench: the load generator; nginx for the ceiling variants
