@@ -24,7 +24,7 @@
 #   slug_secret (0600)
 #   memcached.pid memcached.port memcached.log
 #   web-PORT/            front (the web server's program name) FRONT.conf FRONT.pid FRONT.error.log
-#                        access.log fcgi.sock (FRONT: lighttpd, nginx or apache2)
+#                        access.log fcgi.sock (FRONT: lighttpd, nginx or apache2) password-hash.lock
 #                        workers.pid (one pid a line) workers.log (the workers' stderr) spawn-fcgi.log
 #
 # Environment: STACK_WORKER_BIN, STACK_ADMIN_BIN (default build/shortener, build/shortener-admin),
@@ -611,6 +611,10 @@ write_lighttpd_conf() {  # WEBDIR PORT
 spawn_workers() {  # WEBDIR PORT WORKERS
   local w=$1
   [[ -v SHORTENER_PUBLIC_BASE_URL ]] || export SHORTENER_PUBLIC_BASE_URL="http://localhost:$2"
+  # Each instance's pool bounds its own password hashing: a login flood against one test
+  # instance must not hold the slots of another (or of another stack on this host).
+  [[ -v SHORTENER_PASSWORD_HASH_LOCK_FILE ]] ||
+    export SHORTENER_PASSWORD_HASH_LOCK_FILE="$w/password-hash.lock"
   # spawn-fcgi sends a forked child's stdout/stderr to /dev/null; the sh in between sends them to
   # workers.log instead and execs the worker, so the recorded pid is the worker's.
   # shellcheck disable=SC2016  # $1 and $@ belong to that inner sh

@@ -4,6 +4,7 @@
 
 #include "base/ascii.h"
 #include "base/log.h"
+#include "base/terminal_text.h"
 #include "domain/timefmt.h"
 #include "http/json_body.h"
 #include "http/respond.h"
@@ -26,6 +27,11 @@ Response NoStore(Response response) {
   return response;
 }
 
+Response WithRateLimitHeaders(const RateDecision& decision, Response response) {
+  AddRateLimitHeaders(decision, &response);
+  return response;
+}
+
 nlohmann::ordered_json KeyJson(const ApiKeyInfo& key) {
   nlohmann::ordered_json json = {
       {"id", key.id}, {"name", key.name}, {"created_at", FormatIso8601(key.created_at)}};
@@ -44,6 +50,10 @@ Status CheckUsername(std::string_view username) {
                              "username must be 3 to 32 characters of A-Z, a-z, 0-9, _, . and -.");
   }
   return Status::Ok();
+}
+
+std::string CanonicalUsername(std::string_view username) {
+  return ToLowerAscii(TrimBlanks(username));
 }
 
 Status CheckEmail(std::string_view email) {
@@ -78,15 +88,37 @@ Status CheckPassword(std::string_view password) {
   return Status::Ok();
 }
 
+Status CheckKeyName(std::string_view name) {
+  if (name.size() > kMaxKeyName)
+    return Error::Validation("name", "name must be at most 100 bytes.");
+  if (HasControlCharacter(name)) {
+    return Error::Validation("name", "name must not hold control characters.");
+  }
+  return Status::Ok();
+}
+
+Response HashingBusy() {
+  Response response = ErrorResponse(
+      Error::Make(ErrorCode::kUnavailable, "Too many logins at once; try again in a second."));
+  response.AddHeader("Retry-After", "1");
+  return response;
+}
+
 AccountsApi::AccountsApi(AccountSettings settings, AccountStore* accounts,
-                         const PasswordHasher* hasher, AuthGate* gate, RateLimiter* limiter,
-                         Clock clock)
+                         const PasswordHasher* hasher, HostSlots* hash_slots, AuthGate* gate,
+                         RateLimiter* limiter, Clock clock)
     : settings_(std::move(settings)),
       accounts_(accounts),
       hasher_(hasher),
+      hash_slots_(hash_slots),
       gate_(gate),
       limiter_(limiter),
       clock_(std::move(clock)) {}
+
+std::optional<HostSlots::Hold> AccountsApi::HashSlot() {
+  if (hash_slots_ == nullptr) return HostSlots::Hold::Unbounded();
+  return hash_slots_->Acquire(kHashSlotWaitMs);
+}
 
 std::string AccountsApi::ClientKey(const Request& request) const {
   return AddressKey(
@@ -110,6 +142,10 @@ void AccountsApi::Register(Router* router) {
 }
 
 Response AccountsApi::Signup(const Request& request) {
+  if (!settings_.signup_open) {
+    return ErrorResponse(Error::Make(ErrorCode::kForbidden,
+                                     "Signup is closed; ask the administrator for an account."));
+  }
   RateDecision decision = limiter_->Hit("signup", ClientKey(request), settings_.signup_limit);
   if (!decision.allowed) return RateLimitedResponse(decision);
   Response response = CreateUser(request);
@@ -130,7 +166,10 @@ Response AccountsApi::CreateUser(const Request& request) {
                               CheckPassword(password.value())}) {
     if (!check.ok()) return ErrorResponse(check.error());
   }
+  std::optional<HostSlots::Hold> slot = HashSlot();
+  if (!slot) return HashingBusy();
   Result<std::string> hash = hasher_->Hash(password.value());
+  slot.reset();
   if (!hash.ok()) {
     Log(Severity::kError, "signup: %s", hash.error().message.c_str());
     return ErrorResponse(Error::Make(ErrorCode::kInternal, "Internal error."));
@@ -152,62 +191,58 @@ Response AccountsApi::CreateUser(const Request& request) {
 }
 
 Response AccountsApi::Login(const Request& request) {
-  std::string subject = ClientKey(request) + "|";
+  const std::string client = ClientKey(request);
+  // Every attempt, before anything costs work: random usernames and sprayed passwords are
+  // bounded per address as surely as guesses at one account.
+  RateDecision shown = limiter_->Hit("login", client, settings_.login_limit);
+  if (!shown.allowed) return RateLimitedResponse(shown);
   Result<nlohmann::ordered_json> body = ReadJsonObject(request, /*empty_ok=*/false);
-  Result<std::string> username = Error::Make(ErrorCode::kInternal, "unset");
-  Result<std::string> password = username;
-  if (body.ok()) {
-    username = RequiredString(body.value(), "username");
-    password = RequiredString(body.value(), "password");
-    // One count per name ignoring case, as names are unique ignoring case.
-    if (username.ok()) subject += ToLowerAscii(username.value());
+  if (!body.ok()) return WithRateLimitHeaders(shown, ErrorResponse(body.error()));
+  Result<std::string> username = RequiredString(body.value(), "username");
+  if (!username.ok()) return WithRateLimitHeaders(shown, ErrorResponse(username.error()));
+  Result<std::string> password = RequiredString(body.value(), "password");
+  if (!password.ok()) return WithRateLimitHeaders(shown, ErrorResponse(password.error()));
+  // Counted first and refunded unless the answer is a 401, so that N concurrent guesses cannot
+  // all pass a check made before any of them counted.
+  const std::string subject = client + "|" + CanonicalUsername(username.value());
+  RateDecision failures = limiter_->Hit("login_fail", subject, settings_.login_fail_limit);
+  if (!failures.allowed) return RateLimitedResponse(failures);
+  Response response = CheckLogin(username.value(), password.value());
+  if (response.status() != 401) {
+    failures = limiter_->Refund("login_fail", subject, settings_.login_fail_limit);
   }
-  RateDecision decision = limiter_->Peek("login_fail", subject, settings_.login_fail_limit);
-  if (!decision.allowed) return RateLimitedResponse(decision);
-  Response response;
-  if (!body.ok()) {
-    response = ErrorResponse(body.error());
-  } else if (!username.ok()) {
-    response = ErrorResponse(username.error());
-  } else if (!password.ok()) {
-    response = ErrorResponse(password.error());
-  } else {
-    bool failed = false;
-    response = CheckLogin(username.value(), password.value(), &failed);
-    if (failed) decision = limiter_->Hit("login_fail", subject, settings_.login_fail_limit);
-  }
-  AddRateLimitHeaders(decision, &response);
-  return response;
+  return WithRateLimitHeaders(Tighter(shown, failures), std::move(response));
 }
 
-Response AccountsApi::CheckLogin(const std::string& username, const std::string& password,
-                                 bool* failed) {
+Response AccountsApi::CheckLogin(const std::string& username, const std::string& password) {
+  const Error refused = Error::Make(ErrorCode::kUnauthorized, "Username or password is not right.");
+  // A name signup would refuse names nobody; MariaDB's PAD SPACE collations would still find
+  // "alice" for "alice   ". Nothing to look up, and no timing to even out: what such a name
+  // could reveal, the signup rules say anyway.
+  if (!CheckUsername(username).ok()) return ErrorResponse(refused);
   // Bounded before any work: Argon2 takes a password of any length, and a megabyte one would
   // cost its hashing pass for nothing.
-  if (username.size() > kMaxEmail) {
-    return ErrorResponse(Error::Validation("username", "username is too long."));
-  }
   if (password.size() > kMaxPassword) {
     return ErrorResponse(Error::Validation("password", "password must be at most 1024 bytes."));
   }
-  const Error refused = Error::Make(ErrorCode::kUnauthorized, "Username or password is not right.");
   Result<User> user = accounts_->FindUser(username);
+  if (!user.ok() && user.error().code != ErrorCode::kNotFound) return ErrorResponse(user.error());
+  std::optional<HostSlots::Hold> slot = HashSlot();
+  if (!slot) return HashingBusy();
   if (!user.ok()) {
-    if (user.error().code != ErrorCode::kNotFound) return ErrorResponse(user.error());
     hasher_->VerifyNobody(password);
-    *failed = true;
     return ErrorResponse(refused);
   }
   const User& u = user.value();
-  if (!hasher_->Verify(u.password_hash, password)) {
-    *failed = true;
-    return ErrorResponse(refused);
-  }
+  if (!hasher_->Verify(u.password_hash, password)) return ErrorResponse(refused);
   if (hasher_->NeedsRehash(u.password_hash)) {
     Result<std::string> fresh = hasher_->Hash(password);
     // Best effort: the login itself succeeded, and the next one tries again.
-    if (fresh.ok()) accounts_->SetPasswordHash(u.id, fresh.value(), /*end_sessions=*/false);
+    if (fresh.ok()) {
+      accounts_->SetPasswordHash(u.id, fresh.value(), EndAccess::kNothing);
+    }
   }
+  slot.reset();
   std::string token = NewSecret(SecretKind::kLoginToken);
   int64_t now = clock_();
   Status stored = accounts_->AddToken(SecretDigest(token), u.id, now, now + settings_.token_ttl);
@@ -238,9 +273,8 @@ Response AccountsApi::CreateApiKey(const Request& request) {
   Result<std::optional<std::string>> name = OptionalString(body.value(), "name");
   if (!name.ok()) return ErrorResponse(name.error());
   std::string label = name.value().value_or("");
-  if (label.size() > kMaxKeyName) {
-    return ErrorResponse(Error::Validation("name", "name must be at most 100 bytes."));
-  }
+  Status label_ok = CheckKeyName(label);
+  if (!label_ok.ok()) return ErrorResponse(label_ok.error());
   std::string key = NewSecret(SecretKind::kApiKey);
   Result<ApiKeyInfo> stored =
       accounts_->AddApiKey(who.value().user_id, label, SecretDigest(key), clock_());

@@ -8,6 +8,7 @@
 
 #include "api/auth_gate.h"
 #include "base/clock.h"
+#include "base/host_slots.h"
 #include "domain/auth.h"
 #include "domain/client_address.h"
 #include "domain/rate_limit.h"
@@ -20,26 +21,40 @@ namespace shortener {
 // What the account handlers take from Config.
 struct AccountSettings {
   int64_t token_ttl = 3600;
+  bool signup_open = true;                 // false: POST /url/signup answers 403
   RateLimit signup_limit = {5, 3600};      // per client address
-  RateLimit login_fail_limit = {10, 900};  // per client address and username
+  RateLimit login_fail_limit = {10, 900};  // per client address and canonical username
+  RateLimit login_limit = {60, 60};        // every login attempt, per client address
   std::vector<IpNetwork> trusted_proxies;  // whose X-Forwarded-For names the client
 };
 
+// How long a login or signup waits for a password hashing slot before it is answered 503: a
+// few hashes' time, short enough that a flood of logins cannot hold the workers the redirects
+// need.
+constexpr int kHashSlotWaitMs = 50;
+
 class AccountsApi {
  public:
-  // Borrows every pointer; they must outlive this object.
+  // Borrows every pointer; they must outlive this object. `hash_slots` bounds the password
+  // hashing of every worker sharing it; nullptr: unbounded.
   AccountsApi(AccountSettings settings, AccountStore* accounts, const PasswordHasher* hasher,
-              AuthGate* gate, RateLimiter* limiter, Clock clock);
+              HostSlots* hash_slots, AuthGate* gate, RateLimiter* limiter, Clock clock);
 
   void Register(Router* router);
 
-  // POST /url/signup: 201 with the new user; 409 username_taken / email_taken; 422 naming the
-  // field that breaks API.md's rules; 429 past signup_limit (every signup counts).
+  // POST /url/signup: 201 with the new user; 403 while signup is closed; 409 username_taken /
+  // email_taken; 422 naming the field that breaks API.md's rules; 429 past signup_limit (every
+  // signup counts); 503 when no hashing slot comes free in kHashSlotWaitMs.
   Response Signup(const Request& request);
   // POST /url/login: 200 with a new token; 401 for an unknown user or a wrong password alike,
-  // after the same Argon2 work. A hash made with older costs is replaced on success. Each 401
-  // counts against login_fail_limit for the client address and username; while it holds, even
-  // the right password gets 429.
+  // after the same Argon2 work, and at once (no lookup, no hashing) for a username that could
+  // not have signed up. A hash made with older costs is replaced on success.
+  // Limits, in order: every attempt counts against login_limit for the client address, before
+  // anything else (429). Then against login_fail_limit for the address and the canonical
+  // username (CanonicalUsername), before the password is checked, so that concurrent attempts
+  // cannot all pass the check; all but a 401 are refunded. While either holds, even the right
+  // password gets 429. Hashing waits up to kHashSlotWaitMs for a slot; none: 503 with Retry-After
+  // (not a failure). The RateLimit-* headers show the tighter of the two limits.
   Response Login(const Request& request);
   // POST /url/logout (token only): 204, and the token is deleted.
   Response Logout(const Request& request);
@@ -54,14 +69,17 @@ class AccountsApi {
  private:
   // Signup without the rate limit.
   Response CreateUser(const Request& request);
-  // Login without the rate limit's headers; *failed tells whether it was a 401.
-  Response CheckLogin(const std::string& username, const std::string& password, bool* failed);
+  // Login without the rate limits.
+  Response CheckLogin(const std::string& username, const std::string& password);
+  // A hashing slot, or nullopt after kHashSlotWaitMs (an unbounded hold without hash_slots_).
+  std::optional<HostSlots::Hold> HashSlot();
   // The address the limits key a request by.
   std::string ClientKey(const Request& request) const;
 
   AccountSettings settings_;
   AccountStore* accounts_;
   const PasswordHasher* hasher_;
+  HostSlots* hash_slots_;
   AuthGate* gate_;
   RateLimiter* limiter_;
   Clock clock_;
@@ -69,8 +87,18 @@ class AccountsApi {
 
 // API.md's signup rules, as 422 validation errors naming the field. Pure.
 Status CheckUsername(std::string_view username);
+// What the failed-login limit counts `username` as: lower-cased (names are unique ignoring
+// case) and without surrounding blanks, so that "Alice", "alice   " and " ALICE" draw on one
+// count (a padded spelling is refused, but must not come with an allowance of its own).
+std::string CanonicalUsername(std::string_view username);
 Status CheckEmail(std::string_view email);
 Status CheckPassword(std::string_view password);
+// An API key's name: at most 100 bytes, no control characters (a name is printed on terminals
+// by shortener-admin and shown in pages). 422 naming "name".
+Status CheckKeyName(std::string_view name);
+
+// The 503 of a login or signup that found every hashing slot taken: Retry-After: 1.
+Response HashingBusy();
 
 }  // namespace shortener
 

@@ -6,6 +6,8 @@
 
 namespace shortener {
 
+const char kCredentialHeaders[] = "Authorization, X-API-Key";
+
 Error Unauthorized() { return Error::Make(ErrorCode::kUnauthorized, "Authentication required."); }
 
 std::optional<std::string_view> BearerCredential(std::string_view authorization) {
@@ -27,6 +29,7 @@ AuthGate::AuthGate(AccountStore* accounts, Clock clock)
     : accounts_(accounts), clock_(std::move(clock)) {}
 
 Result<Principal> AuthGate::Check(const Request& request, AuthMode mode) {
+  consulted_ = true;
   Result<Principal> who = Unauthorized();
   if (!request.authorization.empty()) {
     std::optional<std::string_view> token = BearerCredential(request.authorization);
@@ -44,6 +47,14 @@ Result<Principal> AuthGate::Check(const Request& request, AuthMode mode) {
   }
   if (!who.ok() && who.error().code == ErrorCode::kNotFound) return Unauthorized();
   return who;
+}
+
+void AuthGate::FinishResponse(Response* response) const {
+  if (!consulted_) return;
+  response->SetHeader("Cache-Control", "no-store");
+  const std::string* vary = response->FindHeader("Vary");
+  response->SetHeader("Vary", vary && !vary->empty() ? *vary + ", " + kCredentialHeaders
+                                                     : std::string(kCredentialHeaders));
 }
 
 }  // namespace shortener

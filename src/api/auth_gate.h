@@ -29,10 +29,22 @@ class AuthGate {
   // instance is seen by the next request.
   Result<Principal> Check(const Request& request, AuthMode mode);
 
+  // Brackets one request (App::Dispatch): StartRequest before its handler runs, FinishResponse
+  // on its answer. An answer whose handler called Check (every endpoint marked auth in API.md,
+  // errors included) depends on the credential: it gets Cache-Control: no-store (replacing any
+  // other) and the credential headers added to Vary (kCredentialHeaders), so that no shared
+  // cache keeps one user's answer or gives it to another. Other answers are left as they are.
+  void StartRequest() { consulted_ = false; }
+  void FinishResponse(Response* response) const;
+
  private:
   AccountStore* accounts_;
   Clock clock_;
+  bool consulted_ = false;  // Check ran since StartRequest
 };
+
+// The request headers a credential comes in, as Vary names them.
+extern const char kCredentialHeaders[];
 
 // The credential of an "Authorization: Bearer <token>" header value (scheme in any case,
 // RFC 9110 section 11.1), or nullopt for another scheme or a malformed value.

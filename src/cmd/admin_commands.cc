@@ -7,6 +7,7 @@
 #include "api/accounts_api.h"
 #include "api/links_api.h"
 #include "base/clock.h"
+#include "base/terminal_text.h"
 #include "cmd/app.h"
 #include "domain/auth.h"
 #include "domain/timefmt.h"
@@ -16,7 +17,10 @@ namespace shortener {
 const char kAdminCommandsUsage[] =
     "  user create USERNAME EMAIL [--admin]\n"
     "                            add a user; the password is read from stdin (one line)\n"
-    "  user passwd USERNAME      set a new password (stdin) and end the user's sessions\n"
+    "  user passwd USERNAME [--keep-keys]\n"
+    "                            set a new password (stdin); ends the user's login tokens and\n"
+    "                            revokes its API keys (--revoke-keys, the default), or keeps\n"
+    "                            the keys with --keep-keys\n"
     "  apikey create USERNAME [--name LABEL]\n"
     "                            make an API key for USERNAME and print it (shown once)\n"
     "  apikey list USERNAME      list USERNAME's keys (never the secret)\n"
@@ -94,31 +98,47 @@ int UserCreate(const Config& config, const std::vector<std::string>& args, std::
   Result<User> created = store.CreateUser(user);
   if (!created.ok()) return AdminFail(created.error().message);
   std::printf("created %suser %" PRIu64 " %s\n", admin ? "admin " : "", created.value().id,
-              created.value().username.c_str());
+              TerminalSafe(created.value().username).c_str());
   return 0;
 }
 
 int UserPasswd(const Config& config, const std::vector<std::string>& args, std::FILE* in) {
-  if (args.size() != 1) return AdminFail("usage: user passwd USERNAME");
+  std::vector<std::string> positional;
+  // Keys go too unless kept on purpose: whoever learnt the old password could have made one.
+  EndAccess end = EndAccess::kTokensAndApiKeys;
+  for (const std::string& arg : args) {
+    if (arg == "--revoke-keys") {
+      end = EndAccess::kTokensAndApiKeys;
+    } else if (arg == "--keep-keys") {
+      end = EndAccess::kLoginTokens;
+    } else {
+      positional.push_back(arg);
+    }
+  }
+  if (positional.size() != 1) {
+    return AdminFail("usage: user passwd USERNAME [--revoke-keys | --keep-keys]");
+  }
   MysqlStore store(MysqlOptionsFrom(config));
-  Result<User> user = FindUserNamed(&store, args[0]);
+  Result<User> user = FindUserNamed(&store, positional[0]);
   if (!user.ok()) return AdminFail(user.error().message);
   Result<std::string> password = ReadPassword(in);
   if (!password.ok()) return AdminFail(password.error().message);
   PasswordHasher hasher(PasswordCostsFrom(config));
   Result<std::string> hash = hasher.Hash(password.value());
   if (!hash.ok()) return AdminFail(hash.error().message);
-  Status set = store.SetPasswordHash(user.value().id, hash.value(), /*end_sessions=*/true);
+  Status set = store.SetPasswordHash(user.value().id, hash.value(), end);
   if (!set.ok()) return AdminFail(set.error().message);
-  std::printf("password of %s changed; its login tokens are revoked\n",
-              user.value().username.c_str());
+  std::printf(
+      "password of %s changed; its login tokens are revoked%s\n",
+      TerminalSafe(user.value().username).c_str(),
+      end == EndAccess::kTokensAndApiKeys ? ", and its API keys" : "; its API keys are kept");
   return 0;
 }
 
 }  // namespace
 
 int AdminFail(const std::string& message) {
-  std::fprintf(stderr, "shortener-admin: %s\n", message.c_str());
+  std::fprintf(stderr, "shortener-admin: %s\n", TerminalSafe(message).c_str());
   return 1;
 }
 
@@ -144,7 +164,8 @@ int ApiKeyCommand(const Config& config, const std::vector<std::string>& args) {
       }
     }
     if (positional.size() != 1) return AdminFail("usage: apikey create USERNAME [--name LABEL]");
-    if (name.size() > 100) return AdminFail("--name must be at most 100 bytes");
+    Status name_ok = CheckKeyName(name);
+    if (!name_ok.ok()) return AdminFail("--name: " + name_ok.error().message);
     Result<User> user = FindUserNamed(&store, positional[0]);
     if (!user.ok()) return AdminFail(user.error().message);
     std::string key = NewSecret(SecretKind::kApiKey);
@@ -164,7 +185,7 @@ int ApiKeyCommand(const Config& config, const std::vector<std::string>& args) {
     for (const ApiKeyInfo& key : keys.value()) {
       std::string used = key.last_used_at ? FormatIso8601(*key.last_used_at) : "never";
       std::printf("%-8" PRIu64 " %-20s %-20s %s\n", key.id, FormatIso8601(key.created_at).c_str(),
-                  used.c_str(), key.name.c_str());
+                  used.c_str(), TerminalSafe(key.name).c_str());
     }
     return 0;
   }
@@ -207,8 +228,9 @@ int LinkCommand(const Config& config, const std::vector<std::string>& args) {
     std::printf("%-16s %-8s %-20s %-8s %s\n", "SLUG", "OWNER", "EXPIRES", "CLICKS", "URL");
     for (const Link& link : page.value().links) {
       std::string owner_text = link.owner_id ? std::to_string(*link.owner_id) : "-";
-      std::printf("%-16s %-8s %-20s %-8" PRIu64 " %s\n", link.slug.c_str(), owner_text.c_str(),
-                  FormatIso8601(link.expires_at).c_str(), link.clicks, link.url.c_str());
+      std::printf("%-16s %-8s %-20s %-8" PRIu64 " %s\n", TerminalSafe(link.slug).c_str(),
+                  owner_text.c_str(), FormatIso8601(link.expires_at).c_str(), link.clicks,
+                  TerminalSafe(link.url).c_str());
     }
     return 0;
   }
@@ -224,7 +246,7 @@ int LinkCommand(const Config& config, const std::vector<std::string>& args) {
     if (!deleted.ok()) return AdminFail(deleted.error().message);
     MemcachedCache cache(MemcachedOptionsFrom(config));
     MarkLinkChanged(&cache, args[1]);
-    std::printf("deleted link %s\n", args[1].c_str());
+    std::printf("deleted link %s\n", TerminalSafe(args[1]).c_str());
     return 0;
   }
   return AdminFail("unknown link command '" + args[0] + "'");

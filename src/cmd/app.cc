@@ -37,8 +37,10 @@ namespace {
 AccountSettings AccountSettingsFrom(const Config& config) {
   AccountSettings settings;
   settings.token_ttl = config.token_ttl;
+  settings.signup_open = config.signup == "open";
   settings.signup_limit = config.rate_limit_signup;
   settings.login_fail_limit = config.rate_limit_login_fail;
+  settings.login_limit = config.rate_limit_login;
   settings.trusted_proxies = config.trusted_proxies;
   return settings;
 }
@@ -93,6 +95,13 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
   settings.url_policy.own_host = own_host.value();
   Result<BlocklistFile> blocklist = BlocklistFile::Open(config.blocklist_file);
   if (!blocklist.ok()) return blocklist.error();
+  if (!config.password_hash_lock_file.empty()) {
+    Status usable = HostSlots::CheckUsable(config.password_hash_lock_file);
+    if (!usable.ok()) {
+      return Error::Validation("password_hash_lock_file",
+                               "password_hash_lock_file: " + usable.error().message);
+    }
+  }
   return std::unique_ptr<App>(
       new App(config, std::move(slugs.value()), std::move(settings), std::move(blocklist.value())));
 }
@@ -110,8 +119,15 @@ App::App(const Config& config, SlugCodec slugs, LinkSettings settings, Blocklist
       cursors_(config.slug_secret),
       limiter_(&cache_, SystemClock),
       hasher_(PasswordCostsFrom(config)),
+      hash_slots_(config.password_hash_lock_file.empty()
+                      ? nullptr
+                      : std::make_unique<HostSlots>(config.password_hash_lock_file,
+                                                    config.password_hash_slots > 0
+                                                        ? config.password_hash_slots
+                                                        : DefaultHostSlots())),
       gate_(&store_, SystemClock),
-      accounts_(AccountSettingsFrom(config), &store_, &hasher_, &gate_, &limiter_, SystemClock),
+      accounts_(AccountSettingsFrom(config), &store_, &hasher_, hash_slots_.get(), &gate_,
+                &limiter_, SystemClock),
       links_(WithClicks(WithBlocklist(std::move(settings), &blocklist_), clicks_.get()), &store_,
              &cache_, &gate_, &limiter_, &slugs_, &cursors_, SystemClock),
       ops_(&store_, &cache_) {
@@ -158,13 +174,19 @@ Response App::Handle(const Request& request) {
 }
 
 Response App::Dispatch(const Request& request, size_t* route) {
+  gate_.StartRequest();
+  Response response;
   try {
-    return router_.Dispatch(request, route);
+    response = router_.Dispatch(request, route);
   } catch (const std::exception& e) {
     // The one last-resort catch: a bug must cost one request, never the worker.
     Log(Severity::kError, "unhandled exception on %s: %s", request.method.c_str(), e.what());
+    response = ErrorResponse(Error::Make(ErrorCode::kInternal, "Internal error."));
   }
-  return ErrorResponse(Error::Make(ErrorCode::kInternal, "Internal error."));
+  // Here, for every handler alike: whatever an answer says, if it depended on who asked, no
+  // shared cache may keep it or hand it to someone else.
+  gate_.FinishResponse(&response);
+  return response;
 }
 
 void App::Reload(const Config& config) {

@@ -70,6 +70,7 @@ class App {
   CursorCodec cursors_;
   RateLimiter limiter_;
   PasswordHasher hasher_;
+  std::unique_ptr<HostSlots> hash_slots_;  // null: hashing unbounded; accounts_ borrows it
   AuthGate gate_;
   AccountsApi accounts_;
   LinksApi links_;

@@ -219,6 +219,13 @@ Status CheckAbsolutePath(std::string* path) {
   return Status::Ok();
 }
 
+Status CheckSignup(std::string* value) {
+  if (*value != "open" && *value != "closed") {
+    return Invalid("expected open or closed, got " + Quoted(*value));
+  }
+  return Status::Ok();
+}
+
 Status CheckHost(std::string* host) {
   if (host->empty() || HasSpaceOrControl(*host)) {
     return Invalid("must be a host name or address, got " + Quoted(*host));
@@ -440,6 +447,18 @@ const std::vector<Key>& Keys() {
              &Config::argon2_passes, 1, 64, ""),
       Number("argon2_lanes", "1", "Argon2id parallelism (lanes); a worker hashes on one core.",
              &Config::argon2_lanes, 1, 16, ""),
+      Text("signup", "open",
+           "open: anyone may sign up; closed: POST /url/signup answers 403 (shortener-admin "
+           "user create makes accounts).",
+           &Config::signup, CheckSignup),
+      Number("password_hash_slots", "0",
+             "Password hashes (logins, signups) computed at once by the workers sharing "
+             "password_hash_lock_file; 0: half the processors.",
+             &Config::password_hash_slots, 0, 1024, ""),
+      Text("password_hash_lock_file", "/tmp/shortener-password-hash.lock",
+           "Lock file of the password hashing slots, in a directory only the service can write; "
+           "empty: no bound.",
+           &Config::password_hash_lock_file, CheckAbsolutePath),
       // MySQL.
       Text("mysql_socket", "",
            "Unix socket of MySQL/MariaDB; empty: TCP to mysql_host and mysql_port.",
@@ -471,6 +490,10 @@ const std::vector<Key>& Keys() {
       Rate("rate_limit_login_fail", "10/900",
            "Failed logins per client address and username: count/seconds.",
            &Config::rate_limit_login_fail),
+      Rate("rate_limit_login", "60/60",
+           "Login attempts per client address, checked before any password is hashed: "
+           "count/seconds.",
+           &Config::rate_limit_login),
       Rate("rate_limit_signup", "5/3600", "Signups per client address: count/seconds.",
            &Config::rate_limit_signup),
       Key{"trusted_proxies", "",

@@ -44,6 +44,13 @@ struct Config {
   uint32_t argon2_memory_kib = 19456;
   uint32_t argon2_passes = 2;
   uint32_t argon2_lanes = 1;
+  // "open" or "closed" (POST /url/signup answers 403; accounts come from shortener-admin).
+  std::string signup = "open";
+  // Password hashes computed at once by the workers sharing password_hash_lock_file; 0: half
+  // the processors (DefaultHostSlots).
+  int password_hash_slots = 0;
+  // The lock file of those slots; empty: hashing is not bounded across workers.
+  std::string password_hash_lock_file = "/tmp/shortener-password-hash.lock";
 
   // MySQL.
   std::string mysql_socket;  // absolute path; empty: TCP to mysql_host:mysql_port
@@ -61,6 +68,7 @@ struct Config {
   std::string blocklist_file;  // absolute path; empty: no host is blocked
   RateLimit rate_limit_create = {60, 60};
   RateLimit rate_limit_login_fail = {10, 900};
+  RateLimit rate_limit_login = {60, 60};
   RateLimit rate_limit_signup = {5, 3600};
   // Proxies whose X-Forwarded-For is believed (see ClientAddress); empty: REMOTE_ADDR is the
   // client.

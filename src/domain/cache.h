@@ -28,6 +28,10 @@ class Cache {
   // one call whose caller must know: a counter cannot pretend to be empty).
   virtual std::optional<uint64_t> Increment(const std::string& key, uint64_t initial,
                                             int64_t ttl_seconds) = 0;
+  // Atomically subtracts 1 from the decimal counter under `key` (never below 0) and returns its
+  // new value; nullopt when `key` holds nothing or the cache is unreachable. Takes back one
+  // Increment (a rate limit's refund).
+  virtual std::optional<uint64_t> Decrement(const std::string& key) = 0;
   // Removes `key`. Best effort.
   virtual void Delete(const std::string& key) = 0;
   // True if the cache answered just now.

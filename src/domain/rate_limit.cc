@@ -4,7 +4,6 @@
 #include <sodium.h>
 
 #include <algorithm>
-#include <cstdlib>
 
 #include "base/log.h"
 #include "http/respond.h"
@@ -114,34 +113,33 @@ RateDecision RateLimiter::Hit(std::string_view rule, std::string_view subject,
   return Decide(limit, window.start, window.count, /*counted=*/true, now);
 }
 
-RateDecision RateLimiter::Peek(std::string_view rule, std::string_view subject,
-                               const RateLimit& limit) {
+RateDecision RateLimiter::Refund(std::string_view rule, std::string_view subject,
+                                 const RateLimit& limit) {
   const int64_t now = clock_();
   const std::string key = RateLimitKey(rule, subject);
-  if (!shared_) {
-    const Window& window = LocalWindow(key, limit, now);
-    return Decide(limit, window.start, window.count, /*counted=*/false, now);
+  if (shared_) {
+    // The count sits in the low digits (kCountSpan), and the Hit being refunded made it at least
+    // 1, so one decrement never reaches the start second.
+    std::optional<uint64_t> value = cache_->Decrement(key);
+    if (!value) return Decide(limit, now, 0, /*counted=*/true, now);
+    return Decide(limit, static_cast<int64_t>(*value / kCountSpan),
+                  static_cast<int64_t>(*value % kCountSpan), /*counted=*/true, now);
   }
-  int64_t start = now;
-  int64_t count = 0;
-  // A miss and an unreachable cache look alike here; the Hit that follows a failure tells them
-  // apart and switches to local counters.
-  std::optional<std::string> text = cache_->Get(key);
-  if (text) {
-    char* end = nullptr;
-    const unsigned long long value = std::strtoull(text->c_str(), &end, 10);
-    if (end != text->c_str() && *end == '\0') {
-      start = static_cast<int64_t>(value / kCountSpan);
-      count = static_cast<int64_t>(value % kCountSpan);
-    }
-  }
-  return Decide(limit, start, count, /*counted=*/false, now);
+  Window& window = LocalWindow(key, limit, now);
+  if (window.count > 0) --window.count;
+  return Decide(limit, window.start, window.count, /*counted=*/true, now);
 }
 
 void AddRateLimitHeaders(const RateDecision& decision, Response* response) {
   response->AddHeader("RateLimit-Limit", std::to_string(decision.limit));
   response->AddHeader("RateLimit-Remaining", std::to_string(decision.remaining));
   response->AddHeader("RateLimit-Reset", std::to_string(decision.reset_seconds));
+}
+
+const RateDecision& Tighter(const RateDecision& a, const RateDecision& b) {
+  if (a.allowed != b.allowed) return a.allowed ? b : a;
+  if (a.remaining != b.remaining) return a.remaining < b.remaining ? a : b;
+  return a.reset_seconds >= b.reset_seconds ? a : b;
 }
 
 Response RateLimitedResponse(const RateDecision& decision) {

@@ -47,9 +47,12 @@ class RateLimiter {
   // `subject` may hold any bytes.
   RateDecision Hit(std::string_view rule, std::string_view subject, const RateLimit& limit);
 
-  // Decides as if one more request of `subject` were counted, without counting it: for limits
-  // on outcomes (failed logins), checked before the work and counted with Hit after it.
-  RateDecision Peek(std::string_view rule, std::string_view subject, const RateLimit& limit);
+  // Takes back one request Hit counted for `subject` under `rule` and returns the decision as
+  // it stands afterwards: for limits on outcomes (failed logins), which count every attempt
+  // before the work, so that concurrent attempts cannot all pass a check made before any of them
+  // counted, and refund the ones whose outcome is not counted. A window that ended meanwhile is
+  // left alone.
+  RateDecision Refund(std::string_view rule, std::string_view subject, const RateLimit& limit);
 
   // False while counting per worker (the cache's last answer to Hit was none).
   bool shared() const { return shared_; }
@@ -79,6 +82,10 @@ std::string RateLimitKey(std::string_view rule, std::string_view subject);
 // Adds RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset (seconds) to `response`; every
 // answer of a limited endpoint carries them.
 void AddRateLimitHeaders(const RateDecision& decision, Response* response);
+
+// Of two decisions on one request, the one its headers should show: a refusal, else the one with
+// fewer requests remaining (on a tie, the longer wait).
+const RateDecision& Tighter(const RateDecision& a, const RateDecision& b);
 
 // The answer to a refused request: 429 with the rate_limited error body, Retry-After (the
 // seconds until the window ends) and the RateLimit-* headers.

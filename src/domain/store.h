@@ -168,6 +168,13 @@ struct ApiKeyInfo {
   std::optional<int64_t> last_used_at;
 };
 
+// What a password change ends besides the old password.
+enum class EndAccess {
+  kNothing,           // a rehash with new costs: the same password
+  kLoginTokens,       // every login token of the user
+  kTokensAndApiKeys,  // every login token and every API key of the user
+};
+
 // Users, login tokens and API keys. Secrets arrive here only as digests (auth.h SecretDigest):
 // the store never sees a token, a key or a password in clear.
 class AccountStore {
@@ -181,10 +188,10 @@ class AccountStore {
   // The user called `username`, ignoring ASCII case. kNotFound if there is none.
   virtual Result<User> FindUser(const std::string& username) = 0;
 
-  // Replaces a user's password hash. With `end_sessions`, every login token of the user is
-  // deleted in the same transaction (a password change must lock out whoever had the old one).
+  // Replaces a user's password hash and, in the same transaction, deletes what `end` names: a
+  // password change must lock out whoever had the old one (or a key made with it).
   virtual Status SetPasswordHash(uint64_t user_id, const std::string& password_hash,
-                                 bool end_sessions) = 0;
+                                 EndAccess end) = 0;
 
   // Stores a login token's digest, valid until expires_at.
   virtual Status AddToken(const std::string& token_digest, uint64_t user_id, int64_t now,

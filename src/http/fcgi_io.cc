@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <string>
+#include <string_view>
 
 #include "http/respond.h"
 
@@ -17,6 +18,22 @@ namespace {
 
 std::string Param(FCGX_Request* fcgi, const char* name) {
   const char* value = FCGX_GetParam(name, fcgi->envp);
+  return value ? value : "";
+}
+
+// The value of the parameter `name` when the server passed exactly one of that name; "" when
+// it passed none or several.
+std::string SingleParam(FCGX_Request* fcgi, std::string_view name) {
+  const char* value = nullptr;
+  for (char** entry = fcgi->envp; entry != nullptr && *entry != nullptr; ++entry) {
+    std::string_view text(*entry);
+    if (text.size() <= name.size() || text[name.size()] != '=' ||
+        text.substr(0, name.size()) != name) {
+      continue;
+    }
+    if (value != nullptr) return "";
+    value = *entry + name.size() + 1;
+  }
   return value ? value : "";
 }
 
@@ -87,8 +104,13 @@ Request ReadRequest(FCGX_Request* fcgi, size_t max_body_bytes, bool* body_timed_
   request.accept = Param(fcgi, "HTTP_ACCEPT");
   request.authorization = Param(fcgi, "HTTP_AUTHORIZATION");
   request.api_key = Param(fcgi, "HTTP_X_API_KEY");
-  request.remote_addr = Param(fcgi, "REMOTE_ADDR");
-  request.forwarded_for = Param(fcgi, "HTTP_X_FORWARDED_FOR");
+  // The client address rests on these two, so a repeated one counts as absent. lighttpd passes
+  // "X-Forwarded-For" and "X_Forwarded_For" both as HTTP_X_FORWARDED_FOR, and FCGX_GetParam
+  // answers the first: a client could put an address of its choosing ahead of the one a
+  // trusted proxy appended. Without the header the peer (REMOTE_ADDR) is the client. A server
+  // never repeats REMOTE_ADDR itself; if one did, no address is believed ("" for all alike).
+  request.remote_addr = SingleParam(fcgi, "REMOTE_ADDR");
+  request.forwarded_for = SingleParam(fcgi, "HTTP_X_FORWARDED_FOR");
 
   // Never read stdin without a valid CONTENT_LENGTH, and never more than the cap: a client
   // must not be able to make a worker buffer or wait for bytes it will not send.

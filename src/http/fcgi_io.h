@@ -18,7 +18,9 @@ inline constexpr std::chrono::milliseconds kBodyReadTimeout{5000};
 
 // Builds a Request from the server's parameters. The path comes from REQUEST_URI (what the
 // client sent, the same behind every web server), falling back to SCRIPT_NAME + PATH_INFO, and
-// is normalised (NormalizePath) so "/r/%41bc" and "/r/Abc" name the same link.
+// is normalised (NormalizePath) so "/r/%41bc" and "/r/Abc" name the same link. REMOTE_ADDR and
+// HTTP_X_FORWARDED_FOR are taken only when passed once: a repeated one is left empty, so that
+// a client cannot choose its own address (ClientAddress then falls back to REMOTE_ADDR).
 // The body is read only when CONTENT_LENGTH is present, valid and at most max_body_bytes; a
 // larger one is left unread and flagged body_too_large. If the body has not arrived in full
 // within `body_timeout`, *body_timed_out is set and the request must not be handled (cut

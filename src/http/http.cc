@@ -3,6 +3,7 @@
 
 #include <uriparser/Uri.h>
 
+#include <algorithm>
 #include <cctype>
 
 #include "base/ascii.h"
@@ -43,6 +44,15 @@ double QValue(std::string_view text) {
 bool Response::AddHeader(std::string name, std::string value) {
   if (value.find_first_of("\r\n") != std::string::npos) return false;
   headers_.emplace_back(std::move(name), std::move(value));
+  return true;
+}
+
+bool Response::SetHeader(const std::string& name, std::string value) {
+  if (value.find_first_of("\r\n") != std::string::npos) return false;
+  headers_.erase(std::remove_if(headers_.begin(), headers_.end(),
+                                [&name](const auto& header) { return header.first == name; }),
+                 headers_.end());
+  headers_.emplace_back(name, std::move(value));
   return true;
 }
 

@@ -47,6 +47,9 @@ class Response {
   // Adds a header. A CR or LF in the value would split the response (header injection), so
   // such values are refused: returns false and adds nothing. Names are the caller's constants.
   bool AddHeader(std::string name, std::string value);
+  // Replaces every header called `name` (case-sensitive) by one with `value`; false (and no
+  // change) for a value with CR or LF, as AddHeader.
+  bool SetHeader(const std::string& name, std::string value);
   // The value of the first header called `name` (case-sensitive), or nullptr.
   const std::string* FindHeader(std::string_view name) const;
 

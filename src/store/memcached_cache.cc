@@ -132,6 +132,14 @@ std::optional<uint64_t> MemcachedCache::Increment(const std::string& key, uint64
   return std::nullopt;
 }
 
+std::optional<uint64_t> MemcachedCache::Decrement(const std::string& key) {
+  uint64_t value = 0;
+  memcached_return_t rc = memcached_decrement(mc_, key.data(), key.size(), 1, &value);
+  Note(rc == MEMCACHED_SUCCESS || rc == MEMCACHED_NOTFOUND, "decr", rc);
+  if (rc != MEMCACHED_SUCCESS) return std::nullopt;
+  return value;
+}
+
 void MemcachedCache::Delete(const std::string& key) {
   memcached_return_t rc = memcached_delete(mc_, key.data(), key.size(), 0);
   Note(rc == MEMCACHED_SUCCESS || rc == MEMCACHED_NOTFOUND, "delete", rc);

@@ -47,6 +47,7 @@ class MemcachedCache : public Cache {
   void Set(const std::string& key, const std::string& value, int64_t ttl_seconds) override;
   std::optional<uint64_t> Increment(const std::string& key, uint64_t initial,
                                     int64_t ttl_seconds) override;
+  std::optional<uint64_t> Decrement(const std::string& key) override;
   void Delete(const std::string& key) override;
   bool Alive() override;
 

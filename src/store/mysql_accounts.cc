@@ -18,6 +18,7 @@ const char kUsernameExists[] = "SELECT 1 FROM users WHERE username_key = ?";
 const char kFindUser[] = "SELECT " USER_COLUMNS " FROM users WHERE username_key = ?";
 const char kSetPassword[] = "UPDATE users SET password_hash = ? WHERE id = ?";
 const char kDeleteUserTokens[] = "DELETE FROM auth_tokens WHERE user_id = ?";
+const char kDeleteUserKeys[] = "DELETE FROM api_keys WHERE user_id = ?";
 const char kInsertToken[] =
     "INSERT INTO auth_tokens (token_hash, user_id, created_at, expires_at) "
     "VALUES (?, ?, " SHORTENER_DATETIME_PARAM ", " SHORTENER_DATETIME_PARAM ")";
@@ -105,15 +106,20 @@ Result<User> MysqlStore::FindUser(const std::string& username) {
 }
 
 Status MysqlStore::SetPasswordHash(uint64_t user_id, const std::string& password_hash,
-                                   bool end_sessions) {
+                                   EndAccess end) {
   Result<bool> done = Run<bool>("set_password", Access::kWrite, [&](Session& s) -> Result<bool> {
     s.Begin();
     sql::PreparedStatement& st = s.Prepared(kSetPassword);
     st.setString(1, password_hash);
     st.setUInt64(2, user_id);
     st.executeUpdate();
-    if (end_sessions) {
+    if (end != EndAccess::kNothing) {
       sql::PreparedStatement& del = s.Prepared(kDeleteUserTokens);
+      del.setUInt64(1, user_id);
+      del.executeUpdate();
+    }
+    if (end == EndAccess::kTokensAndApiKeys) {
+      sql::PreparedStatement& del = s.Prepared(kDeleteUserKeys);
       del.setUInt64(1, user_id);
       del.executeUpdate();
     }

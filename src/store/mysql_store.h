@@ -48,7 +48,7 @@ class MysqlStore : public LinkStore, public AccountStore, public ClickStore {
   Result<User> CreateUser(const NewUser& user) override;
   Result<User> FindUser(const std::string& username) override;
   Status SetPasswordHash(uint64_t user_id, const std::string& password_hash,
-                         bool end_sessions) override;
+                         EndAccess end) override;
   Status AddToken(const std::string& token_digest, uint64_t user_id, int64_t now,
                   int64_t expires_at) override;
   Result<Principal> FindToken(const std::string& token_digest, int64_t now) override;

@@ -17,6 +17,8 @@ row below, one after another, each for --duration seconds:
   our redirect, miss       GET /r/{slug}, every slug requested once: memcached miss, MySQL read
   creation                 POST /api/v1/url-shortener (with an API key when the admin CLI makes one)
   mix                      95% hot redirects, 5% creations
+  hot under a login flood  the hot row again while LOGIN_FLOOD_CLIENTS clients send logins of
+                           random users without pause (each one Argon2 work; issue 10 point 6)
   ceiling variants         pool sizes, TCP instead of a unix socket, nginx with and without
                            fastcgi_keep_conn + upstream keepalive
 
@@ -39,6 +41,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -52,6 +55,7 @@ HOT_SLUGS = 20000
 WARM_FIRST, WARM_COUNT = 20001, 20000
 MISS_FIRST = 40001
 SEED_BATCH = 5000  # rows per INSERT statement
+LOGIN_FLOOD_CLIENTS = 4  # small: the flooding clients share the machine with everything else
 
 STACK_TIMEOUT = 240  # seconds, one stack.sh call (MariaDB's first init is the slow one)
 STOP_TIMEOUT = 10  # seconds between SIGTERM and SIGKILL for what this script starts itself
@@ -458,6 +462,12 @@ class Bench:
         if self.worker_accepts(**unlimited):
             self.ours_env.update(unlimited)
             self.notes.append("The creation rate limit is raised to 1000000/1 for the bench (still one memcached increment per creation).")
+        # The login flood stands for many addresses: no per-address limit may stop it early.
+        logins = {"SHORTENER_RATE_LIMIT_LOGIN": "1000000/1",
+                  "SHORTENER_RATE_LIMIT_LOGIN_FAIL": "1000000/1"}
+        self.login_flood = self.worker_accepts(**logins)
+        if self.login_flood:
+            self.ours_env.update(logins)
         self.clicks_supported = self.worker_accepts(SHORTENER_CLICK_COUNTING="false")
         on = {"SHORTENER_CLICK_COUNTING": "true"} if self.clicks_supported else {}
         port = self.web_up(shortener, workers, dict(self.ours_env, **on))
@@ -489,12 +499,47 @@ class Bench:
                      BENCH_MISS_FIRST=MISS_FIRST, BENCH_MISS_COUNT=self.miss_count(0))
         create = self.measure(self.create_name(), port, "create", web, pids, True)
         self.measure("mix: 95% hot redirects, 5% creations", port, "mix", web, pids, True)
+        if self.login_flood:
+            self.hot_under_login_flood(port, web, pids)
         end = [rss_kib(p) for p in pids]
         self.memory = list(zip(pids, start, end))
         self.web_down(port)
         if off_port:
             self.web_down(off_port)
         return hot, off, create
+
+    def hot_under_login_flood(self, port, web, pids):
+        """The hot row while clients send wrong logins of random users without pause."""
+        stop = threading.Event()
+        answers = {}
+
+        def flood():
+            while not stop.is_set():
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                try:
+                    c.request("POST", "/url/login",
+                              json.dumps({"username": "flood%08d" % random.randint(0, 10**8),
+                                          "password": "not the password"}),
+                              {"Content-Type": "application/json"})
+                    status = c.getresponse().status
+                except OSError:
+                    status = "error"
+                finally:
+                    c.close()
+                answers[status] = answers.get(status, 0) + 1
+
+        threads = [threading.Thread(target=flood, daemon=True) for _ in range(LOGIN_FLOOD_CLIENTS)]
+        for t in threads:
+            t.start()
+        try:
+            row = self.measure("GET /r/{slug}, hot cache, %d clients flooding POST /url/login"
+                               % LOGIN_FLOOD_CLIENTS, port, "hot", web, pids, True)
+        finally:
+            stop.set()
+            for t in threads:
+                t.join(15)
+        row.note = "logins answered: " + ", ".join(
+            "%s x %d" % (k, v) for k, v in sorted(answers.items(), key=str))
 
     def fill_cache(self, port):
         """Requests every hot slug once, so the hot rows see no miss at all."""

@@ -365,16 +365,22 @@ class SignupLoginRulesTest(AccountsBase):
         for body, field in (({"password": "x" * 10}, "username"), ({"username": "a"}, "password"),
                             ({"username": 1, "password": "x" * 10}, "username"),
                             ({"username": "abc", "password": None}, "password"),
-                            ({"username": "abc", "password": "p" * 1025}, "password"),
-                            ({"username": "u" * 300, "password": "x" * 10}, "username")):
+                            ({"username": "abc", "password": "p" * 1025}, "password")):
             with self.subTest(login=json.dumps(body)[:80]):
                 self.assert_error(self.req("POST", LOGIN, client=self.anon, json_body=body), 422,
                                   "validation", field=field)
+        # A name signup would refuse names nobody: the one answer for a failed login.
+        for name in ("u" * 300, "ab", "has space", "alice   "):
+            with self.subTest(login=name[:40]):
+                self.assert_401(self.req("POST", LOGIN, client=self.anon,
+                                         json_body={"username": name, "password": "x" * 10}))
         self.assertEqual(self.stack.mysql_value("SELECT COUNT(*) FROM users"), users_before)
 
     def test_key_and_logout_bodies(self):
         _, bearer = self.user_with_token()
-        for body, field in (({"name": 5}, "name"), ({"name": "n" * 101}, "name")):
+        for body, field in (({"name": 5}, "name"), ({"name": "n" * 101}, "name"),
+                            ({"name": "\x1b]0;pwned\x07"}, "name"), ({"name": "two\nlines"}, "name"),
+                            ({"name": "c1 \u009b31m"}, "name")):
             self.assert_error(self.as_(bearer, "POST", KEYS, json_body=body), 422, "validation", field=field)
         self.assert_error(self.as_(bearer, "POST", KEYS, body="{", headers={"Content-Type": "application/json"}),
                           400, "bad_json")
@@ -464,3 +470,101 @@ class AdminCliTest(AccountsBase):
                              input="long enough pw\n", check=False)
         self.assertNotEqual(p.returncode, 0)
         self.assertIn("taken", p.stderr)
+
+
+class PrivateAnswersTest(AccountsBase):
+    """Issue 10, point 13: a shared cache must never keep or share an answer that depended on
+    a credential."""
+
+    def assert_private(self, r, ctx):
+        self.assertEqual(r.headers.get("cache-control"), "no-store", ctx)
+        vary = [v.strip().lower() for v in r.headers.get("vary", "").split(",")]
+        self.assertIn("authorization", vary, ctx)
+        self.assertIn("x-api-key", vary, ctx)
+
+    def test_authenticated_answers_and_their_errors_are_no_store_and_vary(self):
+        _, bearer = self.user_with_token()
+        _, stranger = self.user_with_token()
+        key = {"X-API-Key": self.new_key(bearer)["key"]}
+        slug = self.as_(key, "POST", "/url/shorten", json_body={"url": "https://example.org/priv"}).json["slug"]
+        cases = [(key, "GET", "/api/v1/url-shorteners", None, 200),
+                 (bearer, "GET", ONE + slug, None, 200),
+                 (bearer, "GET", KEYS, None, 200),
+                 (key, "POST", "/url/shorten", {"url": "https://example.org/p2"}, 201),
+                 (key, "POST", "/url/shorten", {"url": "ftp://bad"}, 422),
+                 (stranger, "GET", ONE + slug, None, 404),
+                 (key, "GET", KEYS, None, 403),
+                 ({}, "GET", "/api/v1/url-shorteners", None, 401),
+                 ({"Authorization": "Bearer slt_" + "A" * 43}, "DELETE", ONE + slug, None, 401),
+                 (bearer, "DELETE", ONE + slug, None, 204)]
+        for cred, method, path, body, status in cases:
+            with self.subTest(method=method, path=path, status=status):
+                kw = {"json_body": body} if body is not None else {}
+                r = self.as_(cred, method, path, **kw)
+                ctx = self.describe(method, path, r)
+                self.assertEqual(r.status, status, ctx)
+                self.assert_private(r, ctx)
+        # A public answer is not made private by a credential it did not need.
+        other = self.as_(key, "POST", "/url/shorten", json_body={"url": "https://example.org/p3"}).json["slug"]
+        r = self.as_(key, "GET", "/r/" + other)
+        self.assertEqual(r.status, 302)
+        self.assertEqual(r.headers.get("cache-control"), "private, max-age=0")
+
+
+class KeyNameEscapesTest(AccountsBase):
+    """Issue 10, point 12: a key name with terminal escapes reached `apikey list` raw."""
+
+    def test_cli_prints_control_characters_escaped(self):
+        name, _ = self.stack.make_user("esc")
+        self.stack.make_api_key(name, "plain")
+        # A name stored before names were checked, or written by other means.
+        self.stack.mysql("UPDATE api_keys k JOIN users u ON u.id = k.user_id "
+                         "SET k.name = CONCAT('evil', CHAR(27), ']0;pwned', CHAR(7), CHAR(10), 'x') "
+                         "WHERE u.username = '%s'" % name)
+        out = self.stack.admin("apikey", "list", name).stdout
+        self.assertNotIn("\x1b", out)
+        self.assertNotIn("\x07", out)
+        self.assertIn("evil\\x1b]0;pwned\\x07\\nx", out)
+        self.assertEqual(len(out.strip().splitlines()), 2, out)  # the header and one key
+        p = self.stack.admin("apikey", "create", name, "--name", "bad\x1b[2J", check=False)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("control characters", p.stderr)
+        # Errors naming what the operator typed escape it too.
+        p = self.stack.admin("user", "passwd", "nobody\x1b[2J", input="long enough pw\n", check=False)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertNotIn("\x1b", p.stderr)
+        self.assertIn("nobody\\x1b[2J", p.stderr)
+
+
+class PasswdRevocationTest(AccountsBase):
+    """Issue 10, point 17: `user passwd` ended login tokens but not API keys."""
+
+    def test_passwd_revokes_keys_unless_kept(self):
+        for flags, keys_survive in (([], False), (["--revoke-keys"], False), (["--keep-keys"], True)):
+            with self.subTest(flags=flags):
+                name, password = self.stack.make_user("pw")
+                token = self.login(name, password=password).json["access_token"]
+                key = self.stack.make_api_key(name, "script")
+                out = self.stack.admin("user", "passwd", name, *flags, input="brand new password\n").stdout
+                self.assertIn("login tokens are revoked", out)
+                self.assert_401(self.as_({"Authorization": "Bearer " + token}, "GET", "/api/v1/url-shorteners"))
+                r = self.as_({"X-API-Key": key}, "GET", "/api/v1/url-shorteners")
+                if keys_survive:
+                    self.assertEqual(r.status, 200, r)
+                else:
+                    self.assert_401(r)
+                self.login(name, password="brand new password")
+
+
+class ClosedSignupTest(AccountsBase):
+    def test_closed_signup_answers_403_and_the_cli_still_makes_accounts(self):
+        base = self.stack.start_instance(workers=1, env={"SHORTENER_SIGNUP": "closed"})
+        self.addCleanup(self.stack.stop_instance, Client(base).port)
+        c = Client(base, auth=None)
+        name = "closed_" + rand_token(6)
+        r = self.req("POST", SIGNUP, client=c,
+                     json_body={"username": name, "email": name + "@example.org", "password": PASSWORD})
+        self.assert_error(r, 403, "forbidden")
+        self.assertEqual(self.stack.mysql_value("SELECT COUNT(*) FROM users WHERE username = '%s'" % name), "0")
+        made, password = self.stack.make_user("closed")
+        self.login(made, password=password, client=c)

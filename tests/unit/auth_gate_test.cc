@@ -119,6 +119,35 @@ BOOST_AUTO_TEST_CASE(passes_the_clock_and_reports_an_outage_as_such) {
   BOOST_TEST(Outcome(gate.Check(With("Bearer " + kToken), AuthMode::kTokenOrKey)) == "unavailable");
 }
 
+BOOST_AUTO_TEST_CASE(answers_that_depended_on_a_credential_are_private) {
+  Accounts accounts;
+  AuthGate gate(&accounts, [] { return int64_t{1795348800}; });
+  // An answer whose handler asked the gate, a refusal as much as a success.
+  for (const std::string& authorization : {std::string(), "Bearer " + kToken}) {
+    BOOST_TEST_CONTEXT("authorization '" << authorization << "'") {
+      gate.StartRequest();
+      gate.Check(With(authorization), AuthMode::kTokenOrKey);
+      Response response(authorization.empty() ? 401 : 200);
+      response.AddHeader("Cache-Control", "max-age=60");
+      response.AddHeader("Vary", "Accept");
+      gate.FinishResponse(&response);
+      BOOST_TEST(*response.FindHeader("Cache-Control") == "no-store");
+      BOOST_TEST(*response.FindHeader("Vary") == "Accept, Authorization, X-API-Key");
+      int cache_controls = 0;
+      for (const auto& header : response.headers())
+        cache_controls += header.first == "Cache-Control";
+      BOOST_TEST(cache_controls == 1);
+    }
+  }
+  // A public answer (no Check since StartRequest) is left alone.
+  gate.StartRequest();
+  Response redirect(302);
+  redirect.AddHeader("Cache-Control", "private, max-age=0");
+  gate.FinishResponse(&redirect);
+  BOOST_TEST(*redirect.FindHeader("Cache-Control") == "private, max-age=0");
+  BOOST_TEST(redirect.FindHeader("Vary") == nullptr);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace shortener

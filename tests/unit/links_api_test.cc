@@ -213,6 +213,7 @@ class FakeCache : public Cache {
   std::optional<uint64_t> Increment(const std::string&, uint64_t, int64_t) override {
     return std::nullopt;
   }
+  std::optional<uint64_t> Decrement(const std::string&) override { return std::nullopt; }
   void Delete(const std::string& key) override {
     ++delete_calls;
     values.erase(key);

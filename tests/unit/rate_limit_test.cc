@@ -40,6 +40,14 @@ class FakeCache : public Cache {
     }
     return ++it->second.value;
   }
+  std::optional<uint64_t> Decrement(const std::string& key) override {
+    if (down) return std::nullopt;
+    Expire(key);
+    auto it = values_.find(key);
+    if (it == values_.end()) return std::nullopt;
+    if (it->second.value > 0) --it->second.value;
+    return it->second.value;
+  }
   void Delete(const std::string& key) override { values_.erase(key); }
   bool Alive() override { return !down; }
 
@@ -158,36 +166,49 @@ BOOST_AUTO_TEST_CASE(outage_switches_to_local_counts_and_back) {
   BOOST_TEST(shared.remaining == 0);
 }
 
-BOOST_AUTO_TEST_CASE(peek_decides_without_counting) {
+BOOST_AUTO_TEST_CASE(refund_takes_back_one_count) {
   for (bool down : {false, true}) {
     BOOST_TEST_CONTEXT("cache down " << down) {
       Env env;
       env.cache.down = down;
       if (down) env.limiter.Hit("login", "other", kThreePerMinute);  // notices the outage
-      RateDecision fresh = env.limiter.Peek("login", "ip|alice", kThreePerMinute);
-      BOOST_TEST(fresh.allowed);
-      BOOST_TEST(fresh.remaining == 3);
-      BOOST_TEST(fresh.reset_seconds == 60);
-      for (int i = 0; i < 5; ++i) {
-        BOOST_TEST(env.limiter.Peek("login", "ip|alice", kThreePerMinute).allowed);
+      // Count first: three attempts in flight fill the window, so a fourth is refused before
+      // any of them has finished.
+      for (int i = 0; i < 3; ++i) {
+        BOOST_TEST(env.limiter.Hit("login", "ip|alice", kThreePerMinute).allowed);
       }
-      env.now += 1;
-      env.limiter.Hit("login", "ip|alice", kThreePerMinute);
-      env.limiter.Hit("login", "ip|alice", kThreePerMinute);
+      BOOST_TEST(!env.limiter.Hit("login", "ip|alice", kThreePerMinute).allowed);
       env.now += 9;
-      RateDecision two = env.limiter.Peek("login", "ip|alice", kThreePerMinute);
-      BOOST_TEST(two.allowed);
-      BOOST_TEST(two.remaining == 1);
-      BOOST_TEST(two.reset_seconds == 51);
-      env.limiter.Hit("login", "ip|alice", kThreePerMinute);
-      RateDecision full = env.limiter.Peek("login", "ip|alice", kThreePerMinute);
-      BOOST_TEST(!full.allowed);
-      BOOST_TEST(full.remaining == 0);
-      BOOST_TEST(full.reset_seconds == 51);
-      env.now += 51;
-      BOOST_TEST(env.limiter.Peek("login", "ip|alice", kThreePerMinute).allowed);
+      // Two of them succeed and are refunded (the refused fourth stays counted).
+      env.limiter.Refund("login", "ip|alice", kThreePerMinute);
+      RateDecision after = env.limiter.Refund("login", "ip|alice", kThreePerMinute);
+      BOOST_TEST(after.allowed);
+      BOOST_TEST(after.remaining == 1);
+      BOOST_TEST(after.reset_seconds == 51);
+      // Counted: the failure and the refused fourth; one more fits, then the limit holds.
+      RateDecision next = env.limiter.Hit("login", "ip|alice", kThreePerMinute);
+      BOOST_TEST(next.allowed);
+      BOOST_TEST(next.remaining == 0);
+      BOOST_TEST(!env.limiter.Hit("login", "ip|alice", kThreePerMinute).allowed);
+      // A refund on a subject with no window changes nothing and tells a fresh window.
+      RateDecision none = env.limiter.Refund("login", "ip|bob", kThreePerMinute);
+      BOOST_TEST(none.allowed);
+      BOOST_TEST(none.remaining == 3);
+      BOOST_TEST(env.limiter.Hit("login", "ip|bob", kThreePerMinute).remaining == 2);
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(tighter_decision_is_shown) {
+  RateDecision loose{true, 60, 50, 30};
+  RateDecision tight{true, 10, 2, 900};
+  RateDecision refused{false, 60, 0, 12};
+  BOOST_TEST(Tighter(loose, tight).limit == 10);
+  BOOST_TEST(Tighter(tight, loose).limit == 10);
+  BOOST_TEST(Tighter(tight, refused).limit == 60);
+  BOOST_TEST(Tighter(refused, tight).limit == 60);
+  RateDecision same_remaining{true, 5, 2, 10};
+  BOOST_TEST(Tighter(same_remaining, tight).reset_seconds == 900);
 }
 
 BOOST_AUTO_TEST_CASE(keys_are_safe_for_memcached) {

@@ -15,7 +15,7 @@ class UnusedAccounts : public AccountStore {
  public:
   Result<User> CreateUser(const NewUser&) override { return Unused(); }
   Result<User> FindUser(const std::string&) override { return Unused(); }
-  Status SetPasswordHash(uint64_t, const std::string&, bool) override { return Unused(); }
+  Status SetPasswordHash(uint64_t, const std::string&, EndAccess) override { return Unused(); }
   Status AddToken(const std::string&, uint64_t, int64_t, int64_t) override { return Unused(); }
   Result<Principal> FindToken(const std::string&, int64_t) override { return Unused(); }
   Status DeleteToken(const std::string&) override { return Unused(); }
