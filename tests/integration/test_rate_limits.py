@@ -181,7 +181,8 @@ class LoginLimitTest(RateLimitBase):
 
     def test_concurrent_wrong_logins_cannot_all_pass_the_check(self):
         """Issue 10, point 16: each attempt is counted before its password is checked."""
-        c = self.instance(workers=4, rate_limit_login_fail="10/900")
+        # Slots for all: the count is under test here, not the bound on hashing.
+        c = self.instance(workers=4, rate_limit_login_fail="10/900", password_hash_slots="64")
         name, _ = self.stack.make_user("race", password=PASSWORD)
         hdrs = {"X-Forwarded-For": fake_ip()}
         n = 30
@@ -281,7 +282,7 @@ class LoginFloodTest(RateLimitBase):
     def test_redirects_keep_their_latency_while_logins_flood(self):
         quiet, flooded, counts = self.flood_p50(password_hash_slots="1")
         self.assertGreater(counts.get(401, 0), 0, counts)  # the logins were really hashed
-        self.assertLess(flooded, max(40.0, 8 * quiet))
+        self.assertLess(flooded, max(50.0, 6 * quiet))
 
 
 class ForwardedForSpoofingTest(RateLimitBase):
