@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "base/log.h"
+#include "domain/auth.h"
 #include "domain/timefmt.h"
 #include "http/json_body.h"
 #include "http/respond.h"
@@ -59,6 +60,53 @@ Result<std::optional<std::string>> MetadataField(const nlohmann::ordered_json& b
   return std::optional<std::string>(std::move(text));
 }
 
+// A link's expiry as the API writes it: a time, or null for a permanent link.
+nlohmann::ordered_json ExpiryJson(const Expiry& expires_at) {
+  if (!expires_at) return nullptr;
+  return FormatIso8601(*expires_at);
+}
+
+// The longest Idempotency-Key (API.md "Retries"), and the field its errors name.
+constexpr size_t kMaxIdempotencyKeyLength = 64;
+constexpr char kIdempotencyKeyField[] = "Idempotency-Key";
+
+// The request's Idempotency-Key, nullopt if it sent none; kValidation unless it is 1 to 64
+// printable ASCII characters. An empty header counts as none: lighttpd does not pass empty
+// headers on, so behind it one could not be told from the other.
+Result<std::optional<std::string>> IdempotencyKeyOf(const Request& request) {
+  if (!request.idempotency_key || request.idempotency_key->empty()) {
+    return std::optional<std::string>();
+  }
+  const std::string& key = *request.idempotency_key;
+  bool printable = !key.empty() && key.size() <= kMaxIdempotencyKeyLength;
+  for (char c : key) printable = printable && c >= 0x20 && c <= 0x7e;
+  if (!printable) {
+    return Error::Validation(kIdempotencyKeyField,
+                             "Idempotency-Key must be 1 to 64 printable ASCII characters.");
+  }
+  return std::optional<std::string>(key);
+}
+
+// What tells one create request from another for its Idempotency-Key: the endpoint and the
+// body as JSON (parsed into sorted keys, so a client that re-serialises its retry in another
+// key order still matches), hashed with SHA-256.
+std::string RequestDigest(const char* route, const std::string& body) {
+  nlohmann::json parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  std::string canonical =
+      parsed.is_discarded() ? body
+                            : parsed.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return SecretDigest(std::string(route) + '\n' + canonical);
+}
+
+// The 201 of a create, new or replayed.
+Response CreatedResponse(const CreateAnswer& answer) {
+  // JsonResponse's headers, with the body exactly as answered (and kept) before.
+  Response response = JsonResponse(201, nullptr);
+  response.set_body(answer.body);
+  response.AddHeader("Location", answer.location);
+  return response;
+}
+
 Response RedirectTo(const std::string& url) {
   Response response(302);
   // Validation refused CR/LF in stored URLs; AddHeader refuses them again should one slip in.
@@ -111,48 +159,68 @@ void LinksApi::Register(Router* router) {
               [this](const Request& r, const std::string& slug) { return Lookup(r, slug); });
 }
 
-Result<LinksApi::CreateRequest> LinksApi::ParseCreate(const Request& request, const char* url_field,
-                                                      bool allow_expires_at) {
+Result<LinksApi::ExpiryFields> LinksApi::ReadExpiryFields(const nlohmann::ordered_json& body,
+                                                          const char* at_field) {
+  ExpiryFields fields;
+  fields.at_field = at_field;
+  // OptionalInteger and OptionalString read null as "not given"; here null says "permanent".
+  Result<std::optional<int64_t>> in = OptionalInteger(body, "expires_in");
+  if (!in.ok()) return in.error();
+  fields.in_given = body.contains("expires_in");
+  fields.in = in.value();
+  Result<std::optional<std::string>> at = OptionalString(body, at_field);
+  if (!at.ok()) return at.error();
+  fields.at_given = body.contains(at_field);
+  fields.at = std::move(at.value());
+  return fields;
+}
+
+Result<LinksApi::CreateRequest> LinksApi::ParseCreate(const Request& request,
+                                                      const Family& family) {
   Result<nlohmann::ordered_json> body = ReadJsonObject(request, /*empty_ok=*/false);
   if (!body.ok()) return body.error();
   const nlohmann::ordered_json& json = body.value();
   CreateRequest create;
-  Result<std::string> url = RequiredString(json, url_field);
+  Result<std::string> url = RequiredString(json, family.url_field);
   if (!url.ok()) return url.error();
   create.url = std::move(url.value());
   Result<std::optional<std::string>> slug = OptionalString(json, "slug");
   if (!slug.ok()) return slug.error();
   create.slug = std::move(slug.value());
-  Result<std::optional<int64_t>> expires_in = OptionalInteger(json, "expires_in");
-  if (!expires_in.ok()) return expires_in.error();
-  create.expires_in = expires_in.value();
-  if (allow_expires_at) {
-    Result<std::optional<std::string>> expires_at = OptionalString(json, "expires_at");
-    if (!expires_at.ok()) return expires_at.error();
-    create.expires_at = std::move(expires_at.value());
-  }
+  Result<ExpiryFields> expiry = ReadExpiryFields(json, family.at_field);
+  if (!expiry.ok()) return expiry.error();
+  create.expiry = std::move(expiry.value());
   Result<std::optional<std::string>> metadata = MetadataField(json);
   if (!metadata.ok()) return metadata.error();
   if (metadata.value()) create.metadata_json = std::move(*metadata.value());
   return create;
 }
 
-Result<std::optional<int64_t>> LinksApi::RequestedExpiry(std::optional<int64_t> expires_in,
-                                                         const std::optional<std::string>& at,
-                                                         const char* at_field, int64_t now) const {
-  if (expires_in && at) {
+Result<std::optional<Expiry>> LinksApi::RequestedExpiry(const ExpiryFields& fields,
+                                                        int64_t now) const {
+  const char* at_field = fields.at_field;
+  if (fields.in_given && fields.at_given) {
     return Error::Validation(at_field,
                              std::string("Give expires_in or ") + at_field + ", not both.");
   }
-  if (expires_in) {
-    if (*expires_in <= 0 || *expires_in > settings_.max_ttl) {
-      return Error::Validation("expires_in", "expires_in must be between 1 and " +
-                                                 std::to_string(settings_.max_ttl) + " seconds.");
+  if ((fields.in_given && !fields.in) || (fields.at_given && !fields.at)) {
+    const char* field = fields.in_given ? "expires_in" : at_field;
+    if (!settings_.allow_permanent_links) {
+      return Error::Validation(field, std::string("Permanent links are turned off here: give ") +
+                                          field + " a value instead of null.");
     }
-    return std::optional<int64_t>(now + *expires_in);
+    return std::optional<Expiry>(std::in_place, std::nullopt);
   }
-  if (at) {
-    std::optional<int64_t> when = ParseIso8601(*at);
+  if (fields.in) {
+    if (*fields.in <= 0 || *fields.in > settings_.max_ttl) {
+      return Error::Validation("expires_in", "expires_in must be between 1 and " +
+                                                 std::to_string(settings_.max_ttl) +
+                                                 " seconds, or null for a permanent link.");
+    }
+    return std::optional<Expiry>(now + *fields.in);
+  }
+  if (fields.at) {
+    std::optional<int64_t> when = ParseIso8601(*fields.at);
     if (!when) {
       return Error::Validation(
           at_field, std::string(at_field) + " must be an ISO 8601 time with Z or an offset.");
@@ -161,14 +229,14 @@ Result<std::optional<int64_t>> LinksApi::RequestedExpiry(std::optional<int64_t> 
       return Error::Validation(
           at_field, std::string(at_field) + " must be in the future and within max_ttl.");
     }
-    return when;
+    return std::optional<Expiry>(*when);
   }
-  return std::optional<int64_t>();
+  return std::optional<Expiry>();
 }
 
-Result<Link> LinksApi::Create(const CreateRequest& create, const Principal& owner,
-                              const char* url_field, int64_t default_ttl) {
-  Status url_ok = CheckTargetUrl(create.url, settings_.url_policy, url_field);
+Result<NewLink> LinksApi::CheckCreate(const CreateRequest& create, const Principal& owner,
+                                      const Family& family, int64_t now) const {
+  Status url_ok = CheckTargetUrl(create.url, settings_.url_policy, family.url_field);
   if (!url_ok.ok()) return url_ok.error();
   if (create.slug) {
     if (!IsValidCustomSlug(*create.slug)) {
@@ -179,31 +247,62 @@ Result<Link> LinksApi::Create(const CreateRequest& create, const Principal& owne
       return Error::Validation("slug", "That slug is reserved; choose another.");
     }
   }
-  int64_t now = clock_();
-  Result<std::optional<int64_t>> expiry =
-      RequestedExpiry(create.expires_in, create.expires_at, "expires_at", now);
+  Result<std::optional<Expiry>> expiry = RequestedExpiry(create.expiry, now);
   if (!expiry.ok()) return expiry.error();
-  int64_t expires_at = expiry.value().value_or(now + default_ttl);
 
   NewLink link;
   link.url = create.url;
   link.custom_slug = create.slug;
   link.owner_id = owner.user_id;
   link.now = now;
-  link.expires_at = expires_at;
+  link.expires_at = expiry.value() ? *expiry.value() : Expiry(now + family.default_ttl);
   link.metadata_json = create.metadata_json;
+  link.freed_slug_hold = settings_.freed_slug_hold;
+  return link;
+}
+
+Response LinksApi::CreateAs(const Request& request, const Principal& who, const Family& family) {
+  Result<std::optional<std::string>> key = IdempotencyKeyOf(request);
+  if (!key.ok()) return ErrorResponse(key.error());
+  Result<CreateRequest> create = ParseCreate(request, family);
+  if (!create.ok()) return ErrorResponse(create.error());
+  Result<NewLink> link = CheckCreate(create.value(), who, family, clock_());
+  if (!link.ok()) return ErrorResponse(link.error());
   const SlugCodec* slugs = slugs_;
-  Result<Link> stored =
-      store_->CreateLink(link, [slugs](uint64_t id) -> std::optional<std::string> {
-        std::string slug = slugs->Encode(id);
-        if (IsReservedSlug(slug)) return std::nullopt;
-        return slug;
-      });
+  SlugMaker make_slug = [slugs](uint64_t id) -> std::optional<std::string> {
+    std::string slug = slugs->Encode(id);
+    if (IsReservedSlug(slug)) return std::nullopt;
+    return slug;
+  };
+
+  CreateAnswer answer;
+  if (!key.value()) {
+    Result<Link> stored = store_->CreateLink(link.value(), make_slug);
+    if (!stored.ok()) return ErrorResponse(stored.error());
+    answer = family.answer(stored.value());
+  } else {
+    IdempotencyClaim claim;
+    claim.key = *key.value();
+    claim.request_digest = RequestDigest(family.route, request.body);
+    // The store keeps the answer it is given, and this request sends that same one.
+    claim.answer = [&](const Link& stored) { return answer = family.answer(stored); };
+    Result<KeyedCreate> outcome = store_->CreateLinkOnce(link.value(), make_slug, claim);
+    if (!outcome.ok()) return ErrorResponse(outcome.error());
+    if (outcome.value().earlier) {
+      if (outcome.value().earlier_digest != claim.request_digest) {
+        return ErrorResponse(Error::Validation(
+            kIdempotencyKeyField,
+            "This Idempotency-Key came with another request in the last 24 hours; a new "
+            "request needs a new key."));
+      }
+      return CreatedResponse(*outcome.value().earlier);
+    }
+  }
   // A custom slug may have belonged to an earlier link that was removed (by cleanup or by hand)
   // while its cache entry lived on; fence it so the new link is seen at once. Generated slugs
   // come from fresh ids and never had an entry.
-  if (stored.ok() && create.slug) MarkLinkChanged(cache_, *create.slug);
-  return stored;
+  if (create.value().slug) MarkLinkChanged(cache_, *create.value().slug);
+  return CreatedResponse(answer);
 }
 
 Response LinksApi::LimitedCreate(const Request& request,
@@ -221,24 +320,21 @@ Response LinksApi::LimitedCreate(const Request& request,
 }
 
 Response LinksApi::Shorten(const Request& request) {
-  return LimitedCreate(request, [&](const Principal& who) { return ShortenAs(request, who); });
+  Family family{"/url/shorten", "url", "expires_at", settings_.shorten_default_ttl,
+                [this](const Link& link) { return ShortenAnswer(link); }};
+  return LimitedCreate(request,
+                       [&](const Principal& who) { return CreateAs(request, who, family); });
 }
 
-Response LinksApi::ShortenAs(const Request& request, const Principal& who) {
-  Result<CreateRequest> create = ParseCreate(request, "url", /*allow_expires_at=*/true);
-  if (!create.ok()) return ErrorResponse(create.error());
-  Result<Link> link = Create(create.value(), who, "url", settings_.shorten_default_ttl);
-  if (!link.ok()) return ErrorResponse(link.error());
-  const Link& l = link.value();
-  std::string short_url = settings_.public_base_url + "/r/" + l.slug;
-  Response response = JsonResponse(201, {{"ok", true},
-                                         {"short_url", short_url},
-                                         {"slug", l.slug},
-                                         {"url", l.url},
-                                         {"created_at", FormatIso8601(l.created_at)},
-                                         {"expires_at", FormatIso8601(l.expires_at)}});
-  response.AddHeader("Location", short_url);
-  return response;
+CreateAnswer LinksApi::ShortenAnswer(const Link& link) const {
+  std::string short_url = settings_.public_base_url + "/r/" + link.slug;
+  nlohmann::ordered_json body = {{"ok", true},
+                                 {"short_url", short_url},
+                                 {"slug", link.slug},
+                                 {"url", link.url},
+                                 {"created_at", FormatIso8601(link.created_at)},
+                                 {"expires_at", ExpiryJson(link.expires_at)}};
+  return CreateAnswer{short_url, DumpJson(body)};
 }
 
 nlohmann::ordered_json LinksApi::Record(const Link& link) const {
@@ -252,24 +348,22 @@ nlohmann::ordered_json LinksApi::Record(const Link& link) const {
           {"created_at", FormatIso8601(link.created_at)},
           {"updated_at", FormatIso8601(link.updated_at)},
           {"clicks", link.clicks},
-          {"expiration_date", FormatIso8601(link.expires_at)},
+          {"expiration_date", ExpiryJson(link.expires_at)},
           {"metadata", std::move(metadata)}};
 }
 
 Response LinksApi::V1Create(const Request& request) {
-  return LimitedCreate(request, [&](const Principal& who) { return V1CreateAs(request, who); });
+  Family family{"/api/v1/url-shortener", "original_url", "expiration_date",
+                settings_.v1_default_ttl,
+                [this](const Link& link) { return V1CreateAnswer(link); }};
+  return LimitedCreate(request,
+                       [&](const Principal& who) { return CreateAs(request, who, family); });
 }
 
-Response LinksApi::V1CreateAs(const Request& request, const Principal& who) {
-  Result<CreateRequest> create = ParseCreate(request, "original_url", /*allow_expires_at=*/false);
-  if (!create.ok()) return ErrorResponse(create.error());
-  Result<Link> link = Create(create.value(), who, "original_url", settings_.v1_default_ttl);
-  if (!link.ok()) return ErrorResponse(link.error());
-  Response response = JsonResponse(201, {{"ok", true},
-                                         {"message", "URL Shortener created successfully"},
-                                         {"data", Record(link.value())}});
-  response.AddHeader("Location", settings_.public_base_url + "/" + link.value().slug);
-  return response;
+CreateAnswer LinksApi::V1CreateAnswer(const Link& link) const {
+  nlohmann::ordered_json body = {
+      {"ok", true}, {"message", "URL Shortener created successfully"}, {"data", Record(link)}};
+  return CreateAnswer{settings_.public_base_url + "/" + link.slug, DumpJson(body)};
 }
 
 Response LinksApi::V1List(const Request& request) {
@@ -358,12 +452,9 @@ Response LinksApi::V1Patch(const Request& request, const std::string& slug) {
     if (!url_ok.ok()) return ErrorResponse(url_ok.error());
     change.url = std::move(url.value());
   }
-  Result<std::optional<int64_t>> expires_in = OptionalInteger(json, "expires_in");
-  if (!expires_in.ok()) return ErrorResponse(expires_in.error());
-  Result<std::optional<std::string>> expiration = OptionalString(json, "expiration_date");
-  if (!expiration.ok()) return ErrorResponse(expiration.error());
-  Result<std::optional<int64_t>> expiry =
-      RequestedExpiry(expires_in.value(), expiration.value(), "expiration_date", change.now);
+  Result<ExpiryFields> fields = ReadExpiryFields(json, "expiration_date");
+  if (!fields.ok()) return ErrorResponse(fields.error());
+  Result<std::optional<Expiry>> expiry = RequestedExpiry(fields.value(), change.now);
   if (!expiry.ok()) return ErrorResponse(expiry.error());
   change.expires_at = expiry.value();
   Result<std::optional<std::string>> metadata = MetadataField(json);
@@ -385,7 +476,7 @@ Response LinksApi::V1Delete(const Request& request, const std::string& slug) {
   if (!who.ok()) return ErrorResponse(who.error());
   Result<Link> link = OwnedLink(who.value(), slug);
   if (!link.ok()) return ErrorResponse(link.error());
-  Status deleted = store_->DeleteLink(link.value().id);
+  Status deleted = store_->DeleteLink(link.value().id, clock_());
   if (!deleted.ok() && deleted.error().code != ErrorCode::kNotFound) {
     return ErrorResponse(deleted.error());
   }

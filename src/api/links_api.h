@@ -29,6 +29,9 @@ struct LinkSettings {
   int64_t v1_default_ttl = 432000;
   int64_t max_ttl = 315360000;
   int64_t cache_ttl = 86400;
+  // false: a null expiry (a permanent link) is refused with 422 naming the field.
+  bool allow_permanent_links = true;
+  int64_t freed_slug_hold = 7776000;  // see NewLink::freed_slug_hold
   RateLimit create_limit = {60, 60};  // per user, both create endpoints together
   UrlPolicy url_policy;
   // Borrowed; checked on every redirect, so links to a host listed after their creation answer
@@ -48,19 +51,26 @@ class LinksApi {
   // Adds this file's routes, the "/{slug}" catch-all among them.
   void Register(Router* router);
 
-  // POST /url/shorten (auth; limited by create_limit per user)
+  // POST /url/shorten (auth; limited by create_limit per user). Both create endpoints honour
+  // an Idempotency-Key (API.md "Retries"): a malformed one is 422 with field
+  // "Idempotency-Key" (an empty one counts as none); the same user's same key within
+  // kIdempotencyKeyLifetime answers the first request's 201 again (same link, same body), or 422
+  // (same field) if it came with another request: another endpoint or another body (compared as
+  // JSON, key order aside).
   Response Shorten(const Request& request);
-  // POST /api/v1/url-shortener (auth; limited by create_limit per user)
+  // POST /api/v1/url-shortener (auth; limited by create_limit per user; Idempotency-Key as
+  // above). Takes expiration_date as well as expires_in, as PATCH does.
   Response V1Create(const Request& request);
   // GET /api/v1/url-shorteners: the caller's links (an admin's: all), newest first.
   Response V1List(const Request& request);
   // GET /api/v1/url-shorteners/{slug}: the record and its clicks by day; 404 unless the caller
   // owns the link (or is an admin).
   Response V1Get(const Request& request, const std::string& slug);
-  // PATCH /api/v1/url-shorteners/{slug}: changes target, expiry or metadata; the next redirect
-  // on every instance sees the change.
+  // PATCH /api/v1/url-shorteners/{slug}: changes target, expiry (null: permanent) or metadata;
+  // the next redirect on every instance sees the change.
   Response V1Patch(const Request& request, const std::string& slug);
-  // DELETE /api/v1/url-shorteners/{slug}: 204; the slug stops redirecting at once.
+  // DELETE /api/v1/url-shorteners/{slug}: 204; the slug stops redirecting at once and is held
+  // from other users for freed_slug_hold.
   Response V1Delete(const Request& request, const std::string& slug);
   // GET /r/{slug}: 302 to the target, 404 if unknown or expired, 503 if the database is down.
   // A 302 to a GET counts one click.
@@ -70,35 +80,55 @@ class LinksApi {
   Response Lookup(const Request& request, const std::string& slug);
 
  private:
+  // The expiry fields of a body, each absent, null (a permanent link) or a value.
+  struct ExpiryFields {
+    const char* at_field = "expires_at";  // the family's name of the absolute time
+    bool in_given = false;
+    std::optional<int64_t> in;  // expires_in, unless null
+    bool at_given = false;
+    std::optional<std::string> at;  // at_field, unless null
+  };
   // The fields a create request gives, under either family's names.
   struct CreateRequest {
     std::string url;
     std::optional<std::string> slug;
-    std::optional<int64_t> expires_in;
-    std::optional<std::string> expires_at;
+    ExpiryFields expiry;
     std::string metadata_json = "{}";
+  };
+  // What tells a create endpoint's flavour: its field names, default lifetime and answer.
+  struct Family {
+    const char* route;  // for the Idempotency-Key's request digest
+    const char* url_field;
+    const char* at_field;
+    int64_t default_ttl;
+    std::function<CreateAnswer(const Link&)> answer;
   };
 
   // The auth gate and the creation limit around `create`: 401/429 before it runs, and the
   // RateLimit-* headers on whatever it answers.
   Response LimitedCreate(const Request& request,
                          const std::function<Response(const Principal&)>& create);
-  Response ShortenAs(const Request& request, const Principal& who);
-  Response V1CreateAs(const Request& request, const Principal& who);
+  // Either create endpoint, once the caller is known and within the limit.
+  Response CreateAs(const Request& request, const Principal& who, const Family& family);
   // The link `slug` if `who` may see and change it: its owner, or an admin. kNotFound for
   // everyone else, the same answer as for no link at all, so existence is not revealed.
   Result<Link> OwnedLink(const Principal& who, const std::string& slug);
-  // The expiry an expires_in or an absolute time (the field `at_field`) asks for, checked against
-  // max_ttl; nullopt when neither is given. Both at once: kValidation.
-  Result<std::optional<int64_t>> RequestedExpiry(std::optional<int64_t> expires_in,
-                                                 const std::optional<std::string>& at,
-                                                 const char* at_field, int64_t now) const;
-  // Reads and checks the create fields of `request`; url_field names the target's field.
-  Result<CreateRequest> ParseCreate(const Request& request, const char* url_field,
-                                    bool allow_expires_at);
-  // Validates and stores a link, answering as API.md says on failure.
-  Result<Link> Create(const CreateRequest& create, const Principal& owner, const char* url_field,
-                      int64_t default_ttl);
+  // The expiry `fields` ask for, a time checked against max_ttl or a permanent link (nullopt
+  // inside; kValidation naming the null field unless allow_permanent_links); nullopt when
+  // neither field is given. Both at once: kValidation.
+  Result<std::optional<Expiry>> RequestedExpiry(const ExpiryFields& fields, int64_t now) const;
+  // Reads expires_in and `at_field` of `body`: each absent, null or a value of the right type
+  // (kValidation otherwise).
+  static Result<ExpiryFields> ReadExpiryFields(const nlohmann::ordered_json& body,
+                                               const char* at_field);
+  // Reads and checks the create fields of `request` under `family`'s names.
+  Result<CreateRequest> ParseCreate(const Request& request, const Family& family);
+  // Validates a create request into the link to store, owned by `owner`.
+  Result<NewLink> CheckCreate(const CreateRequest& create, const Principal& owner,
+                              const Family& family, int64_t now) const;
+  // The 201 of /url/shorten, and of the v1 create, for a stored link.
+  CreateAnswer ShortenAnswer(const Link& link) const;
+  CreateAnswer V1CreateAnswer(const Link& link) const;
   // A live link's target and id.
   struct Resolved {
     std::string url;

@@ -25,8 +25,10 @@ const char kUsage[] =
     "  migrate [--sql-dir DIR]   apply the sql/NNN_*.sql migrations not yet applied\n"
     "                            (default DIR: " SHORTENER_SQL_DIR
     ")\n"
-    "  purge-expired [--batch N] delete expired links, N rows per transaction (default 1000,\n"
-    "                            1 to 100000); prints how many it deleted\n"
+    "  purge-expired [--batch N] delete expired links (never permanent ones; their slugs stay\n"
+    "                            held for freed_slug_hold), slug holds older than that, and\n"
+    "                            idempotency keys older than 24 h; N rows per transaction\n"
+    "                            (default 1000, 1 to 100000); prints how many of each\n"
     "%s"
     "\n"
     "The config file is --config, else $SHORTENER_CONFIG; SHORTENER_<KEY> variables override it.\n";
@@ -100,10 +102,34 @@ int PurgeExpired(const shortener::Config& config, const std::vector<std::string>
   shortener::Result<uint64_t> tokens = PurgeInBatches(
       [&](int limit) { return store.PurgeExpiredTokens(now, limit); }, batch, &token_batches);
   if (!tokens.ok()) return Fail("purge-expired: " + tokens.error().message);
+  // A hold older than freed_slug_hold holds nothing any more, and a key older than its lifetime
+  // is never replayed: both only take room.
+  int hold_batches = 0;
+  shortener::Result<uint64_t> holds = PurgeInBatches(
+      [&](int limit) {
+        return store.ForgetBatch(shortener::MysqlStore::Leftover::kSlugHolds,
+                                 now - config.freed_slug_hold, limit);
+      },
+      batch, &hold_batches);
+  if (!holds.ok()) return Fail("purge-expired: " + holds.error().message);
+  int key_batches = 0;
+  shortener::Result<uint64_t> keys = PurgeInBatches(
+      [&](int limit) {
+        return store.ForgetBatch(shortener::MysqlStore::Leftover::kIdempotencyKeys,
+                                 now - shortener::kIdempotencyKeyLifetime, limit);
+      },
+      batch, &key_batches);
+  if (!keys.ok()) return Fail("purge-expired: " + keys.error().message);
   std::printf("purged %llu expired links in %d batches of at most %ld\n",
               static_cast<unsigned long long>(total), batches, batch);
   std::printf("purged %llu expired login tokens\n",
               static_cast<unsigned long long>(tokens.value()));
+  std::printf("forgot %llu slug holds older than %lld s\n",
+              static_cast<unsigned long long>(holds.value()),
+              static_cast<long long>(config.freed_slug_hold));
+  std::printf("forgot %llu idempotency keys older than %lld s\n",
+              static_cast<unsigned long long>(keys.value()),
+              static_cast<long long>(shortener::kIdempotencyKeyLifetime));
   return 0;
 }
 

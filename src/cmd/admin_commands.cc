@@ -27,7 +27,8 @@ const char kAdminCommandsUsage[] =
     "  apikey revoke ID          revoke key ID at once, on every instance\n"
     "  link list [--user USERNAME] [--limit N]\n"
     "                            newest links first (default 100), of USERNAME if given\n"
-    "  link delete SLUG          delete a link; its redirect stops at once\n";
+    "  link delete SLUG          delete a link; its redirect stops at once, and its slug is\n"
+    "                            held from other users for freed_slug_hold\n";
 
 namespace {
 
@@ -228,9 +229,9 @@ int LinkCommand(const Config& config, const std::vector<std::string>& args) {
     std::printf("%-16s %-8s %-20s %-8s %s\n", "SLUG", "OWNER", "EXPIRES", "CLICKS", "URL");
     for (const Link& link : page.value().links) {
       std::string owner_text = link.owner_id ? std::to_string(*link.owner_id) : "-";
+      std::string expires = link.expires_at ? FormatIso8601(*link.expires_at) : "never";
       std::printf("%-16s %-8s %-20s %-8" PRIu64 " %s\n", TerminalSafe(link.slug).c_str(),
-                  owner_text.c_str(), FormatIso8601(link.expires_at).c_str(), link.clicks,
-                  TerminalSafe(link.url).c_str());
+                  owner_text.c_str(), expires.c_str(), link.clicks, TerminalSafe(link.url).c_str());
     }
     return 0;
   }
@@ -242,7 +243,7 @@ int LinkCommand(const Config& config, const std::vector<std::string>& args) {
                            ? "no link with slug '" + args[1] + "'"
                            : link.error().message);
     }
-    Status deleted = store.DeleteLink(link.value().id);
+    Status deleted = store.DeleteLink(link.value().id, SystemClock());
     if (!deleted.ok()) return AdminFail(deleted.error().message);
     MemcachedCache cache(MemcachedOptionsFrom(config));
     MarkLinkChanged(&cache, args[1]);

@@ -90,6 +90,8 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
   settings.v1_default_ttl = config.v1_default_ttl;
   settings.max_ttl = config.max_ttl;
   settings.cache_ttl = config.cache_ttl;
+  settings.allow_permanent_links = config.allow_permanent_links;
+  settings.freed_slug_hold = config.freed_slug_hold;
   settings.create_limit = config.rate_limit_create;
   settings.url_policy.max_length = config.max_url_length;
   settings.url_policy.own_host = own_host.value();

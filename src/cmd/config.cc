@@ -437,6 +437,13 @@ const std::vector<Key>& Keys() {
       Number("cache_ttl", "86400",
              "Longest a redirect stays in memcached, in seconds; the link's time left caps it.",
              &Config::cache_ttl, 1, kLongestTtl, "seconds"),
+      Boolean("allow_permanent_links", "true",
+              "Whether a null expires_in, expires_at or expiration_date makes a link that never "
+              "expires.",
+              &Config::allow_permanent_links),
+      Number("freed_slug_hold", "7776000",
+             "Seconds a deleted or purged link's slug is kept from other users; 0: not at all.",
+             &Config::freed_slug_hold, 0, kLongestTtl, "seconds"),
       // Accounts.
       Number("token_ttl", "3600", "Lifetime of a login token, in seconds.", &Config::token_ttl, 60,
              kLongestTtl, "seconds"),

@@ -37,6 +37,10 @@ struct Config {
   int64_t max_ttl = 315360000;
   // Longest a redirect stays in memcached; the link's own time left caps it too.
   int64_t cache_ttl = 86400;
+  // Whether a null expiry may make a link that never expires.
+  bool allow_permanent_links = true;
+  // How long a deleted or purged link's slug is kept from other users; 0: not at all.
+  int64_t freed_slug_hold = 7776000;
 
   // Accounts.
   int64_t token_ttl = 3600;

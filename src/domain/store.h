@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,17 @@
 namespace shortener {
 
 // Times are unix seconds, UTC.
+
+// When a link expires: a time, or nullopt for a permanent link (API.md: `null`).
+using Expiry = std::optional<int64_t>;
+
+// A permanent link's expiry where a plain time is needed (RedirectTarget): later than any now.
+inline constexpr int64_t kNeverExpires = std::numeric_limits<int64_t>::max();
+
+// How long the answer to a create with an Idempotency-Key is kept for retries (API.md
+// "Retries": 24 hours); the purge removes older ones.
+inline constexpr int64_t kIdempotencyKeyLifetime = 86400;
+
 struct Link {
   uint64_t id = 0;
   std::string slug;
@@ -23,7 +35,7 @@ struct Link {
   std::optional<uint64_t> owner_id;
   int64_t created_at = 0;
   int64_t updated_at = 0;
-  int64_t expires_at = 0;
+  Expiry expires_at;
   uint64_t clicks = 0;
   std::string metadata_json = "{}";  // a serialised JSON object
 };
@@ -33,15 +45,19 @@ struct NewLink {
   std::optional<std::string> custom_slug;
   std::optional<uint64_t> owner_id;
   int64_t now = 0;
-  int64_t expires_at = 0;
+  Expiry expires_at;
   std::string metadata_json = "{}";
+  // A slug freed (its link deleted or purged) less than this many seconds ago is held: only
+  // the freed link's owner may take it again, and no generated slug lands on it. API.md's
+  // freed_slug_hold, whose default this is.
+  int64_t freed_slug_hold = 7776000;
 };
 
 // What a redirect needs, and nothing more.
 struct RedirectTarget {
   std::string url;
-  int64_t expires_at = 0;
-  uint64_t id = 0;  // the link's, for counting its clicks
+  int64_t expires_at = 0;  // kNeverExpires for a permanent link
+  uint64_t id = 0;         // the link's, for counting its clicks
 };
 
 // A link's clicks on one UTC day; day counts days since 1970-01-01.
@@ -59,7 +75,7 @@ struct LinkPage {
 // A change to a link; unset fields stay as they are.
 struct LinkChange {
   std::optional<std::string> url;
-  std::optional<int64_t> expires_at;
+  std::optional<Expiry> expires_at;  // set to nullopt: the link becomes permanent
   std::optional<std::string> metadata_json;
   int64_t now = 0;  // becomes updated_at
 };
@@ -67,6 +83,29 @@ struct LinkChange {
 // Turns a fresh AUTO_INCREMENT id into its slug, or returns nullopt when that slug may not be
 // used (a reserved word), in which case the store takes the next id.
 using SlugMaker = std::function<std::optional<std::string>(uint64_t id)>;
+
+// The 201 a create answered, as kept for a retry with the same Idempotency-Key.
+struct CreateAnswer {
+  std::string location;  // the Location header
+  std::string body;      // the JSON body, as sent
+};
+
+// A create sent with an Idempotency-Key: see LinkStore::CreateLinkOnce.
+struct IdempotencyClaim {
+  std::string key;             // the header's value, 1 to 64 printable ASCII characters
+  std::string request_digest;  // 32 bytes that tell this request from any other
+  // The answer to keep for `link`, called before the link is committed.
+  std::function<CreateAnswer(const Link& link)> answer;
+};
+
+// What CreateLinkOnce did: made a link, or found the key used already.
+struct KeyedCreate {
+  std::optional<Link> created;
+  // Set instead of `created` when the owner used the key in the last kIdempotencyKeyLifetime
+  // seconds: the answer kept then, and that request's digest (compare with the claim's).
+  std::optional<CreateAnswer> earlier;
+  std::string earlier_digest;
+};
 
 class LinkStore {
  public:
@@ -78,8 +117,20 @@ class LinkStore {
   // Inserts a link and returns it as stored. A custom slug is inserted as given (kSlugTaken if
   // any link holds it). Otherwise the slug is make_slug(id) of the row's own id; when that slug
   // is held by a custom link or refused, the row is rolled back and the next id is tried.
+  // A custom slug held after its link was freed (see NewLink::freed_slug_hold) is kSlugTaken
+  // unless link.owner_id owned that link; a generated slug skips held slugs like taken ones.
   // Returns only after the row is committed.
   virtual Result<Link> CreateLink(const NewLink& link, const SlugMaker& make_slug) = 0;
+
+  // CreateLink for a request with an Idempotency-Key. REQUIRES: link.owner_id is set.
+  // If the owner used claim.key less than kIdempotencyKeyLifetime seconds before link.now,
+  // nothing is created and the answer kept then is returned. Otherwise the link is created as
+  // CreateLink does, and the key with claim.answer(link) is stored in the same transaction: a
+  // committed link always has its key, so a retry after an unknown outcome (the connection
+  // lost at COMMIT) finds whichever happened. Two requests with the same key at once: one
+  // creates, the other waits for its commit and returns its answer.
+  virtual Result<KeyedCreate> CreateLinkOnce(const NewLink& link, const SlugMaker& make_slug,
+                                             const IdempotencyClaim& claim) = 0;
 
   // Up to `limit` links with id < before_id (all if unset), newest first; only owner_id's
   // links when set.
@@ -93,8 +144,9 @@ class LinkStore {
   // row is gone.
   virtual Result<Link> UpdateLink(uint64_t id, const LinkChange& change) = 0;
 
-  // Deletes link `id`, and its clicks by day. kNotFound if the row is already gone.
-  virtual Status DeleteLink(uint64_t id) = 0;
+  // Deletes link `id`, and its clicks by day, and holds its slug from `now` on (see
+  // NewLink::freed_slug_hold), in one transaction. kNotFound if the row is already gone.
+  virtual Status DeleteLink(uint64_t id, int64_t now) = 0;
 
   // Link `id`'s clicks per UTC day, oldest first; days without clicks are left out. Empty for a
   // link that does not exist.

@@ -111,6 +111,9 @@ Request ReadRequest(FCGX_Request* fcgi, size_t max_body_bytes, bool* body_timed_
   // never repeats REMOTE_ADDR itself; if one did, no address is believed ("" for all alike).
   request.remote_addr = SingleParam(fcgi, "REMOTE_ADDR");
   request.forwarded_for = SingleParam(fcgi, "HTTP_X_FORWARDED_FOR");
+  if (const char* key = FCGX_GetParam("HTTP_IDEMPOTENCY_KEY", fcgi->envp)) {
+    request.idempotency_key = key;
+  }
 
   // Never read stdin without a valid CONTENT_LENGTH, and never more than the cap: a client
   // must not be able to make a worker buffer or wait for bytes it will not send.

@@ -27,6 +27,8 @@ struct Request {
   std::string api_key;        // HTTP_X_API_KEY
   std::string remote_addr;    // REMOTE_ADDR
   std::string forwarded_for;  // HTTP_X_FORWARDED_FOR
+  // HTTP_IDEMPOTENCY_KEY; nullopt when the header is absent.
+  std::optional<std::string> idempotency_key;
   // The body as read, at most max_body_bytes. body_too_large is set instead of reading a body
   // whose CONTENT_LENGTH exceeds the limit: handlers that take a body answer 413.
   std::string body;

@@ -1,5 +1,6 @@
-// MysqlStore's link half (the account half is mysql_accounts.cc): links, and the conversion of
-// sql::SQLException into the project's errors through Run (mysql_store_impl.h).
+// MysqlStore's link half (the account half is mysql_accounts.cc, creation mysql_create.cc, the
+// purge mysql_purge.cc): links and their clicks, and the conversion of sql::SQLException into
+// the project's errors through Run (mysql_store_impl.h).
 #include <cppconn/statement.h>
 
 #include <algorithm>
@@ -13,9 +14,6 @@ using namespace mysql_internal;
 
 namespace {
 
-// A custom slug can hold the slug of the next id too; a few tries always get past them.
-constexpr int kMaxSlugAttempts = 8;
-
 // A link's total: the sum of its days (sql/004), an index range scan of link_clicks_daily's
 // primary key.
 #define CLICK_TOTAL \
@@ -27,11 +25,6 @@ constexpr int kMaxSlugAttempts = 8;
 
 const char kFindRedirect[] =
     "SELECT url, " SHORTENER_SECONDS_OF("expires_at") ", id FROM links WHERE slug = ?";
-const char kInsertLink[] =
-    "INSERT INTO links (slug, url, owner_id, created_at, updated_at, expires_at, metadata) "
-    "VALUES (?, ?, ?, " SHORTENER_DATETIME_PARAM ", " SHORTENER_DATETIME_PARAM
-    ", " SHORTENER_DATETIME_PARAM ", ?)";
-const char kSetSlug[] = "UPDATE links SET slug = ? WHERE id = ?";
 const char kListAll[] =
     "SELECT " LINK_COLUMNS " FROM links WHERE slug IS NOT NULL AND id < ? ORDER BY id DESC LIMIT ?";
 const char kListOwner[] = "SELECT " LINK_COLUMNS
@@ -39,22 +32,27 @@ const char kListOwner[] = "SELECT " LINK_COLUMNS
                           "ORDER BY id DESC LIMIT ?";
 const char kFindLink[] = "SELECT " LINK_COLUMNS " FROM links WHERE slug = ?";
 const char kFindLinkById[] = "SELECT " LINK_COLUMNS " FROM links WHERE id = ?";
-// One statement for every PATCH: a NULL parameter keeps the column as it is.
+// One statement for every PATCH: a NULL parameter keeps the column as it is, except for the
+// expiry, where NULL means permanent: the flag before it says whether to set it.
 const char kUpdateLink[] =
-    "UPDATE links SET url = COALESCE(?, url), expires_at = COALESCE(" SHORTENER_DATETIME_PARAM
+    "UPDATE links SET url = COALESCE(?, url), expires_at = IF(?, " SHORTENER_DATETIME_PARAM
     ", expires_at), metadata = COALESCE(?, metadata), updated_at = " SHORTENER_DATETIME_PARAM
     " WHERE id = ?";
+// A deletion locks its row for writing first: two deletions of one link then queue instead of
+// both taking a shared lock and deadlocking over the upgrade.
+const char kLockLinkToDelete[] = "SELECT slug, owner_id FROM links WHERE id = ? FOR UPDATE";
 const char kDeleteLink[] = "DELETE FROM links WHERE id = ?";
+// The hold of a deleted link's slug (sql/006), written in the deleting transaction. A slug
+// freed again restarts its hold, under its latest owner.
+const char kHoldSlug[] =
+    "INSERT INTO freed_slugs (slug, owner_id, freed_at) VALUES (?, ?, " SHORTENER_DATETIME_PARAM
+    ") ON DUPLICATE KEY UPDATE owner_id = VALUES(owner_id), freed_at = VALUES(freed_at)";
 const char kPing[] = "SELECT 1";
 const char kClicksByDay[] =
     "SELECT DATEDIFF(day, '1970-01-01'), clicks FROM link_clicks_daily WHERE link_id = ? "
     "ORDER BY day";
 const char kRecordBatch[] =
     "INSERT INTO click_batches (id, applied_at) VALUES (?, UTC_TIMESTAMP())";
-// Walks idx_links_expires_at from the oldest expiry, so a batch locks only the rows (and index
-// gaps) it deletes.
-const char kDeleteExpired[] = "DELETE FROM links WHERE expires_at <= " SHORTENER_DATETIME_PARAM
-                              " ORDER BY expires_at LIMIT ?";
 
 Link ReadLink(sql::ResultSet& rs) {
   Link link;
@@ -64,7 +62,7 @@ Link ReadLink(sql::ResultSet& rs) {
   if (!rs.isNull(4)) link.owner_id = rs.getUInt64(4);
   link.created_at = rs.getInt64(5);
   link.updated_at = rs.getInt64(6);
-  link.expires_at = rs.getInt64(7);
+  if (!rs.isNull(7)) link.expires_at = rs.getInt64(7);
   link.clicks = rs.getUInt64(8);
   link.metadata_json = rs.getString(9);
   return link;
@@ -92,83 +90,9 @@ Result<RedirectTarget> MysqlStore::FindRedirect(const std::string& slug) {
         st.setString(1, slug);
         std::unique_ptr<sql::ResultSet> rs(st.executeQuery());
         if (!rs->next()) return NoSuchLink();
-        return RedirectTarget{rs->getString(1), rs->getInt64(2), rs->getUInt64(3)};
+        int64_t expires_at = rs->isNull(2) ? kNeverExpires : rs->getInt64(2);
+        return RedirectTarget{rs->getString(1), expires_at, rs->getUInt64(3)};
       });
-}
-
-Result<Link> MysqlStore::CreateLink(const NewLink& link, const SlugMaker& make_slug) {
-  return Run<Link>("create_link", Access::kWrite, [&](Session& s) -> Result<Link> {
-    Link out;
-    out.url = link.url;
-    out.owner_id = link.owner_id;
-    out.created_at = out.updated_at = link.now;
-    out.expires_at = link.expires_at;
-    out.metadata_json = link.metadata_json;
-    auto bind = [&](const std::optional<std::string>& slug) {
-      sql::PreparedStatement& st = s.Prepared(kInsertLink);
-      if (slug) {
-        st.setString(1, *slug);
-      } else {
-        st.setNull(1, sql::DataType::VARCHAR);
-      }
-      st.setString(2, link.url);
-      if (link.owner_id) {
-        st.setUInt64(3, *link.owner_id);
-      } else {
-        st.setNull(3, sql::DataType::BIGINT);
-      }
-      st.setInt64(4, link.now);
-      st.setInt64(5, link.now);
-      st.setInt64(6, link.expires_at);
-      st.setString(7, link.metadata_json);
-    };
-    auto read_id = [&s]() { return LastInsertId(s); };
-
-    if (link.custom_slug) {
-      bind(link.custom_slug);
-      try {
-        s.Prepared(kInsertLink).executeUpdate();
-      } catch (const sql::SQLException& e) {
-        if (e.getErrorCode() != kErrDuplicateKey) throw;
-        return Error::Make(ErrorCode::kSlugTaken, "That slug is already taken.");
-      }
-      out.id = read_id();
-      out.slug = *link.custom_slug;
-      return out;
-    }
-
-    // The slug derives from the row's own id, so the row is inserted first and named after;
-    // both happen in one transaction so no reader ever sees a link without a slug.
-    for (int attempt = 0; attempt < kMaxSlugAttempts; ++attempt) {
-      s.Begin();
-      bind(std::nullopt);
-      s.Prepared(kInsertLink).executeUpdate();
-      out.id = read_id();
-      std::optional<std::string> slug = make_slug(out.id);
-      bool taken = !slug;
-      if (slug) {
-        sql::PreparedStatement& set_slug = s.Prepared(kSetSlug);
-        set_slug.setString(1, *slug);
-        set_slug.setUInt64(2, out.id);
-        try {
-          set_slug.executeUpdate();
-        } catch (const sql::SQLException& e) {
-          if (e.getErrorCode() != kErrDuplicateKey) throw;
-          taken = true;
-        }
-      }
-      if (taken) {
-        // The id stays consumed (InnoDB never reuses it), so the next attempt gets a new slug.
-        s.Rollback();
-        continue;
-      }
-      s.Commit();
-      out.slug = std::move(*slug);
-      return out;
-    }
-    Log(Severity::kError, "no free generated slug after %d ids", kMaxSlugAttempts);
-    return Error::Make(ErrorCode::kInternal, "Internal error.");
-  });
 }
 
 Result<LinkPage> MysqlStore::ListLinks(std::optional<uint64_t> owner_id,
@@ -207,18 +131,19 @@ Result<Link> MysqlStore::UpdateLink(uint64_t id, const LinkChange& change) {
     } else {
       st.setNull(1, sql::DataType::VARCHAR);
     }
-    if (change.expires_at) {
-      st.setInt64(2, *change.expires_at);
+    st.setBoolean(2, change.expires_at.has_value());
+    if (change.expires_at && *change.expires_at) {
+      st.setInt64(3, **change.expires_at);
     } else {
-      st.setNull(2, sql::DataType::BIGINT);
+      st.setNull(3, sql::DataType::BIGINT);
     }
     if (change.metadata_json) {
-      st.setString(3, *change.metadata_json);
+      st.setString(4, *change.metadata_json);
     } else {
-      st.setNull(3, sql::DataType::VARCHAR);
+      st.setNull(4, sql::DataType::VARCHAR);
     }
-    st.setInt64(4, change.now);
-    st.setUInt64(5, id);
+    st.setInt64(5, change.now);
+    st.setUInt64(6, id);
     // The row is read back in the same transaction, so the answer is exactly what was written.
     s.Begin();
     st.executeUpdate();
@@ -230,24 +155,34 @@ Result<Link> MysqlStore::UpdateLink(uint64_t id, const LinkChange& change) {
   });
 }
 
-Status MysqlStore::DeleteLink(uint64_t id) {
+Status MysqlStore::DeleteLink(uint64_t id, int64_t now) {
   Result<bool> deleted = Run<bool>("delete_link", Access::kWrite, [&](Session& s) -> Result<bool> {
+    s.Begin();
+    sql::PreparedStatement& lock = s.Prepared(kLockLinkToDelete);
+    lock.setUInt64(1, id);
+    std::unique_ptr<sql::ResultSet> rs(lock.executeQuery());
+    if (!rs->next()) {
+      s.Rollback();
+      return false;
+    }
+    sql::PreparedStatement& hold = s.Prepared(kHoldSlug);
+    hold.setString(1, rs->getString(1));
+    if (rs->isNull(2)) {
+      hold.setNull(2, sql::DataType::BIGINT);
+    } else {
+      hold.setUInt64(2, rs->getUInt64(2));
+    }
+    hold.setInt64(3, now);
+    hold.executeUpdate();
     sql::PreparedStatement& st = s.Prepared(kDeleteLink);
     st.setUInt64(1, id);
-    return st.executeUpdate() > 0;
+    st.executeUpdate();
+    s.Commit();
+    return true;
   });
   if (!deleted.ok()) return deleted.error();
   if (!deleted.value()) return NoSuchLink();
   return Status::Ok();
-}
-
-Result<uint64_t> MysqlStore::DeleteExpiredBatch(int64_t now, int limit) {
-  return Run<uint64_t>("delete_expired", Access::kWrite, [&](Session& s) -> Result<uint64_t> {
-    sql::PreparedStatement& st = s.Prepared(kDeleteExpired);
-    st.setInt64(1, now);
-    st.setInt(2, limit);
-    return static_cast<uint64_t>(st.executeUpdate());
-  });
 }
 
 Result<std::vector<DayClicks>> MysqlStore::ClicksByDay(uint64_t id) {

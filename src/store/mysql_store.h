@@ -35,11 +35,13 @@ class MysqlStore : public LinkStore, public AccountStore, public ClickStore {
 
   Result<RedirectTarget> FindRedirect(const std::string& slug) override;
   Result<Link> CreateLink(const NewLink& link, const SlugMaker& make_slug) override;
+  Result<KeyedCreate> CreateLinkOnce(const NewLink& link, const SlugMaker& make_slug,
+                                     const IdempotencyClaim& claim) override;
   Result<LinkPage> ListLinks(std::optional<uint64_t> owner_id, std::optional<uint64_t> before_id,
                              int limit) override;
   Result<Link> FindLink(const std::string& slug) override;
   Result<Link> UpdateLink(uint64_t id, const LinkChange& change) override;
-  Status DeleteLink(uint64_t id) override;
+  Status DeleteLink(uint64_t id, int64_t now) override;
   Result<std::vector<DayClicks>> ClicksByDay(uint64_t id) override;
   Status Ping() override;
 
@@ -60,10 +62,19 @@ class MysqlStore : public LinkStore, public AccountStore, public ClickStore {
   Status DeleteApiKey(std::optional<uint64_t> user_id, uint64_t key_id) override;
   Result<uint64_t> PurgeExpiredTokens(int64_t now, int limit) override;
   // Deletes up to `limit` (> 0) links whose expiry is at or before `now` (unix seconds), oldest
-  // expiry first, in one statement of its own transaction; returns how many it deleted. Callers
-  // purge in a loop of small batches so no lock on the links table is held for long; fewer than
-  // `limit` means none was left.
+  // expiry first, and holds their slugs from `now` on (like DeleteLink), in one transaction of
+  // its own; returns how many it deleted. Permanent links are never deleted. Callers purge in
+  // a loop of small batches so no lock on the links table is held for long; fewer than `limit`
+  // means none was left.
   Result<uint64_t> DeleteExpiredBatch(int64_t now, int limit);
+  // What the purge forgets once it is old enough to mean nothing any more.
+  enum class Leftover {
+    kSlugHolds,        // older than freed_slug_hold: holding nothing
+    kIdempotencyKeys,  // older than kIdempotencyKeyLifetime: never replayed
+  };
+  // Deletes up to `limit` (> 0) rows of `what` made at or before `made_before` (now minus their
+  // lifetime); returns how many. Batches as above.
+  Result<uint64_t> ForgetBatch(Leftover what, int64_t made_before, int limit);
 
   // The connection and its prepared statements, defined in mysql_store_impl.h: Connector/C++
   // stays in the .cc files. Opaque everywhere else.
@@ -76,8 +87,10 @@ class MysqlStore : public LinkStore, public AccountStore, public ClickStore {
   // kUnavailable (connection lost, deadlock, lock timeout: worth retrying) or kInternal.
   // A read whose connection was lost is retried once on a new one. A write is never re-sent
   // (the server may have run it before the connection dropped); instead the connection is
-  // checked before a write, so one that died while idle costs nothing. After a connect that
-  // failed slowly (a timeout), calls answer kUnavailable at once for kReconnectBackoff.
+  // checked before a write, so one that died while idle costs nothing. A write whose
+  // connection was lost once fn had begun may or may not be committed: its kUnavailable says
+  // so (a deadlock or lock timeout, by contrast, rolled it back). After a connect that failed
+  // slowly (a timeout), calls answer kUnavailable at once for kReconnectBackoff.
   template <typename T, typename Fn>
   Result<T> Run(const char* what, Access access, Fn fn);
 

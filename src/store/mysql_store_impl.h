@@ -39,6 +39,16 @@ inline Error Unavailable() {
   return Error::Make(ErrorCode::kUnavailable, "The database is unavailable; try again shortly.");
 }
 
+// A client sees this when the connection was lost during a write: the change may have been
+// committed just before (the COMMIT ran, its answer was lost), so "try again" alone could make a
+// second link. Creations are safe to repeat with their Idempotency-Key.
+inline Error OutcomeUnknown() {
+  return Error::Make(ErrorCode::kUnavailable,
+                     "The connection to the database was lost during this change, so it may or "
+                     "may not have been saved. A link creation can be repeated safely with the "
+                     "same Idempotency-Key header; otherwise check before repeating a change.");
+}
+
 }  // namespace mysql_internal
 
 struct MysqlStore::Session {
@@ -85,6 +95,8 @@ template <typename T, typename Fn>
 Result<T> MysqlStore::Run(const char* what, Access access, Fn fn) {
   using namespace mysql_internal;
   for (int attempt = 0;; ++attempt) {
+    // Set once fn may have sent something: a lost connection before that changed nothing.
+    bool sent = false;
     try {
       if (!session_) {
         // While the database is down, fail fast instead of paying a connect attempt (up to
@@ -108,6 +120,7 @@ Result<T> MysqlStore::Run(const char* what, Access access, Fn fn) {
         session_.reset();
         continue;
       }
+      sent = true;
       return fn(*session_);
     } catch (const sql::SQLException& e) {
       CountDatabaseError();
@@ -116,6 +129,11 @@ Result<T> MysqlStore::Run(const char* what, Access access, Fn fn) {
       // Whatever happened, this session may be mid-transaction or dead: start afresh.
       session_.reset();
       if (lost && access == Access::kRead && attempt == 0) continue;
+      if (lost && access == Access::kWrite && sent) {
+        Log(Severity::kWarn, "mysql connection lost during %s: error %d; outcome unknown", what,
+            code);
+        return OutcomeUnknown();
+      }
       if (lost || code == kErrDeadlock || code == kErrLockWaitTimeout) {
         Log(Severity::kWarn, "mysql unavailable during %s: error %d", what, code);
         return Unavailable();

@@ -87,6 +87,18 @@ class PurgeExpiredTest(IntegrationTest):
         # Nothing left: a second run deletes nothing, in one batch.
         self.assertEqual(self.purge()[:2], (0, 1))
 
+    def test_never_removes_a_permanent_link(self):
+        forever = self.shorten("https://example.org/forever?" + rand_token(), expires_in=None).json["slug"]
+        v1 = self.v1_create("https://example.org/forever-v1?" + rand_token(),
+                            expiration_date=None).json["data"]["slug"]
+        doomed = self.make_links(2, "beside-forever-" + rand_token())
+        self.expire(doomed, 60)
+        self.purge("--batch", "1")
+        self.assertEqual(self.present(doomed), set())
+        self.assertEqual(self.present([forever, v1]), {forever, v1})
+        for s in (forever, v1):
+            self.assertEqual(self.req("GET", "/r/" + s).status, 302)
+
     def test_deletes_in_batches(self):
         tag = "batch-" + rand_token()
         doomed = self.make_links(5, tag)

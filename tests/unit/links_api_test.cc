@@ -54,7 +54,9 @@ class FakeStore : public LinkStore {
     ++find_calls;
     if (unavailable) return Down();
     for (const Link& link : links) {
-      if (link.slug == slug) return RedirectTarget{link.url, link.expires_at, link.id};
+      if (link.slug == slug) {
+        return RedirectTarget{link.url, link.expires_at.value_or(kNeverExpires), link.id};
+      }
     }
     return Error::Make(ErrorCode::kNotFound, "URL Shortener not found.");
   }
@@ -89,6 +91,27 @@ class FakeStore : public LinkStore {
     link.metadata_json = new_link.metadata_json;
     links.push_back(link);
     return link;
+  }
+
+  // Keys per (owner, key): the digest and answer of the request that created a link.
+  Result<KeyedCreate> CreateLinkOnce(const NewLink& new_link, const SlugMaker& make_slug,
+                                     const IdempotencyClaim& claim) override {
+    ++keyed_create_calls;
+    if (unavailable) return Down();
+    auto key = std::make_pair(*new_link.owner_id, claim.key);
+    auto it = keys.find(key);
+    if (it != keys.end()) {
+      KeyedCreate earlier;
+      earlier.earlier_digest = it->second.first;
+      earlier.earlier = it->second.second;
+      return earlier;
+    }
+    Result<Link> link = CreateLink(new_link, make_slug);
+    if (!link.ok()) return link.error();
+    keys[key] = {claim.request_digest, claim.answer(link.value())};
+    KeyedCreate out;
+    out.created = link.value();
+    return out;
   }
 
   Result<LinkPage> ListLinks(std::optional<uint64_t> owner_id, std::optional<uint64_t> before_id,
@@ -127,6 +150,7 @@ class FakeStore : public LinkStore {
       if (link.id != id) continue;
       if (change.url) link.url = *change.url;
       if (change.expires_at) link.expires_at = *change.expires_at;
+      last_change = change;
       if (change.metadata_json) link.metadata_json = *change.metadata_json;
       link.updated_at = change.now;
       return link;
@@ -134,8 +158,9 @@ class FakeStore : public LinkStore {
     return Error::Make(ErrorCode::kNotFound, "no such link");
   }
 
-  Status DeleteLink(uint64_t id) override {
+  Status DeleteLink(uint64_t id, int64_t now) override {
     if (unavailable) return Down();
+    last_delete_now = now;
     for (auto it = links.begin(); it != links.end(); ++it) {
       if (it->id == id) {
         links.erase(it);
@@ -155,8 +180,7 @@ class FakeStore : public LinkStore {
   }
 
   // Puts a link in directly, as if made earlier by user `owner`.
-  void Put(const std::string& slug, const std::string& url, int64_t expires_at,
-           uint64_t owner = 1) {
+  void Put(const std::string& slug, const std::string& url, Expiry expires_at, uint64_t owner = 1) {
     Link link;
     link.owner_id = owner;
     link.id = next_id++;
@@ -181,6 +205,10 @@ class FakeStore : public LinkStore {
   bool unavailable = false;
   int find_calls = 0;
   int create_calls = 0;
+  int keyed_create_calls = 0;
+  std::map<std::pair<uint64_t, std::string>, std::pair<std::string, CreateAnswer>> keys;
+  std::optional<LinkChange> last_change;
+  std::optional<int64_t> last_delete_now;
   int list_calls = 0;
   int last_limit = -1;
   std::optional<uint64_t> last_before;
@@ -323,6 +351,17 @@ std::string V1Body(const std::string& url, const std::string& extra = "") {
 
 }  // namespace
 
+// "permanent", or the unix time of an expiry, for table-driven expectations.
+std::string ExpiryText(const Expiry& expires_at) {
+  return expires_at ? std::to_string(*expires_at) : "permanent";
+}
+
+// What the API writes for an expiry: a time or null.
+nlohmann::ordered_json ExpiryJson(const Expiry& expires_at) {
+  if (!expires_at) return nullptr;
+  return FormatIso8601(*expires_at);
+}
+
 BOOST_AUTO_TEST_SUITE(links_api)
 
 // ---------------------------------------------------------------------------------------------
@@ -357,7 +396,7 @@ BOOST_AUTO_TEST_CASE(shorten_answers_201_with_the_documented_fields) {
   BOOST_TEST(env.store.last_new_link->url == url);
   BOOST_TEST(!env.store.last_new_link->custom_slug.has_value());
   BOOST_TEST(env.store.last_new_link->now == kNow);
-  BOOST_TEST(env.store.last_new_link->expires_at == kNow + 3600);
+  BOOST_TEST(ExpiryText(env.store.last_new_link->expires_at) == std::to_string(kNow + 3600));
   BOOST_TEST(nlohmann::ordered_json::parse(env.store.last_new_link->metadata_json) ==
              nlohmann::ordered_json::object());
 }
@@ -422,11 +461,13 @@ BOOST_AUTO_TEST_CASE(default_ttls_per_family) {
         Response a = env.api.Shorten(Post("/url/shorten", ShortenBody("https://a.test/")));
         BOOST_TEST(a.status() == 201);
         BOOST_TEST(BodyOf(a)["expires_at"] == FormatIso8601(kNow + shorten_ttl));
-        BOOST_TEST(env.store.last_new_link->expires_at == kNow + shorten_ttl);
+        BOOST_TEST(ExpiryText(env.store.last_new_link->expires_at) ==
+                   std::to_string(kNow + shorten_ttl));
         Response b = env.api.V1Create(Post("/api/v1/url-shortener", V1Body("https://b.test/")));
         BOOST_TEST(b.status() == 201);
         BOOST_TEST(BodyOf(b)["data"]["expiration_date"] == FormatIso8601(kNow + v1_ttl));
-        BOOST_TEST(env.store.last_new_link->expires_at == kNow + v1_ttl);
+        BOOST_TEST(ExpiryText(env.store.last_new_link->expires_at) ==
+                   std::to_string(kNow + v1_ttl));
       }
     }
   }
@@ -442,7 +483,7 @@ BOOST_AUTO_TEST_CASE(shorten_expiry_fields) {
       {R"(,"expires_in":1)", "201 " + std::to_string(kNow + 1)},
       {R"(,"expires_in":86400)", "201 " + std::to_string(kNow + 86400)},
       {",\"expires_in\":" + std::to_string(max_ttl), "201 " + std::to_string(kNow + max_ttl)},
-      {R"(,"expires_in":null)", "201 " + std::to_string(kNow + 3600)},
+      {R"(,"expires_in":null)", "201 permanent"},
       {R"(,"expires_in":0)", "422 validation expires_in"},
       {R"(,"expires_in":-1)", "422 validation expires_in"},
       {R"(,"expires_in":-9223372036854775808)", "422 validation expires_in"},
@@ -458,7 +499,10 @@ BOOST_AUTO_TEST_CASE(shorten_expiry_fields) {
       {R"(,"expires_at":"2026-11-23T14:00:00+02:00")", "201 " + std::to_string(kNow + 86400)},
       {R"(,"expires_at":"2026-11-23T06:30:00-05:30")", "201 " + std::to_string(kNow + 86400)},
       {R"(,"expires_at":"2026-11-23T12:00:00.75Z")", "201 " + std::to_string(kNow + 86400)},
-      {R"(,"expires_at":null)", "201 " + std::to_string(kNow + 3600)},
+      {R"(,"expires_at":null)", "201 permanent"},
+      {R"(,"expires_in":null,"expires_at":null)", "422 validation expires_at"},
+      {R"(,"expires_in":null,"expires_at":"2026-11-23T12:00:00Z")", "422 validation expires_at"},
+      {R"(,"expires_in":60,"expires_at":null)", "422 validation expires_at"},
       {R"(,"expires_at":"2026-11-22T12:00:00Z")", "422 validation expires_at"},  // now
       {R"(,"expires_at":"2026-11-22T11:59:59Z")", "422 validation expires_at"},
       {R"(,"expires_at":"2020-01-01T00:00:00Z")", "422 validation expires_at"},
@@ -483,9 +527,9 @@ BOOST_AUTO_TEST_CASE(shorten_expiry_fields) {
           env.api.Shorten(Post("/url/shorten", ShortenBody("https://example.org/", c.extra)));
       if (response.status() == 201) {
         BOOST_REQUIRE(env.store.last_new_link.has_value());
-        BOOST_TEST("201 " + std::to_string(env.store.last_new_link->expires_at) == c.expected);
+        BOOST_TEST("201 " + ExpiryText(env.store.last_new_link->expires_at) == c.expected);
         BOOST_TEST(BodyOf(response)["expires_at"] ==
-                   FormatIso8601(env.store.last_new_link->expires_at));
+                   ExpiryJson(env.store.last_new_link->expires_at));
       } else {
         BOOST_TEST(ErrorSummary(response) == c.expected);
         BOOST_TEST(env.store.create_calls == 0);
@@ -526,6 +570,14 @@ BOOST_AUTO_TEST_CASE(v1_expiry_fields) {
       {R"(,"expires_in":"60")", "422 validation expires_in"},
       // expires_at is not a v1 create field: ignored like any unknown field.
       {R"(,"expires_at":"2026-11-23T12:00:00Z")", "201 " + std::to_string(kNow + 432000)},
+      {R"(,"expires_at":null)", "201 " + std::to_string(kNow + 432000)},
+      // Permanent, by either v1 name; expiration_date takes a time as in PATCH.
+      {R"(,"expires_in":null)", "201 permanent"},
+      {R"(,"expiration_date":null)", "201 permanent"},
+      {R"(,"expiration_date":"2026-11-23T12:00:00Z")", "201 " + std::to_string(kNow + 86400)},
+      {R"(,"expiration_date":"2026-11-22T11:00:00Z")", "422 validation expiration_date"},
+      {R"(,"expiration_date":60)", "422 validation expiration_date"},
+      {R"(,"expires_in":null,"expiration_date":null)", "422 validation expiration_date"},
   };
   for (const Case& c : cases) {
     BOOST_TEST_CONTEXT("body extra " << c.extra) {
@@ -533,9 +585,9 @@ BOOST_AUTO_TEST_CASE(v1_expiry_fields) {
       Response response =
           env.api.V1Create(Post("/api/v1/url-shortener", V1Body("https://example.org/", c.extra)));
       if (response.status() == 201) {
-        BOOST_TEST("201 " + std::to_string(env.store.last_new_link->expires_at) == c.expected);
+        BOOST_TEST("201 " + ExpiryText(env.store.last_new_link->expires_at) == c.expected);
         BOOST_TEST(BodyOf(response)["data"]["expiration_date"] ==
-                   FormatIso8601(env.store.last_new_link->expires_at));
+                   ExpiryJson(env.store.last_new_link->expires_at));
       } else {
         BOOST_TEST(ErrorSummary(response) == c.expected);
         BOOST_TEST(env.store.create_calls == 0);
@@ -1492,7 +1544,7 @@ BOOST_AUTO_TEST_CASE(patch_refuses_bad_fields) {
     }
   }
   BOOST_TEST(env.store.links[0].url == "https://old.test/");
-  BOOST_TEST(env.store.links[0].expires_at == kNow + 100);
+  BOOST_TEST(ExpiryText(env.store.links[0].expires_at) == std::to_string(kNow + 100));
 }
 
 BOOST_AUTO_TEST_CASE(patch_extends_an_expired_link) {
@@ -1515,6 +1567,188 @@ BOOST_AUTO_TEST_CASE(delete_removes_and_fences) {
   BOOST_TEST(!env.store.Holds("gone01"));
   BOOST_TEST(env.api.Redirect(Get("/r/gone01"), "gone01").status() == 404);
   BOOST_TEST(ErrorSummary(env.api.V1Delete(del, "gone01")) == "404 not_found");
+}
+
+BOOST_AUTO_TEST_CASE(delete_passes_the_time_its_slug_is_held_from) {
+  Env env;
+  env.store.Put("held01", "https://held.test/", kNow + 100);
+  env.now = kNow + 7;
+  Request del = Get("/api/v1/url-shorteners/held01");
+  del.method = "DELETE";
+  BOOST_TEST(env.api.V1Delete(del, "held01").status() == 204);
+  BOOST_TEST(env.store.last_delete_now.value_or(0) == kNow + 7);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Permanent links and freed slugs
+
+BOOST_AUTO_TEST_CASE(creations_carry_the_freed_slug_hold) {
+  for (int64_t hold : {int64_t{0}, int64_t{2}, int64_t{7776000}}) {
+    LinkSettings settings = DefaultSettings();
+    settings.freed_slug_hold = hold;
+    Env env(settings);
+    BOOST_TEST(env.api.Shorten(Post("/url/shorten", ShortenBody("https://a.test/"))).status() ==
+               201);
+    BOOST_TEST(env.store.last_new_link->freed_slug_hold == hold);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(permanent_link_redirects_and_is_cached_for_cache_ttl) {
+  LinkSettings settings = DefaultSettings();
+  settings.cache_ttl = 600;
+  Env env(settings);
+  env.store.Put("forevr", "https://forever.test/", std::nullopt);
+  for (int64_t later : {int64_t{0}, int64_t{86400} * 365 * 50}) {
+    env.now = kNow + later;
+    env.cache.values.clear();
+    Response response = env.api.Redirect(Get("/r/forevr"), "forevr");
+    BOOST_TEST(response.status() == 302);
+    BOOST_TEST(HeaderOr(response, "Location") == "https://forever.test/");
+    BOOST_TEST(env.cache.ttls[RedirectCacheKey("forevr")] == 600);
+    // And from the cache.
+    BOOST_TEST(env.api.Lookup(Get("/forevr"), "forevr").status() == 200);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(records_show_null_for_a_permanent_link) {
+  Env env;
+  env.store.Put("forev2", "https://forever.test/", std::nullopt);
+  Response got = env.api.V1Get(Get("/api/v1/url-shorteners/forev2"), "forev2");
+  BOOST_TEST(got.status() == 200);
+  BOOST_TEST(BodyOf(got)["data"]["expiration_date"].is_null());
+  Response list = env.api.V1List(Get("/api/v1/url-shorteners"));
+  BOOST_TEST(BodyOf(list)["data"]["url_shorteners"][0]["expiration_date"].is_null());
+}
+
+BOOST_AUTO_TEST_CASE(patch_makes_permanent_and_back) {
+  Env env;
+  env.store.Put("both01", "https://both.test/", kNow + 100);
+  for (const char* body : {R"({"expiration_date":null})", R"({"expires_in":null})"}) {
+    BOOST_TEST_CONTEXT(body) {
+      Response response = env.api.V1Patch(Patch("both01", body), "both01");
+      BOOST_TEST(response.status() == 200);
+      BOOST_TEST(BodyOf(response)["data"]["expiration_date"].is_null());
+      BOOST_REQUIRE(env.store.last_change && env.store.last_change->expires_at);
+      BOOST_TEST(!env.store.last_change->expires_at->has_value());
+      BOOST_TEST(!env.store.links[0].expires_at.has_value());
+      BOOST_TEST(env.cache.values[RedirectCacheKey("both01")] == "changed");
+      Response back = env.api.V1Patch(Patch("both01", R"({"expires_in":60})"), "both01");
+      BOOST_TEST(BodyOf(back)["data"]["expiration_date"] == FormatIso8601(kNow + 60));
+      BOOST_TEST(ExpiryText(env.store.links[0].expires_at) == std::to_string(kNow + 60));
+    }
+  }
+  // A PATCH that names no expiry leaves it as it is.
+  BOOST_TEST(env.api.V1Patch(Patch("both01", R"({"metadata":{}})"), "both01").status() == 200);
+  BOOST_TEST(!env.store.last_change->expires_at.has_value());
+}
+
+BOOST_AUTO_TEST_CASE(permanent_links_switched_off_are_422_naming_the_field) {
+  LinkSettings settings = DefaultSettings();
+  settings.allow_permanent_links = false;
+  Env env(settings);
+  BOOST_TEST(ErrorSummary(env.api.Shorten(
+                 Post("/url/shorten", ShortenBody("https://a.test/", R"(,"expires_in":null)")))) ==
+             "422 validation expires_in");
+  BOOST_TEST(ErrorSummary(env.api.Shorten(
+                 Post("/url/shorten", ShortenBody("https://a.test/", R"(,"expires_at":null)")))) ==
+             "422 validation expires_at");
+  BOOST_TEST(
+      ErrorSummary(env.api.V1Create(Post(
+          "/api/v1/url-shortener", V1Body("https://a.test/", R"(,"expiration_date":null)")))) ==
+      "422 validation expiration_date");
+  BOOST_TEST(env.store.create_calls == 0);
+  env.store.Put("off001", "https://off.test/", kNow + 100);
+  BOOST_TEST(ErrorSummary(env.api.V1Patch(Patch("off001", R"({"expires_in":null})"), "off001")) ==
+             "422 validation expires_in");
+  BOOST_TEST(ExpiryText(env.store.links[0].expires_at) == std::to_string(kNow + 100));
+  // Times and defaults are unaffected.
+  BOOST_TEST(env.api.Shorten(Post("/url/shorten", ShortenBody("https://a.test/"))).status() == 201);
+  BOOST_TEST(ExpiryText(env.store.last_new_link->expires_at) == std::to_string(kNow + 3600));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Idempotency-Key
+
+Request WithKey(Request request, const std::string& key) {
+  request.idempotency_key = key;
+  return request;
+}
+
+BOOST_AUTO_TEST_CASE(idempotency_key_replays_the_first_answer) {
+  Env env;
+  const std::string body = ShortenBody("https://once.test/");
+  Response first = env.api.Shorten(WithKey(Post("/url/shorten", body), "k1"));
+  BOOST_TEST(first.status() == 201);
+  CheckJsonHeaders(first);
+  env.now = kNow + 30;
+  Response again = env.api.Shorten(WithKey(Post("/url/shorten", body), "k1"));
+  BOOST_TEST(again.status() == 201);
+  CheckJsonHeaders(again);
+  BOOST_TEST(again.body() == first.body());
+  BOOST_TEST(HeaderOr(again, "Location") == HeaderOr(first, "Location"));
+  BOOST_TEST(env.store.links.size() == 1u);
+  // The same JSON in another key order is the same request.
+  Response reordered =
+      env.api.Shorten(WithKey(Post("/url/shorten", R"({ "url" : "https://once.test/" })"), "k1"));
+  BOOST_TEST(reordered.body() == first.body());
+  // v1: the same, with its own body and Location.
+  const std::string v1 = V1Body("https://once.test/", R"(,"metadata":{"a":1})");
+  Response v1_first = env.api.V1Create(WithKey(Post("/api/v1/url-shortener", v1), "k2"));
+  Response v1_again = env.api.V1Create(WithKey(Post("/api/v1/url-shortener", v1), "k2"));
+  BOOST_TEST(v1_first.status() == 201);
+  BOOST_TEST(v1_again.body() == v1_first.body());
+  BOOST_TEST(HeaderOr(v1_again, "Location") == HeaderOr(v1_first, "Location"));
+  BOOST_TEST(env.store.links.size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(idempotency_key_with_another_request_is_422) {
+  Env env;
+  BOOST_TEST(env.api.Shorten(WithKey(Post("/url/shorten", ShortenBody("https://a.test/")), "k"))
+                 .status() == 201);
+  BOOST_TEST(ErrorSummary(env.api.Shorten(
+                 WithKey(Post("/url/shorten", ShortenBody("https://b.test/")), "k"))) ==
+             "422 validation Idempotency-Key");
+  // The same body sent to the other endpoint is another request too.
+  BOOST_TEST(ErrorSummary(env.api.V1Create(
+                 WithKey(Post("/api/v1/url-shortener", V1Body("https://a.test/")), "k"))) ==
+             "422 validation Idempotency-Key");
+  BOOST_TEST(env.store.links.size() == 1u);
+  // Another user's same key is theirs alone.
+  Response other = env.api.Shorten(
+      As(WithKey(Post("/url/shorten", ShortenBody("https://b.test/")), "k"), kToken2));
+  BOOST_TEST(other.status() == 201);
+  BOOST_TEST(env.store.links.size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(malformed_idempotency_keys_are_422_before_anything_is_stored) {
+  Env env;
+  for (const std::string& key : {std::string(65, 'k'), std::string("caf\xc3\xa9"),
+                                 std::string("a\tb"), std::string("a\x7f"), std::string(1, '\0')}) {
+    BOOST_TEST_CONTEXT("key of " << key.size() << " bytes") {
+      Response response =
+          env.api.Shorten(WithKey(Post("/url/shorten", ShortenBody("https://a.test/")), key));
+      BOOST_TEST(ErrorSummary(response) == "422 validation Idempotency-Key");
+    }
+  }
+  BOOST_TEST(env.store.create_calls == 0);
+  for (const std::string& key : {std::string(64, 'k'), std::string(" ~"), std::string("a b")}) {
+    BOOST_TEST(env.api.Shorten(WithKey(Post("/url/shorten", ShortenBody("https://a.test/")), key))
+                   .status() == 201);
+  }
+  // Without the header, or with an empty one (lighttpd drops those), nothing changes: two
+  // requests, two links.
+  env.api.Shorten(Post("/url/shorten", ShortenBody("https://a.test/")));
+  env.api.Shorten(WithKey(Post("/url/shorten", ShortenBody("https://a.test/")), ""));
+  BOOST_TEST(env.store.keyed_create_calls == 3);
+  BOOST_TEST(env.store.links.size() == 5u);
+}
+
+BOOST_AUTO_TEST_CASE(idempotent_create_with_the_store_down_is_503) {
+  Env env;
+  env.store.unavailable = true;
+  Response response =
+      env.api.Shorten(WithKey(Post("/url/shorten", ShortenBody("https://a.test/")), "k"));
+  BOOST_TEST(ErrorSummary(response) == "503 unavailable");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
