@@ -36,10 +36,15 @@ const char kClaimKey[] =
     "INSERT INTO idempotency_keys (user_id, idem_key, request_digest, link_id, "
     "answer_location, answer_body, created_at) VALUES (?, ?, ?, 0, '', "
     "'', " SHORTENER_DATETIME_PARAM ")";
+// Shared, not exclusive: the failed insert already holds a shared lock on the row (InnoDB keeps
+// it after a duplicate key), and so does every other request that waited on the same key; had
+// they all asked for an exclusive one, each would wait for the others' shared ones (a deadlock).
 const char kFindKey[] =
     "SELECT request_digest, answer_location, answer_body, " SHORTENER_SECONDS_OF(
-        "created_at") " FROM idempotency_keys WHERE user_id = ? AND idem_key = ? FOR UPDATE";
-// Takes over a row older than the key lifetime that the purge has not removed yet.
+        "created_at") " FROM idempotency_keys WHERE user_id = ? AND idem_key = ? LOCK IN SHARE "
+                      "MODE";
+// Takes over a row older than the key lifetime that the purge has not removed yet. (Two
+// requests doing so at once with one stale key deadlock; one gets 503 and nothing is stored.)
 const char kReclaimKey[] =
     "UPDATE idempotency_keys SET request_digest = ?, link_id = 0, answer_location = '', "
     "answer_body = '', created_at = " SHORTENER_DATETIME_PARAM
