@@ -9,7 +9,7 @@ set -euo pipefail
 readonly PACKAGES=(
   g++ make pkg-config
   libfcgi-dev spawn-fcgi
-  libmysqlcppconn-dev libmemcached-dev libargon2-dev libsodium-dev liburiparser-dev
+  libmysqlcppconn-dev libmemcached-dev libargon2-dev libsodium-dev liburiparser-dev libidn2-dev
   nlohmann-json3-dev libboost-test-dev
   libmaxminddb-dev libmaxmind-db-writer-perl  # countries; the writer makes the unit tests' database
   mariadb-server mariadb-client memcached lighttpd lighttpd-modules-lua apache2 nginx systemd

@@ -3,14 +3,15 @@
 # `make run-instance` and the integration tests. Everything lives under one directory DIR and
 # listens on loopback or unix sockets only:
 #
-#   stack.sh up DIR PORT [WORKERS]       db-up + memcached-up (free port) + web-up
+#   stack.sh up DIR PORT [WORKERS]       db-up + memcached-up (unix socket) + web-up
 #   stack.sh down DIR                    every web instance, then memcached, then MariaDB
 #   stack.sh status DIR                  what runs
 #   stack.sh db-up DIR                   private MariaDB (created on first start), then migrations
 #   stack.sh db-down DIR
 #   stack.sh db-restart DIR              stop and start MariaDB on the same data
 #   stack.sh purge DIR                   shortener-admin purge-expired on the stack's database
-#   stack.sh memcached-up DIR [PORT]     default: the port it had before if free, else a free one
+#   stack.sh memcached-up DIR [PORT]     default: the port it had before if free, else a free one;
+#                                        PORT "socket": DIR/memcached.sock, mode 0700, no TCP
 #   stack.sh memcached-down DIR
 #   stack.sh web-up DIR PORT [WORKERS]   a web server on 127.0.0.1:PORT + a pool of FastCGI workers
 #   stack.sh web-down DIR PORT
@@ -22,7 +23,7 @@
 #                        admin tool get these unless the caller exported the same variable
 #   mysql/ (datadir) mysql.sock mysql.pid mysql.log mysql-install.log mysql.password (0600)
 #   slug_secret (0600)
-#   memcached.pid memcached.port memcached.log
+#   memcached.pid memcached.port (TCP) or memcached.sock (socket) memcached.log
 #   web-PORT/            front (the web server's program name) FRONT.conf FRONT.pid FRONT.error.log
 #                        access.log fcgi.sock (FRONT: lighttpd, nginx or apache2) password-hash.lock
 #                        workers.pid (one pid a line) workers.log (the workers' stderr) spawn-fcgi.log
@@ -419,11 +420,43 @@ start_memcached() {
   is_alive "$pid" || return 1
 }
 
+# start_memcached_socket: 0 once DIR/memcached.sock exists, 1 if memcached exited. Mode 0700:
+# only this user may connect (whoever can write to memcached can delete the service's entries
+# and spend anyone's rate limits; README "Running in production").
+start_memcached_socket() {
+  local sock=$D/memcached.sock pid deadline
+  check_socket_path "$sock"
+  rm -f "$sock" "$D/memcached.port"
+  setsid memcached -s "$sock" -a 0700 -m 64 "${MEMCACHED_AS[@]}" \
+    </dev/null >>"$D/memcached.log" 2>&1 &
+  pid=$!
+  echo "$pid" >"$D/memcached.pid"
+  UNDO+=("stop_pids $DAEMON_STOP_TIMEOUT memcached $pid")
+  deadline=$(( SECONDS + START_TIMEOUT ))
+  until [[ -S $sock ]]; do
+    is_alive "$pid" || return 1
+    (( SECONDS < deadline )) || die "memcached did not create $sock within ${START_TIMEOUT}s"
+    sleep 0.05
+  done
+  env_set SHORTENER_MEMCACHED_SERVERS "$sock"
+  say "memcached up (pid $pid, $sock)"
+}
+
 cmd_memcached_up() {
   dir_init "${1:-}" create
   local want=${2:-} pid port='' try
+  if [[ $want == socket ]]; then
+    if pid=$(live_pid "$D/memcached.pid" memcached); then
+      say "memcached already running (pid $pid)"
+      return 0
+    fi
+    start_memcached_socket && return 0
+    show_log "$D/memcached.log"
+    die "memcached exited during start (log: $D/memcached.log)"
+  fi
   [[ -z $want ]] || check_port "$want"
   if pid=$(live_pid "$D/memcached.pid" memcached); then
+    [[ -s $D/memcached.port ]] || die "memcached of $D already runs on $D/memcached.sock"
     port=$(<"$D/memcached.port")
     [[ -z $want || $want == "$port" ]] || die "memcached of $D already runs on port $port, not $want"
     env_set SHORTENER_MEMCACHED_SERVERS "127.0.0.1:$port"
@@ -760,7 +793,7 @@ cmd_up() {
   ! port_in_use "$port" || die "port $port is in use by another program"
   check_bin "$WORKER_BIN" "worker" STACK_WORKER_BIN
   cmd_db_up "$1"
-  cmd_memcached_up "$1"
+  cmd_memcached_up "$1" socket
   cmd_web_up "$1" "$port" "$workers"
 }
 
@@ -792,7 +825,11 @@ cmd_status() {
     row mariadb stopped
   fi
   if pid=$(live_pid "$D/memcached.pid" memcached); then
-    row memcached "running, pid $pid, 127.0.0.1:$(<"$D/memcached.port")"
+    if [[ -s $D/memcached.port ]]; then
+      row memcached "running, pid $pid, 127.0.0.1:$(<"$D/memcached.port")"
+    else
+      row memcached "running, pid $pid, socket $D/memcached.sock"
+    fi
   else
     row memcached stopped
   fi

@@ -121,8 +121,7 @@ std::optional<HostSlots::Hold> AccountsApi::HashSlot() {
 }
 
 std::string AccountsApi::ClientKey(const Request& request) const {
-  return AddressKey(
-      ClientAddress(request.remote_addr, request.forwarded_for, settings_.trusted_proxies));
+  return shortener::ClientKey(request, settings_.trusted_proxies);
 }
 
 void AccountsApi::Register(Router* router) {

@@ -22,31 +22,9 @@ constexpr int kMaxPageSize = 1000;
 // a reader's gap between its MySQL read and its cache fill, which is milliseconds; meanwhile
 // that link's redirects read MySQL.
 constexpr int64_t kChangeFenceSeconds = 10;
-// Never a valid entry (those start with digits), so readers take it for a miss.
-constexpr char kChangedMarker[] = "changed";
 
 // The one answer, API.md's wording, for a slug that is unknown, expired or malformed.
 Error LinkNotFound() { return Error::Make(ErrorCode::kNotFound, "URL Shortener not found."); }
-
-// A cache entry is "<expires_at> <id> <url>": URLs never hold a space, so the second one splits.
-std::string EncodeCacheEntry(int64_t expires_at, uint64_t id, const std::string& url) {
-  return std::to_string(expires_at) + ' ' + std::to_string(id) + ' ' + url;
-}
-
-bool DecodeCacheEntry(const std::string& entry, int64_t* expires_at, uint64_t* id,
-                      std::string* url) {
-  const char* text = entry.c_str();
-  char* end = nullptr;
-  long long expiry = std::strtoll(text, &end, 10);
-  if (end == text || *end != ' ') return false;
-  const char* id_text = end + 1;
-  unsigned long long number = std::strtoull(id_text, &end, 10);
-  if (end == id_text || *end != ' ' || *id_text < '0' || *id_text > '9') return false;
-  *expires_at = expiry;
-  *id = number;
-  url->assign(end + 1);
-  return true;
-}
 
 // The serialised "metadata" object of a request body, nullopt if not given.
 Result<std::optional<std::string>> MetadataField(const nlohmann::ordered_json& body) {
@@ -120,11 +98,13 @@ Response RedirectTo(const std::string& url) {
 
 }  // namespace
 
-// "r2:" since entries carry the link id; "r1:" entries (no id) are never read.
+// "r2:" since entries carry the link id; "r1:" entries (no id) are never read. Signed entries
+// (redirect_entry.h) kept the key: workers of the version before them share its fences, and
+// take the signed values for misses, as the new ones take the old values.
 std::string RedirectCacheKey(const std::string& slug) { return "r2:" + slug; }
 
 void MarkLinkChanged(Cache* cache, const std::string& slug) {
-  cache->Set(RedirectCacheKey(slug), kChangedMarker, kChangeFenceSeconds);
+  cache->Set(RedirectCacheKey(slug), RedirectEntryCodec::Fence(), kChangeFenceSeconds);
 }
 
 LinksApi::LinksApi(LinkSettings settings, LinkStore* store, Cache* cache, AuthGate* gate,
@@ -137,7 +117,16 @@ LinksApi::LinksApi(LinkSettings settings, LinkStore* store, Cache* cache, AuthGa
       limiter_(limiter),
       slugs_(slugs),
       cursors_(cursors),
-      clock_(std::move(clock)) {}
+      clock_(std::move(clock)),
+      entries_(settings_.cache_secret) {
+  if (settings_.blocklist != nullptr) {
+    BlocklistFile* blocklist = settings_.blocklist;
+    Clock now = clock_;
+    settings_.url_policy.is_blocked = [blocklist, now](std::string_view host) {
+      return blocklist->BlocksHost(host, now());
+    };
+  }
+}
 
 void LinksApi::Register(Router* router) {
   using S = Router::Slash;
@@ -236,8 +225,8 @@ Result<std::optional<Expiry>> LinksApi::RequestedExpiry(const ExpiryFields& fiel
 
 Result<NewLink> LinksApi::CheckCreate(const CreateRequest& create, const Principal& owner,
                                       const Family& family, int64_t now) const {
-  Status url_ok = CheckTargetUrl(create.url, settings_.url_policy, family.url_field);
-  if (!url_ok.ok()) return url_ok.error();
+  Result<std::string> target = AcceptTargetUrl(create.url, settings_.url_policy, family.url_field);
+  if (!target.ok()) return target.error();
   if (create.slug) {
     if (!IsValidCustomSlug(*create.slug)) {
       return Error::Validation("slug",
@@ -251,7 +240,7 @@ Result<NewLink> LinksApi::CheckCreate(const CreateRequest& create, const Princip
   if (!expiry.ok()) return expiry.error();
 
   NewLink link;
-  link.url = create.url;
+  link.url = std::move(target.value());
   link.custom_slug = create.slug;
   link.owner_id = owner.user_id;
   link.now = now;
@@ -276,16 +265,21 @@ Response LinksApi::CreateAs(const Request& request, const Principal& who, const 
   };
 
   CreateAnswer answer;
+  std::optional<Link> made;  // the link this request created, if it created one
   if (!key.value()) {
     Result<Link> stored = store_->CreateLink(link.value(), make_slug);
     if (!stored.ok()) return ErrorResponse(stored.error());
+    made = stored.value();
     answer = family.answer(stored.value());
   } else {
     IdempotencyClaim claim;
     claim.key = *key.value();
     claim.request_digest = RequestDigest(family.route, request.body);
     // The store keeps the answer it is given, and this request sends that same one.
-    claim.answer = [&](const Link& stored) { return answer = family.answer(stored); };
+    claim.answer = [&](const Link& stored) {
+      made = stored;
+      return answer = family.answer(stored);
+    };
     Result<KeyedCreate> outcome = store_->CreateLinkOnce(link.value(), make_slug, claim);
     if (!outcome.ok()) return ErrorResponse(outcome.error());
     if (outcome.value().earlier) {
@@ -298,10 +292,7 @@ Response LinksApi::CreateAs(const Request& request, const Principal& who, const 
       return CreatedResponse(*outcome.value().earlier);
     }
   }
-  // A custom slug may have belonged to an earlier link that was removed (by cleanup or by hand)
-  // while its cache entry lived on; fence it so the new link is seen at once. Generated slugs
-  // come from fresh ids and never had an entry.
-  if (create.value().slug) MarkLinkChanged(cache_, *create.value().slug);
+  if (made) PublishNewLink(*made, link.value().now);
   return CreatedResponse(answer);
 }
 
@@ -448,9 +439,10 @@ Response LinksApi::V1Patch(const Request& request, const std::string& slug) {
   Result<std::optional<std::string>> url = OptionalString(json, "original_url");
   if (!url.ok()) return ErrorResponse(url.error());
   if (url.value()) {
-    Status url_ok = CheckTargetUrl(*url.value(), settings_.url_policy, "original_url");
-    if (!url_ok.ok()) return ErrorResponse(url_ok.error());
-    change.url = std::move(url.value());
+    Result<std::string> target =
+        AcceptTargetUrl(*url.value(), settings_.url_policy, "original_url");
+    if (!target.ok()) return ErrorResponse(target.error());
+    change.url = std::move(target.value());
   }
   Result<ExpiryFields> fields = ReadExpiryFields(json, "expiration_date");
   if (!fields.ok()) return ErrorResponse(fields.error());
@@ -484,38 +476,95 @@ Response LinksApi::V1Delete(const Request& request, const std::string& slug) {
   return Response(204);
 }
 
-Result<LinksApi::Resolved> LinksApi::Resolve(const std::string& slug) {
-  // A malformed slug cannot exist: answer without touching memcached or MySQL.
-  if (!LooksLikeSlug(slug)) return LinkNotFound();
-  int64_t now = clock_();
+void LinksApi::PublishNewLink(const Link& link, int64_t now) {
+  // Set, not Add: the key may hold an absent entry from a probe of this slug (generated slugs
+  // can be probed before they exist too) or, for a custom slug, the entry of an earlier link
+  // removed while its entry lived on. A reader that missed before the insert and fills after
+  // this finds the key taken; one that filled before is overwritten.
+  const int64_t expires_at = link.expires_at.value_or(kNeverExpires);
+  const int64_t left = expires_at - now;
+  if (left <= 0) return;
+  cache_->Set(RedirectCacheKey(link.slug),
+              entries_.EncodeLink(link.slug, expires_at, link.id, link.url),
+              std::min(left, settings_.cache_ttl));
+}
+
+LinksApi::Resolution LinksApi::NotFound(const Request& request) {
+  RateDecision decision = limiter_->Hit("not_found", ClientKey(request, settings_.trusted_proxies),
+                                        settings_.not_found_limit);
+  return Resolution{LinkNotFound(), decision};
+}
+
+Response LinksApi::Unresolved(const Resolution& resolution) {
+  if (resolution.not_found && !resolution.not_found->allowed) {
+    return RateLimitedResponse(*resolution.not_found);
+  }
+  Response response = ErrorResponse(resolution.link.error());
+  if (resolution.not_found) AddRateLimitHeaders(*resolution.not_found, &response);
+  return response;
+}
+
+LinksApi::Resolution LinksApi::Resolve(const Request& request, const std::string& slug) {
+  // A malformed slug cannot exist: answer without touching memcached or MySQL (and without
+  // counting: it costs nothing, and browsers ask for /favicon.ico on their own).
+  if (!LooksLikeSlug(slug)) return Resolution{LinkNotFound(), std::nullopt};
+  const int64_t now = clock_();
   const std::string key = RedirectCacheKey(slug);
-  int64_t expires_at = 0;
   Resolved link;
+  int64_t expires_at = 0;
   std::optional<std::string> cached = cache_->Get(key);
-  if (!cached || !DecodeCacheEntry(*cached, &expires_at, &link.id, &link.url)) {
+  RedirectEntry entry;
+  if (cached) entry = entries_.Decode(slug, *cached);
+  if (entry.kind == RedirectEntry::Kind::kAbsent && entry.until > now) return NotFound(request);
+  if (entry.kind == RedirectEntry::Kind::kLink) {
+    expires_at = entry.expires_at;
+    link.id = entry.id;
+    link.url = std::move(entry.url);
+  } else {
+    if (entry.kind == RedirectEntry::Kind::kForged && !reported_forged_) {
+      reported_forged_ = true;
+      Log(Severity::kWarn,
+          "a redirect cache entry failed its MAC check (slug_secret changed, or someone else "
+          "writes to memcached); it was read as a miss. Later ones are not logged.");
+    }
+    // An entry that does not verify (forged, or of the version before) is removed before MySQL
+    // is read, so the fill below can take its place; a change fenced after this delete still
+    // refuses that fill.
+    if (cached && entry.kind != RedirectEntry::Kind::kFence &&
+        entry.kind != RedirectEntry::Kind::kAbsent) {
+      cache_->Delete(key);
+    }
+    // A client over its 404 limit gets no more MySQL reads: it is answered 429 here.
+    RateDecision allowance = limiter_->Peek(
+        "not_found", ClientKey(request, settings_.trusted_proxies), settings_.not_found_limit);
+    if (!allowance.allowed) return Resolution{LinkNotFound(), allowance};
     // Under a change marker a fill would be refused anyway: skip the round trip.
-    bool fenced = cached && *cached == kChangedMarker;
+    const bool fenced = entry.kind == RedirectEntry::Kind::kFence;
     Result<RedirectTarget> target = store_->FindRedirect(slug);
     if (!target.ok()) {
-      if (target.error().code == ErrorCode::kNotFound) return LinkNotFound();
-      return target.error();
+      if (target.error().code != ErrorCode::kNotFound)
+        return Resolution{target.error(), std::nullopt};
+      if (!fenced && settings_.negative_cache_ttl > 0) {
+        cache_->Add(key, entries_.EncodeAbsent(slug, now + settings_.negative_cache_ttl),
+                    settings_.negative_cache_ttl);
+      }
+      return NotFound(request);
     }
     expires_at = target.value().expires_at;
     link.id = target.value().id;
     link.url = std::move(target.value().url);
     int64_t left = expires_at - now;
     if (left > 0 && !fenced) {
-      cache_->Add(key, EncodeCacheEntry(expires_at, link.id, link.url),
+      cache_->Add(key, entries_.EncodeLink(slug, expires_at, link.id, link.url),
                   std::min(left, settings_.cache_ttl));
     }
   }
   // The entry may have been cached before it expired; expiry is checked on every read.
-  if (expires_at <= now) return LinkNotFound();
-  // Checked after the cache too: an entry made before its host was listed must not outlive that.
-  if (settings_.blocklist != nullptr && settings_.blocklist->BlocksUrl(link.url, now)) {
-    return LinkNotFound();
-  }
-  return link;
+  if (expires_at <= now) return NotFound(request);
+  // Checked on every answer, cache hit or not: a target made before its host was listed, or
+  // an alias added, must not outlive that; and a cache entry is only as good as its signer.
+  if (!RecheckStoredTarget(link.url, settings_.url_policy).ok()) return NotFound(request);
+  return Resolution{std::move(link), std::nullopt};
 }
 
 void LinksApi::CountClick(const Request& request, uint64_t id) {
@@ -524,18 +573,20 @@ void LinksApi::CountClick(const Request& request, uint64_t id) {
 }
 
 Response LinksApi::Redirect(const Request& request, const std::string& slug) {
-  Result<Resolved> link = Resolve(slug);
-  if (!link.ok()) return ErrorResponse(link.error());
-  Response response = RedirectTo(link.value().url);
-  if (response.status() == 302) CountClick(request, link.value().id);
+  Resolution resolution = Resolve(request, slug);
+  if (!resolution.link.ok()) return Unresolved(resolution);
+  const Resolved& link = resolution.link.value();
+  Response response = RedirectTo(link.url);
+  if (response.status() == 302) CountClick(request, link.id);
   return response;
 }
 
 Response LinksApi::Lookup(const Request& request, const std::string& slug) {
-  Result<Resolved> link = Resolve(slug);
+  Resolution resolution = Resolve(request, slug);
+  const Result<Resolved>& link = resolution.link;
   Response response;
   if (!link.ok()) {
-    response = ErrorResponse(link.error());
+    response = Unresolved(resolution);
   } else if (AcceptsHtml(request.accept)) {
     response = RedirectTo(link.value().url);
   } else {

@@ -5,15 +5,19 @@
 #include <cstdint>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "api/auth_gate.h"
 #include "base/clock.h"
 #include "domain/blocklist.h"
 #include "domain/cache.h"
 #include "domain/clicks.h"
+#include "domain/client_address.h"
 #include "domain/cursor.h"
 #include "domain/rate_limit.h"
+#include "domain/redirect_entry.h"
 #include "domain/slug.h"
 #include "domain/store.h"
 #include "domain/url_check.h"
@@ -33,9 +37,17 @@ struct LinkSettings {
   bool allow_permanent_links = true;
   int64_t freed_slug_hold = 7776000;  // see NewLink::freed_slug_hold
   RateLimit create_limit = {60, 60};  // per user, both create endpoints together
+  // Keys the MAC of the redirect cache's entries (slug_secret).
+  std::string cache_secret;
+  // Seconds a slug that names no link is remembered as absent in the cache; 0: never.
+  int64_t negative_cache_ttl = 5;
+  // 404s of the redirect paths per client address (rate_limit_not_found).
+  RateLimit not_found_limit = {100, 60};
+  std::vector<IpNetwork> trusted_proxies;  // for the client address of not_found_limit
+  // Checked at creation and again on every redirect (RecheckStoredTarget), cache hit or not.
   UrlPolicy url_policy;
-  // Borrowed; checked on every redirect, so links to a host listed after their creation answer
-  // 404. Null: no blocklist.
+  // Borrowed; when set, url_policy.is_blocked is this list (at creation and on every redirect,
+  // so links to a host listed after their creation answer 404). Null: no blocklist.
   BlocklistFile* blocklist = nullptr;
   // Borrowed; counts every GET redirect or lookup that finds its link (never HEAD). Null: clicks
   // are not counted (click_counting = false).
@@ -72,8 +84,8 @@ class LinksApi {
   // DELETE /api/v1/url-shorteners/{slug}: 204; the slug stops redirecting at once and is held
   // from other users for freed_slug_hold.
   Response V1Delete(const Request& request, const std::string& slug);
-  // GET /r/{slug}: 302 to the target, 404 if unknown or expired, 503 if the database is down.
-  // A 302 to a GET counts one click.
+  // GET /r/{slug}: 302 to the target, 404 if unknown or expired, 503 if the database is down,
+  // 429 once the client's 404s exceed not_found_limit. A 302 to a GET counts one click.
   Response Redirect(const Request& request, const std::string& slug);
   // GET /{slug}: JSON {"ok", "original_url"}, or the redirect for a browser (Accept). A 200 or
   // 302 to a GET counts one click.
@@ -134,9 +146,25 @@ class LinksApi {
     std::string url;
     uint64_t id = 0;
   };
-  // The target of `slug` if it exists and has not expired: cache first, MySQL on a miss, the
-  // cache filled for no longer than the link's time left.
-  Result<Resolved> Resolve(const std::string& slug);
+  // What Resolve found: the link, or the error to answer, and the decision of the 404 limit
+  // when it was consulted (its RateLimit-* headers go on the answer; refused: the answer is 429).
+  struct Resolution {
+    Result<Resolved> link;
+    std::optional<RateDecision> not_found;
+  };
+  // The target of `slug` if it exists, has not expired and still passes the URL rules: one
+  // cache get; on a miss (or an entry that does not verify) the 404 limit is looked at, then
+  // MySQL, and the cache filled for no longer than the link's time left, or with an absent
+  // entry for negative_cache_ttl. Every 404 of a well-formed slug counts against the client's
+  // not_found_limit.
+  Resolution Resolve(const Request& request, const std::string& slug);
+  // The Resolution of a 404 for a well-formed slug: counted against the client's 404 limit.
+  Resolution NotFound(const Request& request);
+  // The answer to a Resolution that found nothing.
+  static Response Unresolved(const Resolution& resolution);
+  // Stores the signed entry of a link just created, replacing whatever the slug's key held (an
+  // absent entry made by a probe, a stale entry of a removed link).
+  void PublishNewLink(const Link& link, int64_t now);
   // Counts a click on link `id` for `request`, unless it is a HEAD or counting is off.
   void CountClick(const Request& request, uint64_t id);
   // The v1 <record> of a link.
@@ -150,16 +178,19 @@ class LinksApi {
   const SlugCodec* slugs_;
   const CursorCodec* cursors_;
   Clock clock_;
+  RedirectEntryCodec entries_;
+  // A forged cache entry was logged: the next ones are not (memcached is someone's to write).
+  bool reported_forged_ = false;
 };
 
 // The cache key of a slug's redirect entry.
 std::string RedirectCacheKey(const std::string& slug);
 
-// Tells every instance that `slug`'s row changed (updated, deleted, or newly holding a custom
-// slug): its cache entry is replaced by a short-lived marker that refuses fills, so a reader that
-// loaded the old row just before the change cannot cache it again afterwards. Best effort: with
-// the cache unreachable there is nothing to invalidate either, unless it comes back with the
-// old entry, which then lives at most until its own expiry (cache_ttl or the link's).
+// Tells every instance that `slug`'s row changed (updated or deleted): its cache entry is replaced
+// by a short-lived marker that refuses fills, so a reader that loaded the old row just before the
+// change cannot cache it again afterwards. Best effort: with the cache unreachable there is nothing
+// to invalidate either, unless it comes back with the old entry, which then lives at most until its
+// own expiry (cache_ttl or the link's).
 void MarkLinkChanged(Cache* cache, const std::string& slug);
 
 }  // namespace shortener

@@ -45,13 +45,9 @@ AccountSettings AccountSettingsFrom(const Config& config) {
   return settings;
 }
 
-// `settings` with the blocklist checked at creation (UrlPolicy) and at redirect.
+// `settings` with the blocklist checked at creation and at redirect.
 LinkSettings WithBlocklist(LinkSettings settings, BlocklistFile* blocklist) {
-  if (!blocklist->watched()) return settings;
-  settings.blocklist = blocklist;
-  settings.url_policy.is_blocked = [blocklist](std::string_view host) {
-    return blocklist->BlocksHost(host, SystemClock());
-  };
+  if (blocklist->watched()) settings.blocklist = blocklist;
   return settings;
 }
 
@@ -93,8 +89,13 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
   settings.allow_permanent_links = config.allow_permanent_links;
   settings.freed_slug_hold = config.freed_slug_hold;
   settings.create_limit = config.rate_limit_create;
+  settings.cache_secret = config.slug_secret;
+  settings.negative_cache_ttl = config.negative_cache_ttl;
+  settings.not_found_limit = config.rate_limit_not_found;
+  settings.trusted_proxies = config.trusted_proxies;
   settings.url_policy.max_length = config.max_url_length;
   settings.url_policy.own_host = own_host.value();
+  settings.url_policy.alias_hosts = config.alias_hosts;
   Result<BlocklistFile> blocklist = BlocklistFile::Open(config.blocklist_file);
   if (!blocklist.ok()) return blocklist.error();
   if (!config.password_hash_lock_file.empty()) {

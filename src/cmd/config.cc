@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "base/ascii.h"
+#include "domain/host_literal.h"
 
 // POSIX defines it, but no header has to declare it.
 extern char** environ;
@@ -346,6 +347,40 @@ Key Rate(const char* name, const char* default_text, const char* doc, RateLimit 
   return Key{name, default_text, doc, false, parse, show};
 }
 
+// One entry of alias_hosts: a host name (ASCII, punycode for IDNs) or an IP address, no port.
+Result<std::string> ParseAliasHost(std::string_view item) {
+  Error bad =
+      Invalid("expected a host name or IP address without port or scheme, got " + Quoted(item));
+  for (char c : item) {
+    if (!IsAsciiAlnum(c) && std::string_view(".-_:[]").find(c) == std::string_view::npos) {
+      return bad;
+    }
+  }
+  std::optional<std::string> canonical = CanonicalHost(item);
+  if (!canonical || canonical->empty() || canonical->find("..") != std::string::npos ||
+      canonical->front() == '.' ||
+      (item.find(':') == std::string_view::npos && item.find('[') != std::string_view::npos)) {
+    return bad;
+  }
+  return *canonical;
+}
+
+Status ParseAliasHosts(const std::string& text, Config* config) {
+  Result<std::vector<std::string>> hosts = ParseList<std::string>(text, ParseAliasHost);
+  if (!hosts.ok()) return hosts.error();
+  config->alias_hosts = std::move(hosts).value();
+  return Status::Ok();
+}
+
+std::string ShowAliasHosts(const Config& config) {
+  std::string out;
+  for (const std::string& host : config.alias_hosts) {
+    if (!out.empty()) out += ",";
+    out += host;
+  }
+  return out;
+}
+
 Status ParseTrustedProxies(const std::string& text, Config* config) {
   Result<std::vector<IpNetwork>> networks = ParseList<IpNetwork>(text, ParseIpNetwork);
   if (!networks.ok()) return networks.error();
@@ -411,6 +446,10 @@ const std::vector<Key>& Keys() {
       Text("public_base_url", "http://localhost:8000",
            "Where clients reach the service; short URLs are this plus /r/<slug> or /<slug>.",
            &Config::public_base_url, CheckBaseUrl),
+      Key{"alias_hosts", "",
+          "Comma-separated other host names or IP addresses of the service; links to them are "
+          "refused like links to public_base_url's host.",
+          false, ParseAliasHosts, ShowAliasHosts},
       // Slugs.
       Text("slug_alphabet", "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
            "Characters generated slugs are written in; the first one pads.", &Config::slug_alphabet,
@@ -444,6 +483,9 @@ const std::vector<Key>& Keys() {
       Number("freed_slug_hold", "7776000",
              "Seconds a deleted or purged link's slug is kept from other users; 0: not at all.",
              &Config::freed_slug_hold, 0, kLongestTtl, "seconds"),
+      Number("negative_cache_ttl", "5",
+             "Seconds memcached remembers that a slug names no link (creation clears it); 0: off.",
+             &Config::negative_cache_ttl, 0, 3600, "seconds"),
       // Accounts.
       Number("token_ttl", "3600", "Lifetime of a login token, in seconds.", &Config::token_ttl, 60,
              kLongestTtl, "seconds"),
@@ -503,6 +545,9 @@ const std::vector<Key>& Keys() {
            &Config::rate_limit_login),
       Rate("rate_limit_signup", "5/3600", "Signups per client address: count/seconds.",
            &Config::rate_limit_signup),
+      Rate("rate_limit_not_found", "100/60",
+           "404 answers of the redirect paths per client address: count/seconds; then 429.",
+           &Config::rate_limit_not_found),
       Key{"trusted_proxies", "",
           "Comma-separated IPs or CIDR networks of proxies whose X-Forwarded-For is believed.",
           false, ParseTrustedProxies, ShowTrustedProxies},

@@ -23,6 +23,9 @@ namespace shortener {
 struct Config {
   // Service.
   std::string public_base_url = "http://localhost:8000";  // http(s), no trailing '/'
+  // Other names of the service (CanonicalHost forms), refused as link targets like
+  // public_base_url's host.
+  std::vector<std::string> alias_hosts;
 
   // Slugs.
   std::string slug_alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -41,6 +44,8 @@ struct Config {
   bool allow_permanent_links = true;
   // How long a deleted or purged link's slug is kept from other users; 0: not at all.
   int64_t freed_slug_hold = 7776000;
+  // How long a slug that names no link is remembered as absent in memcached; 0: never.
+  int64_t negative_cache_ttl = 5;
 
   // Accounts.
   int64_t token_ttl = 3600;
@@ -74,6 +79,7 @@ struct Config {
   RateLimit rate_limit_login_fail = {10, 900};
   RateLimit rate_limit_login = {60, 60};
   RateLimit rate_limit_signup = {5, 3600};
+  RateLimit rate_limit_not_found = {100, 60};
   // Proxies whose X-Forwarded-For is believed (see ClientAddress); empty: REMOTE_ADDR is the
   // client.
   std::vector<IpNetwork> trusted_proxies;

@@ -157,4 +157,8 @@ std::string AddressKey(std::string_view address) {
   return parsed->ToString();
 }
 
+std::string ClientKey(const Request& request, const std::vector<IpNetwork>& trusted) {
+  return AddressKey(ClientAddress(request.remote_addr, request.forwarded_for, trusted));
+}
+
 }  // namespace shortener

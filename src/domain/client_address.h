@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "http/http.h"
 
 namespace shortener {
 
@@ -44,6 +45,10 @@ std::string ClientAddress(std::string_view remote_addr, std::string_view forward
 // as is, an IPv6 address cut to its /64 (one subscriber usually holds a whole /64 and could
 // otherwise take a fresh address per request). Anything else is returned as given.
 std::string AddressKey(std::string_view address);
+
+// AddressKey of the ClientAddress of `request` (its REMOTE_ADDR and X-Forwarded-For): what every
+// per-address limit is keyed by.
+std::string ClientKey(const Request& request, const std::vector<IpNetwork>& trusted);
 
 }  // namespace shortener
 

@@ -6,11 +6,12 @@
 #ifndef SHORTENER_CURSOR_H_
 #define SHORTENER_CURSOR_H_
 
-#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "domain/keyed_mac.h"
 
 namespace shortener {
 
@@ -25,7 +26,7 @@ class CursorCodec {
   std::optional<uint64_t> Decode(std::string_view cursor) const;
 
  private:
-  std::array<unsigned char, 32> key_;
+  MacKey key_;
 };
 
 }  // namespace shortener

@@ -1,56 +1,23 @@
 // Target URL checks on top of liburiparser's RFC 3986 parser.
 #include "domain/url_check.h"
 
-#include <uriparser/Uri.h>
-
 #include "base/ascii.h"
+#include "domain/host_literal.h"
+#include "domain/iri.h"
+#include "domain/parsed_uri.h"
 
 namespace shortener {
 
 namespace {
 
-std::string_view WithoutTrailingDot(std::string_view host) {
-  if (!host.empty() && host.back() == '.') host.remove_suffix(1);
-  return host;
-}
-
-std::string_view View(const UriTextRangeA& range) {
-  if (range.first == nullptr) return {};
-  return std::string_view(range.first, static_cast<size_t>(range.afterLast - range.first));
-}
-
-// Owns a parsed URI, so every return path frees it.
-class ParsedUri {
- public:
-  explicit ParsedUri(std::string_view text) {
-    const char* error_pos = nullptr;
-    ok_ = uriParseSingleUriExA(&uri_, text.data(), text.data() + text.size(), &error_pos) ==
-          URI_SUCCESS;
-  }
-  ~ParsedUri() {
-    if (ok_) uriFreeUriMembersA(&uri_);
-  }
-  ParsedUri(const ParsedUri&) = delete;
-  ParsedUri& operator=(const ParsedUri&) = delete;
-
-  bool ok() const { return ok_; }
-  const UriUriA& uri() const { return uri_; }
-
- private:
-  UriUriA uri_{};
-  bool ok_ = false;
-};
-
-// OK if `url` is printable ASCII without spaces, which RFC 3986 requires anyway.
+// OK if `url` is printable ASCII without spaces, which RFC 3986 requires anyway (IRIs arrive
+// here converted).
 Status CheckBytes(std::string_view url, const std::string& field) {
   for (char c : url) {
     const unsigned char b = static_cast<unsigned char>(c);
     // Besides being invalid in a URI, CR and LF here would split the Location header.
     if (b <= 0x20 || b >= 0x7f) {
-      return Error::Validation(
-          field, field +
-                     " must not contain spaces, control characters or non-ASCII characters; "
-                     "percent-encode them (and write hosts in punycode).");
+      return Error::Validation(field, field + " must not contain spaces or control characters.");
     }
   }
   return Status::Ok();
@@ -61,14 +28,14 @@ Status CheckBytes(std::string_view url, const std::string& field) {
 // the returned view.
 Result<std::string_view> HttpHost(const ParsedUri& uri, const std::string& field) {
   if (!uri.ok()) return Error::Validation(field, field + " is not a valid URL.");
-  const std::string_view scheme = View(uri.uri().scheme);
+  const std::string_view scheme = ParsedUri::View(uri.uri().scheme);
   if (scheme.empty()) {
     return Error::Validation(field, field + " must be an absolute http:// or https:// URL.");
   }
   if (!EqualsIgnoreCase(scheme, "http") && !EqualsIgnoreCase(scheme, "https")) {
     return Error::Validation(field, field + " must use http or https.");
   }
-  const std::string_view host = View(uri.uri().hostText);
+  const std::string_view host = ParsedUri::View(uri.uri().hostText);
   if (host.empty()) return Error::Validation(field, field + " must name a host.");
   // A browser decodes "%65vil.example" to "evil.example"; comparing the encoded form with the own
   // host or the blocklist would let it through.
@@ -84,14 +51,8 @@ Result<std::string_view> HttpHost(const ParsedUri& uri, const std::string& field
   return host;
 }
 
-}  // namespace
-
-Status CheckTargetUrl(std::string_view url, const UrlPolicy& policy, const std::string& field) {
-  if (url.empty()) return Error::Validation(field, field + " must not be empty.");
-  if (url.size() > policy.max_length) {
-    return Error::Validation(
-        field, field + " must be at most " + std::to_string(policy.max_length) + " bytes long.");
-  }
+// Every rule of CheckTargetUrl but the emptiness and length ones.
+Status CheckParsedTarget(std::string_view url, const UrlPolicy& policy, const std::string& field) {
   Status bytes = CheckBytes(url, field);
   if (!bytes.ok()) return bytes;
   const ParsedUri uri(url);
@@ -101,15 +62,48 @@ Status CheckTargetUrl(std::string_view url, const UrlPolicy& policy, const std::
   if (uri.uri().userInfo.first != nullptr) {
     return Error::Validation(field, field + " must not contain a user name or password (\"@\").");
   }
-  const std::string bare_host = ToLowerAscii(WithoutTrailingDot(host.value()));
-  if (!policy.own_host.empty() &&
-      EqualsIgnoreCase(bare_host, WithoutTrailingDot(policy.own_host))) {
-    return Error::Validation(field, field + " must not point back to this service.");
+  // Browsers refuse "[v1.x]" hosts, and CanonicalHost refuses what they refuse to read as an
+  // address: "1.2.3.4.5", "0x1g", "256.256.256.256".
+  std::optional<std::string> canonical;
+  if (uri.uri().hostData.ipFuture.first == nullptr) canonical = CanonicalHost(host.value());
+  if (!canonical) {
+    return Error::Validation(field,
+                             field + " has a host that is neither a name nor an IP address.");
   }
-  if (policy.is_blocked && policy.is_blocked(bare_host)) {
+  bool loop = IsLoopbackOrUnspecified(*canonical) ||
+              (!policy.own_host.empty() && CanonicalHost(policy.own_host) == canonical);
+  for (const std::string& alias : policy.alias_hosts)
+    loop = loop || CanonicalHost(alias) == canonical;
+  if (loop) return Error::Validation(field, field + " must not point back to this service.");
+  if (policy.is_blocked && policy.is_blocked(*canonical)) {
     return Error::Validation(field, field + " points to a blocked host.");
   }
   return Status::Ok();
+}
+
+}  // namespace
+
+Status CheckTargetUrl(std::string_view url, const UrlPolicy& policy, const std::string& field) {
+  if (url.empty()) return Error::Validation(field, field + " must not be empty.");
+  if (url.size() > policy.max_length) {
+    return Error::Validation(
+        field, field + " must be at most " + std::to_string(policy.max_length) + " bytes long.");
+  }
+  return CheckParsedTarget(url, policy, field);
+}
+
+Result<std::string> AcceptTargetUrl(std::string_view text, const UrlPolicy& policy,
+                                    const std::string& field) {
+  Result<std::string> uri = IriToUri(text, field);
+  if (!uri.ok()) return uri.error();
+  Status status = CheckTargetUrl(uri.value(), policy, field);
+  if (!status.ok()) return status.error();
+  return uri;
+}
+
+Status RecheckStoredTarget(std::string_view url, const UrlPolicy& policy) {
+  if (url.empty()) return Error::Validation("url", "url must not be empty.");
+  return CheckParsedTarget(url, policy, "url");
 }
 
 Result<std::string> UrlHost(std::string_view url, const std::string& field) {

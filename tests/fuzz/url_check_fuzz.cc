@@ -1,10 +1,13 @@
 // Fuzzes CheckTargetUrl and UrlHost (src/domain/url_check.h): whatever they accept is printable
-// ASCII, http(s)://, free of user-info, names the host it seems to, and passes the host policy.
+// ASCII, http(s)://, free of user-info, names the host it seems to, passes the host policy and
+// is no loopback or unspecified address in any spelling.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "domain/host_literal.h"
 #include "domain/url_check.h"
 #include "fuzz_check.h"
 
@@ -84,6 +87,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   shortener::UrlPolicy policy;
   policy.max_length = kMaxLength;
   policy.own_host = std::string(kOwnHost);
+  policy.alias_hosts = {"192.0.2.80"};
   policy.is_blocked = [](std::string_view host) {
     FUZZ_CHECK(Lower(host) == host, "is_blocked was called with a host that is not lowercase");
     FUZZ_CHECK(host.empty() || host.back() != '.', "is_blocked was called with a trailing dot");
@@ -109,17 +113,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   CheckAcceptedShape(url, host.value());
   const std::string_view bare_host = WithoutTrailingDots(host.value());
   const bool has_user_info = Authority(url).find('@') != std::string_view::npos;
+  const std::optional<std::string> canonical = shortener::CanonicalHost(host.value());
+  const bool loop =
+      canonical && (shortener::IsLoopbackOrUnspecified(*canonical) || *canonical == "192.0.2.80");
   if (status.ok()) {
     FUZZ_CHECK(url.size() <= kMaxLength, "a URL over max_length was accepted");
     FUZZ_CHECK(!has_user_info, "an accepted URL has an '@' before its host");
     FUZZ_CHECK(bare_host != kOwnHost, "a URL to own_host was accepted");
     FUZZ_CHECK(bare_host != kBlockedHost, "a URL to a blocked host was accepted");
+    FUZZ_CHECK(canonical.has_value(), "a URL with a host browsers refuse was accepted");
+    FUZZ_CHECK(!loop, "a URL to a loopback, unspecified or alias address was accepted");
   } else if (host.value().size() < 2 ||
              host.value().compare(host.value().size() - 2, 2, "..") != 0) {
-    // CheckTargetUrl is UrlHost plus the length, user-info and policy rules, nothing else. (A
-    // host ending in ".." is left out: refusing that empty label would be fine too.)
+    // CheckTargetUrl is UrlHost plus the length, user-info, host-literal and policy rules,
+    // nothing else. (A host ending in ".." is left out: refusing that empty label would be fine
+    // too; so is an IPvFuture literal, which UrlHost returns as a name.)
     FUZZ_CHECK(url.size() > kMaxLength || has_user_info || bare_host == kOwnHost ||
-                   bare_host == kBlockedHost,
+                   bare_host == kBlockedHost || !canonical || loop ||
+                   Authority(url).find("[v") != std::string_view::npos ||
+                   Authority(url).find("[V") != std::string_view::npos,
                "CheckTargetUrl refused a URL that breaks none of its rules");
   }
   return 0;

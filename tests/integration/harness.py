@@ -42,7 +42,8 @@ SCRIPT_TIMEOUT = 180.0  # seconds, one stack.sh call (MariaDB's first init is th
 SUITE_RATE_LIMITS = {"SHORTENER_RATE_LIMIT_CREATE": "1000000/60",
                      "SHORTENER_RATE_LIMIT_SIGNUP": "1000000/3600",
                      "SHORTENER_RATE_LIMIT_LOGIN_FAIL": "1000000/900",
-                     "SHORTENER_RATE_LIMIT_LOGIN": "1000000/60"}
+                     "SHORTENER_RATE_LIMIT_LOGIN": "1000000/60",
+                     "SHORTENER_RATE_LIMIT_NOT_FOUND": "1000000/60"}
 
 ISO_Z = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 BASE62_SLUG = re.compile(r"^[0-9A-Za-z]{6,}$")

@@ -169,10 +169,23 @@ URL_CASES = {
     "crlf_header_injection": "https://example.org/\r\nSet-Cookie: evil=1",
     "nul": "https://example.org/\u0000x",
     "del": "https://example.org/\u007fx",
-    "raw_non_ascii_path": "https://example.org/caf\u00e9",
-    "raw_non_ascii_host": "https://b\u00fccher.example/",
-    "raw_non_ascii_query": "https://example.org/?q=\u2713",
     "nbsp": "https://example.org/\u00a0",
+    "ideographic_space": "https://example.org/a\u3000b",
+    "bidi_override": "https://example.org/\u202egnp.exe",
+    "c1_control": "https://example.org/\u0085",
+    "not_idna_host_zwj": "https://a\u200db.example/",
+    "not_idna_host_disallowed": "https://\u2488.example/",
+    "not_idna_host_bad_punycode": "https://xn--m\u00fcnchen.de/",
+    "loop_127_1": "http://127.1/",
+    "loop_127_0_0_1_port": "http://127.0.0.1:8000/r/abcdef",
+    "loop_decimal": "http://2130706433/",
+    "loop_hex": "http://0x7f.1/",
+    "loop_octal": "http://017700000001/",
+    "loop_v6": "http://[::1]/",
+    "loop_v6_mapped": "http://[::ffff:127.0.0.1]/",
+    "loop_unspecified": "http://0.0.0.0/",
+    "loop_v6_unspecified": "http://[::]/",
+    "host_five_numbers": "http://1.2.3.4.5/",
     "bad_percent": "https://example.org/%zz",
     "too_long_2049": PREFIX + "a" * (2049 - len(PREFIX)),
     "much_too_long": PREFIX + "a" * 10000,
@@ -352,10 +365,12 @@ _add_field_cases()
 class RawBytesTest(RefusalMixin, IntegrationTest):
     """URLs with raw bytes that JSON escapes cannot show: the body is written by hand."""
 
-    def test_raw_utf8_bytes_in_url(self):
+    def test_raw_utf8_bytes_in_url_are_converted(self):
+        # An IRI (API.md "Target URLs"): stored as its URI, not refused.
         body = b'{"url": "https://example.org/caf\xc3\xa9"}'
-        self.refused("POST", SHORTEN, 422, "validation", field="url", body=body,
-                     headers={"Content-Type": "application/json"})
+        r = self.req("POST", SHORTEN, body=body, headers={"Content-Type": "application/json"})
+        self.assertEqual((r.status, r.json and r.json.get("url")),
+                         (201, "https://example.org/caf%C3%A9"), r)
 
     def test_invalid_utf8_in_url_never_stored(self):
         # Not UTF-8, so not valid JSON text (RFC 8259 8.1): 400 bad_json, or 422 on the url.

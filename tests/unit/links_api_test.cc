@@ -263,6 +263,7 @@ LinkSettings DefaultSettings() {
   LinkSettings settings;
   settings.public_base_url = kBase;
   settings.url_policy.own_host = "localhost";
+  settings.cache_secret = "unit test slug secret";
   return settings;
 }
 
@@ -776,10 +777,14 @@ BOOST_AUTO_TEST_CASE(bad_target_urls_are_422_naming_the_family_field) {
       "https://example.org/a b",
       "https://example.org/\r\nSet-Cookie: x=1",
       "https://example.org/\t",
-      "https://exa\xc3\xa9mple.org/",
-      "https://example.org/caf\xc3\xa9",
-      "http://localhost:8000/r/abc",  // the service's own host: a redirect loop
+      "https://example.org/caf\xe9",  // Latin-1, not UTF-8
+      "https://a\xe2\x80\x8d"
+      "b.example/",                    // not a valid IDNA name
+      "https://example.org/\xc2\xa0",  // NBSP
+      "http://localhost:8000/r/abc",   // the service's own host: a redirect loop
       "http://LOCALHOST/abc",
+      "http://127.1:8000/r/abc",  // loopback, as a browser reads it
+      "http://[::ffff:127.0.0.1]/",
       "https://example.org/" + std::string(2048, 'a'),  // over max_url_length
   };
   for (bool v1 : {false, true}) {
@@ -1494,6 +1499,43 @@ BOOST_AUTO_TEST_CASE(only_the_owner_or_an_admin_reaches_a_link) {
   BOOST_TEST(env.api.V1Get(As(Get(path), kAdminToken), "mine01").status() == 200);
 }
 
+BOOST_AUTO_TEST_CASE(iri_targets_are_stored_answered_and_redirected_as_their_uri) {
+  struct Case {
+    std::string iri;
+    std::string uri;
+  };
+  const std::vector<Case> cases = {
+      {"https://de.wikipedia.org/wiki/K\xc3\xb6ln", "https://de.wikipedia.org/wiki/K%C3%B6ln"},
+      {"https://m\xc3\xbcnchen.de/", "https://xn--mnchen-3ya.de/"},
+  };
+  for (const Case& c : cases) {
+    for (bool v1 : {false, true}) {
+      BOOST_TEST_CONTEXT((v1 ? "v1 " : "shorten ") << c.iri) {
+        Env env;
+        Response created = v1 ? env.api.V1Create(Post("/api/v1/url-shortener", V1Body(c.iri)))
+                              : env.api.Shorten(Post("/url/shorten", ShortenBody(c.iri)));
+        BOOST_REQUIRE_EQUAL(created.status(), 201);
+        BOOST_TEST((v1 ? BodyOf(created)["data"]["original_url"] : BodyOf(created)["url"]) ==
+                   c.uri);
+        BOOST_REQUIRE_EQUAL(env.store.links.size(), 1u);
+        BOOST_TEST(env.store.links[0].url == c.uri);
+        const std::string slug = env.store.links[0].slug;
+        env.cache.values.clear();  // the redirect from MySQL, then from the cache
+        for (int i = 0; i < 2; ++i) {
+          BOOST_TEST(HeaderOr(env.api.Redirect(Get("/r/" + slug), slug), "Location") == c.uri);
+        }
+        BOOST_TEST(BodyOf(env.api.Lookup(Get("/" + slug), slug))["original_url"] == c.uri);
+        // PATCH converts the same way.
+        Response patched = env.api.V1Patch(
+            Patch(slug, "{\"original_url\":" + nlohmann::ordered_json(c.iri + "x").dump() + "}"),
+            slug);
+        BOOST_REQUIRE_EQUAL(patched.status(), 200);
+        BOOST_TEST(env.store.links[0].url == c.uri + "x");
+      }
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(patch_changes_what_it_names_and_fences_the_cache) {
   Env env;
   env.store.Put("patch1", "https://old.test/", kNow + 100);
@@ -1749,6 +1791,134 @@ BOOST_AUTO_TEST_CASE(idempotent_create_with_the_store_down_is_503) {
   Response response =
       env.api.Shorten(WithKey(Post("/url/shorten", ShortenBody("https://a.test/")), "k"));
   BOOST_TEST(ErrorSummary(response) == "503 unavailable");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The cache's entries are signed; 404s are cached briefly and limited per client
+
+// Issue 10 point 9: whoever can write to memcached must not make a slug redirect anywhere.
+BOOST_AUTO_TEST_CASE(forged_cache_entries_are_misses_and_replaced) {
+  const RedirectEntryCodec other_secret("not this deployment's slug secret");
+  const std::vector<std::string> forged = {
+      std::to_string(kNow + 3600) + " 1 javascript:alert(document.cookie)",
+      std::to_string(kNow + 3600) + " 1 https://phish.example/login",
+      "mAAAAAAAAAAAAAAAAAAAAAA " + std::to_string(kNow + 3600) + " 1 https://phish.example/",
+      other_secret.EncodeLink("forge1", kNow + 3600, 1, "https://phish.example/"),
+      other_secret.EncodeAbsent("forge1", kNow + 3600),
+  };
+  for (const std::string& value : forged) {
+    for (bool in_store : {true, false}) {
+      BOOST_TEST_CONTEXT("entry \"" << value << "\", link " << (in_store ? "exists" : "absent")) {
+        Env env;
+        if (in_store) env.store.Put("forge1", "https://real.test/", kNow + 3600);
+        env.cache.values[RedirectCacheKey("forge1")] = value;
+        for (bool via_lookup : {false, true}) {
+          Response response = via_lookup ? env.api.Lookup(Get("/forge1"), "forge1")
+                                         : env.api.Redirect(Get("/r/forge1"), "forge1");
+          if (in_store) {
+            BOOST_TEST((via_lookup ? BodyOf(response)["original_url"].get<std::string>()
+                                   : HeaderOr(response, "Location")) == "https://real.test/");
+          } else {
+            BOOST_TEST(ErrorSummary(response) == "404 not_found");
+          }
+        }
+        // The forged value was replaced by a signed one: the second answer came from it.
+        BOOST_TEST(env.store.find_calls == 1);
+        BOOST_TEST(env.cache.values[RedirectCacheKey("forge1")] != value);
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(signed_entries_are_rechecked_against_todays_rules) {
+  LinkSettings settings = DefaultSettings();
+  Env env(settings);
+  env.store.Put("alias1", "https://second-name.test/x", kNow + 3600);
+  BOOST_TEST(env.api.Redirect(Get("/r/alias1"), "alias1").status() == 302);  // cached
+  // The same cache, read by a worker configured with that host as an alias of the service.
+  settings.url_policy.alias_hosts = {"second-name.test"};
+  LinksApi api(settings, &env.store, &env.cache, &env.gate, &env.limiter, &env.slugs, &env.cursors,
+               [&env] { return env.now; });
+  BOOST_TEST(ErrorSummary(api.Redirect(Get("/r/alias1"), "alias1")) == "404 not_found");
+  BOOST_TEST(env.store.find_calls == 1);  // from the cache
+}
+
+BOOST_AUTO_TEST_CASE(unknown_slugs_are_cached_briefly_and_creation_clears_them) {
+  LinkSettings settings = DefaultSettings();
+  settings.negative_cache_ttl = 5;
+  Env env(settings);
+  BOOST_TEST(env.api.Redirect(Get("/r/probe1"), "probe1").status() == 404);
+  BOOST_TEST(env.cache.ttls[RedirectCacheKey("probe1")] == 5);
+  BOOST_TEST(env.api.Lookup(Get("/probe1"), "probe1").status() == 404);
+  BOOST_TEST(env.store.find_calls == 1);  // the second from the absent entry
+  // An entry kept past its time (memcached's clock, a replay) is not believed.
+  env.now = kNow + 5;
+  BOOST_TEST(env.api.Redirect(Get("/r/probe1"), "probe1").status() == 404);
+  BOOST_TEST(env.store.find_calls == 2);
+  // Created with that custom slug: redirected at once, from the entry the creation wrote.
+  Response created = env.api.Shorten(
+      Post("/url/shorten", ShortenBody("https://probed.test/", R"(,"slug":"probe1")")));
+  BOOST_REQUIRE_EQUAL(created.status(), 201);
+  BOOST_TEST(HeaderOr(env.api.Redirect(Get("/r/probe1"), "probe1"), "Location") ==
+             "https://probed.test/");
+  BOOST_TEST(env.store.find_calls == 2);
+  // A generated slug probed before it exists is seen at once too.
+  const std::string next = env.slugs.Encode(env.store.next_id);
+  BOOST_TEST(env.api.Redirect(Get("/r/" + next), next).status() == 404);
+  Response generated = env.api.V1Create(Post("/api/v1/url-shortener", V1Body("https://gen.test/")));
+  BOOST_REQUIRE_EQUAL(generated.status(), 201);
+  BOOST_REQUIRE(BodyOf(generated)["data"]["slug"] == next);
+  BOOST_TEST(HeaderOr(env.api.Redirect(Get("/r/" + next), next), "Location") ==
+             "https://gen.test/");
+  // Off: nothing is cached for an unknown slug.
+  settings.negative_cache_ttl = 0;
+  Env off(settings);
+  BOOST_TEST(off.api.Redirect(Get("/r/probe2"), "probe2").status() == 404);
+  BOOST_TEST(off.cache.values.empty());
+}
+
+// Issue 10 point 15: 404 probing is limited per client address.
+BOOST_AUTO_TEST_CASE(not_found_answers_are_limited_per_client) {
+  LinkSettings settings = DefaultSettings();
+  settings.not_found_limit = {3, 60};
+  Env env(settings);
+  env.store.Put("known1", "https://known.test/", kNow + 3600);
+  env.store.Put("known2", "https://known2.test/", kNow + 3600);
+  BOOST_TEST(env.api.Redirect(Get("/r/known1"), "known1").status() == 302);  // cached
+  auto from = [](const std::string& path, const std::string& address) {
+    Request request = Get(path);
+    request.remote_addr = address;
+    return request;
+  };
+  for (int i = 0; i < 3; ++i) {
+    const std::string slug = "nope0" + std::to_string(i);
+    Response response = env.api.Redirect(from("/r/" + slug, "192.0.2.1"), slug);
+    BOOST_TEST(ErrorSummary(response) == "404 not_found");
+    BOOST_TEST(HeaderOr(response, "RateLimit-Limit") == "3");
+    BOOST_TEST(HeaderOr(response, "RateLimit-Remaining") == std::to_string(2 - i));
+  }
+  const int finds = env.store.find_calls;
+  Response refused = env.api.Redirect(from("/r/nope04", "192.0.2.1"), "nope04");
+  BOOST_TEST(ErrorSummary(refused) == "429 rate_limited");
+  BOOST_TEST(HeaderOr(refused, "Retry-After") == "60");
+  BOOST_TEST(HeaderOr(refused, "RateLimit-Remaining") == "0");
+  BOOST_TEST(ErrorSummary(env.api.Lookup(from("/nope05", "192.0.2.1"), "nope05")) ==
+             "429 rate_limited");
+  // Over the limit, nothing more is read from MySQL; a cached link still redirects.
+  BOOST_TEST(ErrorSummary(env.api.Redirect(from("/r/known2", "192.0.2.1"), "known2")) ==
+             "429 rate_limited");
+  BOOST_TEST(env.store.find_calls == finds);
+  BOOST_TEST(env.api.Redirect(from("/r/known1", "192.0.2.1"), "known1").status() == 302);
+  // Another client is not affected; the window ends.
+  BOOST_TEST(env.api.Redirect(from("/r/nope06", "192.0.2.2"), "nope06").status() == 404);
+  env.now = kNow + 60;
+  BOOST_TEST(env.api.Redirect(from("/r/nope07", "192.0.2.1"), "nope07").status() == 404);
+  // A hit costs one cache get and nothing else.
+  const int gets = env.cache.get_calls;
+  const int writes = env.cache.add_calls + env.cache.set_calls + env.cache.delete_calls;
+  BOOST_TEST(env.api.Redirect(from("/r/known1", "192.0.2.3"), "known1").status() == 302);
+  BOOST_TEST(env.cache.get_calls == gets + 1);
+  BOOST_TEST(env.cache.add_calls + env.cache.set_calls + env.cache.delete_calls == writes);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

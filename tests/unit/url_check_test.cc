@@ -38,9 +38,10 @@ BOOST_AUTO_TEST_CASE(accepts_absolute_http_urls) {
       "https://example.com/path;params/~user/it's(ok)*!$,=",
       "https://example.com/caf%C3%A9?q=%E2%9C%93",
       "https://xn--bcher-kva.example/",
-      "http://[::1]/",
       "http://[2001:db8::1]:8080/x",
-      "http://127.0.0.1:8000/",
+      "http://192.0.2.10:8000/",
+      "http://3221226010/",  // 192.0.2.26
+      "http://1.2.3.4./",
       "https://example.com.",
       "https://sub.short.example/",         // a subdomain of the own host is another host
       "https://short.example.com/",         // so is a host it is a prefix of
@@ -118,6 +119,11 @@ BOOST_AUTO_TEST_CASE(refuses_with_field_and_reason) {
       {"https://evil.example/", "blocked"},
       {"https://EVIL.example./", "blocked"},
       {"https://a.evil.example:444/x", "blocked"},
+      {"http://1.2.3.4.5/", "neither a name nor an IP address"},
+      {"http://256.1.1.1/", "neither a name nor an IP address"},
+      {"http://09.1/", "neither a name nor an IP address"},
+      {"http://example.123/", "neither a name nor an IP address"},
+      {"http://[v1.abc]/", "neither a name nor an IP address"},
   };
   const UrlPolicy policy = TestPolicy();
   for (const std::string field : {"url", "long_url"}) {
@@ -244,6 +250,120 @@ BOOST_AUTO_TEST_CASE(own_host_from_url_host_blocks_loops) {
       }
       BOOST_TEST(CheckTargetUrl("https://other.example/", policy, "url").ok());
     }
+  }
+}
+
+// Issue 10 point 10: every other name of the service, in every spelling a browser reads.
+BOOST_AUTO_TEST_CASE(redirect_loops_through_other_names_are_refused) {
+  UrlPolicy policy = TestPolicy();
+  policy.alias_hosts = {"short-alias.example", "192.0.2.80", "2001:db8::80"};
+  const std::vector<std::string> loops = {
+      "http://127.0.0.1:8000/r/abc",
+      "http://127.1/",
+      "http://127.0.1:80/",
+      "http://2130706433/",
+      "http://0x7f.1/",
+      "http://0X7F.0.0.1/",
+      "http://0x7f000001/",
+      "http://017700000001/",
+      "http://0177.0.0.1/",
+      "http://127.0.0.1./",
+      "http://127.255.255.254/",
+      "http://[::1]/",
+      "http://[::1]:8000/",
+      "http://[0:0:0:0:0:0:0:1]/",
+      "http://[::ffff:127.0.0.1]/",
+      "http://[::ffff:7f00:1]/",
+      "http://[::127.0.0.1]/",
+      "http://0.0.0.0/",
+      "http://0/",
+      "http://0x0/",
+      "http://[::]/",
+      "https://short-alias.example/x",
+      "https://SHORT-ALIAS.Example.:444/x",
+      "http://192.0.2.80/",
+      "http://3221225552/",  // 192.0.2.80
+      "http://0xc0.0.2.80/",
+      "http://[2001:DB8:0::80]/",
+      "http://[2001:db8:0:0:0:0:0:80]:8080/",
+  };
+  for (const std::string field : {"url", "original_url"}) {
+    for (const std::string& url : loops) {
+      BOOST_TEST_CONTEXT("field " << field << " url " << url) {
+        const Status status = CheckTargetUrl(url, policy, field);
+        BOOST_TEST_REQUIRE(!status.ok());
+        BOOST_TEST(status.error().field == field);
+        BOOST_TEST(status.error().message.find("this service") != std::string::npos,
+                   status.error().message);
+      }
+    }
+  }
+  for (const std::string url : {"https://sub.short-alias.example/", "http://192.0.2.81/",
+                                "http://128.0.0.1/", "http://[2001:db8::81]/"}) {
+    BOOST_TEST_CONTEXT("url " << url) { BOOST_TEST(CheckTargetUrl(url, policy, "url").ok()); }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(blocklist_sees_ip_addresses_in_their_canonical_form) {
+  std::vector<std::string> seen;
+  UrlPolicy policy;
+  policy.is_blocked = [&seen](std::string_view host) {
+    seen.emplace_back(host);
+    return false;
+  };
+  for (const std::string url :
+       {"http://3221226010/", "http://0xc0.0.2.26/", "http://192.0.2.26./"}) {
+    BOOST_TEST_CONTEXT("url " << url) {
+      seen.clear();
+      BOOST_TEST(CheckTargetUrl(url, policy, "url").ok());
+      BOOST_TEST_REQUIRE(seen.size() == 1u);
+      BOOST_TEST(seen[0] == "192.0.2.26");
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(accept_converts_iris_then_checks_the_uri) {
+  const UrlPolicy policy = TestPolicy();
+  struct Case {
+    std::string text;
+    std::string uri;  // empty: refused
+  };
+  const std::vector<Case> cases = {
+      {"https://de.wikipedia.org/wiki/K\xc3\xb6ln", "https://de.wikipedia.org/wiki/K%C3%B6ln"},
+      {"https://m\xc3\xbcnchen.de/", "https://xn--mnchen-3ya.de/"},
+      {"https://example.org/plain", "https://example.org/plain"},
+      // The checks see the URI: the blocklist matches the A-label, loops their IP spellings,
+      // and the length counts encoded bytes.
+      {"https://\xef\xbd\x85vil.example/", ""},   // full-width e: evil.example, blocked
+      {"https://SHORT.\xef\xbd\x85xample/", ""},  // short.example, the own host
+      {"https://example.org/\xc3\xa4 b", ""},
+      {"javascript:alert('\xc3\xb6')", ""},
+      // 2046 bytes in, 2050 out: over max_length; 2044 in, 2048 out: at it.
+      {"https://example.org/" + std::string(2024, 'a') + "\xc3\xb6", ""},
+      {"https://example.org/" + std::string(2022, 'a') + "\xc3\xb6",
+       "https://example.org/" + std::string(2022, 'a') + "%C3%B6"},
+  };
+  for (const Case& c : cases) {
+    BOOST_TEST_CONTEXT("text " << c.text.substr(0, 80)) {
+      Result<std::string> uri = AcceptTargetUrl(c.text, policy, "url");
+      if (c.uri.empty()) {
+        BOOST_TEST(!uri.ok());
+      } else {
+        BOOST_TEST_REQUIRE(uri.ok(), uri.error().message);
+        BOOST_TEST(uri.value() == c.uri);
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(recheck_applies_todays_rules_but_not_the_length) {
+  UrlPolicy policy = TestPolicy();
+  policy.max_length = 30;
+  BOOST_TEST(RecheckStoredTarget("https://example.org/" + std::string(100, 'a'), policy).ok());
+  for (const std::string url :
+       {"javascript:alert(1)", "https://evil.example/", "http://2130706433/",
+        "https://short.example/", "https://example.org/\r\nX: y", "https://a@example.org/", ""}) {
+    BOOST_TEST_CONTEXT("url " << url) { BOOST_TEST(!RecheckStoredTarget(url, policy).ok()); }
   }
 }
 
