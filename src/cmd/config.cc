@@ -447,8 +447,7 @@ const std::vector<Key>& Keys() {
            "Where clients reach the service; short URLs are this plus /r/<slug> or /<slug>.",
            &Config::public_base_url, CheckBaseUrl),
       Key{"alias_hosts", "",
-          "Comma-separated other host names or IP addresses of the service; links to them are "
-          "refused like links to public_base_url's host.",
+          "Other names of the service, comma-separated hosts or IP addresses; links there get 422.",
           false, ParseAliasHosts, ShowAliasHosts},
       // Slugs.
       Text("slug_alphabet", "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",

@@ -3,6 +3,7 @@ IRIs converted through both create endpoints and redirected as URIs, redirect lo
 names of the service refused, forged memcached entries never answered, unknown slugs cached briefly
 and limited per client address."""
 
+import random
 import socket
 import time
 
@@ -102,6 +103,9 @@ class LimitedInstanceTest(IntegrationTest):
         cls.limited_base = cls.stack.start_instance(workers=2, env={
             "SHORTENER_ALIAS_HOSTS": "short-alias.example, 192.0.2.80",
             "SHORTENER_RATE_LIMIT_NOT_FOUND": "5/60",
+            # Limits are shared through memcached by every instance, keyed by client address:
+            # the flood comes from an address of its own, named by a trusted proxy.
+            "SHORTENER_TRUSTED_PROXIES": "127.0.0.1",
         })
         cls.limited = Client(cls.limited_base)
 
@@ -112,7 +116,7 @@ class LimitedInstanceTest(IntegrationTest):
 
     def test_alias_hosts_refused_in_any_spelling(self):
         for url in ("https://short-alias.example/r/abc", "http://SHORT-ALIAS.example.:8080/",
-                    "http://192.0.2.80/", "http://3221225552/", "http://0xc0.0.2.80/"):
+                    "http://192.0.2.80/", "http://3221226064/", "http://0xc0.0.2.80/"):
             with self.subTest(url=url):
                 r = self.req("POST", "/url/shorten", client=self.limited, json_body={"url": url})
                 self.assert_error(r, 422, "validation", field="url")
@@ -120,24 +124,27 @@ class LimitedInstanceTest(IntegrationTest):
         self.shorten("https://other-alias.example/", client=self.limited)
 
     def test_not_found_flood_gets_429(self):
-        # Each test client talks from 127.0.0.1; the window is this instance's own key space only
-        # in that nobody else sends 404s to it.
+        client = {"X-Forwarded-For": "10.%d.%d.%d" % (random.randint(0, 255),
+                                                      random.randint(0, 255), random.randint(1, 254))}
         statuses = []
         for i in range(5):
-            r = self.limited.req("GET", "/r/flood%s%d" % (rand_token(6), i))
+            r = self.limited.req("GET", "/r/flood%s%d" % (rand_token(6), i), headers=client)
             statuses.append(r.status)
             self.assertEqual(r.headers.get("ratelimit-limit"), "5", r)
             self.assertEqual(r.headers.get("ratelimit-remaining"), str(4 - i), r)
         self.assertEqual(statuses, [404] * 5)
         for path in ("/r/flood" + rand_token(6), "/flood" + rand_token(6)):
-            r = self.limited.req("GET", path)
+            r = self.limited.req("GET", path, headers=client)
             self.assert_error(r, 429, "rate_limited", ctx=path)
             self.assertGreater(int(r.headers.get("retry-after", "0")), 0, r)
             self.assertEqual(r.headers.get("ratelimit-remaining"), "0", r)
         # A link in the cache (creation put it there) keeps redirecting for this client.
         slug = self.shorten("https://example.org/limited", client=self.limited).json["slug"]
-        r = self.limited.req("GET", "/r/" + slug)
+        r = self.limited.req("GET", "/r/" + slug, headers=client)
         self.assertEqual((r.status, r.headers.get("location")), (302, "https://example.org/limited"))
+        # Another address is not limited by this one's 404s.
+        r = self.limited.req("GET", "/r/flood" + rand_token(6), headers={"X-Forwarded-For": "10.0.0.1"})
+        self.assert_error(r, 404, "not_found")
 
 
 class ForgedCacheTest(IntegrationTest):

@@ -33,7 +33,8 @@ BOOST_AUTO_TEST_CASE(ipv4_spellings_read_as_browsers_do) {
       {"0.0.0.0", "0.0.0.0"},
       {"00", "0.0.0.0"},
       {"4294967295", "255.255.255.255"},
-      {"192.168.0.257", "192.168.1.1"},  // the last part fills what the others leave
+      {"192.168.257", "192.168.1.1"},  // the last part fills what the others leave
+      {"192.168.0.257", ""},           // but with four parts it is one byte
       {"1.65536", "1.1.0.0"},
       {"08.1", ""},  // 8 is no octal digit: invalid
       {"09", ""},
@@ -47,6 +48,7 @@ BOOST_AUTO_TEST_CASE(ipv4_spellings_read_as_browsers_do) {
       {"example.123", ""},
       {"99999999999999999999999999999999999999", ""},
       {".1", ""},
+      {"0x7g.1", ""},  // ends in a number, so it must be an address, and is none
   };
   for (const Case& c : cases) {
     BOOST_TEST_CONTEXT("host " << c.host) {
@@ -66,7 +68,7 @@ BOOST_AUTO_TEST_CASE(ipv4_spellings_read_as_browsers_do) {
 
 BOOST_AUTO_TEST_CASE(names_are_not_addresses) {
   for (const std::string host :
-       {"example.com", "localhost", "1.2.3.example", "0x7g.1", "1a", "example.com.", "a.0x7fz",
+       {"example.com", "localhost", "1.2.3.example", "0x7g.x", "1a", "example.com.", "a.0x7fz",
         "xn--mnchen-3ya.de", "123.example", "."}) {
     BOOST_TEST_CONTEXT("host " << host) {
       BOOST_TEST(static_cast<int>(ParseIpv4Host(host).kind) ==

@@ -282,7 +282,7 @@ BOOST_AUTO_TEST_CASE(redirect_loops_through_other_names_are_refused) {
       "https://short-alias.example/x",
       "https://SHORT-ALIAS.Example.:444/x",
       "http://192.0.2.80/",
-      "http://3221225552/",  // 192.0.2.80
+      "http://3221226064/",  // 192.0.2.80
       "http://0xc0.0.2.80/",
       "http://[2001:DB8:0::80]/",
       "http://[2001:db8:0:0:0:0:0:80]:8080/",
@@ -349,7 +349,7 @@ BOOST_AUTO_TEST_CASE(accept_converts_iris_then_checks_the_uri) {
       if (c.uri.empty()) {
         BOOST_TEST(!uri.ok());
       } else {
-        BOOST_TEST_REQUIRE(uri.ok(), uri.error().message);
+        BOOST_TEST_REQUIRE(uri.ok(), (uri.ok() ? "" : uri.error().message));
         BOOST_TEST(uri.value() == c.uri);
       }
     }
