@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "base/log.h"
 #include "http/respond.h"
@@ -128,6 +129,30 @@ RateDecision RateLimiter::Refund(std::string_view rule, std::string_view subject
   Window& window = LocalWindow(key, limit, now);
   if (window.count > 0) --window.count;
   return Decide(limit, window.start, window.count, /*counted=*/true, now);
+}
+
+RateDecision RateLimiter::Peek(std::string_view rule, std::string_view subject,
+                               const RateLimit& limit) {
+  const int64_t now = clock_();
+  const std::string key = RateLimitKey(rule, subject);
+  if (!shared_) {
+    const Window& window = LocalWindow(key, limit, now);
+    return Decide(limit, window.start, window.count, /*counted=*/false, now);
+  }
+  int64_t start = now;
+  int64_t count = 0;
+  // A miss and an unreachable cache look alike here; the Hit that follows a failure tells them
+  // apart and switches to local counters.
+  std::optional<std::string> text = cache_->Get(key);
+  if (text) {
+    char* end = nullptr;
+    const unsigned long long value = std::strtoull(text->c_str(), &end, 10);
+    if (end != text->c_str() && *end == '\0') {
+      start = static_cast<int64_t>(value / kCountSpan);
+      count = static_cast<int64_t>(value % kCountSpan);
+    }
+  }
+  return Decide(limit, start, count, /*counted=*/false, now);
 }
 
 void AddRateLimitHeaders(const RateDecision& decision, Response* response) {

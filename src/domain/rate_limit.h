@@ -54,6 +54,10 @@ class RateLimiter {
   // left alone.
   RateDecision Refund(std::string_view rule, std::string_view subject, const RateLimit& limit);
 
+  // Decides as if one more request of `subject` were counted, without counting it: for a check
+  // that must cost no write (the redirect path's 404 limit, looked at before a MySQL read).
+  RateDecision Peek(std::string_view rule, std::string_view subject, const RateLimit& limit);
+
   // False while counting per worker (the cache's last answer to Hit was none).
   bool shared() const { return shared_; }
 
