@@ -111,6 +111,7 @@ std::optional<std::string> CanonicalHost(std::string_view host) {
   if (!host.empty() && host.front() == '[') {
     if (host.size() < 2 || host.back() != ']') return std::nullopt;
     host = host.substr(1, host.size() - 2);
+    if (host.find(':') == std::string_view::npos) return std::nullopt;  // only IPv6 in brackets
   }
   if (host.find(':') != std::string_view::npos) {
     // inet_pton needs a terminated string; the longest IPv6 text is 45 characters.
@@ -128,6 +129,12 @@ std::optional<std::string> CanonicalHost(std::string_view host) {
   if (ipv4.kind == Ipv4Parse::Kind::kAddress) return FormatIpv4(ipv4.address);
   std::string_view name = lower;
   if (!name.empty() && name.back() == '.') name.remove_suffix(1);
+  // An empty label ("a..b", ".a", "a..") names no host; refusing it keeps every canonical form
+  // its own canonical form (stripping one root dot at a time would not).
+  if (name.find("..") != std::string_view::npos || (!name.empty() && name.front() == '.') ||
+      (!name.empty() && name.back() == '.')) {
+    return std::nullopt;
+  }
   return std::string(name);
 }
 

@@ -35,8 +35,8 @@ std::string FormatIpv4(uint32_t address);
 // The one text of `host` that every spelling of it shares, for comparing hosts: an IPv4 address
 // in any numeric spelling as "a.b.c.d"; an IPv6 literal (with or without brackets) as
 // inet_ntop writes it ("::1", "::ffff:127.0.0.1"); a name lowercased without its trailing root
-// dot. nullopt when `host` ends in a number but is no IPv4 address, or is bracketed but no IPv6
-// address: a browser would refuse it.
+// dot. nullopt when `host` ends in a number but is no IPv4 address, is bracketed but no IPv6
+// address, or is a name with an empty label ("a..b", ".a", "a.."): a browser would refuse it.
 std::optional<std::string> CanonicalHost(std::string_view host);
 
 // True if `canonical` (a CanonicalHost result) is an address a browser on any machine reaches

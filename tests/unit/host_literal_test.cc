@@ -97,6 +97,12 @@ BOOST_AUTO_TEST_CASE(canonical_hosts) {
       {"::1::", ""},
       {"fe80::1%25eth0", ""},
       {"0X7F.0.0.1", "127.0.0.1"},
+      {"a..b", ""},
+      {"[[]", ""},  // found by host_literal_fuzz: brackets hold IPv6 only
+      {"[example.com]", ""},
+      {".example.com", ""},
+      {"example.com..", ""},
+      {"0..x.", ""},  // found by host_literal_fuzz: lost one dot per reading
   };
   for (const Case& c : cases) {
     BOOST_TEST_CONTEXT("host " << c.host) {
