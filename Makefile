@@ -3,7 +3,8 @@
 #   make run-instance PORT=  a second web server + worker pool on the running stack's data
 #   make check               install what is missing, build, run every test
 #   make SANITIZE=address,undefined check
-#   make install [PREFIX=/usr/local] [DESTDIR=]   binaries, sql/, sample configs, systemd units
+#   make install [PREFIX=/usr/local] [DESTDIR=]   release build (build-release/), stripped
+#                            binaries, sql/, sample configs, systemd units
 #   make uninstall [PREFIX=/usr/local] [DESTDIR=]
 
 CXX      ?= g++
@@ -32,6 +33,7 @@ LDLIBS   += -lfcgi -lmysqlcppconn $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 # Sanitized objects live apart so switching SANITIZE never mixes instrumented and plain code.
 BUILD    := build$(if $(SANITIZE),-san)
+RELEASE_BUILD := build-release
 # src/ is layered (LAYERS, lowest first; `make layers` checks that no include points up).
 # Every src/<layer>/*.cc but the two program entry points goes into the shared library archive.
 LAYERS   := base http domain store api cmd
@@ -58,6 +60,19 @@ $(BUILD)/tests/unit/%.o: tests/unit/%.cc
 
 $(BUILD)/libshortener.a: $(LIB_OBJ)
 	ar rcs $@ $^
+
+# The programs' default config file and migrations directory: none and ./sql in a development
+# build; the installed ones (paths below) in the release build that `make install` puts down.
+# $(BUILD)/program-paths changes only when they do, so a new PREFIX recompiles just these two.
+ifeq ($(BUILD),$(RELEASE_BUILD))
+PROGRAM_PATHS = -DSHORTENER_SQL_DIR='"$(SHAREDIR)/sql"' -DSHORTENER_DEFAULT_CONFIG='"$(CONFDIR)/shortener.conf"'
+$(BUILD)/src/cmd/main.o $(BUILD)/src/cmd/admin.o: CPPFLAGS += $(PROGRAM_PATHS)
+$(BUILD)/src/cmd/main.o $(BUILD)/src/cmd/admin.o: $(BUILD)/program-paths
+.PHONY: FORCE
+$(BUILD)/program-paths: FORCE
+	@mkdir -p $(@D)
+	@echo '$(PROGRAM_PATHS)' | cmp -s - $@ || echo '$(PROGRAM_PATHS)' >$@
+endif
 
 $(BUILD)/shortener: $(BUILD)/src/cmd/main.o $(BUILD)/libshortener.a
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -102,7 +117,7 @@ format-check:
 	clang-format --dry-run -Werror src/*/*.cc src/*/*.h tests/unit/*.cc tests/unit/*.h tests/fuzz/*.cc tests/fuzz/*.h tests/bench/*.cc
 
 clean:
-	rm -rf build build-san $(BENCH_BUILD)
+	rm -rf build build-san $(BENCH_BUILD) $(RELEASE_BUILD)
 
 # ---- bench: release build in build-bench/, measured on a private stack (tests/bench/bench.py) ----
 #   make bench                          about five minutes; table on stdout and bench/results/latest.md
@@ -119,6 +134,19 @@ $(BUILD)/fcgi_302: tests/bench/fcgi_302.cc
 bench: deps
 	@$(SUBMAKE) BUILD=$(BENCH_BUILD) OPT="$(BENCH_OPT)" all $(BENCH_BUILD)/fcgi_302
 	@python3 tests/bench/bench.py --build-dir $(BENCH_BUILD) --workers $(WORKERS) $(BENCH_ARGS)
+
+# ---- release: the build `make install` installs, apart in build-release/ ---------------------
+# Optimised without debug info (the installed binaries are also stripped; there is no separate
+# debug package) and hardened: _FORTIFY_SOURCE checks, stack protector, stack clash protection,
+# a position-independent executable and full RELRO (relocations resolved at start, then
+# read-only). scripts/check-deploy.sh checks the installed binaries with readelf.
+RELEASE_OPT     := -O2 -DNDEBUG -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2 -fstack-protector-strong \
+                   -fstack-clash-protection -fPIE
+RELEASE_LDFLAGS := -pie -Wl,-z,relro,-z,now
+
+.PHONY: release
+release:
+	@$(SUBMAKE) BUILD=$(RELEASE_BUILD) OPT="$(RELEASE_OPT)" LDFLAGS="$(RELEASE_LDFLAGS)" SANITIZE= all
 
 # ---- install: what a server needs, under PREFIX (staged under DESTDIR for packaging) -------------
 # The configuration goes to $(sysconfdir)/shortener/ only where none is there yet (an operator's
@@ -138,10 +166,10 @@ INSTALLED_CONF := shortener.conf:0644 secrets.env:0600
 INSTALL_PATHS  := -e 's|/usr/local/bin/|$(bindir)/|g' -e 's|/usr/local/share/shortener|$(SHAREDIR)|g' \
                   -e 's|/etc/shortener/|$(CONFDIR)/|g'
 
-install: all
+install: release
 	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(SHAREDIR)/sql $(DESTDIR)$(SHAREDIR)/errors \
 	  $(DESTDIR)$(SHAREDIR)/conf $(DESTDIR)$(CONFDIR) $(DESTDIR)$(systemdunitdir)
-	install -m 0755 $(BUILD)/shortener $(BUILD)/shortener-admin $(DESTDIR)$(bindir)/
+	install -s -m 0755 $(RELEASE_BUILD)/shortener $(RELEASE_BUILD)/shortener-admin $(DESTDIR)$(bindir)/
 	install -m 0644 sql/*.sql $(DESTDIR)$(SHAREDIR)/sql/
 	install -m 0644 conf/lighttpd-errors/status-*.html conf/lighttpd-errors/*.lua $(DESTDIR)$(SHAREDIR)/errors/
 	@set -e; for f in $(WEB_CONFS) $(UNITS); do \
@@ -152,7 +180,8 @@ install: all
 	@set -e; for entry in $(INSTALLED_CONF); do \
 	  name=$${entry%%:*}; mode=$${entry##*:}; dest=$(DESTDIR)$(CONFDIR)/$$name; \
 	  if [ -e $$dest ]; then echo "kept existing $$dest"; \
-	  else install -m $$mode conf/$$name $$dest; echo "installed $$dest"; fi; \
+	  else (umask 077; sed $(INSTALL_PATHS) conf/$$name >$$dest.tmp) && chmod $$mode $$dest.tmp && \
+	    mv -f $$dest.tmp $$dest && echo "installed $$dest"; fi; \
 	done
 
 uninstall:
@@ -161,7 +190,7 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(systemdunitdir)/,$(notdir $(UNITS)))
 	@for entry in $(INSTALLED_CONF); do \
 	  name=$${entry%%:*}; dest=$(DESTDIR)$(CONFDIR)/$$name; \
-	  if [ -e $$dest ] && ! cmp -s conf/$$name $$dest; then echo "kept edited $$dest"; \
+	  if [ -e $$dest ] && ! sed $(INSTALL_PATHS) conf/$$name | cmp -s - $$dest; then echo "kept edited $$dest"; \
 	  else rm -f $$dest; fi; \
 	done
 	-@rmdir $(DESTDIR)$(CONFDIR) 2>/dev/null || true

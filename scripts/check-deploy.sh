@@ -3,14 +3,17 @@
 # printing one line "deploy <name>: passed|failed":
 #   units      systemd-analyze verify on every unit of systemd/, as `make install` writes them
 #   install    `make install` puts down the binaries, sql/, error bodies, web server configs,
-#              config and units, with their modes
+#              config and units, with their modes; shortener.conf (0644) sets no secret,
+#              secrets.env (0600) is where they go
+#   binaries   the installed programs are stripped, PIE, full RELRO (BIND_NOW), built with the
+#              stack protector and _FORTIFY_SOURCE, and default to the installed config and sql/
 #   keep-conf  a second install keeps an edited config; uninstall keeps it too
 #   uninstall  `make uninstall` removes everything install put down
 #   destdir    DESTDIR stages under another root; the units still name the final paths
-# Everything happens in a temp dir (removed afterwards); BUILD_DIR's binaries are installed.
+# Everything happens in a temp dir (removed afterwards); `make install` builds and installs the
+# release build (build-release/).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
-BUILD_DIR=${BUILD_DIR:-build}
 tmp=$(mktemp -d /tmp/shortener-deploy-XXXXXX) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 failed=0
@@ -23,7 +26,7 @@ result() {  # NAME STATUS (0: passed)
 # names an executable that systemd-analyze can find.
 root=$tmp/root
 mk() {  # make TARGET with the test prefix
-  make -s --no-print-directory BUILD="$BUILD_DIR" PREFIX="$root/usr" sysconfdir="$root/etc" "$@"
+  make -s --no-print-directory PREFIX="$root/usr" sysconfdir="$root/etc" "$@"
 }
 
 files_under() { (cd "$1" && find . -type f -o -type l | sort); }
@@ -53,8 +56,44 @@ if cat "$root"/usr/lib/systemd/system/* "$root"/usr/share/shortener/conf/* | sed
   echo "  an installed file still names a default path"
   rc=1
 fi
+# The world-readable config sets no secret and says where they go.
+conf=$root/etc/shortener/shortener.conf
+if grep -nE '^[[:space:]]*(slug_secret|mysql_password)[[:space:]]*=' "$conf"; then
+  echo "  $conf (0644) sets a secret"
+  rc=1
+fi
+grep -q "$root/etc/shortener/secrets.env" "$conf" ||
+  { echo "  $conf does not point to secrets.env"; rc=1; }
 (( rc == 0 )) || tail -n 20 "$tmp/install.log"
 result install $rc
+
+# ---- binaries
+rc=0
+for bin in "$root/usr/bin/shortener" "$root/usr/bin/shortener-admin"; do
+  sections=$(readelf -SW "$bin" 2>&1)
+  if grep -qE '\.symtab|\.debug_' <<<"$sections"; then echo "  $bin is not stripped"; rc=1; fi
+  readelf -hW "$bin" | grep -qE 'Type:[[:space:]]+DYN' || { echo "  $bin is not PIE"; rc=1; }
+  readelf -lW "$bin" | grep -q GNU_RELRO || { echo "  $bin has no RELRO segment"; rc=1; }
+  readelf -dW "$bin" | grep -qE 'BIND_NOW|FLAGS_1.*NOW' || { echo "  $bin has no BIND_NOW (partial RELRO)"; rc=1; }
+  readelf -sW --dyn-syms "$bin" | grep -q '__stack_chk_fail' || { echo "  $bin has no stack protector"; rc=1; }
+  readelf -sW --dyn-syms "$bin" | grep -qE '__[a-z]+_chk@' || { echo "  $bin has no _FORTIFY_SOURCE checks"; rc=1; }
+  size=$(stat -c %s "$bin")
+  (( size < 8 * 1024 * 1024 )) || { echo "  $bin is $size bytes"; rc=1; }
+done
+# The installed programs find the installed config and migrations without being told.
+help=$(env -u SHORTENER_CONFIG "$root/usr/bin/shortener-admin" --help 2>&1)
+grep -qF "$root/etc/shortener/shortener.conf" <<<"$help" || { echo "  admin --help names no installed config"; rc=1; }
+grep -qF "$root/usr/share/shortener/sql" <<<"$help" || { echo "  admin --help names no installed sql dir"; rc=1; }
+# Without the file, both name the one they looked for.
+mv "$conf" "$conf.away"
+for bin in "$root/usr/bin/shortener --check-config" "$root/usr/bin/shortener-admin user list"; do
+  # shellcheck disable=SC2086  # the program and its arguments
+  out=$(env -u SHORTENER_CONFIG $bin 2>&1)
+  grep -qF "'$conf'" <<<"$out" || { echo "  ${bin##*/} did not look for $conf: $out"; rc=1; }
+done
+mv "$conf.away" "$conf"
+(( rc == 0 )) || echo "$help" | head -n 5 | sed 's/^/  /'
+result binaries $rc
 
 # ---- units
 installed_units=()
@@ -86,11 +125,11 @@ result uninstall $rc
 # ---- destdir
 rc=0
 stage=$tmp/stage
-make -s --no-print-directory BUILD="$BUILD_DIR" DESTDIR="$stage" install >"$tmp/install4.log" 2>&1 || rc=1
+make -s --no-print-directory DESTDIR="$stage" install >"$tmp/install4.log" 2>&1 || rc=1
 [[ -x $stage/usr/local/bin/shortener && -f $stage/etc/shortener/shortener.conf ]] || { echo "  not staged under DESTDIR"; rc=1; }
 grep -q '^ExecStart=/usr/local/bin/shortener ' "$stage/usr/local/lib/systemd/system/shortener.service" ||
   { echo "  staged unit does not name /usr/local/bin/shortener"; rc=1; }
-make -s --no-print-directory BUILD="$BUILD_DIR" DESTDIR="$stage" uninstall >/dev/null 2>&1 || rc=1
+make -s --no-print-directory DESTDIR="$stage" uninstall >/dev/null 2>&1 || rc=1
 left=$(files_under "$stage")
 [[ -z $left ]] || { echo "  left behind in DESTDIR: $left"; rc=1; }
 result destdir $rc

@@ -37,6 +37,9 @@ trap 'exit 143' TERM
 cat <<EOF
 
 second instance runs at http://localhost:$PORT  ($WORKERS workers; same data as \`make run\`; logs in var/web-$PORT/)
+try (an API key of \`make run\`'s demo user; the answer is a 201 with the short URL):
+  KEY=\$(scripts/admin.sh apikey create demo --name "make run-instance")
+  curl -s http://localhost:$PORT/url/shorten -H "X-API-Key: \$KEY" -H 'Content-Type: application/json' -d '{"url":"https://example.com/"}'
 Ctrl-C stops this instance only.
 EOF
 

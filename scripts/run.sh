@@ -80,12 +80,30 @@ echo $$ >"$VAR/run.pid"
 purger=$!
 echo "$purger" >"$VAR/purge.pid"
 
+# A demo account on first start, so the hint below works as printed: its API key is shown this
+# once (the database keeps only its digest, like any key); later starts show how to make another.
+readonly ADMIN=$REPO/scripts/admin.sh
+key_line='KEY=$(scripts/admin.sh apikey create demo --name "make run")'
+if [[ ! -e $VAR/demo-user ]]; then
+  password=$(head -c 12 /dev/urandom | base64 | tr -d '/+=')
+  if printf '%s\n' "$password" | "$ADMIN" user create demo demo@example.org >/dev/null &&
+      key=$("$ADMIN" apikey create demo --name "make run demo"); then
+    echo demo >"$VAR/demo-user"
+    key_line="KEY=$key"
+    echo
+    echo "run: created the user 'demo' (password $password) and an API key, shown only now:"
+  fi
+fi
+
 cat <<EOF
 
 shortener runs at http://localhost:$PORT  ($WORKERS workers; data in var/, logs in var/web-$PORT/, var/mysql.log
 and var/purge.log, where expired links are deleted once a minute)
-try:
-  curl -si -X POST http://localhost:$PORT/url/shorten -H 'Content-Type: application/json' -d '{"url":"https://example.com/"}'
+try (the demo user's API key; the answer is a 201 with the short URL):
+  $key_line
+  curl -s http://localhost:$PORT/url/shorten -H "X-API-Key: \$KEY" -H 'Content-Type: application/json' -d '{"url":"https://example.com/"}'
+the admin tool on this stack (users, keys, links; --help lists the commands):
+  scripts/admin.sh user list
 a second instance on the same data: make run-instance PORT=8001
 Ctrl-C stops everything.
 EOF

@@ -1,11 +1,16 @@
 // Shared-memory counters and their Prometheus rendering.
 #include "base/metrics.h"
 
+#include <fcntl.h>
+#include <sodium.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
@@ -36,6 +41,22 @@ struct Slot {
   Counter worker_restarts;
 };
 
+// The head of a shared-memory object joined by single workers (JoinSharedMetrics); its slots
+// follow it. owners[i] is the pid counting into slot i (0: none); used is one past the highest
+// slot ever taken, so a scrape reads no more than that.
+struct SharedHead {
+  std::atomic<uint64_t> layout;  // kLayout once set up: the same binary layout in every process
+  std::atomic<int32_t> used;
+  std::atomic<int32_t> owners[kMaxMetricSlots];
+};
+constexpr uint64_t kLayout =
+    0x73686d6d00000000ull ^ sizeof(Slot) ^ (uint64_t{kMaxMetricSlots} << 20);
+constexpr size_t kSharedSlotsOffset = (sizeof(SharedHead) + 63) / 64 * 64;
+
+SharedHead* g_head = nullptr;  // set while this process has joined a shared object
+int g_my_shared_slot = -1;
+std::string g_shared_name;
+
 Slot g_private_slot;
 Slot* g_slots = &g_private_slot;
 int g_slot_count = 1;
@@ -48,9 +69,15 @@ inline void Bump(Counter& counter, uint64_t n = 1) {
   counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
 }
 
+// The slots a scrape sums: the supervisor's, or those taken so far in a shared object.
+int SlotCount() {
+  if (g_head == nullptr) return g_slot_count;
+  return std::min(g_head->used.load(std::memory_order_acquire), kMaxMetricSlots);
+}
+
 uint64_t Sum(Counter Slot::*field) {
   uint64_t total = 0;
-  for (int i = 0; i < g_slot_count; ++i)
+  for (int i = 0, n = SlotCount(); i < n; ++i)
     total += (g_slots[i].*field).load(std::memory_order_relaxed);
   return total;
 }
@@ -58,7 +85,7 @@ uint64_t Sum(Counter Slot::*field) {
 template <size_t N>
 uint64_t SumAt(Counter (Slot::*field)[N], size_t i) {
   uint64_t total = 0;
-  for (int s = 0; s < g_slot_count; ++s)
+  for (int s = 0, n = SlotCount(); s < n; ++s)
     total += (g_slots[s].*field)[i].load(std::memory_order_relaxed);
   return total;
 }
@@ -66,7 +93,7 @@ uint64_t SumAt(Counter (Slot::*field)[N], size_t i) {
 template <size_t N, size_t M>
 uint64_t SumAt(Counter (Slot::*field)[N][M], size_t i, size_t j) {
   uint64_t total = 0;
-  for (int s = 0; s < g_slot_count; ++s) {
+  for (int s = 0, n = SlotCount(); s < n; ++s) {
     total += (g_slots[s].*field)[i][j].load(std::memory_order_relaxed);
   }
   return total;
@@ -112,7 +139,77 @@ void Header(std::string* out, const char* name, const char* type, const char* he
   Append(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+// Whether slot owner `pid` is gone (0: never taken or given back). EPERM: alive, another user's.
+bool OwnerGone(int32_t pid) { return pid <= 0 || (kill(pid, 0) != 0 && errno == ESRCH); }
+
+Error SharedError(const std::string& what) {
+  return Error::Make(ErrorCode::kInternal, "metrics: " + what);
+}
+
 }  // namespace
+
+std::string SharedMetricsName(const std::string& key) {
+  std::string input = std::to_string(geteuid()) + ":" + key;
+  unsigned char digest[16];
+  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(input.data()),
+                     input.size(), nullptr, 0);
+  char hex[sizeof digest * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  return std::string("/shortener-metrics-") + hex;
+}
+
+Status JoinSharedMetrics(const std::string& key) {
+  std::string name = SharedMetricsName(key);
+  int fd = shm_open(name.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return SharedError("cannot open shared memory " + name + ": " + std::strerror(errno));
+  const size_t bytes = kSharedSlotsOffset + sizeof(Slot) * kMaxMetricSlots;
+  struct stat st;
+  if (fstat(fd, &st) != 0 || st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
+    close(fd);
+    return SharedError("shared memory " + name + " is not this user's alone; not using it");
+  }
+  // Grows a fresh object (zero-filled: zero counters, no owners); never shrinks one in use.
+  if (static_cast<size_t>(st.st_size) < bytes && ftruncate(fd, static_cast<off_t>(bytes)) != 0) {
+    close(fd);
+    return SharedError("cannot size shared memory " + name + ": " + std::strerror(errno));
+  }
+  void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  close(fd);
+  if (p == MAP_FAILED) return SharedError("cannot map " + name + ": " + std::strerror(errno));
+  auto* head = static_cast<SharedHead*>(p);
+  uint64_t expected = 0;
+  if (!head->layout.compare_exchange_strong(expected, kLayout) && expected != kLayout) {
+    munmap(p, bytes);
+    return SharedError(name + " was made by another build of shortener; not using it");
+  }
+  const int32_t me = static_cast<int32_t>(getpid());
+  for (int i = 0; i < kMaxMetricSlots; ++i) {
+    int32_t owner = head->owners[i].load();
+    if (!OwnerGone(owner) || !head->owners[i].compare_exchange_strong(owner, me)) continue;
+    int32_t used = head->used.load();
+    while (used < i + 1 && !head->used.compare_exchange_weak(used, i + 1)) {
+    }
+    g_head = head;
+    g_slots = reinterpret_cast<Slot*>(static_cast<char*>(p) + kSharedSlotsOffset);
+    g_slot_count = kMaxMetricSlots;
+    g_mine = &g_slots[i];
+    g_my_shared_slot = i;
+    g_shared_name = name;
+    return Status();
+  }
+  munmap(p, bytes);
+  return SharedError(name + " has no free slot");
+}
+
+void LeaveSharedMetrics() {
+  if (g_head == nullptr) return;
+  int32_t me = static_cast<int32_t>(getpid());
+  g_head->owners[g_my_shared_slot].compare_exchange_strong(me, 0);
+  for (int i = 0, n = SlotCount(); i < n; ++i) {
+    if (!OwnerGone(g_head->owners[i].load())) return;
+  }
+  shm_unlink(g_shared_name.c_str());
+}
 
 Status InitMetrics(int slots) {
   if (slots < 1 || slots > kMaxMetricSlots) {
@@ -124,6 +221,7 @@ Status InitMetrics(int slots) {
     return Error::Make(ErrorCode::kInternal,
                        std::string("metrics: cannot map shared memory: ") + std::strerror(errno));
   }
+  g_head = nullptr;
   Slot* slot_array = static_cast<Slot*>(p);
   for (int i = 0; i < slots; ++i) new (&slot_array[i]) Slot();
   g_slots = slot_array;
@@ -217,8 +315,9 @@ std::string RenderMetrics() {
     Append(&out, "%s %llu\n", p.name, static_cast<unsigned long long>(Sum(p.field)));
   }
   Header(&out, "shortener_worker_slots", "gauge",
-         "Worker processes whose counters are summed here (the supervisor's pool size).");
-  Append(&out, "shortener_worker_slots %d\n", g_slot_count);
+         "Worker processes whose counters are summed here (the supervisor's pool size, or the "
+         "slots taken by the single workers sharing one socket).");
+  Append(&out, "shortener_worker_slots %d\n", SlotCount());
   return out;
 }
 

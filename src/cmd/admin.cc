@@ -9,6 +9,7 @@
 
 #include "cmd/admin_commands.h"
 #include "cmd/app.h"
+#include "cmd/command_line.h"
 #include "cmd/config.h"
 #include "store/mysql_store.h"
 
@@ -18,8 +19,15 @@
 
 namespace {
 
+#ifndef SHORTENER_DEFAULT_CONFIG
+#define SHORTENER_DEFAULT_CONFIG ""
+#endif
+
+// SHORTENER_SQL_DIR and SHORTENER_DEFAULT_CONFIG are the installed directories (make install);
+// a development build reads sql/ relative to the checkout and no config file by default.
 const char kUsage[] =
     "usage: shortener-admin [--config FILE] COMMAND [ARGS]\n"
+    "       shortener-admin COMMAND --help | --help | --version\n"
     "\n"
     "commands:\n"
     "  migrate [--sql-dir DIR]   apply the sql/NNN_*.sql migrations not yet applied\n"
@@ -31,11 +39,25 @@ const char kUsage[] =
     "                            (default 1000, 1 to 100000); prints how many of each\n"
     "%s"
     "\n"
-    "The config file is --config, else $SHORTENER_CONFIG; SHORTENER_<KEY> variables override it.\n";
+    "The config file is --config FILE (or --config=FILE), else $SHORTENER_CONFIG%s%s;\n"
+    "SHORTENER_<KEY> variables override its keys. Against `make run`'s stack: scripts/admin.sh "
+    "COMMAND.\n"
+    "Exit status: 0 on success, 1 when a command fails, 2 for a usage error.\n";
+
+void PrintUsage(std::FILE* out) {
+  const bool installed = std::strlen(SHORTENER_DEFAULT_CONFIG) > 0;
+  std::fprintf(out, kUsage, shortener::kAdminCommandsUsage, installed ? ", else " : "",
+               SHORTENER_DEFAULT_CONFIG);
+}
+
+// A usage error: the message, then the usage, on stderr; exit status 2.
+int UsageError(const std::string& message) {
+  std::fprintf(stderr, "shortener-admin: %s\n", message.c_str());
+  PrintUsage(stderr);
+  return 2;
+}
 
 int Fail(const std::string& message) { return shortener::AdminFail(message); }
-
-void PrintUsage(std::FILE* out) { std::fprintf(out, kUsage, shortener::kAdminCommandsUsage); }
 
 int Migrate(const shortener::Config& config, const std::vector<std::string>& args) {
   std::string sql_dir = SHORTENER_SQL_DIR;
@@ -135,29 +157,51 @@ int PurgeExpired(const shortener::Config& config, const std::vector<std::string>
 
 }  // namespace
 
+const char* const kCommands[] = {"migrate", "purge-expired", "user", "apikey", "link"};
+
 int main(int argc, char** argv) {
-  std::vector<std::string> args;
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--config") == 0) {
-      ++i;  // read by ConfigPath
-      continue;
-    }
-    args.emplace_back(argv[i]);
+  shortener::Result<shortener::CommandLine> parsed = shortener::ParseCommandLine(
+      shortener::Program::kAdmin, std::vector<std::string>(argv + 1, argv + argc));
+  if (!parsed.ok()) return UsageError(parsed.error().message);
+  const shortener::CommandLine& line = parsed.value();
+  std::vector<std::string> args = line.operands;
+  if (line.version) {
+    std::printf("shortener-admin %s\n", shortener::kShortenerVersion);
+    return 0;
   }
-  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    PrintUsage(args.empty() ? stderr : stdout);
-    return args.empty() ? 1 : 0;
+  if (line.help || (!args.empty() && args[0] == "help" && args.size() == 1)) {
+    PrintUsage(stdout);
+    return 0;
   }
-  shortener::Result<shortener::Config> config =
-      shortener::LoadConfig(shortener::ConfigPath(argc, argv, ""));
-  if (!config.ok()) return Fail(config.error().message);
+  if (args.empty()) return UsageError("no command given");
   std::string command = args[0];
+  bool known = false;
+  for (const char* name : kCommands) known = known || command == name;
+  if (!known) return UsageError("unknown command '" + command + "'");
   args.erase(args.begin());
+  // A command's help needs no config and no database.
+  for (const std::string& arg : args) {
+    if (arg == "--help" || arg == "-h") {
+      char full[4096];
+      std::snprintf(full, sizeof full, kUsage, shortener::kAdminCommandsUsage, "", "");
+      std::fputs(shortener::CommandUsage(full, command).c_str(), stdout);
+      return 0;
+    }
+  }
+  const std::string config_path = shortener::ChosenConfigPath(line, SHORTENER_DEFAULT_CONFIG);
+  shortener::Result<shortener::Config> config = shortener::LoadConfig(config_path);
+  if (!config.ok()) {
+    return Fail(
+        config.error().message +
+        (config_path.empty() ? " (no config file was read: give one with --config FILE)" : ""));
+  }
+  // One look at the database first, so that a wrong address is reported as such, with where
+  // it was looked for, instead of as a failure of the command.
+  shortener::Status reachable = shortener::CheckDatabase(config.value(), config_path);
+  if (!reachable.ok()) return Fail(reachable.error().message);
   if (command == "migrate") return Migrate(config.value(), args);
   if (command == "user") return shortener::UserCommand(config.value(), args, stdin);
   if (command == "apikey") return shortener::ApiKeyCommand(config.value(), args);
   if (command == "link") return shortener::LinkCommand(config.value(), args);
-  if (command == "purge-expired") return PurgeExpired(config.value(), args);
-  PrintUsage(stderr);
-  return Fail("unknown command '" + command + "'");
+  return PurgeExpired(config.value(), args);
 }

@@ -2,6 +2,7 @@
 #include "cmd/admin_commands.h"
 
 #include <cinttypes>
+#include <map>
 #include <optional>
 
 #include "api/accounts_api.h"
@@ -21,12 +22,14 @@ const char kAdminCommandsUsage[] =
     "                            set a new password (stdin); ends the user's login tokens and\n"
     "                            revokes its API keys (--revoke-keys, the default), or keeps\n"
     "                            the keys with --keep-keys\n"
+    "  user list [--limit N]     users, oldest first (default 100): id, created, admin, links\n"
     "  apikey create USERNAME [--name LABEL]\n"
     "                            make an API key for USERNAME and print it (shown once)\n"
     "  apikey list USERNAME      list USERNAME's keys (never the secret)\n"
     "  apikey revoke ID          revoke key ID at once, on every instance\n"
     "  link list [--user USERNAME] [--limit N]\n"
-    "                            newest links first (default 100), of USERNAME if given\n"
+    "                            newest links first (default 100), of USERNAME if given;\n"
+    "                            owners shown by username\n"
     "  link delete SLUG          delete a link; its redirect stops at once, and its slug is\n"
     "                            held from other users for freed_slug_hold\n";
 
@@ -136,7 +139,74 @@ int UserPasswd(const Config& config, const std::vector<std::string>& args, std::
   return 0;
 }
 
+int UserList(const Config& config, const std::vector<std::string>& args) {
+  int limit = kDefaultListLimit;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--limit" && i + 1 < args.size()) {
+      std::optional<uint64_t> n = ParseCount(args[++i], kMaxListLimit);
+      if (!n) return AdminFail("--limit must be a whole number from 1 to 100000");
+      limit = static_cast<int>(*n);
+    } else {
+      return AdminFail("usage: user list [--limit N]");
+    }
+  }
+  MysqlStore store(MysqlOptionsFrom(config));
+  Result<std::vector<UserSummary>> users = store.ListUsers(limit);
+  if (!users.ok()) return AdminFail(users.error().message);
+  std::printf("%-8s %-20s %-5s %-8s %-32s %s\n", "ID", "CREATED", "ADMIN", "LINKS", "USERNAME",
+              "EMAIL");
+  for (const UserSummary& row : users.value()) {
+    std::printf("%-8" PRIu64 " %-20s %-5s %-8" PRIu64 " %-32s %s\n", row.user.id,
+                FormatIso8601(row.user.created_at).c_str(), row.user.is_admin ? "yes" : "no",
+                row.links, TerminalSafe(row.user.username).c_str(),
+                TerminalSafe(row.user.email).c_str());
+  }
+  return 0;
+}
+
 }  // namespace
+
+std::string CommandUsage(const std::string& usage, const std::string& command) {
+  std::string out;
+  bool in_command = false;
+  size_t start = 0;
+  while (start < usage.size()) {
+    size_t end = usage.find('\n', start);
+    if (end == std::string::npos) end = usage.size();
+    std::string line = usage.substr(start, end - start);
+    start = end + 1;
+    if (line.compare(0, 2, "  ") != 0) {
+      in_command = false;
+      continue;
+    }
+    bool continuation = line.size() > 3 && line[2] == ' ';
+    if (!continuation) {
+      in_command =
+          line.compare(2, command.size() + 1, command + " ") == 0 || line.substr(2) == command;
+    }
+    if (in_command) out += line + "\n";
+  }
+  return out.empty() ? out : "usage: shortener-admin [--config FILE] COMMAND [ARGS]\n" + out;
+}
+
+std::string DatabaseWhere(const Config& config, const std::string& config_path) {
+  MysqlOptions options = MysqlOptionsFrom(config);
+  std::string where = options.socket.empty() ? options.host + ":" + std::to_string(options.port)
+                                             : "unix socket " + options.socket;
+  where += " (user '" + options.user + "', database '" + options.database + "'; settings from ";
+  where += config_path.empty() ? "SHORTENER_* variables only, no config file"
+                               : config_path + " and SHORTENER_* variables";
+  return where + ")";
+}
+
+Status CheckDatabase(const Config& config, const std::string& config_path) {
+  MysqlStore store(MysqlOptionsFrom(config));
+  Status ping = store.Ping();
+  if (ping.ok()) return ping;
+  return Error::Make(
+      ping.error().code,
+      "cannot reach MySQL at " + DatabaseWhere(config, config_path) + ": " + ping.error().message);
+}
 
 int AdminFail(const std::string& message) {
   std::fprintf(stderr, "shortener-admin: %s\n", TerminalSafe(message).c_str());
@@ -144,10 +214,11 @@ int AdminFail(const std::string& message) {
 }
 
 int UserCommand(const Config& config, const std::vector<std::string>& args, std::FILE* in) {
-  if (args.empty()) return AdminFail("usage: user create|passwd ...");
+  if (args.empty()) return AdminFail("usage: user create|passwd|list ...");
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (args[0] == "create") return UserCreate(config, rest, in);
   if (args[0] == "passwd") return UserPasswd(config, rest, in);
+  if (args[0] == "list") return UserList(config, rest);
   return AdminFail("unknown user command '" + args[0] + "'");
 }
 
@@ -226,12 +297,24 @@ int LinkCommand(const Config& config, const std::vector<std::string>& args) {
     }
     Result<LinkPage> page = store.ListLinks(owner, std::nullopt, limit);
     if (!page.ok()) return AdminFail(page.error().message);
-    std::printf("%-16s %-8s %-20s %-8s %s\n", "SLUG", "OWNER", "EXPIRES", "CLICKS", "URL");
+    std::vector<uint64_t> owner_ids;
     for (const Link& link : page.value().links) {
-      std::string owner_text = link.owner_id ? std::to_string(*link.owner_id) : "-";
+      if (link.owner_id) owner_ids.push_back(*link.owner_id);
+    }
+    Result<std::map<uint64_t, std::string>> names = store.Usernames(owner_ids);
+    if (!names.ok()) return AdminFail(names.error().message);
+    std::printf("%-16s %-16s %-20s %-8s %s\n", "SLUG", "OWNER", "EXPIRES", "CLICKS", "URL");
+    for (const Link& link : page.value().links) {
+      std::string owner_text = "-";
+      if (link.owner_id) {
+        auto name = names.value().find(*link.owner_id);
+        owner_text =
+            name != names.value().end() ? name->second : "#" + std::to_string(*link.owner_id);
+      }
       std::string expires = link.expires_at ? FormatIso8601(*link.expires_at) : "never";
-      std::printf("%-16s %-8s %-20s %-8" PRIu64 " %s\n", TerminalSafe(link.slug).c_str(),
-                  owner_text.c_str(), expires.c_str(), link.clicks, TerminalSafe(link.url).c_str());
+      std::printf("%-16s %-16s %-20s %-8" PRIu64 " %s\n", TerminalSafe(link.slug).c_str(),
+                  TerminalSafe(owner_text).c_str(), expires.c_str(), link.clicks,
+                  TerminalSafe(link.url).c_str());
     }
     return 0;
   }

@@ -753,17 +753,6 @@ Result<Config> LoadConfig(const std::string& path) {
   return ParseConfig(text, path, environment);
 }
 
-std::string ConfigPath(int argc, char** argv, const std::string& fallback) {
-  const char* from_argv = nullptr;
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (std::strcmp(argv[i], "--config") == 0) from_argv = argv[++i];
-  }
-  if (from_argv != nullptr) return from_argv;
-  const char* from_env = std::getenv(kConfigPathVariable);
-  if (from_env != nullptr && *from_env != '\0') return from_env;
-  return fallback;
-}
-
 std::string DescribeConfig(const Config& config) {
   std::string out;
   for (const Key& key : Keys()) {

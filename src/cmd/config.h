@@ -117,11 +117,6 @@ Result<Config> ParseConfig(std::string_view ini_text, const std::string& source,
 // file cannot be read (missing, unreadable, a directory).
 Result<Config> LoadConfig(const std::string& path);
 
-// Returns the config file's path: the argument after the last "--config" in argv, else
-// $SHORTENER_CONFIG if set and non-empty, else `fallback`. A "--config" that ends argv has no
-// value and is ignored.
-std::string ConfigPath(int argc, char** argv, const std::string& fallback);
-
 // Returns "key = value\n" for every key in table order, for --check-config. Values are in the
 // form the file accepts (quoted when they have surrounding whitespace or a leading quote),
 // except secrets (slug_secret, mysql_password), which show only "(set)" or "(empty)".

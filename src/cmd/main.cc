@@ -4,18 +4,22 @@
 // (supervisor.h).
 #include <fastcgi.h>
 #include <fcgiapp.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <csignal>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/log.h"
 #include "base/metrics.h"
 #include "cmd/app.h"
+#include "cmd/command_line.h"
 #include "cmd/config.h"
 #include "cmd/supervisor.h"
 #include "http/fcgi_io.h"
@@ -167,34 +171,110 @@ int ServeRequests(const Config& config, const std::string& config_path) {
   return 0;
 }
 
-// The value of --workers: 0 without the option, -1 if it is not a count in range.
-int WorkersOption(int argc, char** argv) {
-  int workers = 0;
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--workers") != 0) continue;
-    if (i + 1 >= argc) return -1;
-    char* end = nullptr;
-    long n = std::strtol(argv[i + 1], &end, 10);
-    if (*argv[i + 1] == '\0' || *end != '\0' || n < 1 || n > kMaxMetricSlots) return -1;
-    workers = static_cast<int>(n);
-  }
-  return workers;
+#ifndef SHORTENER_DEFAULT_CONFIG
+#define SHORTENER_DEFAULT_CONFIG ""
+#endif
+
+// SHORTENER_DEFAULT_CONFIG is the installed config file (make install); a development build has
+// none and takes its settings from SHORTENER_* variables alone.
+const char kUsage[] =
+    "usage: shortener [--config FILE] [--workers N] [--check-config]\n"
+    "       shortener --help | --version\n"
+    "\n"
+    "A FastCGI worker of the shortener service: it answers requests on the listening socket it\n"
+    "is given as its standard input (fd 0), the way spawn-fcgi, systemd (StandardInput=socket)\n"
+    "and web servers that spawn FastCGI programs hand one over.\n"
+    "\n"
+    "  --config FILE   the configuration file (also --config=FILE); default $SHORTENER_CONFIG%s%s\n"
+    "  --workers N     supervise a pool of N workers (1 to %d) on that socket; a dead one is\n"
+    "                  replaced and /metrics sums the pool\n"
+    "  --check-config  check the configuration, print it (secrets hidden) and exit; needs no "
+    "socket\n"
+    "  --help          print this help and exit\n"
+    "  --version       print the version and exit\n"
+    "\n"
+    "SHORTENER_<KEY> variables override the file's keys. Exit status: 0 after a graceful stop\n"
+    "(SIGTERM); 2 for a usage error, a bad configuration or no FastCGI socket.\n";
+
+void PrintUsage(std::FILE* out) {
+  const bool installed = std::strlen(SHORTENER_DEFAULT_CONFIG) > 0;
+  std::fprintf(out, kUsage, installed ? ", else " : "", SHORTENER_DEFAULT_CONFIG, kMaxMetricSlots);
 }
+
+// A usage error: the message, then the usage, on stderr; exit status 2.
+int UsageError(const std::string& message) {
+  std::fprintf(stderr, "shortener: %s\n", message.c_str());
+  PrintUsage(stderr);
+  return 2;
+}
+
+// Whether fd 0 is a listening socket, the only way a FastCGI worker gets its connections.
+// Without one, libfcgi's accept fails forever ("accept failed; retrying").
+bool StdinIsListeningSocket() {
+  struct stat st;
+  if (fstat(FCGI_LISTENSOCK_FILENO, &st) != 0 || !S_ISSOCK(st.st_mode)) return false;
+  int listening = 0;
+  socklen_t size = sizeof listening;
+  return getsockopt(FCGI_LISTENSOCK_FILENO, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) == 0 &&
+         listening != 0;
+}
+
+// The identity of the listening socket on fd 0 that every worker of a pool shares: its
+// address ("unix:/run/shortener/fcgi.sock", or the raw bytes of an IP address and port).
+std::string ListeningSocketKey() {
+  sockaddr_storage address;
+  socklen_t size = sizeof address;
+  std::memset(&address, 0, sizeof address);
+  if (getsockname(FCGI_LISTENSOCK_FILENO, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
+    return "";
+  }
+  if (address.ss_family == AF_UNIX) {
+    const sockaddr_un* unix_address = reinterpret_cast<const sockaddr_un*>(&address);
+    return std::string("unix:") + unix_address->sun_path;
+  }
+  return "inet:" + std::string(reinterpret_cast<const char*>(&address), size);
+}
+
+// A single worker (spawn-fcgi -F N, or a web server's spawner) counts into the metrics shared
+// by every worker on its socket; if that fails, into its own, saying so once.
+void JoinPoolMetrics() {
+  std::string key = ListeningSocketKey();
+  Status joined = key.empty() ? Status(Error::Make(ErrorCode::kInternal, "no socket address"))
+                              : JoinSharedMetrics(key);
+  if (!joined.ok()) {
+    Log(Severity::kWarn, "%s; /metrics shows this worker's counters only",
+        joined.error().message.c_str());
+  }
+}
+
+constexpr char kNoSocket[] =
+    "no FastCGI socket: standard input (fd 0) is not a listening socket. Start shortener the way "
+    "a FastCGI program is started: by systemd with shortener.socket, under spawn-fcgi "
+    "(spawn-fcgi -s /run/shortener/fcgi.sock -F 1 -- shortener --workers 4), or by a web "
+    "server that spawns FastCGI programs. --check-config checks the configuration without one.";
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool check_only = false;
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--check-config") == 0) check_only = true;
+  Result<CommandLine> parsed =
+      ParseCommandLine(Program::kWorker, std::vector<std::string>(argv + 1, argv + argc));
+  if (!parsed.ok()) return UsageError(parsed.error().message);
+  const CommandLine& line = parsed.value();
+  if (line.help) {
+    PrintUsage(stdout);
+    return 0;
   }
-  int workers = WorkersOption(argc, argv);
-  if (workers < 0) {
-    std::fprintf(stderr, "shortener: --workers takes a number of workers, 1 to %d\n",
-                 kMaxMetricSlots);
+  if (line.version) {
+    std::printf("shortener %s\n", kShortenerVersion);
+    return 0;
+  }
+  const bool check_only = line.check_config;
+  const int workers = line.workers;
+  if (!check_only && !StdinIsListeningSocket()) {
+    std::fprintf(stderr, "shortener: %s\n", kNoSocket);
     return 2;
   }
-  const std::string config_path = ConfigPath(argc, argv, "");
+  const std::string config_path = ChosenConfigPath(line, SHORTENER_DEFAULT_CONFIG);
   Result<Config> config = LoadConfig(config_path);
   if (!config.ok()) {
     std::fprintf(stderr, "shortener: %s\n", config.error().message.c_str());
@@ -213,7 +293,12 @@ int main(int argc, char** argv) {
     std::fputs(DescribeConfig(config.value()).c_str(), stdout);
     return 0;
   }
-  if (workers == 0) return ServeRequests(config.value(), config_path);
+  if (workers == 0) {
+    JoinPoolMetrics();
+    int status = ServeRequests(config.value(), config_path);
+    LeaveSharedMetrics();
+    return status;
+  }
 
   Status shared = InitMetrics(workers);
   if (!shared.ok()) {

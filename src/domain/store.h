@@ -197,6 +197,12 @@ struct User {
   int64_t created_at = 0;
 };
 
+// A user as shortener-admin's `user list` shows it.
+struct UserSummary {
+  User user;
+  uint64_t links = 0;  // links the user owns
+};
+
 struct NewUser {
   std::string username;
   std::string email;

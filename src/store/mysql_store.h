@@ -4,6 +4,7 @@
 #define SHORTENER_MYSQL_STORE_H_
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -75,6 +76,12 @@ class MysqlStore : public LinkStore, public AccountStore, public ClickStore {
   // Deletes up to `limit` (> 0) rows of `what` made at or before `made_before` (now minus their
   // lifetime); returns how many. Batches as above.
   Result<uint64_t> ForgetBatch(Leftover what, int64_t made_before, int limit);
+
+  // shortener-admin's reads (mysql_admin.cc). Up to `limit` users, oldest first, with how many
+  // links each owns; password hashes are left empty.
+  Result<std::vector<UserSummary>> ListUsers(int limit);
+  // The usernames of the given user ids (ids without a user are left out).
+  Result<std::map<uint64_t, std::string>> Usernames(const std::vector<uint64_t>& ids);
 
   // The connection and its prepared statements, defined in mysql_store_impl.h: Connector/C++
   // stays in the .cc files. Opaque everywhere else.

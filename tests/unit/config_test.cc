@@ -648,68 +648,6 @@ BOOST_AUTO_TEST_CASE(describe_config) {
   BOOST_TEST(reread.value().mysql_user == " padded ");
 }
 
-// Sets or unsets an environment variable for one scope.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : name_(name) {
-    const char* old = getenv(name);
-    if (old != nullptr) old_ = old;
-    if (value != nullptr) {
-      setenv(name, value, 1);
-    } else {
-      unsetenv(name);
-    }
-  }
-  ~ScopedEnv() {
-    if (old_) {
-      setenv(name_, old_->c_str(), 1);
-    } else {
-      unsetenv(name_);
-    }
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
-
-BOOST_AUTO_TEST_CASE(config_path) {
-  struct Case {
-    std::vector<std::string> args;
-    const char* env;  // SHORTENER_CONFIG; nullptr: unset
-    std::string path;
-  };
-  const std::vector<Case> cases = {
-      {{}, nullptr, "fallback.conf"},
-      {{}, "", "fallback.conf"},
-      {{}, "/etc/env.conf", "/etc/env.conf"},
-      {{"--config", "/etc/arg.conf"}, "/etc/env.conf", "/etc/arg.conf"},
-      {{"--check-config", "--config", "a.conf"}, nullptr, "a.conf"},
-      {{"--config", "a.conf", "--config", "b.conf"}, nullptr, "b.conf"},
-      {{"--config"}, "/etc/env.conf", "/etc/env.conf"},
-      {{"--config"}, nullptr, "fallback.conf"},
-      {{"--config=x.conf"}, nullptr, "fallback.conf"},
-      {{"migrate", "--config", ""}, "/etc/env.conf", ""},
-  };
-  for (const Case& c : cases) {
-    std::string joined;
-    for (const std::string& arg : c.args) joined += arg + " ";
-    BOOST_TEST_CONTEXT("argv \"" << joined << "\", SHORTENER_CONFIG "
-                                 << (c.env ? c.env : "unset")) {
-      ScopedEnv env("SHORTENER_CONFIG", c.env);
-      std::vector<std::string> storage = {"shortener"};
-      storage.insert(storage.end(), c.args.begin(), c.args.end());
-      std::vector<char*> argv;
-      for (std::string& arg : storage) argv.push_back(arg.data());
-      argv.push_back(nullptr);
-      BOOST_TEST(ConfigPath(static_cast<int>(storage.size()), argv.data(), "fallback.conf") ==
-                 c.path);
-    }
-  }
-}
-
 BOOST_AUTO_TEST_CASE(load_config_names_unreadable_files) {
   for (const std::string path : {"/nonexistent/shortener.conf", "conf"}) {
     BOOST_TEST_CONTEXT("path " << path) {

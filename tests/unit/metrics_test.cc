@@ -1,6 +1,9 @@
 // Unit tests of src/base/metrics.h: counting, the Prometheus text, and sums over shared slots.
 #include "base/metrics.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -23,6 +26,64 @@ void Fresh(int slots) {
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(metrics)
+
+// Runs `body` in a child process; returns its exit status.
+template <typename Fn>
+int InChild(Fn body) {
+  pid_t child = fork();
+  if (child == 0) _exit(body());
+  int status = 0;
+  waitpid(child, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 100;
+}
+
+BOOST_AUTO_TEST_CASE(single_workers_on_one_socket_share_a_sum) {
+  const std::string key = "unix:/tmp/metrics-test-" + std::to_string(getpid()) + ".sock";
+  BOOST_REQUIRE(JoinSharedMetrics(key).ok());
+  SetRouteLabels({"/a", "none"});
+  CountRequest(0, 200, 10);
+  // Another worker on the same socket (spawn-fcgi's, no common parent but the key) adds to it.
+  BOOST_TEST(InChild([&] {
+               if (!JoinSharedMetrics(key).ok()) return 1;
+               CountRequest(0, 200, 10);
+               CountRequest(0, 200, 10);
+               return 0;  // dies without leaving: its slot is free for the next one
+             }) == 0);
+  std::string text = RenderMetrics();
+  BOOST_TEST(Has(text, "shortener_http_requests_total{route=\"/a\",status=\"200\"} 3"), text);
+  BOOST_TEST(Has(text, "shortener_worker_slots 2"), text);
+  // Its replacement takes the dead one's slot and continues its counts.
+  BOOST_TEST(InChild([&] {
+               if (!JoinSharedMetrics(key).ok()) return 1;
+               CountRequest(0, 200, 10);
+               return 0;
+             }) == 0);
+  text = RenderMetrics();
+  BOOST_TEST(Has(text, "shortener_http_requests_total{route=\"/a\",status=\"200\"} 4"), text);
+  BOOST_TEST(Has(text, "shortener_worker_slots 2"), text);
+  // The last one to leave removes the object: a pool started later begins at zero.
+  LeaveSharedMetrics();
+  BOOST_REQUIRE(JoinSharedMetrics(key).ok());
+  BOOST_TEST(RenderMetrics().find("status=\"200\"") == std::string::npos);
+  LeaveSharedMetrics();
+  Fresh(1);
+}
+
+BOOST_AUTO_TEST_CASE(shared_metrics_others_can_write_are_refused) {
+  const std::string key = "unix:/tmp/metrics-open-" + std::to_string(getpid()) + ".sock";
+  const std::string name = SharedMetricsName(key);
+  BOOST_TEST(name.rfind("/shortener-metrics-", 0) == 0);
+  BOOST_TEST(name.find('/', 1) == std::string::npos);
+  int fd = shm_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600);
+  BOOST_REQUIRE(fd >= 0);
+  BOOST_REQUIRE(fchmod(fd, 0666) == 0);  // what a squatter would leave for us
+  close(fd);
+  Status joined = JoinSharedMetrics(key);
+  shm_unlink(name.c_str());
+  BOOST_TEST_REQUIRE(!joined.ok());
+  BOOST_TEST(joined.error().message.find("not this user's alone") != std::string::npos);
+  Fresh(1);
+}
 
 BOOST_AUTO_TEST_CASE(requests_by_route_and_status) {
   Fresh(1);
