@@ -57,12 +57,13 @@ def parse_metrics(text):
 
 
 class PoolInstance:
-    """A supervised instance of the test's own: lighttpd + `shortener --workers N`."""
+    """An instance of the test's own: lighttpd + `shortener --workers N` (pool "supervisor") or
+    N single workers forked by spawn-fcgi (pool None)."""
 
-    def __init__(self, stack, workers, env=None):
+    def __init__(self, stack, workers, env=None, pool="supervisor"):
         self.stack = stack
         self.workers = workers
-        self.base = stack.start_instance(workers=workers, env=env, pool="supervisor")
+        self.base = stack.start_instance(workers=workers, env=env, pool=pool)
         self.client = Client(self.base)
         self.dir = stack.web_dir(self.base)
         with open(os.path.join(self.dir, "workers.pid")) as f:
@@ -78,6 +79,39 @@ class PoolInstance:
         r = self.client.req("GET", "/metrics")
         assert r.status == 200, r
         return r, parse_metrics(r.body.decode())
+
+
+def check_metrics_sum_the_pool(test, pool):
+    """Whichever worker answers a scrape, it reports the whole pool's numbers."""
+    slug = test.shorten("https://example.org/metrics/" + rand_token(), client=pool.client).json["slug"]
+    r, before = pool.metrics()
+    test.assertTrue(r.headers["content-type"].startswith("text/plain; version=0.0.4"), r.headers)
+    test.assertEqual(r.headers.get("x-content-type-options"), "nosniff")
+    key = ("shortener_http_requests_total", '{route="/r/{slug}",status="302"}')
+    none_key = ("shortener_http_requests_total", '{route="none",status="404"}')
+    hits = ("shortener_cache_hits_total", "")
+    misses = ("shortener_cache_misses_total", "")
+    for _ in range(30):
+        test.assertEqual(test.req("GET", "/r/" + slug, client=pool.client).status, 302)
+    test.assertEqual(test.req("GET", "/no/such/path", client=pool.client).status, 404)
+    # Scrapes land on any of the workers: each must report the whole pool's numbers.
+    for _ in range(8):
+        _, m = pool.metrics()
+        test.assertEqual(m.get(key, 0), before.get(key, 0) + 30, m)
+        test.assertEqual(m.get(none_key, 0), before.get(none_key, 0) + 1)
+        test.assertGreaterEqual(m[hits] - before[hits], 25)
+        test.assertGreaterEqual(m[misses] - before[misses], 1)
+        test.assertEqual(m[("shortener_worker_slots", "")], pool.workers)
+        test.assertIn(("shortener_database_errors_total", ""), m)
+        route = '{route="/r/{slug}"'
+        count = m[("shortener_http_request_duration_seconds_count", route + "}")]
+        test.assertEqual(count, m[key])
+        test.assertEqual(m[("shortener_http_request_duration_seconds_bucket",
+                            route + ',le="+Inf"}')], count)
+        buckets = [v for (n, lab), v in m.items()
+                   if n == "shortener_http_request_duration_seconds_bucket" and lab.startswith(route)]
+        test.assertEqual(len(buckets), 14)
+        test.assertGreater(m[("shortener_http_request_duration_seconds_sum", route + "}")], 0)
 
 
 class SupervisedPoolTest(IntegrationTest):
@@ -159,35 +193,7 @@ class SupervisedPoolTest(IntegrationTest):
         self.assertEqual(m[("shortener_worker_restarts_total", "")], restarts_before + 1)
 
     def test_metrics_sum_every_worker(self):
-        slug = self.shorten("https://example.org/metrics/" + rand_token(), client=self.c).json["slug"]
-        r, before = self.pool.metrics()
-        self.assertTrue(r.headers["content-type"].startswith("text/plain; version=0.0.4"), r.headers)
-        self.assertEqual(r.headers.get("x-content-type-options"), "nosniff")
-        key = ("shortener_http_requests_total", '{route="/r/{slug}",status="302"}')
-        none_key = ("shortener_http_requests_total", '{route="none",status="404"}')
-        hits = ("shortener_cache_hits_total", "")
-        misses = ("shortener_cache_misses_total", "")
-        for _ in range(30):
-            self.assertEqual(self.req("GET", "/r/" + slug, client=self.c).status, 302)
-        self.assertEqual(self.req("GET", "/no/such/path", client=self.c).status, 404)
-        # Scrapes land on any of the 3 workers: each must report the whole pool's numbers.
-        for _ in range(8):
-            _, m = self.pool.metrics()
-            self.assertEqual(m.get(key, 0), before.get(key, 0) + 30, m)
-            self.assertEqual(m.get(none_key, 0), before.get(none_key, 0) + 1)
-            self.assertGreaterEqual(m[hits] - before[hits], 25)
-            self.assertGreaterEqual(m[misses] - before[misses], 1)
-            self.assertEqual(m[("shortener_worker_slots", "")], 3)
-            self.assertIn(("shortener_database_errors_total", ""), m)
-            route = '{route="/r/{slug}"'
-            count = m[("shortener_http_request_duration_seconds_count", route + "}")]
-            self.assertEqual(count, m[key])
-            self.assertEqual(m[("shortener_http_request_duration_seconds_bucket",
-                                route + ',le="+Inf"}')], count)
-            buckets = [v for (n, lab), v in m.items()
-                       if n == "shortener_http_request_duration_seconds_bucket" and lab.startswith(route)]
-            self.assertEqual(len(buckets), 14)
-            self.assertGreater(m[("shortener_http_request_duration_seconds_sum", route + "}")], 0)
+        check_metrics_sum_the_pool(self, self.pool)
 
     def test_sighup_rereads_the_config(self):
         master = self.pool.master
@@ -250,3 +256,24 @@ class PoolStopTest(IntegrationTest):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class SpawnFcgiPoolMetricsTest(IntegrationTest):
+    """Three single workers forked by spawn-fcgi (no supervisor, no common parent of ours): they
+    share their counters through a shared-memory object keyed by their socket."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.pool = PoolInstance(cls.stack, 3, pool=None)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.pool.stop()
+        super().tearDownClass()
+
+    def test_metrics_sum_every_worker(self):
+        with open(os.path.join(self.pool.dir, "workers.pid")) as f:
+            self.assertEqual(len(f.read().split()), 3)
+        check_metrics_sum_the_pool(self, self.pool)
+        self.assertNotIn("this worker's counters only", self.pool.log())
