@@ -70,13 +70,18 @@ result install $rc
 # ---- binaries
 rc=0
 for bin in "$root/usr/bin/shortener" "$root/usr/bin/shortener-admin"; do
+  # Captured first: grep -q ending a pipe early would fail it under pipefail.
   sections=$(readelf -SW "$bin" 2>&1)
+  header=$(readelf -hW "$bin" 2>&1)
+  segments=$(readelf -lW "$bin" 2>&1)
+  dynamic=$(readelf -dW "$bin" 2>&1)
+  symbols=$(readelf -W --dyn-syms "$bin" 2>&1)
   if grep -qE '\.symtab|\.debug_' <<<"$sections"; then echo "  $bin is not stripped"; rc=1; fi
-  readelf -hW "$bin" | grep -qE 'Type:[[:space:]]+DYN' || { echo "  $bin is not PIE"; rc=1; }
-  readelf -lW "$bin" | grep -q GNU_RELRO || { echo "  $bin has no RELRO segment"; rc=1; }
-  readelf -dW "$bin" | grep -qE 'BIND_NOW|FLAGS_1.*NOW' || { echo "  $bin has no BIND_NOW (partial RELRO)"; rc=1; }
-  readelf -sW --dyn-syms "$bin" | grep -q '__stack_chk_fail' || { echo "  $bin has no stack protector"; rc=1; }
-  readelf -sW --dyn-syms "$bin" | grep -qE '__[a-z]+_chk@' || { echo "  $bin has no _FORTIFY_SOURCE checks"; rc=1; }
+  grep -qE 'Type:[[:space:]]+DYN' <<<"$header" || { echo "  $bin is not PIE"; rc=1; }
+  grep -q GNU_RELRO <<<"$segments" || { echo "  $bin has no RELRO segment"; rc=1; }
+  grep -qE 'BIND_NOW|FLAGS_1.*NOW' <<<"$dynamic" || { echo "  $bin has no BIND_NOW (partial RELRO)"; rc=1; }
+  grep -q '__stack_chk_fail' <<<"$symbols" || { echo "  $bin has no stack protector"; rc=1; }
+  grep -qE '__[a-z_]+_chk@' <<<"$symbols" || { echo "  $bin has no _FORTIFY_SOURCE checks"; rc=1; }
   size=$(stat -c %s "$bin")
   (( size < 8 * 1024 * 1024 )) || { echo "  $bin is $size bytes"; rc=1; }
 done
