@@ -10,6 +10,7 @@ namespace shortener {
 
 namespace {
 Severity g_max = Severity::kInfo;
+const char* g_program = "shortener";
 
 const char* Name(Severity s) {
   switch (s) {
@@ -28,10 +29,12 @@ const char* Name(Severity s) {
 
 void SetLogSeverity(Severity max) { g_max = max; }
 
+void SetLogProgram(const char* name) { g_program = name; }
+
 void Log(Severity severity, const char* format, ...) {
   if (static_cast<int>(severity) > static_cast<int>(g_max)) return;
   char line[1024];
-  int n = std::snprintf(line, sizeof line, "shortener[%d] %s: ", static_cast<int>(getpid()),
+  int n = std::snprintf(line, sizeof line, "%s[%d] %s: ", g_program, static_cast<int>(getpid()),
                         Name(severity));
   va_list args;
   va_start(args, format);

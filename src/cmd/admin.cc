@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "base/log.h"
 #include "cmd/admin_commands.h"
 #include "cmd/app.h"
 #include "cmd/command_line.h"
@@ -160,6 +161,7 @@ int PurgeExpired(const shortener::Config& config, const std::vector<std::string>
 const char* const kCommands[] = {"migrate", "purge-expired", "user", "apikey", "link"};
 
 int main(int argc, char** argv) {
+  shortener::SetLogProgram("shortener-admin");  // the store's log lines name this program
   shortener::Result<shortener::CommandLine> parsed = shortener::ParseCommandLine(
       shortener::Program::kAdmin, std::vector<std::string>(argv + 1, argv + argc));
   if (!parsed.ok()) return UsageError(parsed.error().message);

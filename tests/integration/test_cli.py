@@ -112,8 +112,12 @@ class AdminCommandLineTest(IntegrationTest):
         env["SHORTENER_MYSQL_SOCKET"] = missing
         rc, out, err = run([ADMIN, "user", "list"], env=env)
         self.assertEqual(rc, 1)
-        self.assertTrue(err.startswith("shortener-admin: cannot reach MySQL at unix socket " + missing),
-                        err)
+        lines = err.splitlines()
+        self.assertTrue(lines[-1].startswith("shortener-admin: cannot reach MySQL at unix socket "
+                                             + missing), err)
+        # Every line names the program that wrote it (log lines of the store included).
+        for line in lines:
+            self.assertTrue(line.startswith("shortener-admin"), err)
         self.assertIn("no config file", err)
         env["SHORTENER_MYSQL_SOCKET"] = ""
         env["SHORTENER_MYSQL_HOST"] = "127.0.0.1"
