@@ -90,14 +90,16 @@ $(BUILD)/tests/geoip-test.mmdb: tests/geoip/write_test_mmdb.pl
 
 # deps runs alone first (a sub-make builds after it): with parallel jobs, compiling beside the
 # package install would fail on a fresh machine, and pkg-config must see the installed libraries.
+# exec: the shell gives way to run.sh, so the SIGTERM make passes on reaches run.sh, and make
+# returns only after run.sh has stopped the whole stack.
 run: deps
 	@$(SUBMAKE) all
 	@STACK_WORKER_BIN=$(CURDIR)/$(BUILD)/shortener STACK_ADMIN_BIN=$(CURDIR)/$(BUILD)/shortener-admin \
-	  WORKERS=$(WORKERS) PORT=$(PORT) scripts/run.sh
+	  WORKERS=$(WORKERS) PORT=$(PORT) exec scripts/run.sh
 
 run-instance: all
 	@STACK_WORKER_BIN=$(CURDIR)/$(BUILD)/shortener STACK_ADMIN_BIN=$(CURDIR)/$(BUILD)/shortener-admin \
-	  WORKERS=$(WORKERS) PORT=$(PORT) scripts/run-instance.sh
+	  WORKERS=$(WORKERS) PORT=$(PORT) exec scripts/run-instance.sh
 
 check: deps
 	@$(SUBMAKE) all $(BUILD)/unit_tests $(BUILD)/fcgi_302

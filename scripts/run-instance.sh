@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # run-instance.sh: what `make run-instance PORT=8001` calls. Adds one more web server + worker pool
-# (lighttpd on 127.0.0.1:PORT, WORKERS workers) to the stack of a running `make run`, on the same
+# (lighttpd on 127.0.0.1:PORT, `shortener --workers WORKERS`) to the stack of a running `make run`, on the same
 # MariaDB and memcached, in the foreground. Ctrl-C stops this instance only; stopping `make run`
 # stops it too.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 readonly STACK=$REPO/scripts/stack.sh
-readonly VAR=$REPO/var
+readonly VAR=${STACK_DIR:-$REPO/var}
 readonly PORT=${PORT:-8001}
 readonly WORKERS=${WORKERS:-8}
 

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # run.sh: what `make run` calls, with PORT and WORKERS from make. Runs the whole private stack
-# (MariaDB, memcached, lighttpd + WORKERS FastCGI workers on 127.0.0.1:PORT) with its data in var/
-# of this checkout, in the foreground. Ctrl-C, SIGTERM or closing the terminal stops all of it.
+# (MariaDB, memcached, lighttpd + `shortener --workers WORKERS` on 127.0.0.1:PORT) with its data in
+# var/ of this checkout (STACK_DIR to put it elsewhere), in the foreground. Ctrl-C, SIGTERM or
+# closing the terminal stops all of it, and run.sh returns only once all of it is gone.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 readonly STACK=$REPO/scripts/stack.sh
-readonly VAR=$REPO/var
+readonly VAR=${STACK_DIR:-$REPO/var}
 readonly PORT=${PORT:-8000}
 readonly WORKERS=${WORKERS:-8}
 
@@ -49,7 +50,7 @@ stop_all() {
   # A second Ctrl-C must not cut the shutdown short; stack.sh inherits the ignored signals.
   trap '' INT TERM HUP
   if [[ -n $sleeper ]]; then kill "$sleeper" 2>/dev/null || true; fi
-  if [[ -n $purger ]]; then kill "$purger" 2>/dev/null || true; fi
+  if [[ -n $purger ]]; then kill "$purger" 2>/dev/null || true; wait "$purger" || true; fi
   rm -f "$VAR/purge.pid"
   echo
   echo "run: stopping the stack"

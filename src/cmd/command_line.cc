@@ -46,7 +46,8 @@ Result<CommandLine> ParseCommandLine(Program program, const std::vector<std::str
       name = arg.substr(0, equals);
       value = arg.substr(equals + 1);
     }
-    const bool takes_value = name == "--config" || (worker && name == "--workers");
+    const bool takes_value =
+        name == "--config" || (worker && (name == "--workers" || name == "--listen"));
     if (takes_value && !value) {
       if (i + 1 >= args.size()) return Usage(name + " needs a value");
       value = args[++i];
@@ -69,6 +70,9 @@ Result<CommandLine> ParseCommandLine(Program program, const std::vector<std::str
                      std::to_string(kMaxMetricSlots) + ", not '" + *value + "'");
       }
       line.workers = *n;
+    } else if (worker && name == "--listen") {
+      if (value->empty()) return Usage("--listen needs an address: unix:/PATH or HOST:PORT");
+      line.listen = *value;
     } else {
       return Usage("unknown option '" + arg + "'");
     }

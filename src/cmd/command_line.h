@@ -1,5 +1,5 @@
 // The command lines of both programs: their common options (--config, --help, --version) and
-// the worker's own (--workers, --check-config), in both spellings (`--config PATH` and
+// the worker's own (--workers, --listen, --check-config), in both spellings (`--config PATH` and
 // `--config=PATH`). Pure: no I/O; main() prints and exits (usage errors exit 2).
 #ifndef SHORTENER_COMMAND_LINE_H_
 #define SHORTENER_COMMAND_LINE_H_
@@ -27,6 +27,7 @@ struct CommandLine {
   bool version = false;                    // --version, -V
   bool check_config = false;               // --check-config (worker)
   int workers = 0;                         // --workers N (worker); 0: a single worker
+  std::optional<std::string> listen;       // --listen unix:PATH|HOST:PORT (worker)
   // The admin tool's command and its arguments: everything from the first word that is not
   // one of the options above (a lone "--" ends the options and is dropped).
   std::vector<std::string> operands;

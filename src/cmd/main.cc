@@ -1,7 +1,7 @@
 // shortener: a FastCGI worker. Loads the config, then answers requests on the listening socket
-// it was given as fd 0 until SIGTERM/SIGINT, finishing the request in flight first; SIGHUP
-// re-reads the config. With --workers N it is the supervisor of a pool of N such workers
-// (supervisor.h).
+// it was given as fd 0 (or opened itself with --listen) until SIGTERM/SIGINT, finishing the
+// request in flight first; SIGHUP re-reads the config. With --workers N it is the supervisor of
+// a pool of N such workers (supervisor.h).
 #include <fastcgi.h>
 #include <fcgiapp.h>
 #include <sys/socket.h>
@@ -21,6 +21,7 @@
 #include "cmd/app.h"
 #include "cmd/command_line.h"
 #include "cmd/config.h"
+#include "cmd/listen_socket.h"
 #include "cmd/supervisor.h"
 #include "http/fcgi_io.h"
 
@@ -178,7 +179,7 @@ int ServeRequests(const Config& config, const std::string& config_path) {
 // SHORTENER_DEFAULT_CONFIG is the installed config file (make install); a development build has
 // none and takes its settings from SHORTENER_* variables alone.
 const char kUsage[] =
-    "usage: shortener [--config FILE] [--workers N] [--check-config]\n"
+    "usage: shortener [--config FILE] [--workers N] [--listen ADDRESS] [--check-config]\n"
     "       shortener --help | --version\n"
     "\n"
     "A FastCGI worker of the shortener service: it answers requests on the listening socket it\n"
@@ -188,6 +189,8 @@ const char kUsage[] =
     "  --config FILE   the configuration file (also --config=FILE); default $SHORTENER_CONFIG%s%s\n"
     "  --workers N     supervise a pool of N workers (1 to %d) on that socket; a dead one is\n"
     "                  replaced and /metrics sums the pool\n"
+    "  --listen ADDRESS  open the socket itself instead: unix:/PATH (mode 0600) or HOST:PORT,\n"
+    "                  bound before any worker is forked\n"
     "  --check-config  check the configuration, print it (secrets hidden) and exit; needs no "
     "socket\n"
     "  --help          print this help and exit\n"
@@ -270,7 +273,13 @@ int main(int argc, char** argv) {
   }
   const bool check_only = line.check_config;
   const int workers = line.workers;
-  if (!check_only && !StdinIsListeningSocket()) {
+  std::optional<ListenAddress> listen;
+  if (line.listen) {
+    Result<ListenAddress> address = ParseListenAddress(*line.listen);
+    if (!address.ok()) return UsageError(address.error().message);
+    listen = address.value();
+  }
+  if (!check_only && !listen && !StdinIsListeningSocket()) {
     std::fprintf(stderr, "shortener: %s\n", kNoSocket);
     return 2;
   }
@@ -293,11 +302,27 @@ int main(int argc, char** argv) {
     std::fputs(DescribeConfig(config.value()).c_str(), stdout);
     return 0;
   }
+  // Bound before forking, so every worker accepts on the same socket (as under spawn-fcgi or
+  // systemd), and a pool that cannot have its address fails at once.
+  std::string own_socket;
+  if (listen) {
+    Status bound = ListenOnFd0(*listen);
+    if (!bound.ok()) {
+      std::fprintf(stderr, "shortener: %s\n", bound.error().message.c_str());
+      return 1;
+    }
+    own_socket = listen->unix_path;
+  }
+  // Only the process that bound the socket removes its file, once every worker has stopped.
+  auto remove_own_socket = [&own_socket](int code) {
+    if (!own_socket.empty()) unlink(own_socket.c_str());
+    return code;
+  };
   if (workers == 0) {
     JoinPoolMetrics();
     int status = ServeRequests(config.value(), config_path);
     LeaveSharedMetrics();
-    return status;
+    return remove_own_socket(status);
   }
 
   Status shared = InitMetrics(workers);
@@ -318,5 +343,5 @@ int main(int argc, char** argv) {
     config.value().log_level = fresh->log_level;
     Log(Severity::kInfo, "reload: configuration re-read; passing SIGHUP to the workers");
   };
-  return RunSupervisor(options);
+  return remove_own_socket(RunSupervisor(options));
 }

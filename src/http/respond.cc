@@ -22,6 +22,9 @@ Response ErrorResponse(const Error& error) {
   if (error.code == ErrorCode::kUnauthorized) body["detail"] = "Token not provided or invalid";
   Response response = JsonResponse(ErrorHttpStatus(error.code), body);
   if (error.code == ErrorCode::kUnauthorized) response.AddHeader("WWW-Authenticate", "Bearer");
+  // API.md "Retries": a 503 says when to try again. A second: the database's circuit breaker
+  // probes again within a few, and a retry that comes early is refused just as quickly.
+  if (error.code == ErrorCode::kUnavailable) response.AddHeader("Retry-After", "1");
   return response;
 }
 

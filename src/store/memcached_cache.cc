@@ -3,8 +3,10 @@
 
 #include <libmemcached/memcached.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <ctime>
+#include <string>
 
 #include "base/log.h"
 #include "base/metrics.h"
@@ -59,13 +61,13 @@ MemcachedCache::MemcachedCache(const MemcachedOptions& options) {
 MemcachedCache::~MemcachedCache() { memcached_free(mc_); }
 
 void MemcachedCache::Note(bool ok, const char* what, int rc) {
-  if (ok == up_) return;
-  up_ = ok;
+  auto now = std::chrono::steady_clock::now();
   if (ok) {
-    Log(Severity::kInfo, "memcached reachable again");
+    outage_.Succeeded(now);
   } else {
-    Log(Severity::kWarn, "memcached unreachable (%s: %s); serving from MySQL", what,
-        memcached_strerror(mc_, static_cast<memcached_return_t>(rc)));
+    outage_.Failed(
+        std::string(what) + ": " + memcached_strerror(mc_, static_cast<memcached_return_t>(rc)),
+        now);
   }
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "domain/cache.h"
+#include "store/outage.h"
 
 struct memcached_st;
 
@@ -52,12 +53,12 @@ class MemcachedCache : public Cache {
   bool Alive() override;
 
  private:
-  // Logs the first failure after success and the first success after failure, so an outage
-  // costs two log lines, not one per request.
+  // Tells outage_ how a call went, so an outage costs two log lines (down; up with the count
+  // of cache operations that failed meanwhile), not one per request.
   void Note(bool ok, const char* what, int rc);
 
   memcached_st* mc_ = nullptr;
-  bool up_ = true;
+  OutageLog outage_{"memcached", "serving from MySQL", "cache operations failed"};
 };
 
 }  // namespace shortener

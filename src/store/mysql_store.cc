@@ -79,7 +79,10 @@ Result<Link> QueryOneLink(sql::PreparedStatement& st) {
 
 }  // namespace
 
-MysqlStore::MysqlStore(MysqlOptions options) : options_(std::move(options)) {}
+MysqlStore::MysqlStore(MysqlOptions options)
+    : options_(std::move(options)),
+      breaker_(kBreakerFirst, kBreakerMax),
+      outage_("mysql", "answering 503", "requests refused") {}
 
 MysqlStore::~MysqlStore() = default;
 

@@ -9,6 +9,8 @@
 #include <string>
 
 #include "domain/store.h"
+#include "store/circuit_breaker.h"
+#include "store/outage.h"
 
 namespace shortener {
 
@@ -22,6 +24,9 @@ struct MysqlOptions {
   int connect_timeout_seconds = 3;
   // Bounds a request stuck on a wedged server; the worker answers 503 instead of hanging.
   int io_timeout_seconds = 10;
+  // The workers' settings (WorkerMysqlOptions): a hung server must cost a request about a
+  // second (API.md "Retries"), not the admin tool's patient defaults above.
+  static constexpr int kWorkerTimeoutSeconds = 1;
 };
 
 class MysqlStore : public LinkStore, public AccountStore, public ClickStore {
@@ -96,14 +101,16 @@ class MysqlStore : public LinkStore, public AccountStore, public ClickStore {
   // (the server may have run it before the connection dropped); instead the connection is
   // checked before a write, so one that died while idle costs nothing. A write whose
   // connection was lost once fn had begun may or may not be committed: its kUnavailable says
-  // so (a deadlock or lock timeout, by contrast, rolled it back). After a connect that failed
-  // slowly (a timeout), calls answer kUnavailable at once for kReconnectBackoff.
+  // so (a deadlock or lock timeout, by contrast, rolled it back). After a call that failed
+  // slowly (a timeout), calls answer kUnavailable at once while breaker_ is open (0.5 s,
+  // doubling to 4 s). outage_ logs the outage once, not once per call.
   template <typename T, typename Fn>
   Result<T> Run(const char* what, Access access, Fn fn);
 
   MysqlOptions options_;
   std::unique_ptr<Session> session_;
-  std::chrono::steady_clock::time_point next_connect_at_;  // no connect attempt before then
+  CircuitBreaker breaker_;
+  OutageLog outage_;
 };
 
 // Applies every sql/NNN_*.sql file in `sql_dir` not yet recorded in schema_migrations, in

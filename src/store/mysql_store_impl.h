@@ -31,8 +31,11 @@ namespace mysql_internal {
 constexpr int kErrDuplicateKey = 1062;
 constexpr int kErrLockWaitTimeout = 1205;
 constexpr int kErrDeadlock = 1213;
-constexpr std::chrono::milliseconds kSlowConnect{100};
-constexpr std::chrono::milliseconds kReconnectBackoff{1000};
+// A failure that took longer than this was a timeout or a wait, not a refusal: it opens the
+// circuit breaker (circuit_breaker.h), and a read is not retried after it.
+constexpr std::chrono::milliseconds kSlowFailure{100};
+constexpr std::chrono::milliseconds kBreakerFirst{500};
+constexpr std::chrono::milliseconds kBreakerMax{4000};
 
 // A client sees this after a lost connection or a busy database: retrying is the right move.
 inline Error Unavailable() {
@@ -94,48 +97,62 @@ inline uint64_t LastInsertId(MysqlStore::Session& s) {
 template <typename T, typename Fn>
 Result<T> MysqlStore::Run(const char* what, Access access, Fn fn) {
   using namespace mysql_internal;
+  using Clock = std::chrono::steady_clock;
   for (int attempt = 0;; ++attempt) {
     // Set once fn may have sent something: a lost connection before that changed nothing.
     bool sent = false;
+    Clock::time_point start = Clock::now();
+    // While the breaker is open the answer is 503 at once: a hung server must not hold the
+    // worker (and every request queued behind it) for a timeout per request.
+    if (!breaker_.Allow(start)) {
+      outage_.Skipped();
+      return Unavailable();
+    }
     try {
       if (!session_) {
-        // While the database is down, fail fast instead of paying a connect attempt (up to
-        // connect_timeout on TCP) on every request and tying up the whole pool.
-        auto start = std::chrono::steady_clock::now();
-        if (start < next_connect_at_) return Unavailable();
-        try {
-          session_ = std::make_unique<Session>(options_);
-        } catch (const sql::SQLException&) {
-          // A refused connect (server down, socket gone) costs nothing, so the next request tries
-          // again and finds a restarted server at once. One that timed out does not get retried
-          // for a while: a pool facing an unreachable host would otherwise spend all its time
-          // connecting.
-          auto end = std::chrono::steady_clock::now();
-          if (end - start > kSlowConnect) next_connect_at_ = end + kReconnectBackoff;
-          throw;
-        }
+        session_ = std::make_unique<Session>(options_);
       } else if (access == Access::kWrite && !session_->conn->isValid()) {
         // A write must not be re-sent after a lost connection (it may have run), so a
         // connection that died while idle is found out before anything is sent on it.
         session_.reset();
+        if (Clock::now() - start > kSlowFailure) {
+          // The check itself waited out a timeout: the server hangs, do not connect again now.
+          breaker_.Failed(Clock::now(), true);
+          outage_.Failed(std::string("no answer to a ping before ") + what, Clock::now());
+          return Unavailable();
+        }
         continue;
       }
       sent = true;
-      return fn(*session_);
+      Result<T> result = fn(*session_);
+      breaker_.Succeeded();
+      outage_.Succeeded(Clock::now());
+      return result;
     } catch (const sql::SQLException& e) {
       CountDatabaseError();
+      Clock::time_point end = Clock::now();
+      bool slow = end - start > kSlowFailure;
       int code = e.getErrorCode();
       bool lost = IsConnectionLost(code);
       // Whatever happened, this session may be mid-transaction or dead: start afresh.
       session_.reset();
-      if (lost && access == Access::kRead && attempt == 0) continue;
-      if (lost && access == Access::kWrite && sent) {
-        Log(Severity::kWarn, "mysql connection lost during %s: error %d; outcome unknown", what,
-            code);
-        return OutcomeUnknown();
+      // A connection that died while idle: one quick retry of a read on a new one. Not after a
+      // timeout, which would only double the wait.
+      if (lost && !slow && access == Access::kRead && attempt == 0) continue;
+      if (lost) {
+        breaker_.Failed(end, slow);
+        outage_.Failed(std::string(slow ? "timed out" : "failed") + " during " + what + ": error " +
+                           std::to_string(code),
+                       end);
+        if (access == Access::kWrite && sent) {
+          Log(Severity::kWarn, "mysql connection lost during %s: error %d; outcome unknown", what,
+              code);
+          return OutcomeUnknown();
+        }
+        return Unavailable();
       }
-      if (lost || code == kErrDeadlock || code == kErrLockWaitTimeout) {
-        Log(Severity::kWarn, "mysql unavailable during %s: error %d", what, code);
+      if (code == kErrDeadlock || code == kErrLockWaitTimeout) {
+        Log(Severity::kWarn, "mysql busy during %s: error %d", what, code);
         return Unavailable();
       }
       Log(Severity::kError, "mysql error during %s: %d (%s) %s", what, code, e.getSQLStateCStr(),

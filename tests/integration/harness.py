@@ -1,4 +1,5 @@
-"""The real stack for the integration tests: private MariaDB, memcached, lighttpd + FastCGI workers.
+"""The real stack for the integration tests: private MariaDB, memcached, lighttpd + a supervised
+pool of FastCGI workers (`shortener --workers N`, as in production).
 
 Everything runs on loopback, in one temp dir under /tmp, driven through scripts/stack.sh:
 
@@ -34,6 +35,8 @@ from collections import namedtuple
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.dirname(HERE))
+from processes import alive as pid_alive, children, cmdline as _cmdline, free_port, pool_pids, read_pids, read_pids as _read_pids, wait_for  # noqa: E402,F401
 STACK_SH = os.path.join(REPO, "scripts", "stack.sh")
 
 HTTP_TIMEOUT = 10.0  # seconds, every request
@@ -51,13 +54,6 @@ BASE62_SLUG = re.compile(r"^[0-9A-Za-z]{6,}$")
 
 def log(msg):
     print("[harness] " + msg, file=sys.stderr, flush=True)
-
-
-def free_port():
-    """A TCP port on 127.0.0.1 nobody listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def rand_token(n=8, alphabet=string.ascii_lowercase + string.digits):
@@ -219,31 +215,6 @@ def _clean_env():
     env.setdefault("STACK_WORKER_BIN", os.path.join(REPO, "build", "shortener"))
     env.setdefault("STACK_ADMIN_BIN", os.path.join(REPO, "build", "shortener-admin"))
     return env
-
-
-def _read_pid(path):
-    try:
-        with open(path) as f:
-            return [int(x) for x in f.read().split()]
-    except (OSError, ValueError):
-        return []
-
-
-def pid_alive(pid):
-    """Exists and is not a zombie."""
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return False
-
-
-def _cmdline(pid):
-    try:
-        with open("/proc/%d/cmdline" % pid, "rb") as f:
-            return f.read().replace(b"\0", b" ").decode("utf-8", "replace")
-    except OSError:
-        return ""
 
 
 class Stack:
@@ -426,9 +397,9 @@ class Stack:
         """A web server + `workers` FastCGI workers on 127.0.0.1:port; returns the base URL.
 
         env: extra SHORTENER_* settings for the workers (real config keys only).
-        front: None (lighttpd from conf/lighttpd-dev.conf) or "lighttpd", "apache", "nginx" (the
-        shipped conf/FRONT.conf); pool: None (spawn-fcgi forks the workers) or "supervisor"
-        (one `shortener --workers N`). See STACK_FRONT and STACK_POOL in scripts/stack.sh.
+        front: None (lighttpd) or "lighttpd", "apache", "nginx": the shipped conf/FRONT.conf with
+        its paths rewritten; pool: None (one `shortener --workers N --listen ...`, the default) or
+        "spawn-fcgi" (N workers forked by spawn-fcgi). See scripts/stack/web.sh.
         """
         for k in env or {}:
             assert k.startswith("SHORTENER_"), k
@@ -460,6 +431,14 @@ class Stack:
     def web_dir(self, base):
         """The stack.sh directory of the instance at `base` (its logs, pids and socket)."""
         return os.path.join(self.dir, "web-%d" % Client(base).port)
+
+    def worker_pids(self, base):
+        """The live worker processes of the instance at `base` (a supervisor's children)."""
+        return pool_pids(self.web_dir(base))
+
+    def supervisor_pid(self, base):
+        """The supervisor of the instance at `base` (what its workers.pid records)."""
+        return _read_pids(os.path.join(self.web_dir(base), "workers.pid"))[0]
 
     def public_base(self, base):
         """The public_base_url the instance at `base` writes into short_url."""
@@ -497,7 +476,7 @@ class Stack:
         """(pid file, pid) of every process this stack started that is still alive."""
         out = []
         for path in glob.glob(os.path.join(self.dir, "**", "*.pid"), recursive=True):
-            for pid in _read_pid(path):
+            for pid in _read_pids(path):
                 if pid > 1 and pid != os.getpid() and pid_alive(pid):
                     out.append((path, pid))
         return out

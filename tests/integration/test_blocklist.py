@@ -112,9 +112,7 @@ class BlocklistTest(IntegrationTest):
             self.assertIn("keeping the previous blocklist", f.read())
 
     def test_sighup_keeps_workers_serving(self):
-        pids_file = os.path.join(self.stack.dir, "web-%d" % self.c.port, "workers.pid")
-        with open(pids_file) as f:
-            pids = [int(x) for x in f.read().split()]
+        pids = self.stack.worker_pids(self.c.base)
         self.assertEqual(len(pids), 2)
         for pid in pids:
             os.kill(pid, signal.SIGHUP)

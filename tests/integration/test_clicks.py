@@ -176,8 +176,7 @@ class ClicksTest(TwoInstancesTest):
         # A long interval: nothing is written on its own while the test runs.
         c = Client(self.stack.start_instance(workers=2, env={"SHORTENER_CLICK_FLUSH_INTERVAL": "30"}))
         self.addCleanup(self.stack.stop_instance, c.port)
-        with open(os.path.join(self.stack.dir, "web-%d" % c.port, "workers.pid")) as f:
-            pids = [int(x) for x in f.read().split()]
+        pids = self.stack.worker_pids(c.base)
         self.assertEqual(len(pids), 2, pids)
         slug, link_id = self.make_link("sigterm")
         doomed, doomed_id = self.make_link("doomed")

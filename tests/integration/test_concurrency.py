@@ -401,8 +401,7 @@ class GracefulStopTest(IntegrationTest):
         self.c = Client(self.stack.start_instance(workers=2))
         self.addCleanup(self.stack.stop_instance, self.c.port)
         self.web_dir = os.path.join(self.stack.dir, "web-%d" % self.c.port)
-        with open(os.path.join(self.web_dir, "workers.pid")) as f:
-            self.pids = [int(x) for x in f.read().split()]
+        self.pids = self.stack.worker_pids(self.c.base)
         self.assertEqual(len(self.pids), 2, self.pids)
         self.assertTrue(all(pid_alive(p) for p in self.pids), self.pids)
 

@@ -4,11 +4,15 @@ These tests stop shared servers and always start them again (finally), so the te
 find the stack as it was.
 """
 
+import os
+import re
+import signal
 import threading
 import time
 import unittest
 
-from harness import IntegrationTest, rand_token
+from harness import HTTP_TIMEOUT, Client, IntegrationTest, rand_token, wait_for
+from test_concurrency import note
 
 FAST = 5.0  # seconds: an answer slower than this counts as a hang
 
@@ -35,6 +39,8 @@ class MemcachedDownTest(IntegrationTest):
         cached = self.shorten(url).json["slug"]
         for _ in range(3):
             self.assertEqual(self.req("GET", "/r/" + cached).status, 302)
+        log = os.path.join(self.stack.web_dir(self.base), "workers.log")
+        offset = os.path.getsize(log)
         self.stack.stop_memcached()
         try:
             r = self.healthz_until("down", 3)
@@ -70,6 +76,12 @@ class MemcachedDownTest(IntegrationTest):
             self.assertEqual(r.json, {"ok": True, "mysql": "up", "memcached": "up"})
             r = self.timed("GET", "/r/" + cached)
             self.assertEqual((r.status, r.headers.get("location")), (302, url))
+        # Dozens of cache operations failed; each worker said so once, and once that it is back.
+        downs = log_lines_since(log, offset, "memcached down")
+        ups = log_lines_since(log, offset, "memcached up again after")
+        self.assertTrue(downs)
+        self.assertEqual(len(downs), len(set(p for p, _ in downs)), downs)
+        self.assertEqual(sorted(p for p, _ in downs), sorted(p for p, _ in ups), (downs, ups))
 
 
 class Background:
@@ -181,6 +193,150 @@ class MysqlTest(IntegrationTest):
         finally:
             self.stack.start_mysql()
         self.assert_all_ok_now(slugs, urls, "stopped")
+
+
+
+
+def log_lines_since(path, offset, needle):
+    """(pid, line) of the lines of a workers.log after byte `offset` that contain needle."""
+    with open(path, "rb") as f:
+        f.seek(offset)
+        text = f.read().decode("utf-8", "replace")
+    out = []
+    for line in text.splitlines():
+        m = re.match(r"^shortener\[(\d+)\] ", line)
+        if m and needle in line:
+            out.append((int(m.group(1)), line))
+    return out
+
+
+class Hammer:
+    """`threads` clients requesting `paths` in a loop until stopped: (start time, seconds taken,
+    status or exception text) of every request."""
+
+    def __init__(self, base, paths, threads=4):
+        self.client = Client(base)
+        self.paths = paths
+        self.out = []
+        self.stop = threading.Event()
+        self.threads = [threading.Thread(target=self.loop, args=(k,), daemon=True) for k in range(threads)]
+
+    def loop(self, k):
+        i = k
+        while not self.stop.is_set():
+            t0 = time.time()
+            try:
+                r = self.client.req("GET", self.paths[i % len(self.paths)])
+                self.out.append((t0, time.time() - t0, r.status, r.headers.get("retry-after")))
+            except Exception as e:  # noqa: BLE001
+                self.out.append((t0, time.time() - t0, repr(e), None))
+            i += 1
+
+    def __enter__(self):
+        for t in self.threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        for t in self.threads:
+            t.join(2 * HTTP_TIMEOUT)
+
+
+class WorkerDeathTest(IntegrationTest):
+    """An instance of the test's own (the default pool: `shortener --workers 2`)."""
+
+    def test_every_worker_killed_under_load_serves_again_within_2s(self):
+        base = self.stack.start_instance(workers=2)
+        self.addCleanup(self.stack.stop_instance, Client(base).port)
+        url = "https://example.org/kill-all?" + rand_token()
+        slug = self.shorten(url, client=Client(base)).json["slug"]
+        victims = self.stack.worker_pids(base)
+        self.assertEqual(len(victims), 2, victims)
+        with Hammer(base, ["/r/" + slug, "/healthz"]) as h:
+            time.sleep(0.5)
+            t_kill = time.time()
+            for pid in victims:
+                os.kill(pid, signal.SIGKILL)
+            time.sleep(3.0)
+        after = [o for o in h.out if o[0] >= t_kill]
+        good = [o for o in after if o[2] in (200, 302)]
+        self.assertTrue(good, "no answer after the kill: %r" % after[-10:])
+        # Served again: the first request after the kill that answered, and everything sent 2 s
+        # after the kill answered.
+        first_ok = min(o[0] + o[1] for o in good) - t_kill
+        late_bad = [o for o in after if o[0] >= t_kill + 2.0 and o[2] not in (200, 302)]
+        note("kill -9 of both workers: first answer %.2fs after; statuses after: %r" % (
+            first_ok, sorted(set(str(o[2]) for o in after))))
+        self.assertLess(first_ok, 2.0)
+        self.assertFalse(late_bad, "failed more than 2 s after the kill: %r" % late_bad[:5])
+        now = self.stack.worker_pids(base)
+        self.assertEqual(len(now), 2, now)
+        self.assertFalse(set(now) & set(victims))
+
+
+class MysqlHangTest(IntegrationTest):
+    """SIGSTOP on the stack's own mariadbd (SIGCONT in a finally): the circuit breaker answers 503
+    + Retry-After at once, /healthz answers within 2 s, cached redirects keep working, and the
+    outage is logged once per worker."""
+
+    HANG = 5.0  # seconds the server is stopped
+
+    def test_hung_mysql_fails_fast_and_is_logged_once(self):
+        base = self.stack.start_instance(workers=2)
+        c = Client(base)
+        self.addCleanup(self.stack.stop_instance, c.port)
+        url = "https://example.org/hang?" + rand_token()
+        cached = self.shorten(url, client=c).json["slug"]
+        for _ in range(4):
+            self.assertEqual(c.req("GET", "/r/" + cached).status, 302)  # in memcached now
+        log = os.path.join(self.stack.web_dir(base), "workers.log")
+        offset = os.path.getsize(log)
+        uncached = ["/r/hang" + rand_token() for _ in range(5)]  # misses: MySQL is asked
+        mariadbd = int(open(os.path.join(self.stack.dir, "mysql.pid")).read().split()[0])
+        os.kill(mariadbd, signal.SIGSTOP)
+        try:
+            with Hammer(base, uncached, threads=3) as load, Hammer(base, ["/healthz"], threads=1) as hz:
+                t0 = time.time()
+                cached_seen = []
+                while time.time() - t0 < self.HANG:
+                    t = time.time()
+                    r = c.req("GET", "/r/" + cached)
+                    cached_seen.append((r.status, r.headers.get("location"), time.time() - t))
+                    time.sleep(0.2)
+        finally:
+            os.kill(mariadbd, signal.SIGCONT)
+        t_cont = time.time()
+        back = wait_for(lambda: c.req("GET", "/healthz").status == 200, 8, step=0.1)
+        took = time.time() - t_cont
+        note("hang %.0fs: %d uncached requests %r, slowest %.2fs; healthz %r, slowest %.2fs; "
+             "back %.1fs after SIGCONT" % (
+                 self.HANG, len(load.out), sorted(set(str(o[2]) for o in load.out)),
+                 max(o[1] for o in load.out), sorted(set(str(o[2]) for o in hz.out)),
+                 max(o[1] for o in hz.out), took))
+        self.assertTrue(back, "/healthz not 200 8 s after SIGCONT")
+        for t0_, took_, status, _ in hz.out:
+            self.assertLess(took_, 2.0, "/healthz took %.2fs" % took_)
+            self.assertEqual(status, 503)
+        for _, took_, status, retry in load.out:
+            self.assertEqual(status, 503)
+            self.assertEqual(retry, "1")
+            self.assertLess(took_, 2.5)
+        # The breaker: most requests are refused without waiting for MySQL.
+        quick = [o for o in load.out if o[1] < 0.5]
+        self.assertGreater(len(quick), len(load.out) // 2, "few quick 503s: %r" % load.out[:20])
+        for status, location, took_ in cached_seen:
+            self.assertEqual((status, location), (302, url))
+            self.assertLess(took_, 2.0)
+        # One down line and one up line per worker, whatever the number of requests refused.
+        downs = log_lines_since(log, offset, "mysql down")
+        ups = log_lines_since(log, offset, "mysql up again after")
+        pids = [p for p, _ in downs]
+        self.assertTrue(downs)
+        self.assertEqual(len(pids), len(set(pids)), downs)
+        self.assertEqual(sorted(pids), sorted(p for p, _ in ups), (downs, ups))
+        refused = sum(int(re.search(r"; (\d+) requests refused", line).group(1)) for _, line in ups)
+        self.assertGreater(refused, len(downs))
 
 
 if __name__ == "__main__":

@@ -8,37 +8,23 @@ and time.
 
 import os
 import re
+import shutil
 import signal
+import subprocess
+import tempfile
 import threading
 import time
 import unittest
 from concurrent.futures import ThreadPoolExecutor
 
-from harness import Client, IntegrationTest, pid_alive, rand_token
+from harness import (REPO, Client, IntegrationTest, children, free_port, pid_alive, pool_pids,
+                     rand_token, read_pids, wait_for)
 from test_concurrency import mixed_load, note, show, status_counts
 
 
 def read_text(path):
     with open(path, "rb") as f:
         return f.read().decode("utf-8", "replace")
-
-
-def children(pid):
-    """The live children of pid."""
-    try:
-        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
-            return sorted(int(x) for x in f.read().split() if pid_alive(int(x)))
-    except OSError:
-        return []
-
-
-def wait_for(predicate, seconds, step=0.05):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return predicate()
 
 
 SAMPLE = re.compile(r"^([a-z_]+)(\{.*\})? ([0-9.e+-]+|\+Inf)$")
@@ -256,6 +242,91 @@ class PoolStopTest(IntegrationTest):
         os.kill(self.pool.master, signal.SIGKILL)
         gone = wait_for(lambda: not any(pid_alive(p) for p in kids), 5)
         self.assertTrue(gone, "workers outlived their supervisor: %r" % [p for p in kids if pid_alive(p)])
+
+
+class SpawnFcgiPoolTest(IntegrationTest):
+    """spawn-fcgi stays a supported way to run the pool (README "Operations"): N workers forked
+    by spawn-fcgi on one socket, no supervisor."""
+
+    def test_spawn_fcgi_pool_serves_and_stops(self):
+        base = self.stack.start_instance(workers=2, pool="spawn-fcgi")
+        c = Client(base)
+        try:
+            pids = self.stack.worker_pids(base)
+            self.assertEqual(len(pids), 2, pids)
+            for p in pids:
+                self.assertEqual(children(p), [], "a spawn-fcgi worker has children")
+            url = "https://example.org/spawn-fcgi?" + rand_token()
+            slug = self.shorten(url, client=c).json["slug"]
+            r = c.req("GET", "/r/" + slug)
+            self.assertEqual((r.status, r.headers.get("location")), (302, url))
+            status = self.stack.sh("status", self.stack.dir).stdout.decode()
+            self.assertRegex(status, r"web %d +running, .*, 2 workers: %d %d\n" % ((c.port,) + tuple(pids)))
+        finally:
+            self.stack.stop_instance(c.port)
+        self.assertFalse([p for p in pids if pid_alive(p)])
+
+
+class MakeRunTest(unittest.TestCase):
+    """`make run` on a stack directory of its own (STACK_DIR): SIGTERM to make, or Ctrl-C (SIGINT
+    to its process group), returns only once everything it started is gone, so a second
+    `make run` right after starts at once; `stack.sh status` counts a supervisor pool right."""
+
+    def start(self, d, port, out):
+        build = os.path.relpath(os.path.dirname(os.environ.get(
+            "STACK_WORKER_BIN", os.path.join(REPO, "build", "shortener"))), REPO)
+        if build.startswith(".."):
+            self.skipTest("the worker under test is not built inside the checkout")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SHORTENER_")}
+        env.update(STACK_DIR=d, MAKEFLAGS="")
+        p = subprocess.Popen(["make", "--no-print-directory", "-C", REPO, "run", "BUILD=" + build,
+                              "PORT=%d" % port, "WORKERS=2"], env=env, stdin=subprocess.DEVNULL,
+                             stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        c = Client("http://127.0.0.1:%d" % port, auth=None)
+
+        def up():
+            try:
+                return c.req("GET", "/healthz").status == 200
+            except OSError:
+                return p.poll() is not None
+        self.assertTrue(wait_for(up, 150, step=0.2), "make run did not come up")
+        self.assertIsNone(p.poll(), "make run exited")
+        return p
+
+    def stack_pids(self, d, port):
+        w = os.path.join(d, "web-%d" % port)
+        own = [read_pids(os.path.join(d, n)) for n in ("mysql.pid", "memcached.pid", "run.pid")]
+        own += [read_pids(os.path.join(w, n)) for n in ("lighttpd.pid", "workers.pid")]
+        pids = [x[0] for x in own if x]
+        return pids + pool_pids(w)
+
+    def test_make_run_returns_only_when_all_is_stopped(self):
+        d = tempfile.mkdtemp(prefix="mr-", dir="/tmp")
+        port = free_port()
+        out = open(os.path.join(d, "make-run.out"), "wb")
+        passed = False
+        try:
+            for stop in ("SIGTERM to make", "Ctrl-C"):
+                p = self.start(d, port, out)
+                status = subprocess.run([os.path.join(REPO, "scripts", "stack.sh"), "status", d],
+                                        stdout=subprocess.PIPE, text=True, timeout=30).stdout
+                self.assertRegex(status, r"supervisor pid \d+, 2 workers: \d+ \d+\n")
+                pids = self.stack_pids(d, port)
+                self.assertEqual(len(pids), 7, (pids, status))  # db, mc, run.sh, web, 1+2 pool
+                if stop == "Ctrl-C":
+                    os.killpg(p.pid, signal.SIGINT)
+                else:
+                    p.send_signal(signal.SIGTERM)
+                p.wait(timeout=90)
+                left = [(x, read_text("/proc/%d/cmdline" % x)) for x in pids if pid_alive(x)]
+                self.assertFalse(left, "%s: make returned with these still running" % stop)
+            passed = True
+        finally:
+            out.close()
+            subprocess.run([os.path.join(REPO, "scripts", "stack.sh"), "down", d], timeout=120,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if passed:
+                shutil.rmtree(d, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,114 @@
+# lib.sh: what every scripts/stack/*.sh shares (sourced, not run). See scripts/stack.sh.
+set -euo pipefail
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+WORKER_BIN=${STACK_WORKER_BIN:-$REPO/build/shortener}
+ADMIN_BIN=${STACK_ADMIN_BIN:-$REPO/build/shortener-admin}
+readonly START_TIMEOUT=30  # seconds a server gets to answer after start
+D=''     # the stack directory, absolute
+UNDO=()  # how to stop what this invocation started, run in reverse order if it fails
+
+die() { printf 'stack: %s\n' "$*" >&2; exit 1; }
+say() { printf 'stack: %s\n' "$*"; }
+on_exit() {
+  local rc=$? i
+  if (( rc != 0 && ${#UNDO[@]} > 0 )); then
+    say "stopping what this command started" >&2
+    for (( i = ${#UNDO[@]} - 1; i >= 0; i-- )); do eval "${UNDO[i]}" || true; done
+  fi
+  exit "$rc"
+}
+trap on_exit EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# dir_init DIR [create]: sets D; returns 1 if DIR does not exist (and is not to be created).
+dir_init() {
+  # The path goes into config files, stack.env and sed replacements unquoted.
+  [[ ${1:-} =~ ^[A-Za-z0-9_./+-]+$ ]] || die "stack directory must be a path of letters, digits and _ . / + - only: '${1:-}'"
+  if [[ ${2:-} == create ]]; then mkdir -p -- "$1"; elif [[ ! -d $1 ]]; then return 1; fi
+  D=$(cd -- "$1" && pwd -P)
+  # Private, but passable (not listable) once an Apache instance's www-data children must reach it.
+  if [[ -e $D/traverse ]]; then chmod 711 "$D"; else chmod 700 "$D"; fi
+}
+check_port() { [[ $1 =~ ^[1-9][0-9]{0,4}$ ]] && (( $1 <= 65535 )) || die "bad port '$1'"; }
+check_bin() { [[ -x $1 && -f $1 ]] || die "$1 not found or not executable (build it with make, or set $2)"; }
+show_log() { [[ ! -s $1 ]] || { echo "stack: last lines of $1:"; tail -n 15 "$1" | sed 's/^/  | /'; } >&2; }
+tcp_accepts() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port_in_use() { [[ -n $(ss -Htln "sport = :$1" 2>/dev/null) ]]; }
+# A free port outside Linux's ephemeral range, where the tests' bind-to-port-0 picks land.
+pick_port() {
+  local port i
+  for (( i = 0; i < 200; i++ )); do
+    port=$(( 20000 + RANDOM % 12000 ))
+    port_in_use "$port" || { echo "$port"; return 0; }
+  done
+  die "found no free port"
+}
+
+is_alive() { local s; s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1; s=${s##*) }; [[ ${s%% *} != Z ]]; }
+# live_pid FILE COMM: the pid recorded in FILE if that process is alive and named COMM.
+live_pid() {
+  local pid=''
+  [[ -s $1 ]] && read -r pid <"$1" || true
+  [[ $pid =~ ^[0-9]+$ ]] && is_alive "$pid" && [[ $(cat "/proc/$pid/comm" 2>/dev/null) == "$2" ]] || return 1
+  echo "$pid"
+}
+# children PID: its live child processes (a supervisor's workers).
+children() { local c; for c in $(cat "/proc/$1/task/$1/children" 2>/dev/null); do is_alive "$c" && echo "$c"; done; return 0; }
+# stop_pids TIMEOUT WHAT PID...: SIGTERM, wait up to TIMEOUT seconds for all, then SIGKILL.
+stop_pids() {
+  local timeout=$1 what=$2 pid left=() deadline
+  shift 2
+  (( $# > 0 )) || return 0
+  kill -TERM "$@" 2>/dev/null || true
+  deadline=$(( SECONDS + timeout ))
+  while :; do
+    left=()
+    for pid; do is_alive "$pid" && left+=("$pid"); done
+    (( ${#left[@]} > 0 )) || return 0
+    (( SECONDS < deadline )) || break
+    sleep 0.1
+  done
+  say "$what did not stop within ${timeout}s: SIGKILL to ${left[*]}" >&2
+  kill -KILL "${left[@]}" 2>/dev/null || true
+  for (( deadline = SECONDS + 5; SECONDS < deadline; )); do
+    left=()
+    for pid; do is_alive "$pid" && left+=("$pid"); done
+    (( ${#left[@]} > 0 )) || return 0
+    sleep 0.1
+  done
+}
+# stop_daemon LABEL PIDFILE COMM TIMEOUT: stops it if that pid is still a live COMM process.
+stop_daemon() {
+  local pid
+  if pid=$(live_pid "$2" "$3"); then say "stopping $1 (pid $pid)"; stop_pids "$4" "$1" "$pid"; fi
+  rm -f "$2"
+}
+# start_bg LOG PIDFILE CMD...: in the background, in its own session (a Ctrl-C meant for
+# `make run` reaches run.sh, which stops everything in order), output appended to LOG.
+start_bg() {
+  local log=$1 pidfile=$2
+  shift 2
+  setsid "$@" </dev/null >>"$log" 2>&1 &
+  echo "$!" >"$pidfile"
+}
+
+env_set() {  # KEY VALUE: one line of DIR/stack.env, atomically, mode 0600
+  (
+    umask 077
+    flock 9
+    { grep -v "^$1=" "$D/stack.env" 2>/dev/null || true; printf '%s=%s\n' "$1" "$2"; } >"$D/stack.env.tmp"
+    mv -f "$D/stack.env.tmp" "$D/stack.env"
+  ) 9>"$D/stack.lock"
+}
+# with_stack_env CMD...: CMD with stack.env's variables that the caller has not exported itself.
+with_stack_env() {
+  (
+    local line
+    while IFS= read -r line || [[ -n $line ]]; do
+      [[ $line =~ ^SHORTENER_[A-Z0-9_]+= && ! -v ${line%%=*} ]] && export "${line?}"
+    done < <(cat "$D/stack.env" 2>/dev/null)
+    "$@"
+  )
+}

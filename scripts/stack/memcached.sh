@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# memcached.sh up DIR [PORT|socket] | down DIR: the stack's memcached on 127.0.0.1. Without PORT it
+# takes the port it had before (so running workers find it again) if free, else a free one; with
+# "socket" it listens on DIR/memcached.sock only, mode 0700 (whoever can write to memcached can
+# delete the service's entries and spend anyone's rate limits). Writes SHORTENER_MEMCACHED_SERVERS
+# to DIR/stack.env.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+if (( EUID == 0 )); then AS=(-u root); else AS=(); fi
+
+start() {  # PORT: 0 once it accepts connections, 1 if it exited (e.g. the port was taken)
+  local deadline pid
+  start_bg "$D/memcached.log" "$D/memcached.pid" memcached -l 127.0.0.1 -p "$1" -U 0 -m 64 "${AS[@]}"
+  pid=$(<"$D/memcached.pid")
+  UNDO+=("stop_pids 10 memcached $pid")
+  for (( deadline = SECONDS + START_TIMEOUT; SECONDS < deadline; )); do
+    is_alive "$pid" || return 1
+    tcp_accepts "$1" && { is_alive "$pid" || return 1; return 0; }  # ours, not another program's
+    sleep 0.05
+  done
+  die "memcached did not accept connections on 127.0.0.1:$1 within ${START_TIMEOUT}s"
+}
+
+up_socket() {
+  local sock=$D/memcached.sock pid deadline
+  if ! pid=$(live_pid "$D/memcached.pid" memcached); then
+    rm -f "$sock" "$D/memcached.port"
+    start_bg "$D/memcached.log" "$D/memcached.pid" memcached -s "$sock" -a 0700 -m 64 "${AS[@]}"
+    pid=$(<"$D/memcached.pid")
+    UNDO+=("stop_pids 10 memcached $pid")
+    for (( deadline = SECONDS + START_TIMEOUT; ! -S $sock; )); do
+      is_alive "$pid" && (( SECONDS < deadline )) || { show_log "$D/memcached.log"; die "memcached did not start on $sock"; }
+      sleep 0.05
+    done
+  fi
+  env_set SHORTENER_MEMCACHED_SERVERS "$sock"
+  say "memcached up (pid $pid, $sock)"
+}
+
+up() {
+  local want=${1:-} pid port try
+  [[ $want != socket ]] || { up_socket; return 0; }
+  [[ -z $want ]] || check_port "$want"
+  if pid=$(live_pid "$D/memcached.pid" memcached); then
+    port=$(cat "$D/memcached.port" 2>/dev/null) || die "memcached of $D already runs on $D/memcached.sock"
+    [[ -z $want || $want == "$port" ]] || die "memcached of $D already runs on port $port, not $want"
+    say "memcached already running (pid $pid, 127.0.0.1:$port)"
+  else
+    [[ -z $want ]] || ! port_in_use "$want" || die "port $want is in use by another program"
+    for try in 1 2 3 4 5; do
+      port=$want
+      if [[ -z $port ]]; then
+        port=$(cat "$D/memcached.port" 2>/dev/null) || true
+        [[ $try == 1 && -n $port ]] && ! port_in_use "$port" || port=$(pick_port)
+      fi
+      if start "$port"; then break; fi
+      [[ -z $want && $try != 5 ]] || { show_log "$D/memcached.log"; die "memcached exited during start"; }
+    done
+    echo "$port" >"$D/memcached.port"
+    say "memcached up (pid $(<"$D/memcached.pid"), 127.0.0.1:$port)"
+  fi
+  env_set SHORTENER_MEMCACHED_SERVERS "127.0.0.1:$port"
+}
+
+case ${1:-} in
+  up) dir_init "${2:?usage: memcached.sh up DIR [PORT|socket]}" create; up "${3:-}" ;;
+  # memcached.port and the stack.env line stay: the next start takes the same port.
+  down) dir_init "${2:?usage: memcached.sh down DIR}" || exit 0; stop_daemon memcached "$D/memcached.pid" memcached 10 ;;
+  *) die "usage: memcached.sh up DIR [PORT|socket] | down DIR" ;;
+esac
