@@ -4,8 +4,8 @@
     python3 tests/bench/bench.py --build-dir build-bench [--workers 8] [--duration 10]
     python3 tests/bench/bench.py --build-dir build --smoke     # the machinery only, a few seconds
 
-Starts a private stack (scripts/stack.sh: MariaDB, memcached, lighttpd + spawn-fcgi) in a temp
-dir, on free loopback ports; seeds links straight into MariaDB (multi-row INSERTs of custom-slug
+Starts a private stack (scripts/stack.sh: MariaDB, memcached, lighttpd + `shortener --workers N`,
+the supervised pool production runs; the bare FastCGI 302 under spawn-fcgi) in a temp dir, on free loopback ports; seeds links straight into MariaDB (multi-row INSERTs of custom-slug
 rows, the fastest way to 100,000+ rows); then runs wrk (tests/bench/shortener.lua) against each
 row below, one after another, each for --duration seconds:
 
@@ -37,7 +37,6 @@ import random
 import resource
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -46,6 +45,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.dirname(HERE))
+from processes import pick_port, pool_pids, read_pids, stop_pids as _stop_pids  # noqa: E402
 STACK_SH = os.path.join(REPO, "scripts", "stack.sh")
 LUA = os.path.join(HERE, "shortener.lua")
 RESULTS = os.path.join(REPO, "bench", "results", "latest.md")
@@ -71,66 +72,6 @@ def log(msg):
 
 def slug(n):
     return "bench%07d" % n
-
-
-def port_free(port):
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-def pick_port(taken):
-    """A free port outside Linux's ephemeral range, where wrk's own client ports land."""
-    for _ in range(500):
-        port = random.randint(20000, 31999)
-        if port not in taken and port_free(port):
-            taken.add(port)
-            return port
-    raise RuntimeError("found no free port")
-
-
-def alive(pid):
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return False
-
-
-def comm(pid):
-    try:
-        with open("/proc/%d/comm" % pid) as f:
-            return f.read().strip()
-    except OSError:
-        return ""
-
-
-def stop_pids(pids, name):
-    """SIGTERM, then SIGKILL after STOP_TIMEOUT, to those of pids (started by this script) that
-    are still alive and still named name, so a pid reused meanwhile is left alone."""
-    pids = [p for p in pids if alive(p) and comm(p) == name]
-    for p in pids:
-        os.kill(p, signal.SIGTERM)
-    deadline = time.time() + STOP_TIMEOUT
-    while any(alive(p) for p in pids) and time.time() < deadline:
-        time.sleep(0.05)
-    left = [p for p in pids if alive(p)]
-    if left:
-        log("%s did not stop: SIGKILL to %s" % (name, left))
-        for p in left:
-            os.kill(p, signal.SIGKILL)
-
-
-def read_pids(path):
-    try:
-        with open(path) as f:
-            return [int(x) for x in f.read().split() if x.isdigit()]
-    except OSError:
-        return []
 
 
 def rss_kib(pid):
@@ -242,8 +183,10 @@ class Bench:
         return env
 
     def web_up(self, worker_bin, workers, extra_env=None):
+        """A web instance; ours runs the supervisor, the bare fcgi_302 (no --workers) spawn-fcgi."""
         port = pick_port(self.ports)
-        env = dict(extra_env or {}, STACK_WORKER_BIN=worker_bin)
+        pool = "supervisor" if os.path.basename(worker_bin) == "shortener" else "spawn-fcgi"
+        env = dict(extra_env or {}, STACK_WORKER_BIN=worker_bin, STACK_POOL=pool)
         self.stack("web-up", self.dir, str(port), str(workers), extra_env=env)
         return port
 
@@ -272,7 +215,7 @@ class Bench:
     def stop_own(self):
         while self.own:
             pids, name = self.own.pop()
-            stop_pids(pids, name)
+            _stop_pids(pids, name, STOP_TIMEOUT, log)
 
     # ---- wrk ---------------------------------------------------------------------------------
 
@@ -317,9 +260,9 @@ class Bench:
         return read_pids(os.path.join(self.dir, name + ".pid"))
 
     def web_pids(self, port):
-        """A stack.sh web instance's (lighttpd pids, worker pids)."""
+        """A stack.sh web instance's (lighttpd pids, worker pids: a supervisor's children)."""
         w = os.path.join(self.dir, "web-%d" % port)
-        return read_pids(os.path.join(w, "lighttpd.pid")), read_pids(os.path.join(w, "workers.pid"))
+        return read_pids(os.path.join(w, "lighttpd.pid")), pool_pids(w)
 
     # ---- the stack ---------------------------------------------------------------------------
 

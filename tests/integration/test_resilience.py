@@ -328,8 +328,14 @@ class MysqlHangTest(IntegrationTest):
         for status, location, took_ in cached_seen:
             self.assertEqual((status, location), (302, url))
             self.assertLess(took_, 2.0)
-        # One down line and one up line per worker, whatever the number of requests refused.
+        # One down line and one up line per worker, whatever the number of requests refused. A
+        # worker writes its up line at its first success: requests until each has had one.
         downs = log_lines_since(log, offset, "mysql down")
+
+        def all_up():
+            c.req("GET", "/healthz")
+            return len(log_lines_since(log, offset, "mysql up again after")) >= len(downs)
+        wait_for(all_up, 6, step=0.05)
         ups = log_lines_since(log, offset, "mysql up again after")
         pids = [p for p, _ in downs]
         self.assertTrue(downs)
