@@ -44,7 +44,7 @@ render() {
   sed -e "s|/run/shortener/fcgi.sock|$W/fcgi.sock|g" -e "s|/usr/local/share/shortener/errors|$W/errors|g" \
     -e "s#\(/var/log/[a-z]*\|\${APACHE_LOG_DIR}\)/\(shortener\.\)\?\(error\|access\)\.log#$W/\3.log#" \
     -e "s|@DIR@|$W|g" -e "s|@PORT@|$PORT|g" -e "s|@USER@|$user|" "${@:3}" "$1" >"$2"
-  ! grep -n '/run/\|/usr/local/share\|/var/\|@[A-Z]*@' "$2" >&2 || die "unreplaced system path in $2"
+  ! grep -n '^[^#]*\(/run/\|/usr/local/share\|/var/\|@[A-Z]*@\)' "$2" >&2 || die "unreplaced system path in $2"
 }
 write_conf() {
   local kb body_bytes no_log=()
@@ -74,13 +74,13 @@ write_conf() {
   esac
 }
 start_front() {
-  local cmd=()
+  local argv=()
   case $(front) in
-    lighttpd) cmd=(lighttpd -D -f "$W/lighttpd.conf") ;;
-    nginx) cmd=(nginx -c "$W/nginx.conf" -g 'daemon off;') ;;
-    apache2) cmd=(apache2 -f "$W/apache2.conf" -DFOREGROUND) ;;
+    lighttpd) argv=(lighttpd -D -f "$W/lighttpd.conf") ;;
+    nginx) argv=(nginx -c "$W/nginx.conf" -g 'daemon off;') ;;
+    apache2) argv=(apache2 -f "$W/apache2.conf" -DFOREGROUND) ;;
   esac
-  start_bg "$W/error.log" "$W/$(front).pid" "${cmd[@]}"
+  start_bg "$W/error.log" "$W/$(front).pid" "${argv[@]}"
 }
 # Runs inside with_stack_env: the caller's and stack.env's SHORTENER_* reach the workers.
 start_pool() {  # WORKERS
