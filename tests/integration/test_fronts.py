@@ -4,8 +4,8 @@ Apache (mod_proxy_fcgi), nginx (fastcgi_pass) and lighttpd (mod_fastcgi) hand Fa
 SCRIPT_NAME/PATH_INFO splits and treat paths, bodies and errors their own way; the answers must
 be the same. Each class below is a test class of another module re-run with FRONT set, so it
 talks to a private instance of that server running conf/<front>.conf (paths rewritten to the
-test's temp dir) with a supervised pool of 2 workers. The whole suite runs behind the
-development lighttpd (conf/lighttpd-dev.conf) as usual.
+test's temp dir) with a supervised pool of 2 workers. The whole suite runs behind
+conf/lighttpd.conf (paths rewritten) as usual.
 """
 
 import json
