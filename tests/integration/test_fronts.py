@@ -323,12 +323,22 @@ class PoolDownTest(IntegrationTest):
             mysqld = int(f.read().split()[0])
         answer = []
         t = threading.Thread(target=lambda: answer.append(client.req("GET", "/r/gone" + rand_token())))
+        def fds(pid):
+            try:
+                return len(os.listdir("/proc/%d/fd" % pid))
+            except OSError:
+                return 0
+        before = {p: fds(p) for p in self.worker_pids(master)}
         os.kill(mysqld, signal.SIGSTOP)
         try:
             t.start()
-            # The redirect's lookup (a cache miss) now waits on MariaDB: kill before the worker's
-            # 1 s MySQL timeout (API.md "Retries") ends the wait with its own 503.
-            time.sleep(0.5)
+            # The redirect's lookup (a cache miss) waits on MariaDB once a worker holds lighttpd's
+            # connection: kill then, inside the worker's 1 s MySQL timeout (API.md "Retries"),
+            # which would end the wait with the worker's own 503.
+            deadline = time.time() + 5
+            while time.time() < deadline and not any(fds(p) > n for p, n in before.items()):
+                time.sleep(0.01)
+            time.sleep(0.1)
             for pid in self.worker_pids(master):
                 os.kill(pid, signal.SIGKILL)
             t.join(timeout=10)
