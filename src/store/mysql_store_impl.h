@@ -9,6 +9,7 @@
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <unordered_map>
@@ -31,9 +32,11 @@ namespace mysql_internal {
 constexpr int kErrDuplicateKey = 1062;
 constexpr int kErrLockWaitTimeout = 1205;
 constexpr int kErrDeadlock = 1213;
-// A failure that took longer than this was a timeout or a wait, not a refusal: it opens the
-// circuit breaker (circuit_breaker.h), and a read is not retried after it.
-constexpr std::chrono::milliseconds kSlowFailure{100};
+// A failure that took at least this share of the shorter timeout was a timeout (the server
+// hangs), not a refusal or a killed connection: it opens the circuit breaker
+// (circuit_breaker.h), and a read is not retried after it. A lock wait that ends in a killed
+// connection after a few hundred milliseconds is no hang.
+constexpr double kTimeoutShare = 0.9;
 constexpr std::chrono::milliseconds kBreakerFirst{500};
 constexpr std::chrono::milliseconds kBreakerMax{4000};
 
@@ -98,6 +101,8 @@ template <typename T, typename Fn>
 Result<T> MysqlStore::Run(const char* what, Access access, Fn fn) {
   using namespace mysql_internal;
   using Clock = std::chrono::steady_clock;
+  const auto slow_failure = std::chrono::duration<double>(
+      kTimeoutShare * std::min(options_.connect_timeout_seconds, options_.io_timeout_seconds));
   for (int attempt = 0;; ++attempt) {
     // Set once fn may have sent something: a lost connection before that changed nothing.
     bool sent = false;
@@ -115,7 +120,7 @@ Result<T> MysqlStore::Run(const char* what, Access access, Fn fn) {
         // A write must not be re-sent after a lost connection (it may have run), so a
         // connection that died while idle is found out before anything is sent on it.
         session_.reset();
-        if (Clock::now() - start > kSlowFailure) {
+        if (Clock::now() - start >= slow_failure) {
           // The check itself waited out a timeout: the server hangs, do not connect again now.
           breaker_.Failed(Clock::now(), true);
           outage_.Failed(std::string("no answer to a ping before ") + what, Clock::now());
@@ -131,7 +136,7 @@ Result<T> MysqlStore::Run(const char* what, Access access, Fn fn) {
     } catch (const sql::SQLException& e) {
       CountDatabaseError();
       Clock::time_point end = Clock::now();
-      bool slow = end - start > kSlowFailure;
+      bool slow = end - start >= slow_failure;
       int code = e.getErrorCode();
       bool lost = IsConnectionLost(code);
       // Whatever happened, this session may be mid-transaction or dead: start afresh.
