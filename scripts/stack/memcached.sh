@@ -27,7 +27,8 @@ up_socket() {
     start_bg "$D/memcached.log" "$D/memcached.pid" memcached -s "$sock" -a 0700 -m 64 "${AS[@]}"
     pid=$(<"$D/memcached.pid")
     UNDO+=("stop_pids 10 memcached $pid")
-    for (( deadline = SECONDS + START_TIMEOUT; ! -S $sock; )); do
+    deadline=$(( SECONDS + START_TIMEOUT ))
+    until [[ -S $sock ]]; do
       is_alive "$pid" && (( SECONDS < deadline )) || { show_log "$D/memcached.log"; die "memcached did not start on $sock"; }
       sleep 0.05
     done
