@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cmd/admin_commands.h"
+#include "cmd/listen_socket.h"
 
 namespace shortener {
 namespace {
@@ -67,6 +68,25 @@ BOOST_AUTO_TEST_CASE(worker_options_in_both_spellings) {
   BOOST_TEST(flags.value().version);
   BOOST_TEST(!flags.value().config_path);
   BOOST_TEST(flags.value().workers == 0);
+}
+
+BOOST_AUTO_TEST_CASE(worker_listen_address) {
+  Result<CommandLine> line =
+      ParseCommandLine(Program::kWorker, {"--workers", "2", "--listen", "unix:/run/s.sock"});
+  BOOST_TEST_REQUIRE(line.ok());
+  BOOST_TEST(*line.value().listen == "unix:/run/s.sock");
+  Result<ListenAddress> unix_address = ParseListenAddress("unix:/run/s.sock");
+  BOOST_TEST_REQUIRE(unix_address.ok());
+  BOOST_TEST(unix_address.value().unix_path == "/run/s.sock");
+  Result<ListenAddress> tcp = ParseListenAddress("[::1]:9000");
+  BOOST_TEST_REQUIRE(tcp.ok());
+  BOOST_TEST(tcp.value().host == "::1");
+  BOOST_TEST(tcp.value().port == "9000");
+  for (const char* bad :
+       {"unix:relative", "unix:", "127.0.0.1", "127.0.0.1:0", "h:65536", "h:9x", ":80"}) {
+    BOOST_TEST_CONTEXT(bad) { BOOST_TEST(!ParseListenAddress(bad).ok()); }
+  }
+  BOOST_TEST(!ParseListenAddress("unix:/" + std::string(120, 'a')).ok());
 }
 
 BOOST_AUTO_TEST_CASE(worker_refuses_what_it_does_not_know) {
