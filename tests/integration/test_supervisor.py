@@ -340,7 +340,7 @@ class SpawnFcgiPoolMetricsTest(IntegrationTest):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.pool = PoolInstance(cls.stack, 3, pool=None)
+        cls.pool = PoolInstance(cls.stack, 3, pool="spawn-fcgi")
 
     @classmethod
     def tearDownClass(cls):
