@@ -51,6 +51,7 @@ class PurgeExpiredTest(IntegrationTest):
     def expire(self, slugs, seconds_ago):
         self.stack.mysql("UPDATE links SET expires_at = UTC_TIMESTAMP() - INTERVAL %d SECOND "
                          "WHERE slug IN (%s)" % (seconds_ago, ",".join("'%s'" % s for s in slugs)))
+        self.stack.forget_cached(slugs)
 
     def present(self, slugs):
         rows = self.stack.mysql("SELECT slug FROM links WHERE slug IN (%s)"
@@ -66,6 +67,7 @@ class PurgeExpiredTest(IntegrationTest):
         # Still alive for a little while yet: a boundary the purge must not cross.
         self.stack.mysql("UPDATE links SET expires_at = UTC_TIMESTAMP() + INTERVAL 30 SECOND "
                          "WHERE slug = '%s'" % kept[0])
+        self.stack.forget_cached(kept[:1])
         live_before = int(self.stack.mysql_value(
             "SELECT COUNT(*) FROM links WHERE expires_at > UTC_TIMESTAMP() + INTERVAL 5 SECOND"))
         total_before = self.stack.link_count()

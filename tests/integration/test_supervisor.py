@@ -70,6 +70,12 @@ class PoolInstance:
 def check_metrics_sum_the_pool(test, pool):
     """Whichever worker answers a scrape, it reports the whole pool's numbers."""
     slug = test.shorten("https://example.org/metrics/" + rand_token(), client=pool.client).json["slug"]
+    # The pool answers once one worker is up; the others join the shared counters as they
+    # finish starting (a loaded machine takes a while), so wait, bounded, until all have.
+    slots = ("shortener_worker_slots", "")
+    deadline = time.time() + 15
+    while pool.metrics()[1].get(slots) != pool.workers and time.time() < deadline:
+        time.sleep(0.2)
     r, before = pool.metrics()
     test.assertTrue(r.headers["content-type"].startswith("text/plain; version=0.0.4"), r.headers)
     test.assertEqual(r.headers.get("x-content-type-options"), "nosniff")
