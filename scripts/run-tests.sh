@@ -3,6 +3,7 @@
 # line "N passed, M failed" summing them all. Exit status 0 only if nothing failed.
 #   scripts/run-tests.sh            all suites
 #   SUITES="unit" scripts/run-tests.sh
+#   INTEGRATION_ARGS="--skip test_fronts." ...  arguments for tests/integration/run.py
 #   SUITES="fuzz" scripts/run-tests.sh   every libFuzzer target for FUZZ_SECONDS (default 10)
 #   SUITES="bench" scripts/run-tests.sh  the bench machinery, a few seconds (not the bench itself)
 #   SUITES="deploy" scripts/run-tests.sh make install/uninstall and systemd-analyze verify
@@ -12,6 +13,7 @@ BUILD_DIR=${BUILD_DIR:-build}
 SUITES=${SUITES:-"format layers unit integration deploy fuzz bench"}
 passed=0
 failed=0
+started=$(date +%s)
 
 count() {  # count NAME PASSED FAILED
   echo "== $1: $2 passed, $3 failed"
@@ -51,7 +53,7 @@ for suite in $SUITES; do
       ;;
     integration)
       out=$(STACK_WORKER_BIN="$PWD/$BUILD_DIR/shortener" STACK_ADMIN_BIN="$PWD/$BUILD_DIR/shortener-admin" \
-        python3 tests/integration/run.py 2>&1)
+        python3 tests/integration/run.py ${INTEGRATION_ARGS:-} 2>&1)
       rc=$?
       # Which tests failed, then the tail (the stack's logs when something failed).
       echo "$out" | grep -E '^(FAIL|ERROR): ' | head -n 40
@@ -99,5 +101,6 @@ for suite in $SUITES; do
       ;;
   esac
 done
+echo "(took $((($(date +%s) - started + 59) / 60)) min)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -4,6 +4,9 @@
     python3 tests/integration/run.py              every tests/integration/test_*.py
     python3 tests/integration/run.py -k redirect  only tests whose id contains "redirect"
                                                   (-k as in unittest: a substring or fnmatch pattern; repeatable)
+    python3 tests/integration/run.py --skip test_fronts.
+                                                  all but the tests whose id contains the text (repeatable;
+                                                  `make test` skips the slowest modules so)
 
 Binaries: $STACK_WORKER_BIN and $STACK_ADMIN_BIN, default build/shortener and build/shortener-admin.
 The stack (one MariaDB, one memcached, web instances on free ports) is torn down whatever happens;
@@ -69,10 +72,26 @@ def _ids(suite):
             yield t.id()
 
 
+def _without(suite, skips):
+    """The suite minus the tests whose id contains one of skips (module setups stay lazy: a
+    module none of whose tests remain starts nothing)."""
+    kept = unittest.TestSuite()
+    for t in suite:
+        if isinstance(t, unittest.TestSuite):
+            inner = _without(t, skips)
+            if inner.countTestCases():
+                kept.addTest(inner)
+        elif not any(s in t.id() for s in skips):
+            kept.addTest(t)
+    return kept
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("-k", dest="patterns", action="append", default=[],
                     help="only run tests whose id matches this substring/fnmatch pattern")
+    ap.add_argument("--skip", dest="skips", action="append", default=[],
+                    help="leave out tests whose id contains this text")
     args = ap.parse_args()
 
     os.chdir(REPO)
@@ -90,6 +109,8 @@ def main():
         loader.testNamePatterns = ["*%s*" % p if not any(c in p for c in "*?[") else p
                                    for p in args.patterns]
     suite = loader.discover(HERE, pattern="test_*.py", top_level_dir=HERE)
+    if args.skips:
+        suite = _without(suite, args.skips)
     all_ids = list(_ids(suite))
     # Loader failures (import errors) show up as tests named unittest.loader._FailedTest.*.
     total = len(all_ids)

@@ -405,7 +405,7 @@ class SlowConnectionFloodTest(IntegrationTest):
     flood comes from 127.0.0.2 and the measured client from 127.0.0.1, so a per-address cap
     would hold the flood without touching the client. lighttpd and nginx, being event-driven,
     carry the flood in descriptors; Apache is left out: each connection still reading its
-    header holds one of its threads until mod_reqtimeout ends it (README "Slow clients")."""
+    header holds one of its threads until mod_reqtimeout ends it (docs/operations.md, "Slow clients")."""
 
     FLOOD = 2000
     SAMPLES = 200

@@ -251,7 +251,7 @@ class PoolStopTest(IntegrationTest):
 
 
 class SpawnFcgiPoolTest(IntegrationTest):
-    """spawn-fcgi stays a supported way to run the pool (README "Operations"): N workers forked
+    """spawn-fcgi stays a supported way to run the pool (docs/operations.md): N workers forked
     by spawn-fcgi on one socket, no supervisor."""
 
     def test_spawn_fcgi_pool_serves_and_stops(self):
