@@ -27,11 +27,6 @@ Response NoStore(Response response) {
   return response;
 }
 
-Response WithRateLimitHeaders(const RateDecision& decision, Response response) {
-  AddRateLimitHeaders(decision, &response);
-  return response;
-}
-
 nlohmann::ordered_json KeyJson(const ApiKeyInfo& key) {
   nlohmann::ordered_json json = {
       {"id", key.id}, {"name", key.name}, {"created_at", FormatIso8601(key.created_at)}};
@@ -97,11 +92,8 @@ Status CheckKeyName(std::string_view name) {
   return Status::Ok();
 }
 
-Response HashingBusy() {
-  Response response = ErrorResponse(
-      Error::Make(ErrorCode::kUnavailable, "Too many logins at once; try again in a second."));
-  response.AddHeader("Retry-After", "1");
-  return response;
+Error HashingBusy() {
+  return Error::Make(ErrorCode::kUnavailable, "Too many logins at once; try again in a second.");
 }
 
 AccountsApi::AccountsApi(AccountSettings settings, AccountStore* accounts,
@@ -140,47 +132,39 @@ void AccountsApi::Register(Router* router) {
               [this](const Request& r, const std::string& id) { return DeleteApiKey(r, id); });
 }
 
-Response AccountsApi::Signup(const Request& request) {
+Result<Response> AccountsApi::Signup(const Request& request) {
   if (!settings_.signup_open) {
-    return ErrorResponse(Error::Make(ErrorCode::kForbidden,
-                                     "Signup is closed; ask the administrator for an account."));
+    return Error::Make(ErrorCode::kForbidden,
+                       "Signup is closed; ask the administrator for an account.");
   }
   RateDecision decision = limiter_->Hit("signup", ClientKey(request), settings_.signup_limit);
-  if (!decision.allowed) return RateLimitedResponse(decision);
-  Response response = CreateUser(request);
-  AddRateLimitHeaders(decision, &response);
-  return response;
+  if (!decision.allowed) return RateLimited(decision);
+  return WithRateLimitHeaders(decision, CreateUser(request));
 }
 
-Response AccountsApi::CreateUser(const Request& request) {
-  Result<nlohmann::ordered_json> body = ReadJsonObject(request, /*empty_ok=*/false);
-  if (!body.ok()) return ErrorResponse(body.error());
-  Result<std::string> username = RequiredString(body.value(), "username");
-  if (!username.ok()) return ErrorResponse(username.error());
-  Result<std::string> email = RequiredString(body.value(), "email");
-  if (!email.ok()) return ErrorResponse(email.error());
-  Result<std::string> password = RequiredString(body.value(), "password");
-  if (!password.ok()) return ErrorResponse(password.error());
-  for (const Status& check : {CheckUsername(username.value()), CheckEmail(email.value()),
-                              CheckPassword(password.value())}) {
-    if (!check.ok()) return ErrorResponse(check.error());
-  }
+Result<Response> AccountsApi::CreateUser(const Request& request) {
+  ASSIGN_OR_RETURN(const nlohmann::ordered_json body,
+                   ReadJsonObject(request, /*empty_ok=*/false));
+  ASSIGN_OR_RETURN(std::string username, RequiredString(body, "username"));
+  ASSIGN_OR_RETURN(std::string email, RequiredString(body, "email"));
+  ASSIGN_OR_RETURN(std::string password, RequiredString(body, "password"));
+  RETURN_IF_ERROR(CheckUsername(username));
+  RETURN_IF_ERROR(CheckEmail(email));
+  RETURN_IF_ERROR(CheckPassword(password));
   std::optional<HostSlots::Hold> slot = HashSlot();
   if (!slot) return HashingBusy();
-  Result<std::string> hash = hasher_->Hash(password.value());
+  Result<std::string> hash = hasher_->Hash(password);
   slot.reset();
   if (!hash.ok()) {
     Log(Severity::kError, "signup: %s", hash.error().message.c_str());
-    return ErrorResponse(Error::Make(ErrorCode::kInternal, "Internal error."));
+    return Error::Make(ErrorCode::kInternal, "Internal error.");
   }
   NewUser user;
-  user.username = username.value();
-  user.email = email.value();
-  user.password_hash = std::move(hash.value());
+  user.username = username;
+  user.email = email;
+  user.password_hash = std::move(hash).value();
   user.now = clock_();
-  Result<User> created = accounts_->CreateUser(user);
-  if (!created.ok()) return ErrorResponse(created.error());
-  const User& u = created.value();
+  ASSIGN_OR_RETURN(User u, accounts_->CreateUser(user));
   return JsonResponse(201, {{"ok", true},
                             {"user",
                              {{"id", u.id},
@@ -189,107 +173,104 @@ Response AccountsApi::CreateUser(const Request& request) {
                               {"created_at", FormatIso8601(u.created_at)}}}});
 }
 
-Response AccountsApi::Login(const Request& request) {
+Result<AccountsApi::Credentials> AccountsApi::ReadCredentials(const Request& request) {
+  ASSIGN_OR_RETURN(const nlohmann::ordered_json body,
+                   ReadJsonObject(request, /*empty_ok=*/false));
+  Credentials credentials;
+  ASSIGN_OR_RETURN(credentials.username, RequiredString(body, "username"));
+  ASSIGN_OR_RETURN(credentials.password, RequiredString(body, "password"));
+  return credentials;
+}
+
+Result<Response> AccountsApi::Login(const Request& request) {
   const std::string client = ClientKey(request);
   // Every attempt, before anything costs work: random usernames and sprayed passwords are
   // bounded per address as surely as guesses at one account.
   RateDecision shown = limiter_->Hit("login", client, settings_.login_limit);
-  if (!shown.allowed) return RateLimitedResponse(shown);
-  Result<nlohmann::ordered_json> body = ReadJsonObject(request, /*empty_ok=*/false);
-  if (!body.ok()) return WithRateLimitHeaders(shown, ErrorResponse(body.error()));
-  Result<std::string> username = RequiredString(body.value(), "username");
-  if (!username.ok()) return WithRateLimitHeaders(shown, ErrorResponse(username.error()));
-  Result<std::string> password = RequiredString(body.value(), "password");
-  if (!password.ok()) return WithRateLimitHeaders(shown, ErrorResponse(password.error()));
+  if (!shown.allowed) return RateLimited(shown);
+  Result<Credentials> credentials = ReadCredentials(request);
+  if (!credentials.ok()) return WithRateLimitHeaders(shown, credentials.error());
+  const Credentials& given = credentials.value();
   // Counted first and refunded unless the answer is a 401, so that N concurrent guesses cannot
   // all pass a check made before any of them counted.
-  const std::string subject = client + "|" + CanonicalUsername(username.value());
+  const std::string subject = client + "|" + CanonicalUsername(given.username);
   RateDecision failures = limiter_->Hit("login_fail", subject, settings_.login_fail_limit);
-  if (!failures.allowed) return RateLimitedResponse(failures);
-  Response response = CheckLogin(username.value(), password.value());
-  if (response.status() != 401) {
+  if (!failures.allowed) return RateLimited(failures);
+  Result<Response> outcome = CheckLogin(given.username, given.password);
+  if (AnswerStatus(outcome) != 401) {
     failures = limiter_->Refund("login_fail", subject, settings_.login_fail_limit);
   }
-  return WithRateLimitHeaders(Tighter(shown, failures), std::move(response));
+  return WithRateLimitHeaders(Tighter(shown, failures), std::move(outcome));
 }
 
-Response AccountsApi::CheckLogin(const std::string& username, const std::string& password) {
+Result<Response> AccountsApi::CheckLogin(const std::string& username,
+                                         const std::string& password) {
   const Error refused = Error::Make(ErrorCode::kUnauthorized, "Username or password is not right.");
   // A name signup would refuse names nobody; MariaDB's PAD SPACE collations would still find
   // "alice" for "alice   ". Nothing to look up, and no timing to even out: what such a name
   // could reveal, the signup rules say anyway.
-  if (!CheckUsername(username).ok()) return ErrorResponse(refused);
+  if (!CheckUsername(username).ok()) return refused;
   // Bounded before any work: Argon2 takes a password of any length, and a megabyte one would
   // cost its hashing pass for nothing.
   if (password.size() > kMaxPassword) {
-    return ErrorResponse(Error::Validation("password", "password must be at most 1024 bytes."));
+    return Error::Validation("password", "password must be at most 1024 bytes.");
   }
   Result<User> user = accounts_->FindUser(username);
-  if (!user.ok() && user.error().code != ErrorCode::kNotFound) return ErrorResponse(user.error());
+  if (!user.ok() && user.error().code != ErrorCode::kNotFound) return user.error();
   std::optional<HostSlots::Hold> slot = HashSlot();
   if (!slot) return HashingBusy();
   if (!user.ok()) {
     hasher_->VerifyNobody(password);
-    return ErrorResponse(refused);
+    return refused;
   }
   const User& u = user.value();
-  if (!hasher_->Verify(u.password_hash, password)) return ErrorResponse(refused);
+  if (!hasher_->Verify(u.password_hash, password)) return refused;
   if (hasher_->NeedsRehash(u.password_hash)) {
     Result<std::string> fresh = hasher_->Hash(password);
     // Best effort: the login itself succeeded, and the next one tries again.
     if (fresh.ok()) {
-      accounts_->SetPasswordHash(u.id, fresh.value(), EndAccess::kNothing);
+      accounts_->SetPasswordHash(u.id, fresh.value(), EndAccess::kNothing).IgnoreError();
     }
   }
   slot.reset();
   std::string token = NewSecret(SecretKind::kLoginToken);
   int64_t now = clock_();
-  Status stored = accounts_->AddToken(SecretDigest(token), u.id, now, now + settings_.token_ttl);
-  if (!stored.ok()) return ErrorResponse(stored.error());
+  RETURN_IF_ERROR(accounts_->AddToken(SecretDigest(token), u.id, now, now + settings_.token_ttl));
   return NoStore(JsonResponse(200, {{"ok", true},
                                     {"access_token", token},
                                     {"token_type", "bearer"},
                                     {"expires_in", settings_.token_ttl}}));
 }
 
-Response AccountsApi::Logout(const Request& request) {
-  Result<Principal> who = gate_->Check(request, AuthMode::kTokenOnly);
-  if (!who.ok()) return ErrorResponse(who.error());
-  Result<nlohmann::ordered_json> body = ReadJsonObject(request, /*empty_ok=*/true);
-  if (!body.ok()) return ErrorResponse(body.error());
+Result<Response> AccountsApi::Logout(const Request& request) {
+  RETURN_IF_ERROR(gate_->Check(request, AuthMode::kTokenOnly));
+  RETURN_IF_ERROR(ReadJsonObject(request, /*empty_ok=*/true));
   // Check() accepted the header, so it holds a well-formed bearer credential.
   std::string_view token = *BearerCredential(request.authorization);
-  Status deleted = accounts_->DeleteToken(SecretDigest(token));
-  if (!deleted.ok()) return ErrorResponse(deleted.error());
+  RETURN_IF_ERROR(accounts_->DeleteToken(SecretDigest(token)));
   return Response(204);
 }
 
-Response AccountsApi::CreateApiKey(const Request& request) {
-  Result<Principal> who = gate_->Check(request, AuthMode::kTokenOnly);
-  if (!who.ok()) return ErrorResponse(who.error());
-  Result<nlohmann::ordered_json> body = ReadJsonObject(request, /*empty_ok=*/true);
-  if (!body.ok()) return ErrorResponse(body.error());
-  Result<std::optional<std::string>> name = OptionalString(body.value(), "name");
-  if (!name.ok()) return ErrorResponse(name.error());
-  std::string label = name.value().value_or("");
-  Status label_ok = CheckKeyName(label);
-  if (!label_ok.ok()) return ErrorResponse(label_ok.error());
+Result<Response> AccountsApi::CreateApiKey(const Request& request) {
+  ASSIGN_OR_RETURN(Principal who, gate_->Check(request, AuthMode::kTokenOnly));
+  ASSIGN_OR_RETURN(const nlohmann::ordered_json body,
+                   ReadJsonObject(request, /*empty_ok=*/true));
+  ASSIGN_OR_RETURN(std::optional<std::string> name, OptionalString(body, "name"));
+  std::string label = name.value_or("");
+  RETURN_IF_ERROR(CheckKeyName(label));
   std::string key = NewSecret(SecretKind::kApiKey);
-  Result<ApiKeyInfo> stored =
-      accounts_->AddApiKey(who.value().user_id, label, SecretDigest(key), clock_());
-  if (!stored.ok()) return ErrorResponse(stored.error());
-  nlohmann::ordered_json data = KeyJson(stored.value());
+  ASSIGN_OR_RETURN(ApiKeyInfo stored,
+                   accounts_->AddApiKey(who.user_id, label, SecretDigest(key), clock_()));
+  nlohmann::ordered_json data = KeyJson(stored);
   data["key"] = key;
   return NoStore(JsonResponse(201, {{"ok", true}, {"data", std::move(data)}}));
 }
 
-Response AccountsApi::ListApiKeys(const Request& request) {
-  Result<Principal> who = gate_->Check(request, AuthMode::kTokenOnly);
-  if (!who.ok()) return ErrorResponse(who.error());
-  Result<std::vector<ApiKeyInfo>> keys = accounts_->ListApiKeys(who.value().user_id);
-  if (!keys.ok()) return ErrorResponse(keys.error());
+Result<Response> AccountsApi::ListApiKeys(const Request& request) {
+  ASSIGN_OR_RETURN(Principal who, gate_->Check(request, AuthMode::kTokenOnly));
+  ASSIGN_OR_RETURN(std::vector<ApiKeyInfo> keys, accounts_->ListApiKeys(who.user_id));
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
-  for (const ApiKeyInfo& key : keys.value()) {
+  for (const ApiKeyInfo& key : keys) {
     nlohmann::ordered_json item = KeyJson(key);
     item["last_used_at"] = key.last_used_at
                                ? nlohmann::ordered_json(FormatIso8601(*key.last_used_at))
@@ -299,19 +280,18 @@ Response AccountsApi::ListApiKeys(const Request& request) {
   return JsonResponse(200, {{"ok", true}, {"data", {{"api_keys", std::move(list)}}}});
 }
 
-Response AccountsApi::DeleteApiKey(const Request& request, const std::string& id) {
-  Result<Principal> who = gate_->Check(request, AuthMode::kTokenOnly);
-  if (!who.ok()) return ErrorResponse(who.error());
+Result<Response> AccountsApi::DeleteApiKey(const Request& request, const std::string& id) {
+  ASSIGN_OR_RETURN(Principal who, gate_->Check(request, AuthMode::kTokenOnly));
   const Error missing = Error::Make(ErrorCode::kNotFound, "API key not found.");
   // Ids are AUTO_INCREMENT numbers; anything else names no key.
   if (id.empty() || id.size() > 19 || id.find_first_not_of("0123456789") != std::string::npos) {
-    return ErrorResponse(missing);
+    return missing;
   }
   std::optional<uint64_t> owner;
-  if (!who.value().is_admin) owner = who.value().user_id;
+  if (!who.is_admin) owner = who.user_id;
   Status deleted = accounts_->DeleteApiKey(owner, std::stoull(id));
   if (!deleted.ok()) {
-    return ErrorResponse(deleted.error().code == ErrorCode::kNotFound ? missing : deleted.error());
+    return deleted.error().code == ErrorCode::kNotFound ? missing : deleted.error();
   }
   return Response(204);
 }

@@ -47,7 +47,7 @@ class AccountsApi {
   // POST /url/signup: 201 with the new user; 403 while signup is closed; 409 username_taken /
   // email_taken; 422 naming the field that breaks API.md's rules; 429 past signup_limit (every
   // signup counts); 503 when no hashing slot comes free in kHashSlotWaitMs.
-  Response Signup(const Request& request);
+  Result<Response> Signup(const Request& request);
   // POST /url/login: 200 with a new token; 401 for an unknown user or a wrong password alike,
   // after the same Argon2 work, and at once (no lookup, no hashing) for a username that could
   // not have signed up. A hash made with older costs is replaced on success.
@@ -57,22 +57,29 @@ class AccountsApi {
   // cannot all pass the check; all but a 401 are refunded. While either holds, even the right
   // password gets 429. Hashing waits up to kHashSlotWaitMs for a slot; none: 503 with Retry-After
   // (not a failure). The RateLimit-* headers show the tighter of the two limits.
-  Response Login(const Request& request);
+  Result<Response> Login(const Request& request);
   // POST /url/logout (token only): 204, and the token is deleted.
-  Response Logout(const Request& request);
+  Result<Response> Logout(const Request& request);
   // POST /api/v1/api-keys (token only): 201 with the key, shown this once.
-  Response CreateApiKey(const Request& request);
+  Result<Response> CreateApiKey(const Request& request);
   // GET /api/v1/api-keys (token only): the caller's keys, never a secret.
-  Response ListApiKeys(const Request& request);
+  Result<Response> ListApiKeys(const Request& request);
   // DELETE /api/v1/api-keys/{id} (token only): 204; 404 unless the key is the caller's (or the
   // caller is an admin).
-  Response DeleteApiKey(const Request& request, const std::string& id);
+  Result<Response> DeleteApiKey(const Request& request, const std::string& id);
 
  private:
   // Signup without the rate limit.
-  Response CreateUser(const Request& request);
+  Result<Response> CreateUser(const Request& request);
+  // What a login request gives.
+  struct Credentials {
+    std::string username;
+    std::string password;
+  };
+  // The credentials of a login's body: bad_json or validation naming the field otherwise.
+  static Result<Credentials> ReadCredentials(const Request& request);
   // Login without the rate limits.
-  Response CheckLogin(const std::string& username, const std::string& password);
+  Result<Response> CheckLogin(const std::string& username, const std::string& password);
   // A hashing slot, or nullopt after kHashSlotWaitMs (an unbounded hold without hash_slots_).
   std::optional<HostSlots::Hold> HashSlot();
   // The address the limits key a request by.
@@ -99,8 +106,9 @@ Status CheckPassword(std::string_view password);
 // by shortener-admin and shown in pages). 422 naming "name".
 Status CheckKeyName(std::string_view name);
 
-// The 503 of a login or signup that found every hashing slot taken: Retry-After: 1.
-Response HashingBusy();
+// The error of a login or signup that found every hashing slot taken: kUnavailable (503, which
+// says Retry-After: 1).
+Error HashingBusy();
 
 }  // namespace shortener
 

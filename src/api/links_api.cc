@@ -28,10 +28,10 @@ Error LinkNotFound() { return Error::Make(ErrorCode::kNotFound, "URL Shortener n
 
 // The serialised "metadata" object of a request body, nullopt if not given.
 Result<std::optional<std::string>> MetadataField(const nlohmann::ordered_json& body) {
-  Result<std::optional<nlohmann::ordered_json>> metadata = OptionalObject(body, "metadata");
-  if (!metadata.ok()) return metadata.error();
-  if (!metadata.value()) return std::optional<std::string>();
-  std::string text = DumpJson(*metadata.value());
+  ASSIGN_OR_RETURN(std::optional<nlohmann::ordered_json> metadata,
+                   OptionalObject(body, "metadata"));
+  if (!metadata) return std::optional<std::string>();
+  std::string text = DumpJson(*metadata);
   if (text.size() > kMaxMetadataBytes) {
     return Error::Validation("metadata", "metadata must be at most 4 KiB once serialised.");
   }
@@ -85,12 +85,12 @@ Response CreatedResponse(const CreateAnswer& answer) {
   return response;
 }
 
-Response RedirectTo(const std::string& url) {
+Result<Response> RedirectTo(const std::string& url) {
   Response response(302);
   // Validation refused CR/LF in stored URLs; AddHeader refuses them again should one slip in.
   if (!response.AddHeader("Location", url)) {
     Log(Severity::kError, "stored target holds CR or LF; refusing to redirect to it");
-    return ErrorResponse(LinkNotFound());
+    return LinkNotFound();
   }
   response.AddHeader("Cache-Control", "private, max-age=0");
   return response;
@@ -153,35 +153,23 @@ Result<LinksApi::ExpiryFields> LinksApi::ReadExpiryFields(const nlohmann::ordere
   ExpiryFields fields;
   fields.at_field = at_field;
   // OptionalInteger and OptionalString read null as "not given"; here null says "permanent".
-  Result<std::optional<int64_t>> in = OptionalInteger(body, "expires_in");
-  if (!in.ok()) return in.error();
+  ASSIGN_OR_RETURN(fields.in, OptionalInteger(body, "expires_in"));
   fields.in_given = body.contains("expires_in");
-  fields.in = in.value();
-  Result<std::optional<std::string>> at = OptionalString(body, at_field);
-  if (!at.ok()) return at.error();
+  ASSIGN_OR_RETURN(fields.at, OptionalString(body, at_field));
   fields.at_given = body.contains(at_field);
-  fields.at = std::move(at.value());
   return fields;
 }
 
 Result<LinksApi::CreateRequest> LinksApi::ParseCreate(const Request& request,
                                                       const Family& family) {
-  Result<nlohmann::ordered_json> body = ReadJsonObject(request, /*empty_ok=*/false);
-  if (!body.ok()) return body.error();
-  const nlohmann::ordered_json& json = body.value();
+  ASSIGN_OR_RETURN(const nlohmann::ordered_json json,
+                   ReadJsonObject(request, /*empty_ok=*/false));
   CreateRequest create;
-  Result<std::string> url = RequiredString(json, family.url_field);
-  if (!url.ok()) return url.error();
-  create.url = std::move(url.value());
-  Result<std::optional<std::string>> slug = OptionalString(json, "slug");
-  if (!slug.ok()) return slug.error();
-  create.slug = std::move(slug.value());
-  Result<ExpiryFields> expiry = ReadExpiryFields(json, family.at_field);
-  if (!expiry.ok()) return expiry.error();
-  create.expiry = std::move(expiry.value());
-  Result<std::optional<std::string>> metadata = MetadataField(json);
-  if (!metadata.ok()) return metadata.error();
-  if (metadata.value()) create.metadata_json = std::move(*metadata.value());
+  ASSIGN_OR_RETURN(create.url, RequiredString(json, family.url_field));
+  ASSIGN_OR_RETURN(create.slug, OptionalString(json, "slug"));
+  ASSIGN_OR_RETURN(create.expiry, ReadExpiryFields(json, family.at_field));
+  ASSIGN_OR_RETURN(std::optional<std::string> metadata, MetadataField(json));
+  if (metadata) create.metadata_json = std::move(*metadata);
   return create;
 }
 
@@ -225,8 +213,8 @@ Result<std::optional<Expiry>> LinksApi::RequestedExpiry(const ExpiryFields& fiel
 
 Result<NewLink> LinksApi::CheckCreate(const CreateRequest& create, const Principal& owner,
                                       const Family& family, int64_t now) const {
-  Result<std::string> target = AcceptTargetUrl(create.url, settings_.url_policy, family.url_field);
-  if (!target.ok()) return target.error();
+  ASSIGN_OR_RETURN(std::string target,
+                   AcceptTargetUrl(create.url, settings_.url_policy, family.url_field));
   if (create.slug) {
     if (!IsValidCustomSlug(*create.slug)) {
       return Error::Validation("slug",
@@ -236,27 +224,24 @@ Result<NewLink> LinksApi::CheckCreate(const CreateRequest& create, const Princip
       return Error::Validation("slug", "That slug is reserved; choose another.");
     }
   }
-  Result<std::optional<Expiry>> expiry = RequestedExpiry(create.expiry, now);
-  if (!expiry.ok()) return expiry.error();
+  ASSIGN_OR_RETURN(std::optional<Expiry> expiry, RequestedExpiry(create.expiry, now));
 
   NewLink link;
-  link.url = std::move(target.value());
+  link.url = std::move(target);
   link.custom_slug = create.slug;
   link.owner_id = owner.user_id;
   link.now = now;
-  link.expires_at = expiry.value() ? *expiry.value() : Expiry(now + family.default_ttl);
+  link.expires_at = expiry ? *expiry : Expiry(now + family.default_ttl);
   link.metadata_json = create.metadata_json;
   link.freed_slug_hold = settings_.freed_slug_hold;
   return link;
 }
 
-Response LinksApi::CreateAs(const Request& request, const Principal& who, const Family& family) {
-  Result<std::optional<std::string>> key = IdempotencyKeyOf(request);
-  if (!key.ok()) return ErrorResponse(key.error());
-  Result<CreateRequest> create = ParseCreate(request, family);
-  if (!create.ok()) return ErrorResponse(create.error());
-  Result<NewLink> link = CheckCreate(create.value(), who, family, clock_());
-  if (!link.ok()) return ErrorResponse(link.error());
+Result<Response> LinksApi::CreateAs(const Request& request, const Principal& who,
+                                    const Family& family) {
+  ASSIGN_OR_RETURN(std::optional<std::string> key, IdempotencyKeyOf(request));
+  ASSIGN_OR_RETURN(CreateRequest create, ParseCreate(request, family));
+  ASSIGN_OR_RETURN(NewLink link, CheckCreate(create, who, family, clock_()));
   const SlugCodec* slugs = slugs_;
   SlugMaker make_slug = [slugs](uint64_t id) -> std::optional<std::string> {
     std::string slug = slugs->Encode(id);
@@ -266,51 +251,45 @@ Response LinksApi::CreateAs(const Request& request, const Principal& who, const 
 
   CreateAnswer answer;
   std::optional<Link> made;  // the link this request created, if it created one
-  if (!key.value()) {
-    Result<Link> stored = store_->CreateLink(link.value(), make_slug);
-    if (!stored.ok()) return ErrorResponse(stored.error());
-    made = stored.value();
-    answer = family.answer(stored.value());
+  if (!key) {
+    ASSIGN_OR_RETURN(made, store_->CreateLink(link, make_slug));
+    answer = family.answer(*made);
   } else {
     IdempotencyClaim claim;
-    claim.key = *key.value();
+    claim.key = *key;
     claim.request_digest = RequestDigest(family.route, request.body);
     // The store keeps the answer it is given, and this request sends that same one.
     claim.answer = [&](const Link& stored) {
       made = stored;
       return answer = family.answer(stored);
     };
-    Result<KeyedCreate> outcome = store_->CreateLinkOnce(link.value(), make_slug, claim);
-    if (!outcome.ok()) return ErrorResponse(outcome.error());
-    if (outcome.value().earlier) {
-      if (outcome.value().earlier_digest != claim.request_digest) {
-        return ErrorResponse(Error::Validation(
+    ASSIGN_OR_RETURN(KeyedCreate outcome, store_->CreateLinkOnce(link, make_slug, claim));
+    if (outcome.earlier) {
+      if (outcome.earlier_digest != claim.request_digest) {
+        return Error::Validation(
             kIdempotencyKeyField,
             "This Idempotency-Key came with another request in the last 24 hours; a new "
-            "request needs a new key."));
+            "request needs a new key.");
       }
-      return CreatedResponse(*outcome.value().earlier);
+      return CreatedResponse(*outcome.earlier);
     }
   }
-  if (made) PublishNewLink(*made, link.value().now);
+  if (made) PublishNewLink(*made, link.now);
   return CreatedResponse(answer);
 }
 
-Response LinksApi::LimitedCreate(const Request& request,
-                                 const std::function<Response(const Principal&)>& create) {
-  Result<Principal> who = gate_->Check(request, AuthMode::kTokenOrKey);
-  if (!who.ok()) return ErrorResponse(who.error());
+Result<Response> LinksApi::LimitedCreate(
+    const Request& request, const std::function<Result<Response>(const Principal&)>& create) {
+  ASSIGN_OR_RETURN(Principal who, gate_->Check(request, AuthMode::kTokenOrKey));
   // Every authenticated creation counts, whatever its outcome: a client probing slugs or URLs
   // spends its allowance too.
   RateDecision decision =
-      limiter_->Hit("create", std::to_string(who.value().user_id), settings_.create_limit);
-  if (!decision.allowed) return RateLimitedResponse(decision);
-  Response response = create(who.value());
-  AddRateLimitHeaders(decision, &response);
-  return response;
+      limiter_->Hit("create", std::to_string(who.user_id), settings_.create_limit);
+  if (!decision.allowed) return RateLimited(decision);
+  return WithRateLimitHeaders(decision, create(who));
 }
 
-Response LinksApi::Shorten(const Request& request) {
+Result<Response> LinksApi::Shorten(const Request& request) {
   Family family{"/url/shorten", "url", "expires_at", settings_.shorten_default_ttl,
                 [this](const Link& link) { return ShortenAnswer(link); }};
   return LimitedCreate(request,
@@ -343,7 +322,7 @@ nlohmann::ordered_json LinksApi::Record(const Link& link) const {
           {"metadata", std::move(metadata)}};
 }
 
-Response LinksApi::V1Create(const Request& request) {
+Result<Response> LinksApi::V1Create(const Request& request) {
   Family family{"/api/v1/url-shortener", "original_url", "expiration_date",
                 settings_.v1_default_ttl,
                 [this](const Link& link) { return V1CreateAnswer(link); }};
@@ -357,41 +336,37 @@ CreateAnswer LinksApi::V1CreateAnswer(const Link& link) const {
   return CreateAnswer{settings_.public_base_url + "/" + link.slug, DumpJson(body)};
 }
 
-Response LinksApi::V1List(const Request& request) {
-  Result<Principal> who = gate_->Check(request, AuthMode::kTokenOrKey);
-  if (!who.ok()) return ErrorResponse(who.error());
-  Result<std::map<std::string, std::string>> query = ParseQuery(request.query);
-  if (!query.ok()) return ErrorResponse(query.error());
+Result<Response> LinksApi::V1List(const Request& request) {
+  ASSIGN_OR_RETURN(Principal who, gate_->Check(request, AuthMode::kTokenOrKey));
+  using Query = std::map<std::string, std::string>;
+  ASSIGN_OR_RETURN(Query query, ParseQuery(request.query));
   int limit = kDefaultPageSize;
-  auto it = query.value().find("limit");
-  if (it != query.value().end()) {
+  auto it = query.find("limit");
+  if (it != query.end()) {
     const std::string& text = it->second;
     // Digits only: strtol alone would also take " 5", "+5" and "5abc".
     bool digits = !text.empty() && text.size() <= 4 &&
                   text.find_first_not_of("0123456789") == std::string::npos;
     int value = digits ? std::stoi(text) : 0;
     if (value < 1 || value > kMaxPageSize) {
-      return ErrorResponse(Error::Validation(
-          "limit", "limit must be a whole number from 1 to " + std::to_string(kMaxPageSize) + "."));
+      return Error::Validation(
+          "limit", "limit must be a whole number from 1 to " + std::to_string(kMaxPageSize) + ".");
     }
     limit = value;
   }
   std::optional<uint64_t> before;
-  it = query.value().find("cursor");
-  if (it != query.value().end()) {
+  it = query.find("cursor");
+  if (it != query.end()) {
     before = cursors_->Decode(it->second);
-    if (!before) {
-      return ErrorResponse(Error::Validation("cursor", "cursor is not one this service issued."));
-    }
+    if (!before) return Error::Validation("cursor", "cursor is not one this service issued.");
   }
   std::optional<uint64_t> owner;
-  if (!who.value().is_admin) owner = who.value().user_id;
-  Result<LinkPage> page = store_->ListLinks(owner, before, limit);
-  if (!page.ok()) return ErrorResponse(page.error());
+  if (!who.is_admin) owner = who.user_id;
+  ASSIGN_OR_RETURN(LinkPage page, store_->ListLinks(owner, before, limit));
   nlohmann::ordered_json records = nlohmann::ordered_json::array();
-  for (const Link& link : page.value().links) records.push_back(Record(link));
+  for (const Link& link : page.links) records.push_back(Record(link));
   nlohmann::ordered_json next = nullptr;
-  if (page.value().next_before_id) next = cursors_->Encode(*page.value().next_before_id);
+  if (page.next_before_id) next = cursors_->Encode(*page.next_before_id);
   return JsonResponse(
       200,
       {{"ok", true}, {"data", {{"url_shorteners", std::move(records)}, {"next_cursor", next}}}});
@@ -408,70 +383,51 @@ Result<Link> LinksApi::OwnedLink(const Principal& who, const std::string& slug) 
   return link;
 }
 
-Response LinksApi::V1Get(const Request& request, const std::string& slug) {
-  Result<Principal> who = gate_->Check(request, AuthMode::kTokenOrKey);
-  if (!who.ok()) return ErrorResponse(who.error());
-  Result<Link> link = OwnedLink(who.value(), slug);
-  if (!link.ok()) return ErrorResponse(link.error());
-  Result<std::vector<DayClicks>> days = store_->ClicksByDay(link.value().id);
-  if (!days.ok()) return ErrorResponse(days.error());
+Result<Response> LinksApi::V1Get(const Request& request, const std::string& slug) {
+  ASSIGN_OR_RETURN(Principal who, gate_->Check(request, AuthMode::kTokenOrKey));
+  ASSIGN_OR_RETURN(Link link, OwnedLink(who, slug));
+  ASSIGN_OR_RETURN(std::vector<DayClicks> days, store_->ClicksByDay(link.id));
   nlohmann::ordered_json by_day = nlohmann::ordered_json::array();
-  for (const DayClicks& day : days.value()) {
+  for (const DayClicks& day : days) {
     // "YYYY-MM-DD" is the date part of the day's midnight in ISO 8601.
     by_day.push_back(
         {{"date", FormatIso8601(day.day * 86400).substr(0, 10)}, {"clicks", day.clicks}});
   }
-  nlohmann::ordered_json record = Record(link.value());
+  nlohmann::ordered_json record = Record(link);
   record["clicks_by_day"] = std::move(by_day);
   return JsonResponse(200, {{"ok", true}, {"data", std::move(record)}});
 }
 
-Response LinksApi::V1Patch(const Request& request, const std::string& slug) {
-  Result<Principal> who = gate_->Check(request, AuthMode::kTokenOrKey);
-  if (!who.ok()) return ErrorResponse(who.error());
-  Result<Link> link = OwnedLink(who.value(), slug);
-  if (!link.ok()) return ErrorResponse(link.error());
-  Result<nlohmann::ordered_json> body = ReadJsonObject(request, /*empty_ok=*/false);
-  if (!body.ok()) return ErrorResponse(body.error());
-  const nlohmann::ordered_json& json = body.value();
+Result<Response> LinksApi::V1Patch(const Request& request, const std::string& slug) {
+  ASSIGN_OR_RETURN(Principal who, gate_->Check(request, AuthMode::kTokenOrKey));
+  ASSIGN_OR_RETURN(Link link, OwnedLink(who, slug));
+  ASSIGN_OR_RETURN(const nlohmann::ordered_json json,
+                   ReadJsonObject(request, /*empty_ok=*/false));
   LinkChange change;
   change.now = clock_();
-  Result<std::optional<std::string>> url = OptionalString(json, "original_url");
-  if (!url.ok()) return ErrorResponse(url.error());
-  if (url.value()) {
-    Result<std::string> target =
-        AcceptTargetUrl(*url.value(), settings_.url_policy, "original_url");
-    if (!target.ok()) return ErrorResponse(target.error());
-    change.url = std::move(target.value());
+  ASSIGN_OR_RETURN(std::optional<std::string> url, OptionalString(json, "original_url"));
+  if (url) {
+    ASSIGN_OR_RETURN(change.url, AcceptTargetUrl(*url, settings_.url_policy, "original_url"));
   }
-  Result<ExpiryFields> fields = ReadExpiryFields(json, "expiration_date");
-  if (!fields.ok()) return ErrorResponse(fields.error());
-  Result<std::optional<Expiry>> expiry = RequestedExpiry(fields.value(), change.now);
-  if (!expiry.ok()) return ErrorResponse(expiry.error());
-  change.expires_at = expiry.value();
-  Result<std::optional<std::string>> metadata = MetadataField(json);
-  if (!metadata.ok()) return ErrorResponse(metadata.error());
-  change.metadata_json = std::move(metadata.value());
+  ASSIGN_OR_RETURN(ExpiryFields fields, ReadExpiryFields(json, "expiration_date"));
+  ASSIGN_OR_RETURN(change.expires_at, RequestedExpiry(fields, change.now));
+  ASSIGN_OR_RETURN(change.metadata_json, MetadataField(json));
 
-  Result<Link> updated = store_->UpdateLink(link.value().id, change);
+  Result<Link> updated = store_->UpdateLink(link.id, change);
   if (!updated.ok()) {
     // Deleted between the read and the update: to the caller, it is gone.
-    if (updated.error().code == ErrorCode::kNotFound) return ErrorResponse(LinkNotFound());
-    return ErrorResponse(updated.error());
+    if (updated.error().code == ErrorCode::kNotFound) return LinkNotFound();
+    return updated.error();
   }
   MarkLinkChanged(cache_, slug);
   return JsonResponse(200, {{"ok", true}, {"data", Record(updated.value())}});
 }
 
-Response LinksApi::V1Delete(const Request& request, const std::string& slug) {
-  Result<Principal> who = gate_->Check(request, AuthMode::kTokenOrKey);
-  if (!who.ok()) return ErrorResponse(who.error());
-  Result<Link> link = OwnedLink(who.value(), slug);
-  if (!link.ok()) return ErrorResponse(link.error());
-  Status deleted = store_->DeleteLink(link.value().id, clock_());
-  if (!deleted.ok() && deleted.error().code != ErrorCode::kNotFound) {
-    return ErrorResponse(deleted.error());
-  }
+Result<Response> LinksApi::V1Delete(const Request& request, const std::string& slug) {
+  ASSIGN_OR_RETURN(Principal who, gate_->Check(request, AuthMode::kTokenOrKey));
+  ASSIGN_OR_RETURN(Link link, OwnedLink(who, slug));
+  Status deleted = store_->DeleteLink(link.id, clock_());
+  if (!deleted.ok() && deleted.error().code != ErrorCode::kNotFound) return deleted.error();
   MarkLinkChanged(cache_, slug);
   return Response(204);
 }
@@ -495,13 +451,10 @@ LinksApi::Resolution LinksApi::NotFound(const Request& request) {
   return Resolution{LinkNotFound(), decision};
 }
 
-Response LinksApi::Unresolved(const Resolution& resolution) {
-  if (resolution.not_found && !resolution.not_found->allowed) {
-    return RateLimitedResponse(*resolution.not_found);
-  }
-  Response response = ErrorResponse(resolution.link.error());
-  if (resolution.not_found) AddRateLimitHeaders(*resolution.not_found, &response);
-  return response;
+Error LinksApi::Unresolved(const Resolution& resolution) {
+  if (!resolution.not_found) return resolution.link.error();
+  if (!resolution.not_found->allowed) return RateLimited(*resolution.not_found);
+  return WithRateLimitHeaders(*resolution.not_found, resolution.link.error()).error();
 }
 
 LinksApi::Resolution LinksApi::Resolve(const Request& request, const std::string& slug) {
@@ -572,32 +525,31 @@ void LinksApi::CountClick(const Request& request, uint64_t id) {
   if (settings_.clicks != nullptr && request.method != "HEAD") settings_.clicks->Count(id);
 }
 
-Response LinksApi::Redirect(const Request& request, const std::string& slug) {
+Result<Response> LinksApi::Redirect(const Request& request, const std::string& slug) {
   Resolution resolution = Resolve(request, slug);
   if (!resolution.link.ok()) return Unresolved(resolution);
   const Resolved& link = resolution.link.value();
-  Response response = RedirectTo(link.url);
-  if (response.status() == 302) CountClick(request, link.id);
-  return response;
+  Result<Response> outcome = RedirectTo(link.url);
+  if (outcome.ok()) CountClick(request, link.id);
+  return outcome;
 }
 
-Response LinksApi::Lookup(const Request& request, const std::string& slug) {
+Result<Response> LinksApi::Lookup(const Request& request, const std::string& slug) {
   Resolution resolution = Resolve(request, slug);
   const Result<Resolved>& link = resolution.link;
-  Response response;
+  Result<Response> outcome = Response();
   if (!link.ok()) {
-    response = Unresolved(resolution);
+    outcome = Unresolved(resolution);
   } else if (AcceptsHtml(request.accept)) {
-    response = RedirectTo(link.value().url);
+    outcome = RedirectTo(link.value().url);
   } else {
-    response = JsonResponse(200, {{"ok", true}, {"original_url", link.value().url}});
-    response.AddHeader("Cache-Control", "no-store");
+    Response found = JsonResponse(200, {{"ok", true}, {"original_url", link.value().url}});
+    found.AddHeader("Cache-Control", "no-store");
+    outcome = std::move(found);
   }
-  if (link.ok() && (response.status() == 302 || response.status() == 200)) {
-    CountClick(request, link.value().id);
-  }
-  response.AddHeader("Vary", "Accept");
-  return response;
+  if (link.ok() && outcome.ok()) CountClick(request, link.value().id);
+  AddAnswerHeader(&outcome, "Vary", "Accept");
+  return outcome;
 }
 
 }  // namespace shortener

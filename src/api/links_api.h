@@ -69,27 +69,27 @@ class LinksApi {
   // kIdempotencyKeyLifetime answers the first request's 201 again (same link, same body), or 422
   // (same field) if it came with another request: another endpoint or another body (compared as
   // JSON, key order aside).
-  Response Shorten(const Request& request);
+  Result<Response> Shorten(const Request& request);
   // POST /api/v1/url-shortener (auth; limited by create_limit per user; Idempotency-Key as
   // above). Takes expiration_date as well as expires_in, as PATCH does.
-  Response V1Create(const Request& request);
+  Result<Response> V1Create(const Request& request);
   // GET /api/v1/url-shorteners: the caller's links (an admin's: all), newest first.
-  Response V1List(const Request& request);
+  Result<Response> V1List(const Request& request);
   // GET /api/v1/url-shorteners/{slug}: the record and its clicks by day; 404 unless the caller
   // owns the link (or is an admin).
-  Response V1Get(const Request& request, const std::string& slug);
+  Result<Response> V1Get(const Request& request, const std::string& slug);
   // PATCH /api/v1/url-shorteners/{slug}: changes target, expiry (null: permanent) or metadata;
   // the next redirect on every instance sees the change.
-  Response V1Patch(const Request& request, const std::string& slug);
+  Result<Response> V1Patch(const Request& request, const std::string& slug);
   // DELETE /api/v1/url-shorteners/{slug}: 204; the slug stops redirecting at once and is held
   // from other users for freed_slug_hold.
-  Response V1Delete(const Request& request, const std::string& slug);
+  Result<Response> V1Delete(const Request& request, const std::string& slug);
   // GET /r/{slug}: 302 to the target, 404 if unknown or expired, 503 if the database is down,
   // 429 once the client's 404s exceed not_found_limit. A 302 to a GET counts one click.
-  Response Redirect(const Request& request, const std::string& slug);
+  Result<Response> Redirect(const Request& request, const std::string& slug);
   // GET /{slug}: JSON {"ok", "original_url"}, or the redirect for a browser (Accept). A 200 or
   // 302 to a GET counts one click.
-  Response Lookup(const Request& request, const std::string& slug);
+  Result<Response> Lookup(const Request& request, const std::string& slug);
 
  private:
   // The expiry fields of a body, each absent, null (a permanent link) or a value.
@@ -118,10 +118,10 @@ class LinksApi {
 
   // The auth gate and the creation limit around `create`: 401/429 before it runs, and the
   // RateLimit-* headers on whatever it answers.
-  Response LimitedCreate(const Request& request,
-                         const std::function<Response(const Principal&)>& create);
+  Result<Response> LimitedCreate(const Request& request,
+                                 const std::function<Result<Response>(const Principal&)>& create);
   // Either create endpoint, once the caller is known and within the limit.
-  Response CreateAs(const Request& request, const Principal& who, const Family& family);
+  Result<Response> CreateAs(const Request& request, const Principal& who, const Family& family);
   // The link `slug` if `who` may see and change it: its owner, or an admin. kNotFound for
   // everyone else, the same answer as for no link at all, so existence is not revealed.
   Result<Link> OwnedLink(const Principal& who, const std::string& slug);
@@ -160,8 +160,8 @@ class LinksApi {
   Resolution Resolve(const Request& request, const std::string& slug);
   // The Resolution of a 404 for a well-formed slug: counted against the client's 404 limit.
   Resolution NotFound(const Request& request);
-  // The answer to a Resolution that found nothing.
-  static Response Unresolved(const Resolution& resolution);
+  // The error of a Resolution that found nothing, with the 404 limit's headers when consulted.
+  static Error Unresolved(const Resolution& resolution);
   // Stores the signed entry of a link just created, replacing whatever the slug's key held (an
   // absent entry made by a probe, a stale entry of a removed link).
   void PublishNewLink(const Link& link, int64_t now);

@@ -156,7 +156,8 @@ App::App(const Config& config, SlugCodec slugs, LinkSettings settings, Blocklist
 }
 
 void App::Tick() {
-  if (clicks_) clicks_->MaybeFlush();  // a failure keeps the clicks; the store logged it
+  // A failure keeps the clicks for the next flush; the store logged it.
+  if (clicks_) clicks_->MaybeFlush().IgnoreError();
 }
 
 unsigned App::TickDueIn() const {

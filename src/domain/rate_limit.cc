@@ -155,10 +155,11 @@ RateDecision RateLimiter::Peek(std::string_view rule, std::string_view subject,
   return Decide(limit, start, count, /*counted=*/false, now);
 }
 
-void AddRateLimitHeaders(const RateDecision& decision, Response* response) {
-  response->AddHeader("RateLimit-Limit", std::to_string(decision.limit));
-  response->AddHeader("RateLimit-Remaining", std::to_string(decision.remaining));
-  response->AddHeader("RateLimit-Reset", std::to_string(decision.reset_seconds));
+Result<Response> WithRateLimitHeaders(const RateDecision& decision, Result<Response> outcome) {
+  AddAnswerHeader(&outcome, "RateLimit-Limit", std::to_string(decision.limit));
+  AddAnswerHeader(&outcome, "RateLimit-Remaining", std::to_string(decision.remaining));
+  AddAnswerHeader(&outcome, "RateLimit-Reset", std::to_string(decision.reset_seconds));
+  return outcome;
 }
 
 const RateDecision& Tighter(const RateDecision& a, const RateDecision& b) {
@@ -167,13 +168,12 @@ const RateDecision& Tighter(const RateDecision& a, const RateDecision& b) {
   return a.reset_seconds >= b.reset_seconds ? a : b;
 }
 
-Response RateLimitedResponse(const RateDecision& decision) {
-  Response response = ErrorResponse(Error::Make(
+Error RateLimited(const RateDecision& decision) {
+  Result<Response> refused = Error::Make(
       ErrorCode::kRateLimited,
-      "Too many requests; try again in " + std::to_string(decision.reset_seconds) + " seconds."));
-  response.AddHeader("Retry-After", std::to_string(decision.reset_seconds));
-  AddRateLimitHeaders(decision, &response);
-  return response;
+      "Too many requests; try again in " + std::to_string(decision.reset_seconds) + " seconds.");
+  AddAnswerHeader(&refused, "Retry-After", std::to_string(decision.reset_seconds));
+  return WithRateLimitHeaders(decision, std::move(refused)).error();
 }
 
 }  // namespace shortener

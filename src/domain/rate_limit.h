@@ -9,6 +9,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "base/error.h"
 #include "domain/cache.h"
 #include "http/http.h"
 
@@ -83,17 +84,17 @@ class RateLimiter {
 // else a hash of it (memcached keys are at most 250 bytes without spaces or control bytes).
 std::string RateLimitKey(std::string_view rule, std::string_view subject);
 
-// Adds RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset (seconds) to `response`; every
-// answer of a limited endpoint carries them.
-void AddRateLimitHeaders(const RateDecision& decision, Response* response);
+// The one wrapper of a limited endpoint's answers: `outcome` with RateLimit-Limit,
+// RateLimit-Remaining and RateLimit-Reset (seconds) of `decision`, success or error alike.
+Result<Response> WithRateLimitHeaders(const RateDecision& decision, Result<Response> outcome);
 
 // Of two decisions on one request, the one its headers should show: a refusal, else the one with
 // fewer requests remaining (on a tie, the longer wait).
 const RateDecision& Tighter(const RateDecision& a, const RateDecision& b);
 
-// The answer to a refused request: 429 with the rate_limited error body, Retry-After (the
-// seconds until the window ends) and the RateLimit-* headers.
-Response RateLimitedResponse(const RateDecision& decision);
+// The error of a refused request: kRateLimited (429) with Retry-After (the seconds until the
+// window ends) and the RateLimit-* headers.
+Error RateLimited(const RateDecision& decision);
 
 }  // namespace shortener
 

@@ -25,7 +25,29 @@ Response ErrorResponse(const Error& error) {
   // API.md "Retries": a 503 says when to try again. A second: the database's circuit breaker
   // probes again within a few, and a retry that comes early is refused just as quickly.
   if (error.code == ErrorCode::kUnavailable) response.AddHeader("Retry-After", "1");
+  for (const auto& header : error.headers) response.AddHeader(header.first, header.second);
   return response;
+}
+
+Response AnswerOf(Result<Response> outcome) {
+  if (outcome.ok()) return std::move(outcome).value();
+  return ErrorResponse(outcome.error());
+}
+
+int AnswerStatus(const Result<Response>& outcome) {
+  return outcome.ok() ? outcome.value().status() : ErrorHttpStatus(outcome.error().code);
+}
+
+void AddAnswerHeader(Result<Response>* outcome, std::string name, std::string value) {
+  if (outcome->ok()) {
+    outcome->value().AddHeader(std::move(name), std::move(value));
+    return;
+  }
+  if (value.find_first_of("\r\n") != std::string::npos) return;
+  // error() is const; the headers are the one part of an error that grows on the way up.
+  Error error = std::move(*outcome).error();
+  error.headers.emplace_back(std::move(name), std::move(value));
+  *outcome = std::move(error);
 }
 
 }  // namespace shortener

@@ -104,7 +104,7 @@ Response Router::Dispatch(const Request& request, size_t* route_index) const {
   static const std::string kGet = "GET";
   const std::string& method = request.method == "HEAD" ? kGet : request.method;
   auto it = route->handlers.find(method);
-  if (it != route->handlers.end()) return it->second(request, param);
+  if (it != route->handlers.end()) return AnswerOf(it->second(request, param));
   if (request.method == "OPTIONS") {
     Response response(204);
     response.AddHeader("Allow", AllowHeader(*route));

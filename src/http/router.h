@@ -8,13 +8,15 @@
 #include <string_view>
 #include <vector>
 
+#include "base/error.h"
 #include "http/http.h"
 
 namespace shortener {
 
 // A handler gets the request and the value of the pattern's one `{param}` segment (empty if the
-// pattern has none).
-using Handler = std::function<Response(const Request&, const std::string& param)>;
+// pattern has none), and returns its outcome: the response, or the Error that Dispatch answers
+// (AnswerOf in respond.h). Handlers never build error answers themselves.
+using Handler = std::function<Result<Response>(const Request&, const std::string& param)>;
 
 class Router {
  public:
@@ -26,7 +28,7 @@ class Router {
   // most literal segments owns it ("/healthz" beats "/{slug}"), whatever the order of Add.
   void Add(const std::string& method, const std::string& pattern, Slash slash, Handler handler);
 
-  // Answers a request: the handler's response; HEAD as GET without a body (the caller writes
+  // Answers a request: the handler's outcome, mapped by AnswerOf; HEAD as GET without a body (the caller writes
   // headers only); OPTIONS as 204 with Allow; 405 with Allow for a known path and another
   // method; 404 for an unknown path. Error bodies follow API.md. If `route` is given, it gets
   // the index of the matched pattern in Patterns(), or Patterns().size() when none matched.

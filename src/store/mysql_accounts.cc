@@ -216,7 +216,7 @@ Result<Principal> MysqlStore::UseApiKey(const std::string& key_digest, int64_t n
       st.setUInt64(2, found.value().key_id);
       st.executeUpdate();
       return true;
-    });
+    }).IgnoreError();
   }
   return found.value().who;
 }

@@ -113,7 +113,7 @@ BOOST_AUTO_TEST_CASE(answers_by_credential_and_mode) {
 BOOST_AUTO_TEST_CASE(passes_the_clock_and_reports_an_outage_as_such) {
   Accounts accounts;
   AuthGate gate(&accounts, [] { return int64_t{1795348800}; });
-  gate.Check(With("Bearer " + kToken), AuthMode::kTokenOrKey);
+  BOOST_TEST(gate.Check(With("Bearer " + kToken), AuthMode::kTokenOrKey).ok());
   BOOST_TEST(accounts.last_now == 1795348800);
   accounts.down = true;
   BOOST_TEST(Outcome(gate.Check(With("Bearer " + kToken), AuthMode::kTokenOrKey)) == "unavailable");
@@ -126,7 +126,8 @@ BOOST_AUTO_TEST_CASE(answers_that_depended_on_a_credential_are_private) {
   for (const std::string& authorization : {std::string(), "Bearer " + kToken}) {
     BOOST_TEST_CONTEXT("authorization '" << authorization << "'") {
       gate.StartRequest();
-      gate.Check(With(authorization), AuthMode::kTokenOrKey);
+      // Refused or not, what counts here is that the gate was asked.
+      gate.Check(With(authorization), AuthMode::kTokenOrKey).IgnoreError();
       Response response(authorization.empty() ? 401 : 200);
       response.AddHeader("Cache-Control", "max-age=60");
       response.AddHeader("Vary", "Accept");

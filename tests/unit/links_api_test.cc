@@ -20,6 +20,7 @@
 #include "api/auth_gate.h"
 #include "domain/auth.h"
 #include "domain/timefmt.h"
+#include "http/respond.h"
 #include "unused_accounts.h"
 
 namespace shortener {
@@ -287,6 +288,31 @@ SlugCodec MakeSlugCodec() {
   return std::move(codec).value();
 }
 
+// A LinksApi whose handlers answer as dispatch makes them answer (AnswerOf): these tests look at
+// the HTTP answers, errors included.
+class AnsweringLinksApi {
+ public:
+  template <typename... Args>
+  explicit AnsweringLinksApi(Args&&... args) : api_(std::forward<Args>(args)...) {}
+
+  void Register(Router* router) { api_.Register(router); }
+  Response Shorten(const Request& r) { return AnswerOf(api_.Shorten(r)); }
+  Response V1Create(const Request& r) { return AnswerOf(api_.V1Create(r)); }
+  Response V1List(const Request& r) { return AnswerOf(api_.V1List(r)); }
+  Response V1Get(const Request& r, const std::string& s) { return AnswerOf(api_.V1Get(r, s)); }
+  Response V1Patch(const Request& r, const std::string& s) { return AnswerOf(api_.V1Patch(r, s)); }
+  Response V1Delete(const Request& r, const std::string& s) {
+    return AnswerOf(api_.V1Delete(r, s));
+  }
+  Response Redirect(const Request& r, const std::string& s) {
+    return AnswerOf(api_.Redirect(r, s));
+  }
+  Response Lookup(const Request& r, const std::string& s) { return AnswerOf(api_.Lookup(r, s)); }
+
+ private:
+  LinksApi api_;
+};
+
 // Everything a LinksApi needs, wired together with a settable clock.
 struct Env {
   explicit Env(LinkSettings settings = DefaultSettings())
@@ -307,7 +333,7 @@ struct Env {
   AuthGate gate;
   RateLimiter limiter;
   int64_t now = kNow;
-  LinksApi api;
+  AnsweringLinksApi api;
 };
 
 // Requests carry user 1's token unless a test says otherwise.
@@ -1111,7 +1137,7 @@ BOOST_AUTO_TEST_CASE(get_redirects_and_lookups_count_head_and_failures_do_not) {
       &clicks_store, [&env] { return env.now; }, 1);
   LinkSettings settings = DefaultSettings();
   settings.clicks = &counter;
-  LinksApi api(settings, &env.store, &env.cache, &env.gate, &env.limiter, &env.slugs, &env.cursors,
+  AnsweringLinksApi api(settings, &env.store, &env.cache, &env.gate, &env.limiter, &env.slugs, &env.cursors,
                [&env] { return env.now; });
   env.store.Put("count1", "https://t.test/1", kNow + 3600);
   env.store.Put("count2", "https://t.test/2", kNow + 3600);
@@ -1852,7 +1878,7 @@ BOOST_AUTO_TEST_CASE(signed_entries_are_rechecked_against_todays_rules) {
   BOOST_TEST(env.api.Redirect(Get("/r/alias1"), "alias1").status() == 302);  // cached
   // The same cache, read by a worker configured with that host as an alias of the service.
   settings.url_policy.alias_hosts = {"second-name.test"};
-  LinksApi api(settings, &env.store, &env.cache, &env.gate, &env.limiter, &env.slugs, &env.cursors,
+  AnsweringLinksApi api(settings, &env.store, &env.cache, &env.gate, &env.limiter, &env.slugs, &env.cursors,
                [&env] { return env.now; });
   BOOST_TEST(ErrorSummary(api.Redirect(Get("/r/alias1"), "alias1")) == "404 not_found");
   BOOST_TEST(env.store.find_calls == 1);  // from the cache

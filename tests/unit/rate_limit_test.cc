@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "http/respond.h"
+
 namespace shortener {
 namespace {
 
@@ -232,16 +234,27 @@ BOOST_AUTO_TEST_CASE(headers_and_the_429_answer) {
   d.limit = 60;
   d.remaining = 12;
   d.reset_seconds = 42;
-  Response ok(201);
-  AddRateLimitHeaders(d, &ok);
+  Response ok = AnswerOf(WithRateLimitHeaders(d, Response(201)));
+  BOOST_TEST(ok.status() == 201);
   BOOST_TEST(*ok.FindHeader("RateLimit-Limit") == "60");
   BOOST_TEST(*ok.FindHeader("RateLimit-Remaining") == "12");
   BOOST_TEST(*ok.FindHeader("RateLimit-Reset") == "42");
   BOOST_TEST(ok.FindHeader("Retry-After") == nullptr);
 
+  // The same wrapper puts the same headers on an error's answer, after its own.
+  Response failed =
+      AnswerOf(WithRateLimitHeaders(d, Error::Validation("url", "url must be http(s).")));
+  BOOST_TEST(failed.status() == 422);
+  BOOST_TEST(*failed.FindHeader("Content-Type") == "application/json; charset=utf-8");
+  BOOST_TEST(*failed.FindHeader("RateLimit-Limit") == "60");
+  BOOST_TEST(*failed.FindHeader("RateLimit-Remaining") == "12");
+  BOOST_TEST(*failed.FindHeader("RateLimit-Reset") == "42");
+  BOOST_TEST(failed.FindHeader("Retry-After") == nullptr);
+  BOOST_TEST(failed.body().find("\"field\":\"url\"") != std::string::npos, failed.body());
+
   d.allowed = false;
   d.remaining = 0;
-  Response refused = RateLimitedResponse(d);
+  Response refused = ErrorResponse(RateLimited(d));
   BOOST_TEST(refused.status() == 429);
   BOOST_TEST(*refused.FindHeader("Retry-After") == "42");
   BOOST_TEST(*refused.FindHeader("RateLimit-Remaining") == "0");
@@ -249,6 +262,9 @@ BOOST_AUTO_TEST_CASE(headers_and_the_429_answer) {
   BOOST_TEST(refused.body().find("\"error\":\"rate_limited\"") != std::string::npos,
              refused.body());
   BOOST_TEST(refused.body().find("\"ok\":false") != std::string::npos, refused.body());
+  int retry_after = 0;
+  for (const auto& header : refused.headers()) retry_after += header.first == "Retry-After";
+  BOOST_TEST(retry_after == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -196,6 +196,60 @@ BOOST_AUTO_TEST_CASE(invalid_utf8_in_a_message_is_replaced_not_thrown) {
   BOOST_TEST(dumped == "\"a\xEF\xBF\xBDz\"");  // U+FFFD in place of the bad byte
 }
 
+BOOST_AUTO_TEST_CASE(error_headers_follow_those_of_the_code) {
+  Error error = Error::Make(ErrorCode::kUnavailable, "Busy.");
+  error.headers = {{"RateLimit-Limit", "5"}, {"Vary", "Accept"}};
+  Response response = ErrorResponse(error);
+  BOOST_TEST(response.status() == 503);
+  std::vector<std::string> names;
+  for (const auto& header : response.headers()) names.push_back(header.first);
+  const std::vector<std::string> expected = {"Content-Type", "X-Content-Type-Options",
+                                             "Retry-After", "RateLimit-Limit", "Vary"};
+  BOOST_TEST(names == expected, boost::test_tools::per_element());
+  BOOST_TEST(HeaderOr(response, "Retry-After") == "1");
+}
+
+BOOST_AUTO_TEST_CASE(answer_of_an_outcome) {
+  Response made(302);
+  made.AddHeader("Location", "https://t.test/");
+  Response answered = AnswerOf(made);
+  BOOST_TEST(answered.status() == 302);
+  BOOST_TEST(HeaderOr(answered, "Location") == "https://t.test/");
+  BOOST_TEST(AnswerStatus(made) == 302);
+
+  for (const CodeCase& c : AllCodes()) {
+    BOOST_TEST_CONTEXT("code " << c.name) {
+      Error error = Error::Make(c.code, "For people.");
+      Response mapped = AnswerOf(error);
+      Response direct = ErrorResponse(error);
+      BOOST_TEST(mapped.status() == c.status);
+      BOOST_TEST(AnswerStatus(error) == c.status);
+      BOOST_TEST(mapped.body() == direct.body());
+      BOOST_TEST(mapped.headers() == direct.headers());
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(an_answer_header_goes_on_a_response_and_on_an_error_alike) {
+  Result<Response> success = Response(200);
+  AddAnswerHeader(&success, "Vary", "Accept");
+  Result<Response> failure = Error::Make(ErrorCode::kNotFound, "Gone.");
+  AddAnswerHeader(&failure, "Vary", "Accept");
+  BOOST_TEST(HeaderOr(AnswerOf(success), "Vary") == "Accept");
+  Response failed = AnswerOf(failure);
+  BOOST_TEST(failed.status() == 404);
+  BOOST_TEST(HeaderOr(failed, "Vary") == "Accept");
+  // CR or LF would split the answer: dropped on both sides, as Response::AddHeader drops it.
+  for (const char* bad : {"a\r\nSet-Cookie: x=1", "a\nb", "a\rb"}) {
+    Result<Response> ok = Response(200);
+    AddAnswerHeader(&ok, "X-Bad", bad);
+    Result<Response> err = Error::Make(ErrorCode::kNotFound, "Gone.");
+    AddAnswerHeader(&err, "X-Bad", bad);
+    BOOST_TEST(AnswerOf(ok).FindHeader("X-Bad") == nullptr);
+    BOOST_TEST(AnswerOf(err).FindHeader("X-Bad") == nullptr);
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace shortener

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "http/respond.h"
+
 namespace shortener {
 namespace {
 
@@ -359,6 +361,60 @@ BOOST_AUTO_TEST_CASE(adding_a_method_to_an_existing_pattern_extends_it) {
   request.method = "GET";
   router.Dispatch(request);
   BOOST_TEST(f.called == "get2(7)");
+}
+
+BOOST_AUTO_TEST_CASE(a_handler_error_is_answered_by_the_one_mapping) {
+  // Every code, with a field and extra headers: Dispatch answers exactly what ErrorResponse
+  // makes of the error (status, headers in order, body), for GET and for HEAD.
+  const ErrorCode codes[] = {ErrorCode::kBadJson,       ErrorCode::kValidation,
+                             ErrorCode::kNotFound,      ErrorCode::kSlugTaken,
+                             ErrorCode::kUnauthorized,  ErrorCode::kForbidden,
+                             ErrorCode::kRateLimited,   ErrorCode::kPayloadTooLarge,
+                             ErrorCode::kUnavailable,   ErrorCode::kInternal};
+  for (ErrorCode code : codes) {
+    Error error = Error::Make(code, "Said to people.");
+    if (code == ErrorCode::kValidation) error.field = "url";
+    error.headers = {{"RateLimit-Limit", "60"}, {"Vary", "Accept"}};
+    Router router;
+    router.Add("GET", "/thing/{id}", Router::Slash::kStrict,
+               [&error](const Request&, const std::string&) -> Result<Response> { return error; });
+    const Response expected = ErrorResponse(error);
+    for (const char* method : {"GET", "HEAD"}) {
+      BOOST_TEST_CONTEXT("code " << ErrorCodeName(code) << ", " << method) {
+        Request request;
+        request.method = method;
+        request.path = "/thing/1";
+        Response answer = router.Dispatch(request);
+        BOOST_TEST(answer.status() == ErrorHttpStatus(code));
+        BOOST_TEST(answer.body() == expected.body());
+        BOOST_TEST(answer.headers() == expected.headers());
+        BOOST_TEST(HeaderOr(answer, "RateLimit-Limit", "<absent>") == "60");
+        BOOST_TEST(HeaderOr(answer, "Vary", "<absent>") == "Accept");
+        nlohmann::ordered_json body = BodyJson(answer);
+        BOOST_TEST(body.value("error", "") == ErrorCodeName(code));
+        BOOST_TEST(body.value("message", "") == "Said to people.");
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_handler_response_is_answered_as_it_is) {
+  Router router;
+  router.Add("POST", "/thing", Router::Slash::kTolerant,
+             [](const Request&, const std::string&) -> Result<Response> {
+               Response made(201);
+               made.AddHeader("Location", "https://s.test/x");
+               made.set_body("made");
+               return made;
+             });
+  Request request;
+  request.method = "POST";
+  request.path = "/thing";
+  Response answer = router.Dispatch(request);
+  BOOST_TEST(answer.status() == 201);
+  BOOST_TEST(answer.body() == "made");
+  BOOST_TEST(HeaderOr(answer, "Location", "<absent>") == "https://s.test/x");
+  BOOST_TEST(answer.headers().size() == 1u);
 }
 
 BOOST_FIXTURE_TEST_CASE(reports_the_matched_pattern_for_metrics, Fixture) {
