@@ -143,8 +143,7 @@ Result<Response> AccountsApi::Signup(const Request& request) {
 }
 
 Result<Response> AccountsApi::CreateUser(const Request& request) {
-  ASSIGN_OR_RETURN(const nlohmann::ordered_json body,
-                   ReadJsonObject(request, /*empty_ok=*/false));
+  ASSIGN_OR_RETURN(const nlohmann::ordered_json body, ReadJsonObject(request, /*empty_ok=*/false));
   ASSIGN_OR_RETURN(std::string username, RequiredString(body, "username"));
   ASSIGN_OR_RETURN(std::string email, RequiredString(body, "email"));
   ASSIGN_OR_RETURN(std::string password, RequiredString(body, "password"));
@@ -174,8 +173,7 @@ Result<Response> AccountsApi::CreateUser(const Request& request) {
 }
 
 Result<AccountsApi::Credentials> AccountsApi::ReadCredentials(const Request& request) {
-  ASSIGN_OR_RETURN(const nlohmann::ordered_json body,
-                   ReadJsonObject(request, /*empty_ok=*/false));
+  ASSIGN_OR_RETURN(const nlohmann::ordered_json body, ReadJsonObject(request, /*empty_ok=*/false));
   Credentials credentials;
   ASSIGN_OR_RETURN(credentials.username, RequiredString(body, "username"));
   ASSIGN_OR_RETURN(credentials.password, RequiredString(body, "password"));
@@ -203,8 +201,7 @@ Result<Response> AccountsApi::Login(const Request& request) {
   return WithRateLimitHeaders(Tighter(shown, failures), std::move(outcome));
 }
 
-Result<Response> AccountsApi::CheckLogin(const std::string& username,
-                                         const std::string& password) {
+Result<Response> AccountsApi::CheckLogin(const std::string& username, const std::string& password) {
   const Error refused = Error::Make(ErrorCode::kUnauthorized, "Username or password is not right.");
   // A name signup would refuse names nobody; MariaDB's PAD SPACE collations would still find
   // "alice" for "alice   ". Nothing to look up, and no timing to even out: what such a name
@@ -253,8 +250,7 @@ Result<Response> AccountsApi::Logout(const Request& request) {
 
 Result<Response> AccountsApi::CreateApiKey(const Request& request) {
   ASSIGN_OR_RETURN(Principal who, gate_->Check(request, AuthMode::kTokenOnly));
-  ASSIGN_OR_RETURN(const nlohmann::ordered_json body,
-                   ReadJsonObject(request, /*empty_ok=*/true));
+  ASSIGN_OR_RETURN(const nlohmann::ordered_json body, ReadJsonObject(request, /*empty_ok=*/true));
   ASSIGN_OR_RETURN(std::optional<std::string> name, OptionalString(body, "name"));
   std::string label = name.value_or("");
   RETURN_IF_ERROR(CheckKeyName(label));

@@ -162,8 +162,7 @@ Result<LinksApi::ExpiryFields> LinksApi::ReadExpiryFields(const nlohmann::ordere
 
 Result<LinksApi::CreateRequest> LinksApi::ParseCreate(const Request& request,
                                                       const Family& family) {
-  ASSIGN_OR_RETURN(const nlohmann::ordered_json json,
-                   ReadJsonObject(request, /*empty_ok=*/false));
+  ASSIGN_OR_RETURN(const nlohmann::ordered_json json, ReadJsonObject(request, /*empty_ok=*/false));
   CreateRequest create;
   ASSIGN_OR_RETURN(create.url, RequiredString(json, family.url_field));
   ASSIGN_OR_RETURN(create.slug, OptionalString(json, "slug"));
@@ -401,8 +400,7 @@ Result<Response> LinksApi::V1Get(const Request& request, const std::string& slug
 Result<Response> LinksApi::V1Patch(const Request& request, const std::string& slug) {
   ASSIGN_OR_RETURN(Principal who, gate_->Check(request, AuthMode::kTokenOrKey));
   ASSIGN_OR_RETURN(Link link, OwnedLink(who, slug));
-  ASSIGN_OR_RETURN(const nlohmann::ordered_json json,
-                   ReadJsonObject(request, /*empty_ok=*/false));
+  ASSIGN_OR_RETURN(const nlohmann::ordered_json json, ReadJsonObject(request, /*empty_ok=*/false));
   LinkChange change;
   change.now = clock_();
   ASSIGN_OR_RETURN(std::optional<std::string> url, OptionalString(json, "original_url"));

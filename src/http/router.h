@@ -28,10 +28,10 @@ class Router {
   // most literal segments owns it ("/healthz" beats "/{slug}"), whatever the order of Add.
   void Add(const std::string& method, const std::string& pattern, Slash slash, Handler handler);
 
-  // Answers a request: the handler's outcome, mapped by AnswerOf; HEAD as GET without a body (the caller writes
-  // headers only); OPTIONS as 204 with Allow; 405 with Allow for a known path and another
-  // method; 404 for an unknown path. Error bodies follow API.md. If `route` is given, it gets
-  // the index of the matched pattern in Patterns(), or Patterns().size() when none matched.
+  // Answers a request: the handler's outcome, mapped by AnswerOf; HEAD as GET without a body (the
+  // caller writes headers only); OPTIONS as 204 with Allow; 405 with Allow for a known path and
+  // another method; 404 for an unknown path. Error bodies follow API.md. If `route` is given, it
+  // gets the index of the matched pattern in Patterns(), or Patterns().size() when none matched.
   Response Dispatch(const Request& request, size_t* route = nullptr) const;
 
   // The registered patterns, in the order they were first added (metrics label routes by them).

@@ -1137,8 +1137,8 @@ BOOST_AUTO_TEST_CASE(get_redirects_and_lookups_count_head_and_failures_do_not) {
       &clicks_store, [&env] { return env.now; }, 1);
   LinkSettings settings = DefaultSettings();
   settings.clicks = &counter;
-  AnsweringLinksApi api(settings, &env.store, &env.cache, &env.gate, &env.limiter, &env.slugs, &env.cursors,
-               [&env] { return env.now; });
+  AnsweringLinksApi api(settings, &env.store, &env.cache, &env.gate, &env.limiter, &env.slugs,
+                        &env.cursors, [&env] { return env.now; });
   env.store.Put("count1", "https://t.test/1", kNow + 3600);
   env.store.Put("count2", "https://t.test/2", kNow + 3600);
   env.store.Put("oldie1", "https://t.test/3", kNow - 1);
@@ -1878,8 +1878,8 @@ BOOST_AUTO_TEST_CASE(signed_entries_are_rechecked_against_todays_rules) {
   BOOST_TEST(env.api.Redirect(Get("/r/alias1"), "alias1").status() == 302);  // cached
   // The same cache, read by a worker configured with that host as an alias of the service.
   settings.url_policy.alias_hosts = {"second-name.test"};
-  AnsweringLinksApi api(settings, &env.store, &env.cache, &env.gate, &env.limiter, &env.slugs, &env.cursors,
-               [&env] { return env.now; });
+  AnsweringLinksApi api(settings, &env.store, &env.cache, &env.gate, &env.limiter, &env.slugs,
+                        &env.cursors, [&env] { return env.now; });
   BOOST_TEST(ErrorSummary(api.Redirect(Get("/r/alias1"), "alias1")) == "404 not_found");
   BOOST_TEST(env.store.find_calls == 1);  // from the cache
 }

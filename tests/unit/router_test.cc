@@ -366,11 +366,11 @@ BOOST_AUTO_TEST_CASE(adding_a_method_to_an_existing_pattern_extends_it) {
 BOOST_AUTO_TEST_CASE(a_handler_error_is_answered_by_the_one_mapping) {
   // Every code, with a field and extra headers: Dispatch answers exactly what ErrorResponse
   // makes of the error (status, headers in order, body), for GET and for HEAD.
-  const ErrorCode codes[] = {ErrorCode::kBadJson,       ErrorCode::kValidation,
-                             ErrorCode::kNotFound,      ErrorCode::kSlugTaken,
-                             ErrorCode::kUnauthorized,  ErrorCode::kForbidden,
-                             ErrorCode::kRateLimited,   ErrorCode::kPayloadTooLarge,
-                             ErrorCode::kUnavailable,   ErrorCode::kInternal};
+  const ErrorCode codes[] = {ErrorCode::kBadJson,      ErrorCode::kValidation,
+                             ErrorCode::kNotFound,     ErrorCode::kSlugTaken,
+                             ErrorCode::kUnauthorized, ErrorCode::kForbidden,
+                             ErrorCode::kRateLimited,  ErrorCode::kPayloadTooLarge,
+                             ErrorCode::kUnavailable,  ErrorCode::kInternal};
   for (ErrorCode code : codes) {
     Error error = Error::Make(code, "Said to people.");
     if (code == ErrorCode::kValidation) error.field = "url";
