@@ -2,9 +2,7 @@
 // tokens and API keys that are stored only as digests.
 #include "api/accounts_api.h"
 
-#include "base/ascii.h"
 #include "base/log.h"
-#include "base/terminal_text.h"
 #include "domain/timefmt.h"
 #include "http/json_body.h"
 #include "http/respond.h"
@@ -12,14 +10,6 @@
 namespace shortener {
 
 namespace {
-
-constexpr size_t kMinUsername = 3;
-constexpr size_t kMaxUsername = 32;
-constexpr size_t kMaxEmail = 254;
-constexpr size_t kMaxEmailLocalPart = 64;  // RFC 5321 section 4.5.3.1.1
-constexpr size_t kMinPassword = 8;
-constexpr size_t kMaxPassword = 1024;
-constexpr size_t kMaxKeyName = 100;
 
 // Secrets in a response must not be kept by caches or proxies (RFC 6749 section 5.1).
 Response NoStore(Response response) {
@@ -34,63 +24,6 @@ nlohmann::ordered_json KeyJson(const ApiKeyInfo& key) {
 }
 
 }  // namespace
-
-Status CheckUsername(std::string_view username) {
-  bool ok = username.size() >= kMinUsername && username.size() <= kMaxUsername;
-  for (char c : username) {
-    if (!IsAsciiAlnum(c) && c != '_' && c != '.' && c != '-') ok = false;
-  }
-  if (!ok) {
-    return Error::Validation("username",
-                             "username must be 3 to 32 characters of A-Z, a-z, 0-9, _, . and -.");
-  }
-  return Status::Ok();
-}
-
-std::string CanonicalUsername(std::string_view username) {
-  return ToLowerAscii(TrimBlanks(username));
-}
-
-Status CheckEmail(std::string_view email) {
-  Error bad = Error::Validation("email",
-                                "email must be an address like name@example.com, at "
-                                "most 254 bytes.");
-  if (email.size() > kMaxEmail) return bad;
-  // Plausible, not RFC 5322 in full: one local part and one dotted domain, no spaces or control
-  // characters anywhere. Whether it receives mail only a mail could tell.
-  for (char c : email) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u == 0x7f) return bad;
-  }
-  size_t at = email.rfind('@');
-  if (at == std::string_view::npos || at == 0 || at > kMaxEmailLocalPart) return bad;
-  std::string_view domain = email.substr(at + 1);
-  if (domain.empty() || domain.find('.') == std::string_view::npos || domain.front() == '.' ||
-      domain.back() == '.' || domain.find("..") != std::string_view::npos) {
-    return bad;
-  }
-  for (char c : domain) {
-    // The domain is an ASCII hostname or an internationalised one in UTF-8.
-    if (c == '@' || c == '[' || c == ']' || c == '"' || c == ',' || c == ';') return bad;
-  }
-  return Status::Ok();
-}
-
-Status CheckPassword(std::string_view password) {
-  if (password.size() < kMinPassword || password.size() > kMaxPassword) {
-    return Error::Validation("password", "password must be 8 to 1024 bytes.");
-  }
-  return Status::Ok();
-}
-
-Status CheckKeyName(std::string_view name) {
-  if (name.size() > kMaxKeyName)
-    return Error::Validation("name", "name must be at most 100 bytes.");
-  if (HasControlCharacter(name)) {
-    return Error::Validation("name", "name must not hold control characters.");
-  }
-  return Status::Ok();
-}
 
 Error HashingBusy() {
   return Error::Make(ErrorCode::kUnavailable, "Too many logins at once; try again in a second.");
@@ -209,7 +142,7 @@ Result<Response> AccountsApi::CheckLogin(const std::string& username, const std:
   if (!CheckUsername(username).ok()) return refused;
   // Bounded before any work: Argon2 takes a password of any length, and a megabyte one would
   // cost its hashing pass for nothing.
-  if (password.size() > kMaxPassword) {
+  if (password.size() > kMaxPasswordBytes) {
     return Error::Validation("password", "password must be at most 1024 bytes.");
   }
   Result<User> user = accounts_->FindUser(username);

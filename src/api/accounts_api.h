@@ -9,6 +9,7 @@
 #include "api/auth_gate.h"
 #include "base/clock.h"
 #include "base/host_slots.h"
+#include "domain/account_rules.h"
 #include "domain/auth.h"
 #include "domain/client_address.h"
 #include "domain/rate_limit.h"
@@ -93,18 +94,6 @@ class AccountsApi {
   RateLimiter* limiter_;
   Clock clock_;
 };
-
-// API.md's signup rules, as 422 validation errors naming the field. Pure.
-Status CheckUsername(std::string_view username);
-// What the failed-login limit counts `username` as: lower-cased (names are unique ignoring
-// case) and without surrounding blanks, so that "Alice", "alice   " and " ALICE" draw on one
-// count (a padded spelling is refused, but must not come with an allowance of its own).
-std::string CanonicalUsername(std::string_view username);
-Status CheckEmail(std::string_view email);
-Status CheckPassword(std::string_view password);
-// An API key's name: at most 100 bytes, no control characters (a name is printed on terminals
-// by shortener-admin and shown in pages). 422 naming "name".
-Status CheckKeyName(std::string_view name);
 
 // The error of a login or signup that found every hashing slot taken: kUnavailable (503, which
 // says Retry-After: 1).

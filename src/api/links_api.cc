@@ -18,11 +18,6 @@ constexpr size_t kMaxMetadataBytes = 4096;
 constexpr int kDefaultPageSize = 100;
 constexpr int kMaxPageSize = 1000;
 
-// How long a changed link's cache entry refuses fills (see MarkLinkChanged). It only has to outlast
-// a reader's gap between its MySQL read and its cache fill, which is milliseconds; meanwhile
-// that link's redirects read MySQL.
-constexpr int64_t kChangeFenceSeconds = 10;
-
 // The one answer, API.md's wording, for a slug that is unknown, expired or malformed.
 Error LinkNotFound() { return Error::Make(ErrorCode::kNotFound, "URL Shortener not found."); }
 
@@ -98,27 +93,18 @@ Result<Response> RedirectTo(const std::string& url) {
 
 }  // namespace
 
-// "r2:" since entries carry the link id; "r1:" entries (no id) are never read. Signed entries
-// (redirect_entry.h) kept the key: workers of the version before them share its fences, and
-// take the signed values for misses, as the new ones take the old values.
-std::string RedirectCacheKey(const std::string& slug) { return "r2:" + slug; }
-
-void MarkLinkChanged(Cache* cache, const std::string& slug) {
-  cache->Set(RedirectCacheKey(slug), RedirectEntryCodec::Fence(), kChangeFenceSeconds);
-}
-
 LinksApi::LinksApi(LinkSettings settings, LinkStore* store, Cache* cache, AuthGate* gate,
                    RateLimiter* limiter, const SlugCodec* slugs, const CursorCodec* cursors,
                    Clock clock)
     : settings_(std::move(settings)),
       store_(store),
-      cache_(cache),
       gate_(gate),
       limiter_(limiter),
       slugs_(slugs),
       cursors_(cursors),
       clock_(std::move(clock)),
-      entries_(settings_.cache_secret) {
+      links_cache_(cache, LinkCache::Options{settings_.cache_secret, settings_.cache_ttl,
+                                             settings_.negative_cache_ttl}) {
   if (settings_.blocklist != nullptr) {
     BlocklistFile* blocklist = settings_.blocklist;
     Clock now = clock_;
@@ -417,7 +403,7 @@ Result<Response> LinksApi::V1Patch(const Request& request, const std::string& sl
     if (updated.error().code == ErrorCode::kNotFound) return LinkNotFound();
     return updated.error();
   }
-  MarkLinkChanged(cache_, slug);
+  links_cache_.MarkChanged(slug);
   return JsonResponse(200, {{"ok", true}, {"data", Record(updated.value())}});
 }
 
@@ -426,21 +412,14 @@ Result<Response> LinksApi::V1Delete(const Request& request, const std::string& s
   ASSIGN_OR_RETURN(Link link, OwnedLink(who, slug));
   Status deleted = store_->DeleteLink(link.id, clock_());
   if (!deleted.ok() && deleted.error().code != ErrorCode::kNotFound) return deleted.error();
-  MarkLinkChanged(cache_, slug);
+  links_cache_.MarkChanged(slug);
   return Response(204);
 }
 
 void LinksApi::PublishNewLink(const Link& link, int64_t now) {
-  // Set, not Add: the key may hold an absent entry from a probe of this slug (generated slugs
-  // can be probed before they exist too) or, for a custom slug, the entry of an earlier link
-  // removed while its entry lived on. A reader that missed before the insert and fills after
-  // this finds the key taken; one that filled before is overwritten.
-  const int64_t expires_at = link.expires_at.value_or(kNeverExpires);
-  const int64_t left = expires_at - now;
-  if (left <= 0) return;
-  cache_->Set(RedirectCacheKey(link.slug),
-              entries_.EncodeLink(link.slug, expires_at, link.id, link.url),
-              std::min(left, settings_.cache_ttl));
+  // Generated slugs can be probed before they exist too: the key may hold an absent entry.
+  links_cache_.Publish(link.slug,
+                       CachedLink{link.url, link.id, link.expires_at.value_or(kNeverExpires)}, now);
 }
 
 LinksApi::Resolution LinksApi::NotFound(const Request& request) {
@@ -460,58 +439,29 @@ LinksApi::Resolution LinksApi::Resolve(const Request& request, const std::string
   // counting: it costs nothing, and browsers ask for /favicon.ico on their own).
   if (!LooksLikeSlug(slug)) return Resolution{LinkNotFound(), std::nullopt};
   const int64_t now = clock_();
-  const std::string key = RedirectCacheKey(slug);
-  Resolved link;
-  int64_t expires_at = 0;
-  std::optional<std::string> cached = cache_->Get(key);
-  RedirectEntry entry;
-  if (cached) entry = entries_.Decode(slug, *cached);
-  if (entry.kind == RedirectEntry::Kind::kAbsent && entry.until > now) return NotFound(request);
-  if (entry.kind == RedirectEntry::Kind::kLink) {
-    expires_at = entry.expires_at;
-    link.id = entry.id;
-    link.url = std::move(entry.url);
-  } else {
-    if (entry.kind == RedirectEntry::Kind::kForged && !reported_forged_) {
-      reported_forged_ = true;
-      Log(Severity::kWarn,
-          "a redirect cache entry failed its MAC check (slug_secret changed, or someone else "
-          "writes to memcached); it was read as a miss. Later ones are not logged.");
-    }
-    // An entry that does not verify (forged, or of the version before) is removed before MySQL
-    // is read, so the fill below can take its place; a change fenced after this delete still
-    // refuses that fill.
-    if (cached && entry.kind != RedirectEntry::Kind::kFence &&
-        entry.kind != RedirectEntry::Kind::kAbsent) {
-      cache_->Delete(key);
-    }
+  LinkLookup cached = links_cache_.Lookup(slug, now);
+  if (cached.kind == LinkLookup::Kind::kAbsent) return NotFound(request);
+  CachedLink link = std::move(cached.link);
+  if (cached.kind != LinkLookup::Kind::kHit) {
     // A client over its 404 limit gets no more MySQL reads: it is answered 429 here.
     RateDecision allowance = limiter_->Peek(
         "not_found", ClientKey(request, settings_.trusted_proxies), settings_.not_found_limit);
     if (!allowance.allowed) return Resolution{LinkNotFound(), allowance};
     // Under a change marker a fill would be refused anyway: skip the round trip.
-    const bool fenced = entry.kind == RedirectEntry::Kind::kFence;
+    const bool fill = cached.kind == LinkLookup::Kind::kMiss;
     Result<RedirectTarget> target = store_->FindRedirect(slug);
     if (!target.ok()) {
-      if (target.error().code != ErrorCode::kNotFound)
+      if (target.error().code != ErrorCode::kNotFound) {
         return Resolution{target.error(), std::nullopt};
-      if (!fenced && settings_.negative_cache_ttl > 0) {
-        cache_->Add(key, entries_.EncodeAbsent(slug, now + settings_.negative_cache_ttl),
-                    settings_.negative_cache_ttl);
       }
+      if (fill) links_cache_.FillAbsent(slug, now);
       return NotFound(request);
     }
-    expires_at = target.value().expires_at;
-    link.id = target.value().id;
-    link.url = std::move(target.value().url);
-    int64_t left = expires_at - now;
-    if (left > 0 && !fenced) {
-      cache_->Add(key, entries_.EncodeLink(slug, expires_at, link.id, link.url),
-                  std::min(left, settings_.cache_ttl));
-    }
+    link = CachedLink{std::move(target.value().url), target.value().id, target.value().expires_at};
+    if (fill) links_cache_.FillLink(slug, link, now);
   }
   // The entry may have been cached before it expired; expiry is checked on every read.
-  if (expires_at <= now) return NotFound(request);
+  if (link.expires_at <= now) return NotFound(request);
   // Checked on every answer, cache hit or not: a target made before its host was listed, or
   // an alias added, must not outlive that; and a cache entry is only as good as its signer.
   if (!RecheckStoredTarget(link.url, settings_.url_policy).ok()) return NotFound(request);
@@ -526,7 +476,7 @@ void LinksApi::CountClick(const Request& request, uint64_t id) {
 Result<Response> LinksApi::Redirect(const Request& request, const std::string& slug) {
   Resolution resolution = Resolve(request, slug);
   if (!resolution.link.ok()) return Unresolved(resolution);
-  const Resolved& link = resolution.link.value();
+  const CachedLink& link = resolution.link.value();
   Result<Response> outcome = RedirectTo(link.url);
   if (outcome.ok()) CountClick(request, link.id);
   return outcome;
@@ -534,7 +484,7 @@ Result<Response> LinksApi::Redirect(const Request& request, const std::string& s
 
 Result<Response> LinksApi::Lookup(const Request& request, const std::string& slug) {
   Resolution resolution = Resolve(request, slug);
-  const Result<Resolved>& link = resolution.link;
+  const Result<CachedLink>& link = resolution.link;
   Result<Response> outcome = Response();
   if (!link.ok()) {
     outcome = Unresolved(resolution);

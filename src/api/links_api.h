@@ -17,12 +17,12 @@
 #include "domain/client_address.h"
 #include "domain/cursor.h"
 #include "domain/rate_limit.h"
-#include "domain/redirect_entry.h"
 #include "domain/slug.h"
 #include "domain/store.h"
 #include "domain/url_check.h"
 #include "http/http.h"
 #include "http/router.h"
+#include "store/link_cache.h"
 
 namespace shortener {
 
@@ -32,7 +32,7 @@ struct LinkSettings {
   int64_t shorten_default_ttl = 3600;
   int64_t v1_default_ttl = 432000;
   int64_t max_ttl = 315360000;
-  int64_t cache_ttl = 86400;
+  int64_t cache_ttl = 86400;  // the longest a redirect cache entry lives
   // false: a null expiry (a permanent link) is refused with 422 naming the field.
   bool allow_permanent_links = true;
   int64_t freed_slug_hold = 7776000;  // see NewLink::freed_slug_hold
@@ -141,29 +141,22 @@ class LinksApi {
   // The 201 of /url/shorten, and of the v1 create, for a stored link.
   CreateAnswer ShortenAnswer(const Link& link) const;
   CreateAnswer V1CreateAnswer(const Link& link) const;
-  // A live link's target and id.
-  struct Resolved {
-    std::string url;
-    uint64_t id = 0;
-  };
   // What Resolve found: the link, or the error to answer, and the decision of the 404 limit
   // when it was consulted (its RateLimit-* headers go on the answer; refused: the answer is 429).
   struct Resolution {
-    Result<Resolved> link;
+    Result<CachedLink> link;
     std::optional<RateDecision> not_found;
   };
   // The target of `slug` if it exists, has not expired and still passes the URL rules: one
-  // cache get; on a miss (or an entry that does not verify) the 404 limit is looked at, then
-  // MySQL, and the cache filled for no longer than the link's time left, or with an absent
-  // entry for negative_cache_ttl. Every 404 of a well-formed slug counts against the client's
-  // not_found_limit.
+  // cache get (LinkCache::Lookup); on a miss or a fence the 404 limit is looked at, then MySQL,
+  // and after a miss the cache is filled (the link, or its absence). Every 404 of a well-formed
+  // slug counts against the client's not_found_limit.
   Resolution Resolve(const Request& request, const std::string& slug);
   // The Resolution of a 404 for a well-formed slug: counted against the client's 404 limit.
   Resolution NotFound(const Request& request);
   // The error of a Resolution that found nothing, with the 404 limit's headers when consulted.
   static Error Unresolved(const Resolution& resolution);
-  // Stores the signed entry of a link just created, replacing whatever the slug's key held (an
-  // absent entry made by a probe, a stale entry of a removed link).
+  // Publishes a link just created to the redirect cache (LinkCache::Publish).
   void PublishNewLink(const Link& link, int64_t now);
   // Counts a click on link `id` for `request`, unless it is a HEAD or counting is off.
   void CountClick(const Request& request, uint64_t id);
@@ -172,26 +165,13 @@ class LinksApi {
 
   LinkSettings settings_;
   LinkStore* store_;
-  Cache* cache_;
   AuthGate* gate_;
   RateLimiter* limiter_;
   const SlugCodec* slugs_;
   const CursorCodec* cursors_;
   Clock clock_;
-  RedirectEntryCodec entries_;
-  // A forged cache entry was logged: the next ones are not (memcached is someone's to write).
-  bool reported_forged_ = false;
+  LinkCache links_cache_;
 };
-
-// The cache key of a slug's redirect entry.
-std::string RedirectCacheKey(const std::string& slug);
-
-// Tells every instance that `slug`'s row changed (updated or deleted): its cache entry is replaced
-// by a short-lived marker that refuses fills, so a reader that loaded the old row just before the
-// change cannot cache it again afterwards. Best effort: with the cache unreachable there is nothing
-// to invalidate either, unless it comes back with the old entry, which then lives at most until its
-// own expiry (cache_ttl or the link's).
-void MarkLinkChanged(Cache* cache, const std::string& slug);
 
 }  // namespace shortener
 

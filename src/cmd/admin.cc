@@ -9,7 +9,6 @@
 
 #include "base/log.h"
 #include "cmd/admin_commands.h"
-#include "cmd/app.h"
 #include "cmd/command_line.h"
 #include "cmd/config.h"
 #include "store/mysql_store.h"

@@ -5,13 +5,14 @@
 #include <map>
 #include <optional>
 
-#include "api/accounts_api.h"
-#include "api/links_api.h"
 #include "base/clock.h"
 #include "base/terminal_text.h"
-#include "cmd/app.h"
+#include "domain/account_rules.h"
 #include "domain/auth.h"
 #include "domain/timefmt.h"
+#include "store/link_cache.h"
+#include "store/memcached_cache.h"
+#include "store/mysql_store.h"
 
 namespace shortener {
 
@@ -329,7 +330,9 @@ int LinkCommand(const Config& config, const std::vector<std::string>& args) {
     Status deleted = store.DeleteLink(link.value().id, SystemClock());
     if (!deleted.ok()) return AdminFail(deleted.error().message);
     MemcachedCache cache(MemcachedOptionsFrom(config));
-    MarkLinkChanged(&cache, args[1]);
+    LinkCache(&cache,
+              LinkCache::Options{config.slug_secret, config.cache_ttl, config.negative_cache_ttl})
+        .MarkChanged(args[1]);
     std::printf("deleted link %s\n", TerminalSafe(args[1]).c_str());
     return 0;
   }

@@ -14,24 +14,6 @@
 
 namespace shortener {
 
-MemcachedOptions MemcachedOptionsFrom(const Config& config) {
-  MemcachedOptions options;
-  options.servers = config.memcached_servers;
-  options.timeout_ms = config.memcached_timeout_ms;
-  // One database, one namespace: instances of one deployment share entries, and another
-  // deployment on the same memcached (staging next to production) sees none of them.
-  options.key_prefix = config.mysql_database + ":";
-  return options;
-}
-
-PasswordCosts PasswordCostsFrom(const Config& config) {
-  PasswordCosts costs;
-  costs.memory_kib = config.argon2_memory_kib;
-  costs.passes = config.argon2_passes;
-  costs.lanes = config.argon2_lanes;
-  return costs;
-}
-
 namespace {
 
 AccountSettings AccountSettingsFrom(const Config& config) {
@@ -60,21 +42,6 @@ LinkSettings WithClicks(LinkSettings settings, ClickCounter* clicks) {
 // long enough to ride out a reconnect, well inside the web server's stop timeout.
 constexpr int kShutdownFlushAttempts = 5;
 constexpr useconds_t kShutdownFlushPauseMicros = 200 * 1000;
-
-}  // namespace
-
-MysqlOptions MysqlOptionsFrom(const Config& config) {
-  MysqlOptions options;
-  options.socket = config.mysql_socket;
-  options.host = config.mysql_host;
-  options.port = config.mysql_port;
-  options.user = config.mysql_user;
-  options.password = config.mysql_password;
-  options.database = config.mysql_database;
-  return options;
-}
-
-namespace {
 
 // The admin tool keeps MysqlOptions' patient timeouts (a migration may take long); a worker
 // fails fast, so a hung server costs a request about a second (API.md "Retries").

@@ -20,15 +20,6 @@
 
 namespace shortener {
 
-// The MySQL connection settings of `config`.
-MysqlOptions MysqlOptionsFrom(const Config& config);
-
-// The memcached settings of `config`.
-MemcachedOptions MemcachedOptionsFrom(const Config& config);
-
-// The Argon2id costs of `config`.
-PasswordCosts PasswordCostsFrom(const Config& config);
-
 class App {
  public:
   // Builds everything one worker needs. Connections open lazily on first use, so this never

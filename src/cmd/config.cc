@@ -773,4 +773,33 @@ std::vector<ConfigKeyInfo> ConfigKeys() {
   return infos;
 }
 
+MysqlOptions MysqlOptionsFrom(const Config& config) {
+  MysqlOptions options;
+  options.socket = config.mysql_socket;
+  options.host = config.mysql_host;
+  options.port = config.mysql_port;
+  options.user = config.mysql_user;
+  options.password = config.mysql_password;
+  options.database = config.mysql_database;
+  return options;
+}
+
+MemcachedOptions MemcachedOptionsFrom(const Config& config) {
+  MemcachedOptions options;
+  options.servers = config.memcached_servers;
+  options.timeout_ms = config.memcached_timeout_ms;
+  // One database, one namespace: instances of one deployment share entries, and another
+  // deployment on the same memcached (staging next to production) sees none of them.
+  options.key_prefix = config.mysql_database + ":";
+  return options;
+}
+
+PasswordCosts PasswordCostsFrom(const Config& config) {
+  PasswordCosts costs;
+  costs.memory_kib = config.argon2_memory_kib;
+  costs.passes = config.argon2_passes;
+  costs.lanes = config.argon2_lanes;
+  return costs;
+}
+
 }  // namespace shortener

@@ -11,9 +11,11 @@
 
 #include "base/error.h"
 #include "base/log.h"
+#include "domain/auth.h"
 #include "domain/client_address.h"
 #include "domain/rate_limit.h"
 #include "store/memcached_cache.h"
+#include "store/mysql_store.h"
 
 namespace shortener {
 
@@ -121,6 +123,15 @@ Result<Config> LoadConfig(const std::string& path);
 // form the file accepts (quoted when they have surrounding whitespace or a leading quote),
 // except secrets (slug_secret, mysql_password), which show only "(set)" or "(empty)".
 std::string DescribeConfig(const Config& config);
+
+// The MySQL connection settings of `config` (MysqlOptions' patient timeouts).
+MysqlOptions MysqlOptionsFrom(const Config& config);
+
+// The memcached settings of `config`.
+MemcachedOptions MemcachedOptionsFrom(const Config& config);
+
+// The Argon2id costs of `config`.
+PasswordCosts PasswordCostsFrom(const Config& config);
 
 // What the key table says of one key, for documentation generated from it.
 struct ConfigKeyInfo {

@@ -1,6 +1,7 @@
-// The redirect cache's entries (API.md "Target URLs", README "How it works"): what a slug
-// resolved to, or that it resolved to nothing, signed so that whoever else can write to
-// memcached cannot make a slug redirect anywhere.
+// The redirect cache's entries (API.md "Target URLs"): what a slug resolved to, or that it
+// resolved to nothing, signed so that whoever else can write to memcached cannot make a slug
+// redirect anywhere. The protocol around them (keys, fills, change markers) is
+// store/link_cache.h.
 #ifndef SHORTENER_REDIRECT_ENTRY_H_
 #define SHORTENER_REDIRECT_ENTRY_H_
 
@@ -17,7 +18,7 @@ struct RedirectEntry {
   enum class Kind {
     kLink,     // the slug's live link: url, id, expires_at
     kAbsent,   // no link had the slug when the entry was made; trusted until `until`
-    kFence,    // the link changed a moment ago (MarkLinkChanged): read MySQL, do not fill
+    kFence,    // the link changed a moment ago (LinkCache::MarkChanged): read MySQL, do not fill
     kInvalid,  // not an entry of this format (an older one, or garbage): a miss
     kForged,   // this format, but the MAC does not verify: a miss, and someone else wrote it
   };

@@ -19,6 +19,7 @@
 
 #include "api/auth_gate.h"
 #include "domain/auth.h"
+#include "domain/redirect_entry.h"
 #include "domain/timefmt.h"
 #include "http/respond.h"
 #include "unused_accounts.h"
@@ -1178,7 +1179,7 @@ BOOST_AUTO_TEST_CASE(cache_entries_from_before_ids_are_not_read) {
   BOOST_TEST(HeaderOr(response, "Location") == "https://t.test/new");
   BOOST_TEST(env.store.find_calls == 1);
   // An entry without the id under the new key is a miss too, never a redirect to garbage.
-  env.cache.values[RedirectCacheKey("legacy")] = std::to_string(kNow + 3600) + " https://t.test/x";
+  env.cache.values[LinkCache::Key("legacy")] = std::to_string(kNow + 3600) + " https://t.test/x";
   response = env.api.Redirect(Get("/r/legacy"), "legacy");
   BOOST_TEST(HeaderOr(response, "Location") == "https://t.test/new");
   BOOST_TEST(env.store.find_calls == 2);
@@ -1593,13 +1594,13 @@ BOOST_AUTO_TEST_CASE(patch_changes_what_it_names_and_fences_the_cache) {
   BOOST_TEST(data["updated_at"] == FormatIso8601(kNow + 5));
   BOOST_TEST(data["metadata"]["k"] == "v");
   // The cache now holds the change marker, so the next redirect reads the store...
-  BOOST_TEST(env.cache.values[RedirectCacheKey("patch1")] == "changed");
+  BOOST_TEST(env.cache.values[LinkCache::Key("patch1")] == "changed");
   int finds = env.store.find_calls;
   Response redirect = env.api.Redirect(Get("/r/patch1"), "patch1");
   BOOST_TEST(HeaderOr(redirect, "Location") == "https://new.test/");
   BOOST_TEST(env.store.find_calls == finds + 1);
   // ... and does not try to fill over the marker.
-  BOOST_TEST(env.cache.values[RedirectCacheKey("patch1")] == "changed");
+  BOOST_TEST(env.cache.values[LinkCache::Key("patch1")] == "changed");
 }
 
 BOOST_AUTO_TEST_CASE(patch_refuses_bad_fields) {
@@ -1687,7 +1688,7 @@ BOOST_AUTO_TEST_CASE(permanent_link_redirects_and_is_cached_for_cache_ttl) {
     Response response = env.api.Redirect(Get("/r/forevr"), "forevr");
     BOOST_TEST(response.status() == 302);
     BOOST_TEST(HeaderOr(response, "Location") == "https://forever.test/");
-    BOOST_TEST(env.cache.ttls[RedirectCacheKey("forevr")] == 600);
+    BOOST_TEST(env.cache.ttls[LinkCache::Key("forevr")] == 600);
     // And from the cache.
     BOOST_TEST(env.api.Lookup(Get("/forevr"), "forevr").status() == 200);
   }
@@ -1714,7 +1715,7 @@ BOOST_AUTO_TEST_CASE(patch_makes_permanent_and_back) {
       BOOST_REQUIRE(env.store.last_change && env.store.last_change->expires_at);
       BOOST_TEST(!env.store.last_change->expires_at->has_value());
       BOOST_TEST(!env.store.links[0].expires_at.has_value());
-      BOOST_TEST(env.cache.values[RedirectCacheKey("both01")] == "changed");
+      BOOST_TEST(env.cache.values[LinkCache::Key("both01")] == "changed");
       Response back = env.api.V1Patch(Patch("both01", R"({"expires_in":60})"), "both01");
       BOOST_TEST(BodyOf(back)["data"]["expiration_date"] == FormatIso8601(kNow + 60));
       BOOST_TEST(ExpiryText(env.store.links[0].expires_at) == std::to_string(kNow + 60));
@@ -1852,7 +1853,7 @@ BOOST_AUTO_TEST_CASE(forged_cache_entries_are_misses_and_replaced) {
       BOOST_TEST_CONTEXT("entry \"" << value << "\", link " << (in_store ? "exists" : "absent")) {
         Env env;
         if (in_store) env.store.Put("forge1", "https://real.test/", kNow + 3600);
-        env.cache.values[RedirectCacheKey("forge1")] = value;
+        env.cache.values[LinkCache::Key("forge1")] = value;
         for (bool via_lookup : {false, true}) {
           Response response = via_lookup ? env.api.Lookup(Get("/forge1"), "forge1")
                                          : env.api.Redirect(Get("/r/forge1"), "forge1");
@@ -1865,7 +1866,7 @@ BOOST_AUTO_TEST_CASE(forged_cache_entries_are_misses_and_replaced) {
         }
         // The forged value was replaced by a signed one: the second answer came from it.
         BOOST_TEST(env.store.find_calls == 1);
-        BOOST_TEST(env.cache.values[RedirectCacheKey("forge1")] != value);
+        BOOST_TEST(env.cache.values[LinkCache::Key("forge1")] != value);
       }
     }
   }
@@ -1889,7 +1890,7 @@ BOOST_AUTO_TEST_CASE(unknown_slugs_are_cached_briefly_and_creation_clears_them) 
   settings.negative_cache_ttl = 5;
   Env env(settings);
   BOOST_TEST(env.api.Redirect(Get("/r/probe1"), "probe1").status() == 404);
-  BOOST_TEST(env.cache.ttls[RedirectCacheKey("probe1")] == 5);
+  BOOST_TEST(env.cache.ttls[LinkCache::Key("probe1")] == 5);
   BOOST_TEST(env.api.Lookup(Get("/probe1"), "probe1").status() == 404);
   BOOST_TEST(env.store.find_calls == 1);  // the second from the absent entry
   // An entry kept past its time (memcached's clock, a replay) is not believed.
