@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/account_settings.h"
 #include "api/auth_gate.h"
 #include "base/clock.h"
 #include "base/host_slots.h"
@@ -18,16 +19,6 @@
 #include "http/router.h"
 
 namespace shortener {
-
-// What the account handlers take from Config.
-struct AccountSettings {
-  int64_t token_ttl = 3600;
-  bool signup_open = true;                 // false: POST /url/signup answers 403
-  RateLimit signup_limit = {5, 3600};      // per client address
-  RateLimit login_fail_limit = {10, 900};  // per client address and canonical username
-  RateLimit login_limit = {60, 60};        // every login attempt, per client address
-  std::vector<IpNetwork> trusted_proxies;  // whose X-Forwarded-For names the client
-};
 
 // How long a login or signup waits for a password hashing slot before it is answered 503. Short
 // on purpose: every waiting login holds a worker that redirects queue behind, so under a flood

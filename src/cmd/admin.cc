@@ -69,8 +69,7 @@ int Migrate(const shortener::Config& config, const std::vector<std::string>& arg
     }
   }
   std::string log;
-  shortener::Status status =
-      shortener::ApplyMigrations(shortener::MysqlOptionsFrom(config), sql_dir, &log);
+  shortener::Status status = shortener::ApplyMigrations(config.mysql, sql_dir, &log);
   std::fputs(log.c_str(), stdout);
   if (!status.ok()) return Fail(status.error().message);
   std::printf("schema up to date\n");
@@ -110,7 +109,7 @@ int PurgeExpired(const shortener::Config& config, const std::vector<std::string>
       return Fail("purge-expired: unexpected argument '" + args[i] + "'");
     }
   }
-  shortener::MysqlStore store(shortener::MysqlOptionsFrom(config));
+  shortener::MysqlStore store(config.mysql);
   // One cut-off for the whole run: links expiring while it runs wait for the next run, so a
   // steady stream of expiries cannot keep it going forever.
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
@@ -130,7 +129,7 @@ int PurgeExpired(const shortener::Config& config, const std::vector<std::string>
   shortener::Result<uint64_t> holds = PurgeInBatches(
       [&](int limit) {
         return store.ForgetBatch(shortener::MysqlStore::Leftover::kSlugHolds,
-                                 now - config.freed_slug_hold, limit);
+                                 now - config.links.freed_slug_hold, limit);
       },
       batch, &hold_batches);
   if (!holds.ok()) return Fail("purge-expired: " + holds.error().message);
@@ -148,7 +147,7 @@ int PurgeExpired(const shortener::Config& config, const std::vector<std::string>
               static_cast<unsigned long long>(tokens.value()));
   std::printf("forgot %llu slug holds older than %lld s\n",
               static_cast<unsigned long long>(holds.value()),
-              static_cast<long long>(config.freed_slug_hold));
+              static_cast<long long>(config.links.freed_slug_hold));
   std::printf("forgot %llu idempotency keys older than %lld s\n",
               static_cast<unsigned long long>(keys.value()),
               static_cast<long long>(shortener::kIdempotencyKeyLifetime));

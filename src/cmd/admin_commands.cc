@@ -95,10 +95,10 @@ int UserCreate(const Config& config, const std::vector<std::string>& args, std::
   }
   Result<std::string> password = ReadPassword(in);
   if (!password.ok()) return AdminFail(password.error().message);
-  PasswordHasher hasher(PasswordCostsFrom(config));
+  PasswordHasher hasher(config.argon2);
   Result<std::string> hash = hasher.Hash(password.value());
   if (!hash.ok()) return AdminFail(hash.error().message);
-  MysqlStore store(MysqlOptionsFrom(config));
+  MysqlStore store(config.mysql);
   NewUser user{positional[0], positional[1], hash.value(), admin, SystemClock()};
   Result<User> created = store.CreateUser(user);
   if (!created.ok()) return AdminFail(created.error().message);
@@ -123,12 +123,12 @@ int UserPasswd(const Config& config, const std::vector<std::string>& args, std::
   if (positional.size() != 1) {
     return AdminFail("usage: user passwd USERNAME [--revoke-keys | --keep-keys]");
   }
-  MysqlStore store(MysqlOptionsFrom(config));
+  MysqlStore store(config.mysql);
   Result<User> user = FindUserNamed(&store, positional[0]);
   if (!user.ok()) return AdminFail(user.error().message);
   Result<std::string> password = ReadPassword(in);
   if (!password.ok()) return AdminFail(password.error().message);
-  PasswordHasher hasher(PasswordCostsFrom(config));
+  PasswordHasher hasher(config.argon2);
   Result<std::string> hash = hasher.Hash(password.value());
   if (!hash.ok()) return AdminFail(hash.error().message);
   Status set = store.SetPasswordHash(user.value().id, hash.value(), end);
@@ -151,7 +151,7 @@ int UserList(const Config& config, const std::vector<std::string>& args) {
       return AdminFail("usage: user list [--limit N]");
     }
   }
-  MysqlStore store(MysqlOptionsFrom(config));
+  MysqlStore store(config.mysql);
   Result<std::vector<UserSummary>> users = store.ListUsers(limit);
   if (!users.ok()) return AdminFail(users.error().message);
   std::printf("%-8s %-20s %-5s %-8s %-32s %s\n", "ID", "CREATED", "ADMIN", "LINKS", "USERNAME",
@@ -191,7 +191,7 @@ std::string CommandUsage(const std::string& usage, const std::string& command) {
 }
 
 std::string DatabaseWhere(const Config& config, const std::string& config_path) {
-  MysqlOptions options = MysqlOptionsFrom(config);
+  MysqlOptions options = config.mysql;
   std::string where = options.socket.empty() ? options.host + ":" + std::to_string(options.port)
                                              : "unix socket " + options.socket;
   where += " (user '" + options.user + "', database '" + options.database + "'; settings from ";
@@ -201,7 +201,7 @@ std::string DatabaseWhere(const Config& config, const std::string& config_path) 
 }
 
 Status CheckDatabase(const Config& config, const std::string& config_path) {
-  MysqlStore store(MysqlOptionsFrom(config));
+  MysqlStore store(config.mysql);
   Status ping = store.Ping();
   if (ping.ok()) return ping;
   return Error::Make(
@@ -225,7 +225,7 @@ int UserCommand(const Config& config, const std::vector<std::string>& args, std:
 
 int ApiKeyCommand(const Config& config, const std::vector<std::string>& args) {
   if (args.empty()) return AdminFail("usage: apikey create|list|revoke ...");
-  MysqlStore store(MysqlOptionsFrom(config));
+  MysqlStore store(config.mysql);
   if (args[0] == "create") {
     std::string name;
     std::vector<std::string> positional;
@@ -275,7 +275,7 @@ int ApiKeyCommand(const Config& config, const std::vector<std::string>& args) {
 
 int LinkCommand(const Config& config, const std::vector<std::string>& args) {
   if (args.empty()) return AdminFail("usage: link list|delete ...");
-  MysqlStore store(MysqlOptionsFrom(config));
+  MysqlStore store(config.mysql);
   if (args[0] == "list") {
     std::optional<std::string> username;
     int limit = kDefaultListLimit;
@@ -329,9 +329,9 @@ int LinkCommand(const Config& config, const std::vector<std::string>& args) {
     }
     Status deleted = store.DeleteLink(link.value().id, SystemClock());
     if (!deleted.ok()) return AdminFail(deleted.error().message);
-    MemcachedCache cache(MemcachedOptionsFrom(config));
-    LinkCache(&cache,
-              LinkCache::Options{config.slug_secret, config.cache_ttl, config.negative_cache_ttl})
+    MemcachedCache cache(config.memcached);
+    LinkCache(&cache, LinkCache::Options{config.links.cache_secret, config.links.cache_ttl,
+                                         config.links.negative_cache_ttl})
         .MarkChanged(args[1]);
     std::printf("deleted link %s\n", TerminalSafe(args[1]).c_str());
     return 0;

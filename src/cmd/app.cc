@@ -16,17 +16,6 @@ namespace shortener {
 
 namespace {
 
-AccountSettings AccountSettingsFrom(const Config& config) {
-  AccountSettings settings;
-  settings.token_ttl = config.token_ttl;
-  settings.signup_open = config.signup == "open";
-  settings.signup_limit = config.rate_limit_signup;
-  settings.login_fail_limit = config.rate_limit_login_fail;
-  settings.login_limit = config.rate_limit_login;
-  settings.trusted_proxies = config.trusted_proxies;
-  return settings;
-}
-
 // `settings` with the blocklist checked at creation and at redirect.
 LinkSettings WithBlocklist(LinkSettings settings, BlocklistFile* blocklist) {
   if (blocklist->watched()) settings.blocklist = blocklist;
@@ -45,8 +34,7 @@ constexpr useconds_t kShutdownFlushPauseMicros = 200 * 1000;
 
 // The admin tool keeps MysqlOptions' patient timeouts (a migration may take long); a worker
 // fails fast, so a hung server costs a request about a second (API.md "Retries").
-MysqlOptions WorkerMysqlOptions(const Config& config) {
-  MysqlOptions options = MysqlOptionsFrom(config);
+MysqlOptions WorkerMysqlOptions(MysqlOptions options) {
   options.connect_timeout_seconds = MysqlOptions::kWorkerTimeoutSeconds;
   options.io_timeout_seconds = MysqlOptions::kWorkerTimeoutSeconds;
   return options;
@@ -58,24 +46,10 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
   Result<SlugCodec> slugs =
       SlugCodec::Create(config.slug_alphabet, config.slug_min_length, config.slug_secret);
   if (!slugs.ok()) return slugs.error();
-  Result<std::string> own_host = UrlHost(config.public_base_url, "public_base_url");
+  Result<std::string> own_host = UrlHost(config.links.public_base_url, "public_base_url");
   if (!own_host.ok()) return own_host.error();
-  LinkSettings settings;
-  settings.public_base_url = config.public_base_url;
-  settings.shorten_default_ttl = config.shorten_default_ttl;
-  settings.v1_default_ttl = config.v1_default_ttl;
-  settings.max_ttl = config.max_ttl;
-  settings.cache_ttl = config.cache_ttl;
-  settings.allow_permanent_links = config.allow_permanent_links;
-  settings.freed_slug_hold = config.freed_slug_hold;
-  settings.create_limit = config.rate_limit_create;
-  settings.cache_secret = config.slug_secret;
-  settings.negative_cache_ttl = config.negative_cache_ttl;
-  settings.not_found_limit = config.rate_limit_not_found;
-  settings.trusted_proxies = config.trusted_proxies;
-  settings.url_policy.max_length = config.max_url_length;
+  LinkSettings settings = config.links;
   settings.url_policy.own_host = own_host.value();
-  settings.url_policy.alias_hosts = config.alias_hosts;
   Result<BlocklistFile> blocklist = BlocklistFile::Open(config.blocklist_file);
   if (!blocklist.ok()) return blocklist.error();
   if (!config.password_hash_lock_file.empty()) {
@@ -91,17 +65,17 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
 
 App::App(const Config& config, SlugCodec slugs, LinkSettings settings, BlocklistFile blocklist)
     : blocklist_(std::move(blocklist)),
-      store_(WorkerMysqlOptions(config)),
+      store_(WorkerMysqlOptions(config.mysql)),
       clicks_(config.click_counting
                   ? std::make_unique<ClickCounter>(
                         &store_, SystemClock, config.click_flush_interval, RandomBatchId,
                         SteadyMillis, RandomPhaseMillis(config.click_flush_interval * 1000))
                   : nullptr),
-      cache_(MemcachedOptionsFrom(config)),
+      cache_(config.memcached),
       slugs_(std::move(slugs)),
       cursors_(config.slug_secret),
       limiter_(&cache_, SystemClock),
-      hasher_(PasswordCostsFrom(config)),
+      hasher_(config.argon2),
       hash_slots_(config.password_hash_lock_file.empty()
                       ? nullptr
                       : std::make_unique<HostSlots>(config.password_hash_lock_file,
@@ -109,8 +83,8 @@ App::App(const Config& config, SlugCodec slugs, LinkSettings settings, Blocklist
                                                         ? config.password_hash_slots
                                                         : DefaultHostSlots())),
       gate_(&store_, SystemClock),
-      accounts_(AccountSettingsFrom(config), &store_, &hasher_, hash_slots_.get(), &gate_,
-                &limiter_, SystemClock),
+      accounts_(config.accounts, &store_, &hasher_, hash_slots_.get(), &gate_, &limiter_,
+                SystemClock),
       links_(WithClicks(WithBlocklist(std::move(settings), &blocklist_), clicks_.get()), &store_,
              &cache_, &gate_, &limiter_, &slugs_, &cursors_, SystemClock),
       ops_(&store_, &cache_) {

@@ -105,10 +105,34 @@ std::optional<uint64_t> ParseDigits(std::string_view text) {
   return value;
 }
 
-// One config key: everything the file, the environment, --check-config and the docs need.
+// Where a key's value lives in Config: a field of its own, or a field of a component's option
+// struct (Bind below).
+template <typename T>
+class Field {
+ public:
+  explicit Field(std::function<T&(Config&)> at) : at_(std::move(at)) {}
+  T& operator()(Config& config) const { return at_(config); }
+  // Reading only: the same accessor serves both.
+  const T& operator()(const Config& config) const { return at_(const_cast<Config&>(config)); }
+
+ private:
+  std::function<T&(Config&)> at_;
+};
+
+template <typename T>
+Field<T> Bind(T Config::*field) {
+  return Field<T>([field](Config& config) -> T& { return config.*field; });
+}
+
+template <typename Part, typename T>
+Field<T> Bind(Part Config::*part, T Part::*field) {
+  return Field<T>([part, field](Config& config) -> T& { return (config.*part).*field; });
+}
+
+// One config key: everything the file, the environment, --check-config and the docs need. Its
+// default is what `show` says of Config{}.
 struct Key {
   const char* name;
-  const char* default_text;
   const char* doc;
   // Shown by DescribeConfig only as set or empty.
   bool secret;
@@ -121,8 +145,8 @@ struct Key {
 
 // A key holding a whole number of `unit` (empty: a plain number) from `min` to `max`.
 template <typename T>
-Key Number(const char* name, const char* default_text, const char* doc, T Config::*field,
-           uint64_t min, uint64_t max, const char* unit) {
+Key Number(const char* name, const char* doc, Field<T> field, uint64_t min, uint64_t max,
+           const char* unit) {
   std::string of_unit = *unit ? std::string(" of ") + unit : "";
   std::string range = "must be from " + std::to_string(min) + " to " + std::to_string(max) +
                       (*unit ? std::string(" ") + unit : "");
@@ -130,28 +154,27 @@ Key Number(const char* name, const char* default_text, const char* doc, T Config
     std::optional<uint64_t> value = ParseDigits(text);
     if (!value) return Invalid("expected a whole number" + of_unit + ", got " + Quoted(text));
     if (*value < min || *value > max) return Invalid(range + ", got " + Quoted(text));
-    config->*field = static_cast<T>(*value);
+    field(*config) = static_cast<T>(*value);
     return Status::Ok();
   };
-  auto show = [field](const Config& config) { return std::to_string(config.*field); };
-  return Key{name, default_text, doc, false, parse, show};
+  auto show = [field](const Config& config) { return std::to_string(field(config)); };
+  return Key{name, doc, false, parse, show};
 }
 
 // Checks a string value, possibly normalising it in place.
 using TextCheck = Status (*)(std::string* value);
 
 // A key holding a string that `check` accepts.
-Key Text(const char* name, const char* default_text, const char* doc, std::string Config::*field,
-         TextCheck check, bool secret = false) {
+Key Text(const char* name, const char* doc, Field<std::string> field, TextCheck check,
+         bool secret = false) {
   auto parse = [field, check](const std::string& text, Config* config) -> Status {
     std::string value = text;
-    Status status = check(&value);
-    if (!status.ok()) return status;
-    config->*field = std::move(value);
+    RETURN_IF_ERROR(check(&value));
+    field(*config) = std::move(value);
     return Status::Ok();
   };
-  auto show = [field](const Config& config) { return config.*field; };
-  return Key{name, default_text, doc, secret, parse, show};
+  auto show = [field](const Config& config) { return field(config); };
+  return Key{name, doc, secret, parse, show};
 }
 
 Status AnyText(std::string*) { return Status::Ok(); }
@@ -182,22 +205,8 @@ Status CheckBaseUrl(std::string* url) {
 }
 
 Status CheckAlphabet(std::string* alphabet) {
-  const char* form = "must be 2 to 62 distinct characters of [0-9A-Za-z]";
-  if (alphabet->size() < 2 || alphabet->size() > 62) {
-    return Invalid(std::string(form) + ", got " + std::to_string(alphabet->size()));
-  }
-  bool seen[256] = {};
-  for (char c : *alphabet) {
-    if (!IsAsciiAlnum(c)) {
-      return Invalid(std::string(form) + ", got " + Quoted(std::string_view(&c, 1)));
-    }
-    unsigned char u = static_cast<unsigned char>(c);
-    if (seen[u]) {
-      return Invalid(std::string(form) + ", but " + Quoted(std::string_view(&c, 1)) +
-                     " appears twice");
-    }
-    seen[u] = true;
-  }
+  Status usable = CheckSlugAlphabet(*alphabet);
+  if (!usable.ok()) return Invalid(usable.error().message);
   return Status::Ok();
 }
 
@@ -220,11 +229,17 @@ Status CheckAbsolutePath(std::string* path) {
   return Status::Ok();
 }
 
-Status CheckSignup(std::string* value) {
-  if (*value != "open" && *value != "closed") {
-    return Invalid("expected open or closed, got " + Quoted(*value));
+// signup: "open" or "closed", kept as AccountSettings::signup_open.
+Status ParseSignup(const std::string& text, Config* config) {
+  if (text != "open" && text != "closed") {
+    return Invalid("expected open or closed, got " + Quoted(text));
   }
+  config->accounts.signup_open = text == "open";
   return Status::Ok();
+}
+
+std::string ShowSignup(const Config& config) {
+  return config.accounts.signup_open ? "open" : "closed";
 }
 
 Status CheckHost(std::string* host) {
@@ -304,13 +319,13 @@ Status ParseMemcachedServers(const std::string& text, Config* config) {
   Result<std::vector<MemcachedServer>> servers =
       ParseList<MemcachedServer>(text, ParseMemcachedServer);
   if (!servers.ok()) return servers.error();
-  config->memcached_servers = std::move(servers).value();
+  config->memcached.servers = std::move(servers).value();
   return Status::Ok();
 }
 
 std::string ShowMemcachedServers(const Config& config) {
   std::string out;
-  for (const MemcachedServer& server : config.memcached_servers) {
+  for (const MemcachedServer& server : config.memcached.servers) {
     if (!out.empty()) out += ",";
     out += server.ToString();
   }
@@ -322,7 +337,7 @@ constexpr int64_t kLongestRateWindow = 30 * 24 * 3600;
 constexpr int64_t kMostRequestsPerWindow = 1000000;
 
 // A RateLimit key, written "count/seconds".
-Key Rate(const char* name, const char* default_text, const char* doc, RateLimit Config::*field) {
+Key Rate(const char* name, const char* doc, Field<RateLimit> field) {
   auto parse = [field](const std::string& text, Config* config) -> Status {
     const size_t slash = text.find('/');
     std::optional<uint64_t> count = ParseDigits(std::string_view(text).substr(0, slash));
@@ -338,13 +353,13 @@ Key Rate(const char* name, const char* default_text, const char* doc, RateLimit 
                      " and seconds from 1 to " + std::to_string(kLongestRateWindow) + ", got " +
                      Quoted(text));
     }
-    config->*field = RateLimit{static_cast<int64_t>(*count), static_cast<int64_t>(*seconds)};
+    field(*config) = RateLimit{static_cast<int64_t>(*count), static_cast<int64_t>(*seconds)};
     return Status::Ok();
   };
   auto show = [field](const Config& config) {
-    return std::to_string((config.*field).count) + "/" + std::to_string((config.*field).seconds);
+    return std::to_string(field(config).count) + "/" + std::to_string(field(config).seconds);
   };
-  return Key{name, default_text, doc, false, parse, show};
+  return Key{name, doc, false, parse, show};
 }
 
 // One entry of alias_hosts: a host name (ASCII, punycode for IDNs) or an IP address, no port.
@@ -368,13 +383,13 @@ Result<std::string> ParseAliasHost(std::string_view item) {
 Status ParseAliasHosts(const std::string& text, Config* config) {
   Result<std::vector<std::string>> hosts = ParseList<std::string>(text, ParseAliasHost);
   if (!hosts.ok()) return hosts.error();
-  config->alias_hosts = std::move(hosts).value();
+  config->links.url_policy.alias_hosts = std::move(hosts).value();
   return Status::Ok();
 }
 
 std::string ShowAliasHosts(const Config& config) {
   std::string out;
-  for (const std::string& host : config.alias_hosts) {
+  for (const std::string& host : config.links.url_policy.alias_hosts) {
     if (!out.empty()) out += ",";
     out += host;
   }
@@ -384,13 +399,15 @@ std::string ShowAliasHosts(const Config& config) {
 Status ParseTrustedProxies(const std::string& text, Config* config) {
   Result<std::vector<IpNetwork>> networks = ParseList<IpNetwork>(text, ParseIpNetwork);
   if (!networks.ok()) return networks.error();
-  config->trusted_proxies = std::move(networks).value();
+  // One key for both: the link limits and the account limits key clients alike.
+  config->links.trusted_proxies = networks.value();
+  config->accounts.trusted_proxies = std::move(networks).value();
   return Status::Ok();
 }
 
 std::string ShowTrustedProxies(const Config& config) {
   std::string out;
-  for (const IpNetwork& network : config.trusted_proxies) {
+  for (const IpNetwork& network : config.links.trusted_proxies) {
     if (!out.empty()) out += ",";
     out += network.ToString();
   }
@@ -398,18 +415,18 @@ std::string ShowTrustedProxies(const Config& config) {
 }
 
 // A key holding true or false.
-Key Boolean(const char* name, const char* default_text, const char* doc, bool Config::*field) {
+Key Boolean(const char* name, const char* doc, Field<bool> field) {
   auto parse = [field](const std::string& text, Config* config) -> Status {
     if (text != "true" && text != "false") {
       return Invalid("expected true or false, got " + Quoted(text));
     }
-    config->*field = text == "true";
+    field(*config) = text == "true";
     return Status::Ok();
   };
   auto show = [field](const Config& config) {
-    return std::string(config.*field ? "true" : "false");
+    return std::string(field(config) ? "true" : "false");
   };
-  return Key{name, default_text, doc, false, parse, show};
+  return Key{name, doc, false, parse, show};
 }
 
 struct LevelName {
@@ -438,127 +455,140 @@ std::string ShowLogLevel(const Config& config) {
   return "info";
 }
 
-// The one key table. Adding a key: a field in Config, an entry here, a paragraph in
-// conf/shortener.conf.
+// slug_secret: keys the slugs and the cursors (Config::slug_secret) and the redirect cache's
+// entries (LinkSettings::cache_secret): one key, both fields.
+Key SlugSecret(const char* doc) {
+  auto parse = [](const std::string& text, Config* config) -> Status {
+    std::string value = text;
+    RETURN_IF_ERROR(CheckSecret(&value));
+    config->links.cache_secret = value;
+    config->slug_secret = std::move(value);
+    return Status::Ok();
+  };
+  auto show = [](const Config& config) { return config.slug_secret; };
+  return Key{"slug_secret", doc, /*secret=*/true, parse, show};
+}
+
+// The one key table. Adding a key: a field in the option struct of the component that uses it
+// (or in Config, for the wiring alone), with its default as the initialiser; an entry here; a
+// paragraph in conf/shortener.conf and a row in the README's table (unit tests hold them
+// together).
 const std::vector<Key>& Keys() {
+  using LS = LinkSettings;
+  using AS = AccountSettings;
   static const std::vector<Key>* const keys = new std::vector<Key>{
       // Service.
-      Text("public_base_url", "http://localhost:8000",
+      Text("public_base_url",
            "Where clients reach the service; short URLs are this plus /r/<slug> or /<slug>.",
-           &Config::public_base_url, CheckBaseUrl),
-      Key{"alias_hosts", "",
+           Bind(&Config::links, &LS::public_base_url), CheckBaseUrl),
+      Key{"alias_hosts",
           "Other names of the service, comma-separated hosts or IP addresses; links there get 422.",
           false, ParseAliasHosts, ShowAliasHosts},
       // Slugs.
-      Text("slug_alphabet", "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
-           "Characters generated slugs are written in; the first one pads.", &Config::slug_alphabet,
-           CheckAlphabet),
-      Number("slug_min_length", "6", "Shortest generated slug, in characters.",
-             &Config::slug_min_length, 3, 12, ""),
-      Text("slug_secret", "",
-           "Key of the slug permutation and of list cursors; required, at least 16 bytes.",
-           &Config::slug_secret, CheckSecret, /*secret=*/true),
+      Text("slug_alphabet", "Characters generated slugs are written in; the first one pads.",
+           Bind(&Config::slug_alphabet), CheckAlphabet),
+      Number("slug_min_length", "Shortest generated slug, in characters.",
+             Bind(&Config::slug_min_length), 3, 12, ""),
+      SlugSecret("Key of the slug permutation and of list cursors; required, at least 16 bytes."),
       // Limits.
       // At most 4096: the redirect's Location header carries the URL, and every shipped web
       // server passes a 4 KiB header on (longer ones end as 502/500 after a 201).
-      Number("max_url_length", "2048", "Longest target URL accepted, in bytes (at most 4096).",
-             &Config::max_url_length, 16, 4096, "bytes"),
-      Number("max_body_bytes", "65536", "Largest request body read; a larger one gets 413.",
-             &Config::max_body_bytes, 1024, 16777216, "bytes"),
-      Number("shorten_default_ttl", "3600",
+      Number("max_url_length", "Longest target URL accepted, in bytes (at most 4096).",
+             Field<size_t>([](Config& c) -> size_t& { return c.links.url_policy.max_length; }), 16,
+             4096, "bytes"),
+      Number("max_body_bytes", "Largest request body read; a larger one gets 413.",
+             Bind(&Config::max_body_bytes), 1024, 16777216, "bytes"),
+      Number("shorten_default_ttl",
              "Lifetime of a /url/shorten link given no expires_in or expires_at, in seconds.",
-             &Config::shorten_default_ttl, 1, kLongestTtl, "seconds"),
-      Number("v1_default_ttl", "432000", "Lifetime of a v1 link given no expires_in, in seconds.",
-             &Config::v1_default_ttl, 1, kLongestTtl, "seconds"),
-      Number("max_ttl", "315360000", "Longest lifetime a link may be given, in seconds.",
-             &Config::max_ttl, 1, kLongestTtl, "seconds"),
-      Number("cache_ttl", "86400",
+             Bind(&Config::links, &LS::shorten_default_ttl), 1, kLongestTtl, "seconds"),
+      Number("v1_default_ttl", "Lifetime of a v1 link given no expires_in, in seconds.",
+             Bind(&Config::links, &LS::v1_default_ttl), 1, kLongestTtl, "seconds"),
+      Number("max_ttl", "Longest lifetime a link may be given, in seconds.",
+             Bind(&Config::links, &LS::max_ttl), 1, kLongestTtl, "seconds"),
+      Number("cache_ttl",
              "Longest a redirect stays in memcached, in seconds; the link's time left caps it.",
-             &Config::cache_ttl, 1, kLongestTtl, "seconds"),
-      Boolean("allow_permanent_links", "true",
+             Bind(&Config::links, &LS::cache_ttl), 1, kLongestTtl, "seconds"),
+      Boolean("allow_permanent_links",
               "Whether a null expires_in, expires_at or expiration_date makes a link that never "
               "expires.",
-              &Config::allow_permanent_links),
-      Number("freed_slug_hold", "7776000",
+              Bind(&Config::links, &LS::allow_permanent_links)),
+      Number("freed_slug_hold",
              "Seconds a deleted or purged link's slug is kept from other users; 0: not at all.",
-             &Config::freed_slug_hold, 0, kLongestTtl, "seconds"),
-      Number("negative_cache_ttl", "5",
+             Bind(&Config::links, &LS::freed_slug_hold), 0, kLongestTtl, "seconds"),
+      Number("negative_cache_ttl",
              "Seconds memcached remembers that a slug names no link (creation clears it); 0: off.",
-             &Config::negative_cache_ttl, 0, 3600, "seconds"),
+             Bind(&Config::links, &LS::negative_cache_ttl), 0, 3600, "seconds"),
       // Accounts.
-      Number("token_ttl", "3600", "Lifetime of a login token, in seconds.", &Config::token_ttl, 60,
-             kLongestTtl, "seconds"),
-      Number("argon2_memory_kib", "19456",
+      Number("token_ttl", "Lifetime of a login token, in seconds.",
+             Bind(&Config::accounts, &AS::token_ttl), 60, kLongestTtl, "seconds"),
+      Number("argon2_memory_kib",
              "Argon2id memory cost of a password hash, in KiB; a login rehashes older hashes.",
-             &Config::argon2_memory_kib, 8192, 4194304, "KiB"),
-      Number("argon2_passes", "2", "Argon2id time cost (passes over the memory).",
-             &Config::argon2_passes, 1, 64, ""),
-      Number("argon2_lanes", "1", "Argon2id parallelism (lanes); a worker hashes on one core.",
-             &Config::argon2_lanes, 1, 16, ""),
-      Text("signup", "open",
-           "open: anyone may sign up; closed: POST /url/signup answers 403 (shortener-admin "
-           "user create makes accounts).",
-           &Config::signup, CheckSignup),
-      Number("password_hash_slots", "0",
+             Bind(&Config::argon2, &PasswordCosts::memory_kib), 8192, 4194304, "KiB"),
+      Number("argon2_passes", "Argon2id time cost (passes over the memory).",
+             Bind(&Config::argon2, &PasswordCosts::passes), 1, 64, ""),
+      Number("argon2_lanes", "Argon2id parallelism (lanes); a worker hashes on one core.",
+             Bind(&Config::argon2, &PasswordCosts::lanes), 1, 16, ""),
+      Key{"signup",
+          "open: anyone may sign up; closed: POST /url/signup answers 403 (shortener-admin "
+          "user create makes accounts).",
+          false, ParseSignup, ShowSignup},
+      Number("password_hash_slots",
              "Password hashes (logins, signups) computed at once by the workers sharing "
              "password_hash_lock_file; 0: half the processors.",
-             &Config::password_hash_slots, 0, 1024, ""),
-      Text("password_hash_lock_file", "/tmp/shortener-password-hash.lock",
+             Bind(&Config::password_hash_slots), 0, 1024, ""),
+      Text("password_hash_lock_file",
            "Lock file of the password hashing slots, in a directory only the service can write; "
            "empty: no bound.",
-           &Config::password_hash_lock_file, CheckAbsolutePath),
+           Bind(&Config::password_hash_lock_file), CheckAbsolutePath),
       // MySQL.
-      Text("mysql_socket", "",
-           "Unix socket of MySQL/MariaDB; empty: TCP to mysql_host and mysql_port.",
-           &Config::mysql_socket, CheckAbsolutePath),
-      Text("mysql_host", "127.0.0.1", "MySQL host, when mysql_socket is empty.",
-           &Config::mysql_host, CheckHost),
-      Number("mysql_port", "3306", "MySQL TCP port, when mysql_socket is empty.",
-             &Config::mysql_port, 1, 65535, ""),
-      Text("mysql_user", "shortener", "MySQL user.", &Config::mysql_user, CheckUser),
-      Text("mysql_password", "", "MySQL password.", &Config::mysql_password, AnyText,
-           /*secret=*/true),
-      Text("mysql_database", "shortener", "MySQL database holding the service's tables.",
-           &Config::mysql_database, CheckDatabaseName),
+      Text("mysql_socket", "Unix socket of MySQL/MariaDB; empty: TCP to mysql_host and mysql_port.",
+           Bind(&Config::mysql, &MysqlOptions::socket), CheckAbsolutePath),
+      Text("mysql_host", "MySQL host, when mysql_socket is empty.",
+           Bind(&Config::mysql, &MysqlOptions::host), CheckHost),
+      Number("mysql_port", "MySQL TCP port, when mysql_socket is empty.",
+             Bind(&Config::mysql, &MysqlOptions::port), 1, 65535, ""),
+      Text("mysql_user", "MySQL user.", Bind(&Config::mysql, &MysqlOptions::user), CheckUser),
+      Text("mysql_password", "MySQL password.", Bind(&Config::mysql, &MysqlOptions::password),
+           AnyText, /*secret=*/true),
+      Text("mysql_database", "MySQL database holding the service's tables.",
+           Bind(&Config::mysql, &MysqlOptions::database), CheckDatabaseName),
       // memcached.
-      Key{"memcached_servers", "127.0.0.1:11211",
+      Key{"memcached_servers",
           "Comma-separated host:port entries or absolute unix socket paths; empty: no cache.",
           false, ParseMemcachedServers, ShowMemcachedServers},
-      Number("memcached_timeout_ms", "100",
-             "Longest wait on memcached per operation, in milliseconds.",
-             &Config::memcached_timeout_ms, 1, 10000, "milliseconds"),
+      Number("memcached_timeout_ms", "Longest wait on memcached per operation, in milliseconds.",
+             Bind(&Config::memcached, &MemcachedOptions::timeout_ms), 1, 10000, "milliseconds"),
       // Abuse.
-      Text("blocklist_file", "",
+      Text("blocklist_file",
            "File of hosts links may not point to (example.com or *.example.com a line); empty: "
            "none.",
-           &Config::blocklist_file, CheckAbsolutePath),
-      Rate("rate_limit_create", "60/60",
+           Bind(&Config::blocklist_file), CheckAbsolutePath),
+      Rate("rate_limit_create",
            "Link creations per user: count/seconds, the window opening with the first one.",
-           &Config::rate_limit_create),
-      Rate("rate_limit_login_fail", "10/900",
-           "Failed logins per client address and username: count/seconds.",
-           &Config::rate_limit_login_fail),
-      Rate("rate_limit_login", "60/60",
+           Bind(&Config::links, &LS::create_limit)),
+      Rate("rate_limit_login_fail", "Failed logins per client address and username: count/seconds.",
+           Bind(&Config::accounts, &AS::login_fail_limit)),
+      Rate("rate_limit_login",
            "Login attempts per client address, checked before any password is hashed: "
            "count/seconds.",
-           &Config::rate_limit_login),
-      Rate("rate_limit_signup", "5/3600", "Signups per client address: count/seconds.",
-           &Config::rate_limit_signup),
-      Rate("rate_limit_not_found", "100/60",
+           Bind(&Config::accounts, &AS::login_limit)),
+      Rate("rate_limit_signup", "Signups per client address: count/seconds.",
+           Bind(&Config::accounts, &AS::signup_limit)),
+      Rate("rate_limit_not_found",
            "404 answers of the redirect paths per client address: count/seconds; then 429.",
-           &Config::rate_limit_not_found),
-      Key{"trusted_proxies", "",
+           Bind(&Config::links, &LS::not_found_limit)),
+      Key{"trusted_proxies",
           "Comma-separated IPs or CIDR networks of proxies whose X-Forwarded-For is believed.",
           false, ParseTrustedProxies, ShowTrustedProxies},
       // Clicks.
-      Boolean("click_counting", "true",
+      Boolean("click_counting",
               "Count clicks on redirects; false: redirects count nothing (to measure the cost).",
-              &Config::click_counting),
-      Number("click_flush_interval", "1",
+              Bind(&Config::click_counting)),
+      Number("click_flush_interval",
              "Seconds a worker gathers clicks before writing them; a crash loses at most these.",
-             &Config::click_flush_interval, 1, 3600, "seconds"),
+             Bind(&Config::click_flush_interval), 1, 3600, "seconds"),
       // Logging.
-      Key{"log_level", "info", "Least severe lines logged: error, warn, info or debug.", false,
+      Key{"log_level", "Least severe lines logged: error, warn, info or debug.", false,
           ParseLogLevel, ShowLogLevel},
   };
   return *keys;
@@ -589,17 +619,6 @@ Status Apply(const Key& key, const std::string& text, const std::string& prefix,
   Status status = key.parse(text, config);
   if (!status.ok()) return Error::Validation(key.name, prefix + status.error().message);
   (*origins)[key.name] = origin;
-  return Status::Ok();
-}
-
-Status ApplyDefaults(Config* config, Origins* origins) {
-  for (const Key& key : Keys()) {
-    Status status =
-        Apply(key, key.default_text, std::string("built-in default of ") + key.name + ": ",
-              "default", config, origins);
-    // Only a broken key table gets here; the unit tests load the defaults.
-    if (!status.ok()) return Error::Make(ErrorCode::kInternal, status.error().message);
-  }
   return Status::Ok();
 }
 
@@ -685,22 +704,24 @@ Status CheckAcrossKeys(const Config& config, const Origins& origins) {
     const char* name;
     int64_t value;
   };
-  const Capped capped_by_max_ttl[] = {{"shorten_default_ttl", config.shorten_default_ttl},
-                                      {"v1_default_ttl", config.v1_default_ttl},
-                                      {"cache_ttl", config.cache_ttl}};
+  const LinkSettings& links = config.links;
+  const Capped capped_by_max_ttl[] = {{"shorten_default_ttl", links.shorten_default_ttl},
+                                      {"v1_default_ttl", links.v1_default_ttl},
+                                      {"cache_ttl", links.cache_ttl}};
   for (const Capped& ttl : capped_by_max_ttl) {
-    if (ttl.value > config.max_ttl) {
+    if (ttl.value > links.max_ttl) {
       return Error::Validation(ttl.name, ValueAndOrigin(origins, ttl.name, ttl.value) +
                                              " is above " +
-                                             ValueAndOrigin(origins, "max_ttl", config.max_ttl));
+                                             ValueAndOrigin(origins, "max_ttl", links.max_ttl));
     }
   }
   // Otherwise the longest accepted URL could not arrive: its request would be refused as too
   // large (413) instead of being checked.
-  if (config.max_url_length > config.max_body_bytes) {
+  const size_t max_url_length = links.url_policy.max_length;
+  if (max_url_length > config.max_body_bytes) {
     return Error::Validation(
         "max_url_length",
-        ValueAndOrigin(origins, "max_url_length", static_cast<int64_t>(config.max_url_length)) +
+        ValueAndOrigin(origins, "max_url_length", static_cast<int64_t>(max_url_length)) +
             " is above " +
             ValueAndOrigin(origins, "max_body_bytes", static_cast<int64_t>(config.max_body_bytes)));
   }
@@ -719,11 +740,14 @@ Result<Config> ParseConfig(std::string_view ini_text, const std::string& source,
                            const std::vector<std::string>& environ_entries) {
   Config config;
   Origins origins;
-  Status status = ApplyDefaults(&config, &origins);
-  if (status.ok()) status = ApplyFile(ini_text, source, &config, &origins);
+  // Config{} holds the defaults (see Keys).
+  Status status = ApplyFile(ini_text, source, &config, &origins);
   if (status.ok()) status = ApplyEnvironment(environ_entries, &config, &origins);
   if (status.ok()) status = CheckAcrossKeys(config, origins);
   if (!status.ok()) return status.error();
+  // One database, one namespace: instances of one deployment share entries, and another
+  // deployment on the same memcached (staging next to production) sees none of them.
+  config.memcached.key_prefix = config.mysql.database + ":";
   return config;
 }
 
@@ -769,37 +793,9 @@ std::string DescribeConfig(const Config& config) {
 
 std::vector<ConfigKeyInfo> ConfigKeys() {
   std::vector<ConfigKeyInfo> infos;
-  for (const Key& key : Keys()) infos.push_back({key.name, key.default_text, key.doc});
+  const Config defaults;
+  for (const Key& key : Keys()) infos.push_back({key.name, key.show(defaults), key.doc});
   return infos;
-}
-
-MysqlOptions MysqlOptionsFrom(const Config& config) {
-  MysqlOptions options;
-  options.socket = config.mysql_socket;
-  options.host = config.mysql_host;
-  options.port = config.mysql_port;
-  options.user = config.mysql_user;
-  options.password = config.mysql_password;
-  options.database = config.mysql_database;
-  return options;
-}
-
-MemcachedOptions MemcachedOptionsFrom(const Config& config) {
-  MemcachedOptions options;
-  options.servers = config.memcached_servers;
-  options.timeout_ms = config.memcached_timeout_ms;
-  // One database, one namespace: instances of one deployment share entries, and another
-  // deployment on the same memcached (staging next to production) sees none of them.
-  options.key_prefix = config.mysql_database + ":";
-  return options;
-}
-
-PasswordCosts PasswordCostsFrom(const Config& config) {
-  PasswordCosts costs;
-  costs.memory_kib = config.argon2_memory_kib;
-  costs.passes = config.argon2_passes;
-  costs.lanes = config.argon2_lanes;
-  return costs;
 }
 
 }  // namespace shortener

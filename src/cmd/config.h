@@ -9,82 +9,52 @@
 #include <string_view>
 #include <vector>
 
+#include "api/account_settings.h"
+#include "api/link_settings.h"
 #include "base/error.h"
 #include "base/log.h"
 #include "domain/auth.h"
-#include "domain/client_address.h"
-#include "domain/rate_limit.h"
+#include "domain/slug.h"
 #include "store/memcached_cache.h"
 #include "store/mysql_store.h"
 
 namespace shortener {
 
-// Every setting of the service, checked and typed. The initialisers equal the key table's
-// defaults (a unit test holds them together), so Config{} is the default configuration except
-// for slug_secret, which has no default. Durations are in seconds unless named otherwise.
+// Every setting of the service, checked and typed. Each has one home: the option struct of the
+// component that uses it (LinkSettings, AccountSettings, PasswordCosts, MysqlOptions,
+// MemcachedOptions), or a field here for what only the wiring reads. Their initialisers are the
+// defaults; the key table (config.cc) binds each key to its field and shows the defaults from
+// Config{}, so Config{} is the default configuration except for slug_secret, which has none.
+// Durations are in seconds unless named otherwise.
 struct Config {
-  // Service.
-  std::string public_base_url = "http://localhost:8000";  // http(s), no trailing '/'
-  // Other names of the service (CanonicalHost forms), refused as link targets like
-  // public_base_url's host.
-  std::vector<std::string> alias_hosts;
+  // Links: public_base_url, alias_hosts, max_url_length, the ttls, the cache, the link limits and
+  // trusted_proxies. Its wiring pointers (blocklist, clicks, url_policy.own_host and is_blocked)
+  // are the App's to set.
+  LinkSettings links;
+  // Accounts: token_ttl, signup, the account limits and trusted_proxies (the key sets both).
+  AccountSettings accounts;
+  PasswordCosts argon2;
+  MysqlOptions mysql;
+  // memcached; key_prefix is derived from mysql.database once the sources are read.
+  MemcachedOptions memcached;
 
   // Slugs.
-  std::string slug_alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-  int slug_min_length = 6;
-  std::string slug_secret;  // at least 16 bytes once loaded
+  std::string slug_alphabet = kBase62Alphabet;
+  int slug_min_length = kDefaultSlugMinLength;
+  // At least 16 bytes once loaded; also keys the redirect cache's entries (links.cache_secret,
+  // set with it) and the list cursors.
+  std::string slug_secret;
 
-  // Limits.
-  size_t max_url_length = 2048;
+  // Largest request body read.
   size_t max_body_bytes = 65536;
-  int64_t shorten_default_ttl = 3600;
-  int64_t v1_default_ttl = 432000;
-  int64_t max_ttl = 315360000;
-  // Longest a redirect stays in memcached; the link's own time left caps it too.
-  int64_t cache_ttl = 86400;
-  // Whether a null expiry may make a link that never expires.
-  bool allow_permanent_links = true;
-  // How long a deleted or purged link's slug is kept from other users; 0: not at all.
-  int64_t freed_slug_hold = 7776000;
-  // How long a slug that names no link is remembered as absent in memcached; 0: never.
-  int64_t negative_cache_ttl = 5;
 
-  // Accounts.
-  int64_t token_ttl = 3600;
-  // Argon2id costs of new password hashes (auth.h PasswordCosts).
-  uint32_t argon2_memory_kib = 19456;
-  uint32_t argon2_passes = 2;
-  uint32_t argon2_lanes = 1;
-  // "open" or "closed" (POST /url/signup answers 403; accounts come from shortener-admin).
-  std::string signup = "open";
   // Password hashes computed at once by the workers sharing password_hash_lock_file; 0: half
   // the processors (DefaultHostSlots).
   int password_hash_slots = 0;
   // The lock file of those slots; empty: hashing is not bounded across workers.
   std::string password_hash_lock_file = "/tmp/shortener-password-hash.lock";
 
-  // MySQL.
-  std::string mysql_socket;  // absolute path; empty: TCP to mysql_host:mysql_port
-  std::string mysql_host = "127.0.0.1";
-  int mysql_port = 3306;
-  std::string mysql_user = "shortener";
-  std::string mysql_password;
-  std::string mysql_database = "shortener";
-
-  // memcached. No servers: no cache.
-  std::vector<MemcachedServer> memcached_servers = {{"127.0.0.1", 11211, ""}};
-  int memcached_timeout_ms = 100;
-
-  // Abuse.
   std::string blocklist_file;  // absolute path; empty: no host is blocked
-  RateLimit rate_limit_create = {60, 60};
-  RateLimit rate_limit_login_fail = {10, 900};
-  RateLimit rate_limit_login = {60, 60};
-  RateLimit rate_limit_signup = {5, 3600};
-  RateLimit rate_limit_not_found = {100, 60};
-  // Proxies whose X-Forwarded-For is believed (see ClientAddress); empty: REMOTE_ADDR is the
-  // client.
-  std::vector<IpNetwork> trusted_proxies;
 
   // Clicks (clicks.h): counted in each worker, written once per interval.
   bool click_counting = true;
@@ -124,19 +94,10 @@ Result<Config> LoadConfig(const std::string& path);
 // except secrets (slug_secret, mysql_password), which show only "(set)" or "(empty)".
 std::string DescribeConfig(const Config& config);
 
-// The MySQL connection settings of `config` (MysqlOptions' patient timeouts).
-MysqlOptions MysqlOptionsFrom(const Config& config);
-
-// The memcached settings of `config`.
-MemcachedOptions MemcachedOptionsFrom(const Config& config);
-
-// The Argon2id costs of `config`.
-PasswordCosts PasswordCostsFrom(const Config& config);
-
 // What the key table says of one key, for documentation generated from it.
 struct ConfigKeyInfo {
   const char* name;
-  const char* default_text;  // as written in the file
+  std::string default_text;  // Config{}'s value, as written in the file ("" when empty)
   const char* doc;           // one line
 };
 

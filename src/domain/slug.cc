@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include <cassert>
+#include <cstdio>
 
 #include "base/ascii.h"
 
@@ -54,27 +55,45 @@ bool SodiumReady() {
 
 }  // namespace
 
-Result<SlugCodec> SlugCodec::Create(const std::string& alphabet, int min_length,
-                                    const std::string& secret) {
+Status CheckSlugAlphabet(std::string_view alphabet) {
+  const std::string form = "must be 2 to 62 distinct characters of [0-9A-Za-z]";
   const int size = static_cast<int>(alphabet.size());
   if (size < kMinAlphabet || size > kMaxAlphabet) {
-    return Error::Validation("slug_alphabet",
-                             "slug_alphabet must have 2 to 62 characters of 0-9, A-Z and a-z.");
+    return Error::Validation("slug_alphabet", form + ", got " + std::to_string(size));
   }
+  bool seen[256] = {};
+  for (char c : alphabet) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (!IsAsciiAlnum(c)) {
+      // Printed as \xNN unless printable: the message reaches a terminal.
+      char shown[8];
+      if (u >= 0x20 && u < 0x7f) {
+        std::snprintf(shown, sizeof shown, "'%c'", c);
+      } else {
+        std::snprintf(shown, sizeof shown, "'\\x%02x'", u);
+      }
+      return Error::Validation("slug_alphabet", form + ", got " + shown);
+    }
+    if (seen[u]) {
+      return Error::Validation("slug_alphabet",
+                               form + ", but '" + std::string(1, c) + "' appears twice");
+    }
+    seen[u] = true;
+  }
+  return Status::Ok();
+}
+
+Result<SlugCodec> SlugCodec::Create(const std::string& alphabet, int min_length,
+                                    const std::string& secret) {
+  Status usable = CheckSlugAlphabet(alphabet);
+  if (!usable.ok()) {
+    return Error::Validation("slug_alphabet", "slug_alphabet " + usable.error().message);
+  }
+  const int size = static_cast<int>(alphabet.size());
   SlugCodec codec;
   codec.digit_of_.fill(-1);
   for (int i = 0; i < size; ++i) {
-    const char c = alphabet[i];
-    if (!IsAsciiAlnum(c)) {
-      return Error::Validation("slug_alphabet",
-                               "slug_alphabet may only contain the characters 0-9, A-Z and a-z.");
-    }
-    int8_t& digit = codec.digit_of_[static_cast<unsigned char>(c)];
-    if (digit != -1) {
-      return Error::Validation("slug_alphabet",
-                               std::string("slug_alphabet has the character '") + c + "' twice.");
-    }
-    digit = static_cast<int8_t>(i);
+    codec.digit_of_[static_cast<unsigned char>(alphabet[i])] = static_cast<int8_t>(i);
   }
   if (min_length < kMinLength || min_length > kMaxLength) {
     return Error::Validation("slug_min_length", "slug_min_length must be from 3 to 12.");

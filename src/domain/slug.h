@@ -27,6 +27,13 @@ namespace shortener {
 inline constexpr char kBase62Alphabet[] =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
+// The default shortest generated slug.
+inline constexpr int kDefaultSlugMinLength = 6;
+
+// The rules of a slug alphabet: 2 to 62 distinct characters of [0-9A-Za-z]. Ok, or kValidation
+// (field "slug_alphabet") saying what is wrong, worded to follow "slug_alphabet: ".
+Status CheckSlugAlphabet(std::string_view alphabet);
+
 // Immutable once created, so one codec may serve any number of threads.
 class SlugCodec {
  public:

@@ -28,7 +28,7 @@ inline bool operator==(const MemcachedServer& a, const MemcachedServer& b) {
 }
 
 struct MemcachedOptions {
-  std::vector<MemcachedServer> servers;  // empty: no cache, every Get misses
+  std::vector<MemcachedServer> servers = {{"127.0.0.1", 11211, ""}};  // empty: no cache
   // Prepended to every key, so deployments sharing one memcached never read each other's
   // entries. At most 128 bytes, no spaces or control characters.
   std::string key_prefix;

@@ -18,9 +18,9 @@ struct MysqlOptions {
   std::string socket;  // unix socket path; when empty, host and port are used
   std::string host = "127.0.0.1";
   int port = 3306;
-  std::string user;
+  std::string user = "shortener";
   std::string password;
-  std::string database;
+  std::string database = "shortener";
   int connect_timeout_seconds = 3;
   // Bounds a request stuck on a wedged server; the worker answers 503 instead of hanging.
   int io_timeout_seconds = 10;

@@ -70,30 +70,31 @@ BOOST_AUTO_TEST_SUITE(config)
 
 BOOST_AUTO_TEST_CASE(defaults) {
   Config config = MustParse("");
-  BOOST_TEST(config.public_base_url == "http://localhost:8000");
+  BOOST_TEST(config.links.public_base_url == "http://localhost:8000");
   BOOST_TEST(config.slug_alphabet ==
              "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
   BOOST_TEST(config.slug_min_length == 6);
   BOOST_TEST(config.slug_secret == kSecret);
-  BOOST_TEST(config.max_url_length == 2048u);
+  BOOST_TEST(config.links.url_policy.max_length == 2048u);
   BOOST_TEST(config.max_body_bytes == 65536u);
-  BOOST_TEST(config.shorten_default_ttl == 3600);
-  BOOST_TEST(config.v1_default_ttl == 432000);
-  BOOST_TEST(config.max_ttl == 315360000);
-  BOOST_TEST(config.cache_ttl == 86400);
-  BOOST_TEST(config.mysql_socket == "");
-  BOOST_TEST(config.mysql_host == "127.0.0.1");
-  BOOST_TEST(config.mysql_port == 3306);
-  BOOST_TEST(config.mysql_user == "shortener");
-  BOOST_TEST(config.mysql_password == "");
-  BOOST_TEST(config.mysql_database == "shortener");
-  BOOST_TEST(config.memcached_servers.size() == 1u);
-  BOOST_TEST((config.memcached_servers[0] == MemcachedServer{"127.0.0.1", 11211, ""}));
-  BOOST_TEST(config.memcached_timeout_ms == 100);
+  BOOST_TEST(config.links.shorten_default_ttl == 3600);
+  BOOST_TEST(config.links.v1_default_ttl == 432000);
+  BOOST_TEST(config.links.max_ttl == 315360000);
+  BOOST_TEST(config.links.cache_ttl == 86400);
+  BOOST_TEST(config.mysql.socket == "");
+  BOOST_TEST(config.mysql.host == "127.0.0.1");
+  BOOST_TEST(config.mysql.port == 3306);
+  BOOST_TEST(config.mysql.user == "shortener");
+  BOOST_TEST(config.mysql.password == "");
+  BOOST_TEST(config.mysql.database == "shortener");
+  BOOST_TEST(config.memcached.servers.size() == 1u);
+  BOOST_TEST((config.memcached.servers[0] == MemcachedServer{"127.0.0.1", 11211, ""}));
+  BOOST_TEST(config.memcached.timeout_ms == 100);
   BOOST_TEST((config.log_level == Severity::kInfo));
 }
 
-// Config{}'s initialisers and the key table's default texts are two spellings of the defaults.
+// The defaults are Config{}'s (the component structs' initialisers): a config read from nothing
+// is Config{} with its secret, and every key shows its default as the file would spell it.
 BOOST_AUTO_TEST_CASE(struct_defaults_match_key_table) {
   Config from_struct;
   from_struct.slug_secret = kSecret;
@@ -105,7 +106,7 @@ BOOST_AUTO_TEST_CASE(struct_defaults_match_key_table) {
       if (std::string(key.name) == "slug_secret" || std::string(key.name) == "mysql_password") {
         continue;
       }
-      std::string expected = *key.default_text == '\0' ? "\"\"" : key.default_text;
+      std::string expected = key.default_text.empty() ? "\"\"" : key.default_text;
       BOOST_TEST(*shown == expected);
       BOOST_TEST(std::string(key.doc).size() > 10u);
     }
@@ -190,18 +191,27 @@ BOOST_AUTO_TEST_CASE(typed_fields) {
       "shorten_default_ttl = 3153600000\n"
       "log_level = debug\n"
       "mysql_password = hunter2\n");
-  BOOST_TEST(config.public_base_url == "https://sho.rt");
-  BOOST_TEST(config.max_url_length == 100u);
+  BOOST_TEST(config.links.public_base_url == "https://sho.rt");
+  BOOST_TEST(config.links.url_policy.max_length == 100u);
   BOOST_TEST(config.max_body_bytes == 2000u);
-  BOOST_TEST(config.max_ttl == 3153600000);
-  BOOST_TEST(config.shorten_default_ttl == 3153600000);
+  BOOST_TEST(config.links.max_ttl == 3153600000);
+  BOOST_TEST(config.links.shorten_default_ttl == 3153600000);
   BOOST_TEST((config.log_level == Severity::kDebug));
-  BOOST_TEST(config.mysql_password == "hunter2");
+  BOOST_TEST(config.mysql.password == "hunter2");
   config = MustParse("rate_limit_create = 7/30\ntrusted_proxies = 10.0.0.0/8,::1\n");
-  BOOST_TEST((config.rate_limit_create == RateLimit{7, 30}));
-  BOOST_TEST((config.rate_limit_login_fail == RateLimit{10, 900}));
-  BOOST_TEST_REQUIRE(config.trusted_proxies.size() == 2u);
-  BOOST_TEST(config.trusted_proxies[1].ToString() == "::1");
+  BOOST_TEST((config.links.create_limit == RateLimit{7, 30}));
+  BOOST_TEST((config.accounts.login_fail_limit == RateLimit{10, 900}));
+  BOOST_TEST_REQUIRE(config.links.trusted_proxies.size() == 2u);
+  BOOST_TEST(config.links.trusted_proxies[1].ToString() == "::1");
+  // One key, every component that reads it.
+  BOOST_TEST_REQUIRE(config.accounts.trusted_proxies.size() == 2u);
+  BOOST_TEST(config.accounts.trusted_proxies[0].ToString() == "10.0.0.0/8");
+  BOOST_TEST(config.links.cache_secret == kSecret);
+  BOOST_TEST(config.memcached.key_prefix == "shortener:");
+  BOOST_TEST(config.accounts.signup_open);
+  config = MustParse("signup = closed\nmysql_database = other_db\n");
+  BOOST_TEST(!config.accounts.signup_open);
+  BOOST_TEST(config.memcached.key_prefix == "other_db:");
 }
 
 struct InvalidCase {
@@ -346,19 +356,19 @@ BOOST_AUTO_TEST_CASE(later_sources_override_earlier_ones) {
       "cache_ttl = 180\n"
       "mysql_user = from_file\n";
   Config file_only = MustParse(ini);
-  BOOST_TEST(file_only.max_ttl == 7200);
-  BOOST_TEST(file_only.shorten_default_ttl == 60);
-  BOOST_TEST(file_only.mysql_user == "from_file");
-  BOOST_TEST(file_only.v1_default_ttl == 120);
+  BOOST_TEST(file_only.links.max_ttl == 7200);
+  BOOST_TEST(file_only.links.shorten_default_ttl == 60);
+  BOOST_TEST(file_only.mysql.user == "from_file");
+  BOOST_TEST(file_only.links.v1_default_ttl == 120);
 
   Config both = MustParse(ini, {"SHORTENER_MYSQL_USER=from_env", "SHORTENER_MAX_TTL=9000"});
-  BOOST_TEST(both.mysql_user == "from_env");
-  BOOST_TEST(both.max_ttl == 9000);
-  BOOST_TEST(both.shorten_default_ttl == 60);
+  BOOST_TEST(both.mysql.user == "from_env");
+  BOOST_TEST(both.links.max_ttl == 9000);
+  BOOST_TEST(both.links.shorten_default_ttl == 60);
 
   // The later of two environment entries wins, like the later of two sources.
   Config twice = MustParse("", {"SHORTENER_MYSQL_PORT=1", "SHORTENER_MYSQL_PORT=2"});
-  BOOST_TEST(twice.mysql_port == 2);
+  BOOST_TEST(twice.mysql.port == 2);
 
   // The secret may come from the file alone.
   Result<Config> from_file =
@@ -477,13 +487,13 @@ BOOST_AUTO_TEST_CASE(quotes) {
   };
   for (const Case& c : cases) {
     BOOST_TEST_CONTEXT("mysql_user = " << c.value) {
-      BOOST_TEST(MustParse("mysql_user = " + c.value + "\n").mysql_user == c.user);
+      BOOST_TEST(MustParse("mysql_user = " + c.value + "\n").mysql.user == c.user);
     }
   }
   // An empty quoted value is empty, not a quote.
-  BOOST_TEST(MustParse("mysql_socket = \"\"\n").mysql_socket == "");
+  BOOST_TEST(MustParse("mysql_socket = \"\"\n").mysql.socket == "");
   // The environment is taken literally: the shell already removed its quotes.
-  BOOST_TEST(MustParse("", {"SHORTENER_MYSQL_USER=\"q\""}).mysql_user == "\"q\"");
+  BOOST_TEST(MustParse("", {"SHORTENER_MYSQL_USER=\"q\""}).mysql.user == "\"q\"");
 }
 
 BOOST_AUTO_TEST_CASE(memcached_servers) {
@@ -505,12 +515,12 @@ BOOST_AUTO_TEST_CASE(memcached_servers) {
   for (const Case& c : cases) {
     BOOST_TEST_CONTEXT("memcached_servers = " << c.value) {
       Config config = MustParse("memcached_servers = \"" + c.value + "\"\n");
-      BOOST_TEST_REQUIRE(config.memcached_servers.size() == c.servers.size());
+      BOOST_TEST_REQUIRE(config.memcached.servers.size() == c.servers.size());
       for (size_t i = 0; i < c.servers.size(); ++i) {
         BOOST_TEST_CONTEXT("entry " << i) {
-          BOOST_TEST(config.memcached_servers[i].host == c.servers[i].host);
-          BOOST_TEST(config.memcached_servers[i].port == c.servers[i].port);
-          BOOST_TEST(config.memcached_servers[i].socket_path == c.servers[i].socket_path);
+          BOOST_TEST(config.memcached.servers[i].host == c.servers[i].host);
+          BOOST_TEST(config.memcached.servers[i].port == c.servers[i].port);
+          BOOST_TEST(config.memcached.servers[i].socket_path == c.servers[i].socket_path);
         }
       }
     }
@@ -645,7 +655,7 @@ BOOST_AUTO_TEST_CASE(describe_config) {
   Result<Config> reread = Parse(ini, {"SHORTENER_MYSQL_PASSWORD=hunter2-secret"});
   BOOST_TEST_REQUIRE(reread.ok(), Why(reread));
   BOOST_TEST(DescribeConfig(reread.value()) == text);
-  BOOST_TEST(reread.value().mysql_user == " padded ");
+  BOOST_TEST(reread.value().mysql.user == " padded ");
 }
 
 BOOST_AUTO_TEST_CASE(load_config_names_unreadable_files) {
@@ -671,6 +681,32 @@ BOOST_AUTO_TEST_CASE(sample_config_file) {
       const std::string name = key.name;
       BOOST_TEST((Contains(text, "\n" + name + " =") || Contains(text, "\n# " + name + " =")));
       BOOST_TEST(Contains(text, key.doc));
+    }
+  }
+}
+
+// The README's configuration table is the short manual: a row for every key, in table order, with
+// its default and its doc line, and no row for a key that is gone.
+BOOST_AUTO_TEST_CASE(readme_key_table) {
+  const std::string readme = ReadFile("README.md");
+  const size_t section = readme.find("\n## Configuration\n");
+  BOOST_TEST_REQUIRE(section != std::string::npos);
+  const std::string text = readme.substr(section, readme.find("\n## ", section + 1) - section);
+  std::vector<std::string> rows;  // "| `key` | ... |" lines, in order
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("| `", 0) == 0) rows.push_back(line);
+  }
+  const std::vector<ConfigKeyInfo> keys = ConfigKeys();
+  BOOST_TEST_REQUIRE(rows.size() == keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const ConfigKeyInfo& key = keys[i];
+    BOOST_TEST_CONTEXT("key " << key.name) {
+      const std::string shown_default =
+          key.default_text.empty() ? "(none)" : "`" + key.default_text + "`";
+      const std::string expected =
+          "| `" + std::string(key.name) + "` | " + shown_default + " | " + key.doc + " |";
+      BOOST_TEST(rows[i] == expected);
     }
   }
 }
