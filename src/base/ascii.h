@@ -22,6 +22,16 @@ inline std::string ToLowerAscii(std::string_view s) {
   return lower;
 }
 
+inline char ToUpperAscii(char c) {
+  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+}
+
+inline std::string ToUpperAscii(std::string_view s) {
+  std::string upper(s);
+  for (char& c : upper) c = ToUpperAscii(c);
+  return upper;
+}
+
 inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "base/ascii.h"
+#include "base/file.h"
 #include "domain/host_literal.h"
 
 // POSIX defines it, but no header has to declare it.
@@ -73,22 +74,6 @@ bool HasSpaceOrControl(std::string_view text) {
 
 bool StartsWith(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
-}
-
-std::string ToUpper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return out;
-}
-
-std::string ToLower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 // A plain decimal number: digits only, no sign, unit or spaces. Values beyond uint64_t
@@ -603,7 +588,7 @@ const Key* FindKey(std::string_view name) {
 
 const Key* FindEnvKey(std::string_view variable) {
   for (const Key& key : Keys()) {
-    if (variable == kEnvPrefix + ToUpper(key.name)) return &key;
+    if (variable == kEnvPrefix + ToUpperAscii(key.name)) return &key;
   }
   return nullptr;
 }
@@ -676,7 +661,7 @@ Status ApplyEnvironment(const std::vector<std::string>& entries, Config* config,
     std::string where = "environment " + variable;
     const Key* key = FindEnvKey(variable);
     if (key == nullptr) {
-      std::string name = ToLower(variable.substr(std::strlen(kEnvPrefix)));
+      std::string name = ToLowerAscii(variable.substr(std::strlen(kEnvPrefix)));
       return Error::Validation(
           name, where + ": unknown variable, there is no config key " + Quoted(name));
     }
@@ -754,21 +739,13 @@ Result<Config> ParseConfig(std::string_view ini_text, const std::string& source,
 Result<Config> LoadConfig(const std::string& path) {
   std::string text;
   if (!path.empty()) {
-    FILE* file = std::fopen(path.c_str(), "r");
-    if (file == nullptr) {
-      return Error::Make(ErrorCode::kUnavailable,
-                         "cannot open config file '" + path + "': " + std::strerror(errno));
+    FileContents file = ReadWholeFile(path);
+    if (file.failure != FileContents::Failure::kNone) {
+      const char* step = file.failure == FileContents::Failure::kOpen ? "open" : "read";
+      return Error::Make(ErrorCode::kUnavailable, std::string("cannot ") + step + " config file '" +
+                                                      path + "': " + std::strerror(file.error));
     }
-    char buffer[4096];
-    size_t n;
-    while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) text.append(buffer, n);
-    // Reading a directory fails here, not at fopen.
-    int read_error = std::ferror(file) ? errno : 0;
-    std::fclose(file);
-    if (read_error != 0) {
-      return Error::Make(ErrorCode::kUnavailable,
-                         "cannot read config file '" + path + "': " + std::strerror(read_error));
-    }
+    text = std::move(file.text);
   }
   std::vector<std::string> environment;
   for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "base/ascii.h"
+#include "base/file.h"
 #include "base/log.h"
 #include "domain/url_check.h"
 
@@ -98,29 +99,14 @@ Result<HostBlocklist> BlocklistFile::Read(const std::string& path, Signature* si
     return Error::Make(ErrorCode::kUnavailable,
                        "cannot read blocklist_file '" + path + "': " + std::strerror(error));
   };
-  FILE* file = std::fopen(path.c_str(), "r");
-  if (file == nullptr) return unreadable(errno);
-  // The signature of what is read comes from the open file, not a second stat of the path, so a
-  // replacement that lands in between is seen as a change next time.
-  struct stat st;
-  if (fstat(fileno(file), &st) != 0) {
-    int error = errno;
-    std::fclose(file);
-    return unreadable(error);
-  }
-  std::string text;
-  char buffer[4096];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) text.append(buffer, n);
-  // Reading a directory fails here, not at fopen.
-  int read_error = std::ferror(file) ? errno : 0;
-  std::fclose(file);
-  if (read_error != 0) return unreadable(read_error);
-  Result<HostBlocklist> list = HostBlocklist::Parse(text, path);
+  // The signature of what is read comes from the open file (FileContents::st).
+  FileContents file = ReadWholeFile(path);
+  if (file.failure != FileContents::Failure::kNone) return unreadable(file.error);
+  Result<HostBlocklist> list = HostBlocklist::Parse(file.text, path);
   if (!list.ok()) {
     return Error::Validation("blocklist_file", "blocklist_file " + list.error().message);
   }
-  *signature = SignatureOf(st);
+  *signature = SignatureOf(file.st);
   return list;
 }
 
