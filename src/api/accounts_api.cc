@@ -122,19 +122,41 @@ Result<Response> AccountsApi::Login(const Request& request) {
   Result<Credentials> credentials = ReadCredentials(request);
   if (!credentials.ok()) return WithRateLimitHeaders(shown, credentials.error());
   const Credentials& given = credentials.value();
-  // Counted first and refunded unless the answer is a 401, so that N concurrent guesses cannot
-  // all pass a check made before any of them counted.
-  const std::string subject = client + "|" + CanonicalUsername(given.username);
-  RateDecision failures = limiter_->Hit("login_fail", subject, settings_.login_fail_limit);
-  if (!failures.allowed) return RateLimited(failures);
-  Result<Response> outcome = CheckLogin(given.username, given.password);
-  if (AnswerStatus(outcome) != 401) {
-    failures = limiter_->Refund("login_fail", subject, settings_.login_fail_limit);
-  }
-  return WithRateLimitHeaders(Tighter(shown, failures), std::move(outcome));
+  RateDecision decision = shown;
+  Result<User> user =
+      VerifyUnderFailLimit(client, shown, given.username, given.password, &decision);
+  if (!user.ok() && user.error().code == ErrorCode::kRateLimited) return user.error();
+  if (!user.ok()) return WithRateLimitHeaders(decision, user.error());
+  return WithRateLimitHeaders(decision, IssueToken(user.value()));
 }
 
-Result<Response> AccountsApi::CheckLogin(const std::string& username, const std::string& password) {
+Result<User> AccountsApi::CheckPasswordLimited(const Request& request, const std::string& username,
+                                               const std::string& password) {
+  const std::string client = ClientKey(request);
+  RateDecision shown = limiter_->Hit("login", client, settings_.login_limit);
+  if (!shown.allowed) return RateLimited(shown);
+  RateDecision decision = shown;
+  return VerifyUnderFailLimit(client, shown, username, password, &decision);
+}
+
+Result<User> AccountsApi::VerifyUnderFailLimit(const std::string& client, const RateDecision& shown,
+                                               const std::string& username,
+                                               const std::string& password,
+                                               RateDecision* decision) {
+  // Counted first and refunded unless the answer is a 401, so that N concurrent guesses cannot
+  // all pass a check made before any of them counted.
+  const std::string subject = client + "|" + CanonicalUsername(username);
+  RateDecision failures = limiter_->Hit("login_fail", subject, settings_.login_fail_limit);
+  if (!failures.allowed) return RateLimited(failures);
+  Result<User> user = VerifyPassword(username, password);
+  if (user.ok() || user.error().code != ErrorCode::kUnauthorized) {
+    failures = limiter_->Refund("login_fail", subject, settings_.login_fail_limit);
+  }
+  *decision = Tighter(shown, failures);
+  return user;
+}
+
+Result<User> AccountsApi::VerifyPassword(const std::string& username, const std::string& password) {
   const Error refused = Error::Make(ErrorCode::kUnauthorized, "Username or password is not right.");
   // A name signup would refuse names nobody; MariaDB's PAD SPACE collations would still find
   // "alice" for "alice   ". Nothing to look up, and no timing to even out: what such a name
@@ -162,10 +184,14 @@ Result<Response> AccountsApi::CheckLogin(const std::string& username, const std:
       accounts_->SetPasswordHash(u.id, fresh.value(), EndAccess::kNothing).IgnoreError();
     }
   }
-  slot.reset();
+  return user;
+}
+
+Result<Response> AccountsApi::IssueToken(const User& user) {
   std::string token = NewSecret(SecretKind::kLoginToken);
   int64_t now = clock_();
-  RETURN_IF_ERROR(accounts_->AddToken(SecretDigest(token), u.id, now, now + settings_.token_ttl));
+  RETURN_IF_ERROR(
+      accounts_->AddToken(SecretDigest(token), user.id, now, now + settings_.token_ttl));
   return NoStore(JsonResponse(200, {{"ok", true},
                                     {"access_token", token},
                                     {"token_type", "bearer"},

@@ -50,6 +50,12 @@ class AccountsApi {
   // password gets 429. Hashing waits up to kHashSlotWaitMs for a slot; none: 503 with Retry-After
   // (not a failure). The RateLimit-* headers show the tighter of the two limits.
   Result<Response> Login(const Request& request);
+  // Checks a username and password given some other way than Login's body (the YOURLS API's
+  // parameters) exactly as Login does: the same limits, counted the same way (kRateLimited,
+  // with Retry-After and RateLimit-* headers, while one holds), the same answer and Argon2 work
+  // for an unknown user and a wrong password (kUnauthorized). Makes no token.
+  Result<User> CheckPasswordLimited(const Request& request, const std::string& username,
+                                    const std::string& password);
   // POST /url/logout (token only): 204, and the token is deleted.
   Result<Response> Logout(const Request& request);
   // POST /api/v1/api-keys (token only): 201 with the key, shown this once.
@@ -70,8 +76,20 @@ class AccountsApi {
   };
   // The credentials of a login's body: bad_json or validation naming the field otherwise.
   static Result<Credentials> ReadCredentials(const Request& request);
-  // Login without the rate limits.
-  Result<Response> CheckLogin(const std::string& username, const std::string& password);
+  // The failed-login limit around VerifyPassword, once the attempt counted against login_limit
+  // (`shown`): counted before the check, refunded unless the answer is kUnauthorized. *decision
+  // gets the decision the answer's RateLimit-* headers show; a refusal is kRateLimited with its
+  // headers.
+  Result<User> VerifyUnderFailLimit(const std::string& client, const RateDecision& shown,
+                                    const std::string& username, const std::string& password,
+                                    RateDecision* decision);
+  // The user whose password this is, without the rate limits: kUnauthorized for an unknown user
+  // and a wrong password alike, after the same Argon2 work; kValidation for a password over
+  // 1024 bytes; kUnavailable when no hashing slot comes free. A hash made with older costs is
+  // replaced on success.
+  Result<User> VerifyPassword(const std::string& username, const std::string& password);
+  // The 200 of a login: a new token for `user`.
+  Result<Response> IssueToken(const User& user);
   // A hashing slot, or nullopt after kHashSlotWaitMs (an unbounded hold without hash_slots_).
   std::optional<HostSlots::Hold> HashSlot();
   // The address the limits key a request by.

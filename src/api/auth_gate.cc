@@ -42,12 +42,22 @@ Result<Principal> AuthGate::Check(const Request& request, AuthMode mode) {
                          "This endpoint takes a login token (Authorization: Bearer), not an API "
                          "key.");
     }
-    if (!LooksLikeSecret(SecretKind::kApiKey, request.api_key)) return Unauthorized();
-    who = accounts_->UseApiKey(SecretDigest(request.api_key), clock_());
+    return CheckApiKey(request.api_key);
   }
   if (!who.ok() && who.error().code == ErrorCode::kNotFound) return Unauthorized();
   return who;
 }
+
+Result<Principal> AuthGate::CheckApiKey(std::string_view key) {
+  consulted_ = true;
+  // A malformed key is refused here: no hashing, no database round trip.
+  if (!LooksLikeSecret(SecretKind::kApiKey, key)) return Unauthorized();
+  Result<Principal> who = accounts_->UseApiKey(SecretDigest(key), clock_());
+  if (!who.ok() && who.error().code == ErrorCode::kNotFound) return Unauthorized();
+  return who;
+}
+
+void AuthGate::MarkConsulted() { consulted_ = true; }
 
 void AuthGate::FinishResponse(Response* response) const {
   if (!consulted_) return;

@@ -29,6 +29,14 @@ class AuthGate {
   // instance is seen by the next request.
   Result<Principal> Check(const Request& request, AuthMode mode);
 
+  // The principal of an API key given some other way than the X-API-Key header (the YOURLS
+  // API's `signature` parameter): the errors of Check for a key, and the answer is marked as
+  // depending on a credential, as Check marks it.
+  Result<Principal> CheckApiKey(std::string_view key);
+  // Marks the current answer as depending on a credential that was checked elsewhere (a
+  // username and password in a request's parameters), so FinishResponse treats it as Check's.
+  void MarkConsulted();
+
   // Brackets one request (App::Dispatch): StartRequest before its handler runs, FinishResponse
   // on its answer. An answer whose handler called Check (every endpoint marked auth in API.md,
   // errors included) depends on the credential: it gets Cache-Control: no-store (replacing any

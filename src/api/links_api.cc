@@ -39,13 +39,13 @@ nlohmann::ordered_json ExpiryJson(const Expiry& expires_at) {
   return FormatIso8601(*expires_at);
 }
 
-// The longest Idempotency-Key (API.md "Retries"), and the field its errors name.
+// The longest Idempotency-Key (API.md "Retries").
 constexpr size_t kMaxIdempotencyKeyLength = 64;
-constexpr char kIdempotencyKeyField[] = "Idempotency-Key";
 
-// The request's Idempotency-Key, nullopt if it sent none; kValidation unless it is 1 to 64
-// printable ASCII characters. An empty header counts as none: lighttpd does not pass empty
-// headers on, so behind it one could not be told from the other.
+}  // namespace
+
+const char kIdempotencyKeyField[] = "Idempotency-Key";
+
 Result<std::optional<std::string>> IdempotencyKeyOf(const Request& request) {
   if (!request.idempotency_key || request.idempotency_key->empty()) {
     return std::optional<std::string>();
@@ -59,6 +59,8 @@ Result<std::optional<std::string>> IdempotencyKeyOf(const Request& request) {
   }
   return std::optional<std::string>(key);
 }
+
+namespace {
 
 // What tells one create request from another for its Idempotency-Key: the endpoint and the
 // body as JSON (parsed into sorted keys, so a client that re-serialises its retry in another
@@ -198,8 +200,7 @@ Result<std::optional<Expiry>> LinksApi::RequestedExpiry(const ExpiryFields& fiel
 
 Result<NewLink> LinksApi::CheckCreate(const CreateRequest& create, const Principal& owner,
                                       const Family& family, int64_t now) const {
-  ASSIGN_OR_RETURN(std::string target,
-                   AcceptTargetUrl(create.url, settings_.url_policy, family.url_field));
+  ASSIGN_OR_RETURN(std::string target, CheckTarget(create.url, family.url_field));
   if (create.slug) {
     if (!IsValidCustomSlug(*create.slug)) {
       return Error::Validation("slug",
@@ -222,31 +223,32 @@ Result<NewLink> LinksApi::CheckCreate(const CreateRequest& create, const Princip
   return link;
 }
 
-Result<Response> LinksApi::CreateAs(const Request& request, const Principal& who,
-                                    const Family& family) {
-  ASSIGN_OR_RETURN(std::optional<std::string> key, IdempotencyKeyOf(request));
-  ASSIGN_OR_RETURN(CreateRequest create, ParseCreate(request, family));
-  ASSIGN_OR_RETURN(NewLink link, CheckCreate(create, who, family, clock_()));
+SlugMaker LinksApi::GeneratedSlugs() const {
   const SlugCodec* slugs = slugs_;
-  SlugMaker make_slug = [slugs](uint64_t id) -> std::optional<std::string> {
+  return [slugs](uint64_t id) -> std::optional<std::string> {
     std::string slug = slugs->Encode(id);
     if (IsReservedSlug(slug)) return std::nullopt;
     return slug;
   };
+}
 
+Result<CreateAnswer> LinksApi::StoreNewLink(
+    const NewLink& link, const std::optional<std::string>& key, const std::string& request_digest,
+    const std::function<CreateAnswer(const Link&)>& answer_of) {
+  SlugMaker make_slug = GeneratedSlugs();
   CreateAnswer answer;
   std::optional<Link> made;  // the link this request created, if it created one
   if (!key) {
     ASSIGN_OR_RETURN(made, store_->CreateLink(link, make_slug));
-    answer = family.answer(*made);
+    answer = answer_of(*made);
   } else {
     IdempotencyClaim claim;
     claim.key = *key;
-    claim.request_digest = RequestDigest(family.route, request.body);
+    claim.request_digest = request_digest;
     // The store keeps the answer it is given, and this request sends that same one.
     claim.answer = [&](const Link& stored) {
       made = stored;
-      return answer = family.answer(stored);
+      return answer = answer_of(stored);
     };
     ASSIGN_OR_RETURN(KeyedCreate outcome, store_->CreateLinkOnce(link, make_slug, claim));
     if (outcome.earlier) {
@@ -256,11 +258,29 @@ Result<Response> LinksApi::CreateAs(const Request& request, const Principal& who
             "This Idempotency-Key came with another request in the last 24 hours; a new "
             "request needs a new key.");
       }
-      return CreatedResponse(*outcome.earlier);
+      return *outcome.earlier;
     }
   }
   if (made) PublishNewLink(*made, link.now);
+  return answer;
+}
+
+Result<Response> LinksApi::CreateAs(const Request& request, const Principal& who,
+                                    const Family& family) {
+  ASSIGN_OR_RETURN(std::optional<std::string> key, IdempotencyKeyOf(request));
+  ASSIGN_OR_RETURN(CreateRequest create, ParseCreate(request, family));
+  ASSIGN_OR_RETURN(NewLink link, CheckCreate(create, who, family, clock_()));
+  std::string digest = key ? RequestDigest(family.route, request.body) : std::string();
+  ASSIGN_OR_RETURN(CreateAnswer answer, StoreNewLink(link, key, digest, family.answer));
   return CreatedResponse(answer);
+}
+
+RateDecision LinksApi::HitCreateLimit(const Principal& who) {
+  return limiter_->Hit("create", std::to_string(who.user_id), settings_.create_limit);
+}
+
+Result<std::string> LinksApi::CheckTarget(const std::string& url, const char* field) const {
+  return AcceptTargetUrl(url, settings_.url_policy, field);
 }
 
 Result<Response> LinksApi::LimitedCreate(
@@ -268,8 +288,7 @@ Result<Response> LinksApi::LimitedCreate(
   ASSIGN_OR_RETURN(Principal who, gate_->Check(request, AuthMode::kTokenOrKey));
   // Every authenticated creation counts, whatever its outcome: a client probing slugs or URLs
   // spends its allowance too.
-  RateDecision decision =
-      limiter_->Hit("create", std::to_string(who.user_id), settings_.create_limit);
+  RateDecision decision = HitCreateLimit(who);
   if (!decision.allowed) return RateLimited(decision);
   return WithRateLimitHeaders(decision, create(who));
 }

@@ -57,6 +57,24 @@ class LinksApi {
   // DELETE /api/v1/url-shorteners/{slug}: 204; the slug stops redirecting at once and is held
   // from other users for freed_slug_hold.
   Result<Response> V1Delete(const Request& request, const std::string& slug);
+  // The pieces of creation that every create endpoint shares, for endpoints with requests of
+  // their own shape (the YOURLS API):
+  // - the create_limit decision for `who`, counted now (every authenticated creation counts);
+  RateDecision HitCreateLimit(const Principal& who);
+  // - `url` through API.md's URL rules: its stored form (IRIs converted), or kValidation
+  //   naming `field`;
+  Result<std::string> CheckTarget(const std::string& url, const char* field) const;
+  // - storing `link` with a generated slug unless it names one, and publishing its cache entry.
+  //   With an Idempotency-Key (`key`), a retry of the same request (`request_digest`, 32 bytes
+  //   that tell it from any other) within kIdempotencyKeyLifetime gets the answer kept by the
+  //   first (answer_of(link) is what is kept, and returned for a new link); the same key with
+  //   another digest is kValidation naming "Idempotency-Key". Store errors as LinkStore's
+  //   (kSlugTaken for a taken custom slug).
+  Result<CreateAnswer> StoreNewLink(const NewLink& link, const std::optional<std::string>& key,
+                                    const std::string& request_digest,
+                                    const std::function<CreateAnswer(const Link&)>& answer_of);
+  const LinkSettings& settings() const { return settings_; }
+
   // GET /r/{slug}: 302 to the target, 404 if unknown or expired, 503 if the database is down,
   // 429 once the client's 404s exceed not_found_limit. A 302 to a GET counts one click.
   Result<Response> Redirect(const Request& request, const std::string& slug);
@@ -111,6 +129,8 @@ class LinksApi {
   // Validates a create request into the link to store, owned by `owner`.
   Result<NewLink> CheckCreate(const CreateRequest& create, const Principal& owner,
                               const Family& family, int64_t now) const;
+  // Turns AUTO_INCREMENT ids into generated slugs, skipping reserved words.
+  SlugMaker GeneratedSlugs() const;
   // The 201 of /url/shorten, and of the v1 create, for a stored link.
   CreateAnswer ShortenAnswer(const Link& link) const;
   CreateAnswer V1CreateAnswer(const Link& link) const;
@@ -145,6 +165,14 @@ class LinksApi {
   Clock clock_;
   LinkCache links_cache_;
 };
+
+// The field an Idempotency-Key's errors name.
+extern const char kIdempotencyKeyField[];
+
+// The request's Idempotency-Key, nullopt if it sent none; kValidation unless it is 1 to 64
+// printable ASCII characters. An empty header counts as none: lighttpd does not pass empty
+// headers on, so behind it one could not be told from the other.
+Result<std::optional<std::string>> IdempotencyKeyOf(const Request& request);
 
 }  // namespace shortener
 

@@ -87,10 +87,12 @@ App::App(const Config& config, SlugCodec slugs, LinkSettings settings, Blocklist
                 SystemClock),
       links_(WithClicks(WithBlocklist(std::move(settings), &blocklist_), clicks_.get()), &store_,
              &cache_, &gate_, &limiter_, &slugs_, &cursors_, SystemClock),
-      ops_(&store_, &cache_) {
+      ops_(&store_, &cache_),
+      yourls_(&links_, &accounts_, &gate_, &store_, &store_, SystemClock) {
   ops_.Register(&router_);
   accounts_.Register(&router_);
   links_.Register(&router_);
+  yourls_.Register(&router_);
   std::vector<std::string> labels = router_.Patterns();
   labels.push_back("none");  // requests no route matched (404)
   SetRouteLabels(std::move(labels));

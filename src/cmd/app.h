@@ -8,6 +8,7 @@
 #include "api/auth_gate.h"
 #include "api/links_api.h"
 #include "api/ops_api.h"
+#include "api/yourls_api.h"
 #include "cmd/config.h"
 #include "domain/auth.h"
 #include "domain/blocklist.h"
@@ -66,6 +67,7 @@ class App {
   AccountsApi accounts_;
   LinksApi links_;
   OpsApi ops_;
+  YourlsApi yourls_;
   Router router_;
 };
 

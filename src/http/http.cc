@@ -125,9 +125,13 @@ std::string SerializeResponse(const Response& response, bool head_only) {
   return out;
 }
 
-bool IsJsonContentType(std::string_view content_type) {
+bool HasMediaType(std::string_view content_type, std::string_view media_type) {
   std::string_view media = TrimBlanks(content_type.substr(0, content_type.find(';')));
-  return EqualsIgnoreCase(media, "application/json");
+  return EqualsIgnoreCase(media, media_type);
+}
+
+bool IsJsonContentType(std::string_view content_type) {
+  return HasMediaType(content_type, "application/json");
 }
 
 bool AcceptsHtml(std::string_view accept) {

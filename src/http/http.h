@@ -68,6 +68,10 @@ const char* StatusReason(int status);
 // line and, unless `head_only`, the body. Content-Length is always the body's length.
 std::string SerializeResponse(const Response& response, bool head_only);
 
+// True if the media type of `content_type` (a Content-Type value) is `media_type` (lower case),
+// any case, parameters allowed.
+bool HasMediaType(std::string_view content_type, std::string_view media_type);
+
 // True if `content_type` is application/json, any case, parameters (charset) allowed.
 bool IsJsonContentType(std::string_view content_type);
 

@@ -14,15 +14,6 @@ using namespace mysql_internal;
 
 namespace {
 
-// A link's total: the sum of its days (sql/004), an index range scan of link_clicks_daily's
-// primary key.
-#define CLICK_TOTAL \
-  "(SELECT COALESCE(SUM(d.clicks), 0) FROM link_clicks_daily d WHERE d.link_id = links.id)"
-
-#define LINK_COLUMNS                                                                        \
-  "id, slug, url, owner_id, " SHORTENER_SECONDS_OF("created_at") ", " SHORTENER_SECONDS_OF( \
-      "updated_at") ", " SHORTENER_SECONDS_OF("expires_at") ", " CLICK_TOTAL ", metadata"
-
 const char kFindRedirect[] =
     "SELECT url, " SHORTENER_SECONDS_OF("expires_at") ", id FROM links WHERE slug = ?";
 const char kListAll[] =
@@ -54,7 +45,18 @@ const char kClicksByDay[] =
 const char kRecordBatch[] =
     "INSERT INTO click_batches (id, applied_at) VALUES (?, UTC_TIMESTAMP())";
 
-Link ReadLink(sql::ResultSet& rs) {
+Error NoSuchLink() { return Error::Make(ErrorCode::kNotFound, "No such link."); }
+
+// The one link `st` (already bound) selects, or kNotFound.
+Result<Link> QueryOneLink(sql::PreparedStatement& st) {
+  std::unique_ptr<sql::ResultSet> rs(st.executeQuery());
+  if (!rs->next()) return NoSuchLink();
+  return ReadLink(*rs);
+}
+
+}  // namespace
+
+Link mysql_internal::ReadLink(sql::ResultSet& rs) {
   Link link;
   link.id = rs.getUInt64(1);
   link.slug = rs.getString(2);
@@ -67,17 +69,6 @@ Link ReadLink(sql::ResultSet& rs) {
   link.metadata_json = rs.getString(9);
   return link;
 }
-
-Error NoSuchLink() { return Error::Make(ErrorCode::kNotFound, "No such link."); }
-
-// The one link `st` (already bound) selects, or kNotFound.
-Result<Link> QueryOneLink(sql::PreparedStatement& st) {
-  std::unique_ptr<sql::ResultSet> rs(st.executeQuery());
-  if (!rs->next()) return NoSuchLink();
-  return ReadLink(*rs);
-}
-
-}  // namespace
 
 MysqlStore::MysqlStore(MysqlOptions options)
     : options_(std::move(options)),

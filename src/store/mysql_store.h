@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "domain/link_reports.h"
 #include "domain/store.h"
 #include "store/circuit_breaker.h"
 #include "store/outage.h"
@@ -29,7 +30,7 @@ struct MysqlOptions {
   static constexpr int kWorkerTimeoutSeconds = 1;
 };
 
-class MysqlStore : public LinkStore, public AccountStore, public ClickStore {
+class MysqlStore : public LinkStore, public AccountStore, public ClickStore, public LinkReports {
  public:
   // Connects lazily: a worker starts and answers 503 while the database is down, and connects
   // as soon as it is back. After a lost connection (server restart, timeout) the next call
@@ -52,6 +53,15 @@ class MysqlStore : public LinkStore, public AccountStore, public ClickStore {
   Status Ping() override;
 
   Result<bool> AddClicks(const ClickBatch& batch) override;
+
+  // LinkReports (mysql_reports.cc).
+  Result<std::optional<Link>> FindOwnedLinkByUrl(uint64_t owner_id, const std::string& url,
+                                                 int64_t now) override;
+  Result<std::vector<Link>> RankLinks(std::optional<uint64_t> owner_id, LinkOrder order,
+                                      int limit) override;
+  Result<std::optional<KeptAnswer>> FindKeptAnswer(uint64_t user_id, const std::string& key,
+                                                   int64_t now) override;
+  Result<LinkTotals> Totals(std::optional<uint64_t> owner_id) override;
 
   Result<User> CreateUser(const NewUser& user) override;
   Result<User> FindUser(const std::string& username) override;

@@ -27,7 +27,20 @@ namespace shortener {
 #define SHORTENER_SECONDS_OF(col) "TIMESTAMPDIFF(SECOND, '1970-01-01', " col ")"
 #define SHORTENER_DATETIME_PARAM "('1970-01-01' + INTERVAL ? SECOND)"
 
+// A link's total: the sum of its days (sql/004), an index range scan of link_clicks_daily's
+// primary key.
+#define CLICK_TOTAL \
+  "(SELECT COALESCE(SUM(d.clicks), 0) FROM link_clicks_daily d WHERE d.link_id = links.id)"
+
+// The columns ReadLink reads, in its order; the click total is the 8th.
+#define LINK_COLUMNS                                                                        \
+  "id, slug, url, owner_id, " SHORTENER_SECONDS_OF("created_at") ", " SHORTENER_SECONDS_OF( \
+      "updated_at") ", " SHORTENER_SECONDS_OF("expires_at") ", " CLICK_TOTAL ", metadata"
+
 namespace mysql_internal {
+
+// The link of the current row of a result set that selected LINK_COLUMNS.
+Link ReadLink(sql::ResultSet& rs);
 
 constexpr int kErrDuplicateKey = 1062;
 constexpr int kErrLockWaitTimeout = 1205;

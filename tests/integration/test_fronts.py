@@ -26,6 +26,7 @@ import test_ops  # noqa: E402
 import test_redirect  # noqa: E402
 import test_url_api  # noqa: E402
 import test_v1_api  # noqa: E402
+import test_yourls_api  # noqa: E402
 from harness import Client, IntegrationTest, parse_raw_response, pid_alive, rand_token  # noqa: E402
 
 FRONTS = ("apache", "nginx", "lighttpd")
@@ -41,6 +42,7 @@ CLASSES = (
     test_bad_input.RawBytesTest,
     test_bad_input.ListRefusalTest,
     test_bad_input.RoutingTest,
+    test_yourls_api.YourlsThroughFrontTest,
 )
 
 PASSWORD = "front-pass-" + rand_token(6)
