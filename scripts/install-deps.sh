@@ -13,7 +13,7 @@ readonly PACKAGES=(
   nlohmann-json3-dev libboost-test-dev
   libmaxminddb-dev libmaxmind-db-writer-perl  # countries; the writer makes the unit tests' database
   mariadb-server mariadb-client memcached lighttpd lighttpd-modules-lua apache2 nginx systemd
-  curl python3 clang-format
+  curl python3 clang-format iproute2  # iproute2: ss, which tests ask who accepted a socket
   wrk nginx  # make bench: the load generator; nginx for the ceiling variants
   clang libclang-rt-14-dev
 )
