@@ -2,6 +2,7 @@
 // tokens and API keys that are stored only as digests.
 #include "api/accounts_api.h"
 
+#include "base/decimal.h"
 #include "base/log.h"
 #include "domain/timefmt.h"
 #include "http/json_body.h"
@@ -239,12 +240,11 @@ Result<Response> AccountsApi::DeleteApiKey(const Request& request, const std::st
   ASSIGN_OR_RETURN(Principal who, gate_->Check(request, AuthMode::kTokenOnly));
   const Error missing = Error::Make(ErrorCode::kNotFound, "API key not found.");
   // Ids are AUTO_INCREMENT numbers; anything else names no key.
-  if (id.empty() || id.size() > 19 || id.find_first_not_of("0123456789") != std::string::npos) {
-    return missing;
-  }
+  std::optional<uint64_t> key_id = ParseDecimal(id);
+  if (!key_id) return missing;
   std::optional<uint64_t> owner;
   if (!who.is_admin) owner = who.user_id;
-  Status deleted = accounts_->DeleteApiKey(owner, std::stoull(id));
+  Status deleted = accounts_->DeleteApiKey(owner, *key_id);
   if (!deleted.ok()) {
     return deleted.error().code == ErrorCode::kNotFound ? missing : deleted.error();
   }

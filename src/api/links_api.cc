@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 
+#include "base/decimal.h"
 #include "base/log.h"
 #include "domain/auth.h"
 #include "domain/timefmt.h"
@@ -347,16 +348,12 @@ Result<Response> LinksApi::V1List(const Request& request) {
   int limit = kDefaultPageSize;
   auto it = query.find("limit");
   if (it != query.end()) {
-    const std::string& text = it->second;
-    // Digits only: strtol alone would also take " 5", "+5" and "5abc".
-    bool digits = !text.empty() && text.size() <= 4 &&
-                  text.find_first_not_of("0123456789") == std::string::npos;
-    int value = digits ? std::stoi(text) : 0;
-    if (value < 1 || value > kMaxPageSize) {
+    std::optional<uint64_t> value = ParseDecimalIn(it->second, 1, kMaxPageSize);
+    if (!value) {
       return Error::Validation(
           "limit", "limit must be a whole number from 1 to " + std::to_string(kMaxPageSize) + ".");
     }
-    limit = value;
+    limit = static_cast<int>(*value);
   }
   std::optional<uint64_t> before;
   it = query.find("cursor");

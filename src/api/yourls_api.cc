@@ -1,6 +1,7 @@
 // The YOURLS API: credentials from parameters, YOURLS's answers, this service's link rules.
 #include "api/yourls_api.h"
 
+#include "base/decimal.h"
 #include "domain/auth.h"
 #include "domain/slug.h"
 #include "domain/timefmt.h"
@@ -444,13 +445,12 @@ YourlsAnswer YourlsApi::Stats(const FormParams& params, const Principal& who) {
   int limit = kDefaultStatsLimit;
   const std::string& limit_text = Param(params, "limit");
   if (!limit_text.empty()) {
-    bool digits =
-        limit_text.size() <= 4 && limit_text.find_first_not_of("0123456789") == std::string::npos;
-    limit = digits ? std::stoi(limit_text) : 0;
-    if (limit < 1 || limit > kMaxStatsLimit) {
+    std::optional<uint64_t> value = ParseDecimalIn(limit_text, 1, kMaxStatsLimit);
+    if (!value) {
       return Refusal(400,
                      "limit must be a whole number from 1 to " + std::to_string(kMaxStatsLimit));
     }
+    limit = static_cast<int>(*value);
   }
   std::optional<uint64_t> owner;
   if (!who.is_admin) owner = who.user_id;

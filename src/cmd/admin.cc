@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "base/decimal.h"
 #include "base/log.h"
 #include "cmd/admin_commands.h"
 #include "cmd/command_line.h"
@@ -98,13 +99,12 @@ int PurgeExpired(const shortener::Config& config, const std::vector<std::string>
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--batch" && i + 1 < args.size()) {
       const std::string& text = args[++i];
-      char* end = nullptr;
-      batch = std::strtol(text.c_str(), &end, 10);
-      if (text.empty() || *end != '\0' || text[0] == '-' || text[0] == '+' || batch < 1 ||
-          batch > kMaxBatch) {
+      std::optional<uint64_t> value = shortener::ParseDecimalIn(text, 1, kMaxBatch);
+      if (!value) {
         return Fail("purge-expired: --batch must be a whole number from 1 to 100000, got '" + text +
                     "'");
       }
+      batch = static_cast<long>(*value);
     } else {
       return Fail("purge-expired: unexpected argument '" + args[i] + "'");
     }

@@ -6,6 +6,8 @@
 #include <optional>
 
 #include "base/clock.h"
+#include "base/decimal.h"
+#include "base/lines.h"
 #include "base/terminal_text.h"
 #include "domain/account_rules.h"
 #include "domain/auth.h"
@@ -52,15 +54,6 @@ std::optional<std::string> ReadLine(std::FILE* in) {
   if (!any) return std::nullopt;
   if (!line.empty() && line.back() == '\r') line.pop_back();
   return line;
-}
-
-// A whole number in [1, max] written in decimal digits only.
-std::optional<uint64_t> ParseCount(const std::string& text, uint64_t max) {
-  if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos)
-    return std::nullopt;
-  uint64_t value = std::stoull(text);
-  if (value < 1 || value > max) return std::nullopt;
-  return value;
 }
 
 Result<User> FindUserNamed(MysqlStore* store, const std::string& username) {
@@ -144,7 +137,7 @@ int UserList(const Config& config, const std::vector<std::string>& args) {
   int limit = kDefaultListLimit;
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--limit" && i + 1 < args.size()) {
-      std::optional<uint64_t> n = ParseCount(args[++i], kMaxListLimit);
+      std::optional<uint64_t> n = ParseDecimalIn(args[++i], 1, kMaxListLimit);
       if (!n) return AdminFail("--limit must be a whole number from 1 to 100000");
       limit = static_cast<int>(*n);
     } else {
@@ -170,13 +163,8 @@ int UserList(const Config& config, const std::vector<std::string>& args) {
 std::string CommandUsage(const std::string& usage, const std::string& command) {
   std::string out;
   bool in_command = false;
-  size_t start = 0;
-  while (start < usage.size()) {
-    size_t end = usage.find('\n', start);
-    if (end == std::string::npos) end = usage.size();
-    std::string line = usage.substr(start, end - start);
-    start = end + 1;
-    if (line.compare(0, 2, "  ") != 0) {
+  for (std::string_view line : SplitLines(usage)) {
+    if (line.substr(0, 2) != "  ") {
       in_command = false;
       continue;
     }
@@ -185,7 +173,7 @@ std::string CommandUsage(const std::string& usage, const std::string& command) {
       in_command =
           line.compare(2, command.size() + 1, command + " ") == 0 || line.substr(2) == command;
     }
-    if (in_command) out += line + "\n";
+    if (in_command) out.append(line).append("\n");
   }
   return out.empty() ? out : "usage: shortener-admin [--config FILE] COMMAND [ARGS]\n" + out;
 }
@@ -263,7 +251,8 @@ int ApiKeyCommand(const Config& config, const std::vector<std::string>& args) {
     return 0;
   }
   if (args[0] == "revoke") {
-    std::optional<uint64_t> id = args.size() == 2 ? ParseCount(args[1], UINT64_MAX) : std::nullopt;
+    std::optional<uint64_t> id =
+        args.size() == 2 ? ParseDecimalIn(args[1], 1, UINT64_MAX) : std::nullopt;
     if (!id) return AdminFail("usage: apikey revoke ID");
     Status deleted = store.DeleteApiKey(std::nullopt, *id);
     if (!deleted.ok()) return AdminFail(deleted.error().message);
@@ -283,7 +272,7 @@ int LinkCommand(const Config& config, const std::vector<std::string>& args) {
       if (args[i] == "--user" && i + 1 < args.size()) {
         username = args[++i];
       } else if (args[i] == "--limit" && i + 1 < args.size()) {
-        std::optional<uint64_t> n = ParseCount(args[++i], kMaxListLimit);
+        std::optional<uint64_t> n = ParseDecimalIn(args[++i], 1, kMaxListLimit);
         if (!n) return AdminFail("--limit must be a whole number from 1 to 100000");
         limit = static_cast<int>(*n);
       } else {

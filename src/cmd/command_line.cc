@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 
+#include "base/decimal.h"
 #include "base/metrics.h"
 
 namespace shortener {
@@ -12,15 +13,6 @@ const char kShortenerVersion[] = "1.0.0";
 namespace {
 
 Error Usage(std::string message) { return Error::Validation("", std::move(message)); }
-
-// A whole number in [min, max] written in decimal digits only.
-std::optional<int> ParseBounded(const std::string& text, int min, int max) {
-  if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos)
-    return std::nullopt;
-  int value = std::atoi(text.c_str());
-  if (value < min || value > max) return std::nullopt;
-  return value;
-}
 
 }  // namespace
 
@@ -64,12 +56,12 @@ Result<CommandLine> ParseCommandLine(Program program, const std::vector<std::str
     } else if (worker && name == "--check-config") {
       line.check_config = true;
     } else if (worker && name == "--workers") {
-      std::optional<int> n = ParseBounded(*value, 1, kMaxMetricSlots);
+      std::optional<uint64_t> n = ParseDecimalIn(*value, 1, kMaxMetricSlots);
       if (!n) {
         return Usage("--workers takes a number of workers, 1 to " +
                      std::to_string(kMaxMetricSlots) + ", not '" + *value + "'");
       }
-      line.workers = *n;
+      line.workers = static_cast<int>(*n);
     } else if (worker && name == "--listen") {
       if (value->empty()) return Usage("--listen needs an address: unix:/PATH or HOST:PORT");
       line.listen = *value;

@@ -12,7 +12,9 @@
 #include <utility>
 
 #include "base/ascii.h"
+#include "base/decimal.h"
 #include "base/file.h"
+#include "base/lines.h"
 #include "domain/host_literal.h"
 
 // POSIX defines it, but no header has to declare it.
@@ -76,20 +78,6 @@ bool StartsWith(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
 }
 
-// A plain decimal number: digits only, no sign, unit or spaces. Values beyond uint64_t
-// saturate, so they fail every range check instead of wrapping into range.
-std::optional<uint64_t> ParseDigits(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();
-  uint64_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    uint64_t digit = static_cast<uint64_t>(c - '0');
-    value = value > (kMax - digit) / 10 ? kMax : value * 10 + digit;
-  }
-  return value;
-}
-
 // Where a key's value lives in Config: a field of its own, or a field of a component's option
 // struct (Bind below).
 template <typename T>
@@ -136,7 +124,7 @@ Key Number(const char* name, const char* doc, Field<T> field, uint64_t min, uint
   std::string range = "must be from " + std::to_string(min) + " to " + std::to_string(max) +
                       (*unit ? std::string(" ") + unit : "");
   auto parse = [=](const std::string& text, Config* config) -> Status {
-    std::optional<uint64_t> value = ParseDigits(text);
+    std::optional<uint64_t> value = ParseDecimal(text);
     if (!value) return Invalid("expected a whole number" + of_unit + ", got " + Quoted(text));
     if (*value < min || *value > max) return Invalid(range + ", got " + Quoted(text));
     field(*config) = static_cast<T>(*value);
@@ -273,7 +261,7 @@ Result<MemcachedServer> ParseMemcachedServer(std::string_view item) {
     }
   }
   if (host.empty() || HasSpaceOrControl(host)) return bad;
-  std::optional<uint64_t> number = ParseDigits(port);
+  std::optional<uint64_t> number = ParseDecimal(port);
   if (!number || *number < 1 || *number > 65535) {
     return Invalid("port must be from 1 to 65535, got " + Quoted(item));
   }
@@ -325,10 +313,10 @@ constexpr int64_t kMostRequestsPerWindow = 1000000;
 Key Rate(const char* name, const char* doc, Field<RateLimit> field) {
   auto parse = [field](const std::string& text, Config* config) -> Status {
     const size_t slash = text.find('/');
-    std::optional<uint64_t> count = ParseDigits(std::string_view(text).substr(0, slash));
+    std::optional<uint64_t> count = ParseDecimal(std::string_view(text).substr(0, slash));
     std::optional<uint64_t> seconds = slash == std::string::npos
                                           ? std::nullopt
-                                          : ParseDigits(std::string_view(text).substr(slash + 1));
+                                          : ParseDecimal(std::string_view(text).substr(slash + 1));
     if (!count || !seconds) {
       return Invalid("expected count/seconds (60/60 is 60 requests a minute), got " + Quoted(text));
     }
@@ -611,12 +599,8 @@ Status ApplyFile(std::string_view text, const std::string& source, Config* confi
                  Origins* origins) {
   std::map<std::string, size_t> line_of_key;
   size_t number = 0;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = TrimBlanks(text.substr(start, end - start));
-    start = end + 1;
+  for (std::string_view raw : SplitLines(text)) {
+    std::string_view line = TrimBlanks(raw);
     ++number;
     if (line.empty() || line[0] == '#' || line[0] == ';') continue;
     std::string where =

@@ -11,6 +11,8 @@
 #include <charconv>
 #include <cstring>
 
+#include "base/decimal.h"
+
 namespace shortener {
 
 namespace {
@@ -130,11 +132,7 @@ Result<ListenAddress> ParseListenAddress(const std::string& text) {
   if (out.host.size() > 2 && out.host.front() == '[' && out.host.back() == ']') {
     out.host = out.host.substr(1, out.host.size() - 2);
   }
-  unsigned port = 0;
-  const char* end = out.port.data() + out.port.size();
-  auto parsed = std::from_chars(out.port.data(), end, port);
-  if (out.port.empty() || parsed.ec != std::errc() || parsed.ptr != end || port < 1 ||
-      port > 65535) {
+  if (!ParseDecimalIn(out.port, 1, 65535)) {
     return Bad(text, "port must be 1-65535");
   }
   return out;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "base/ascii.h"
+#include "base/sodium.h"
 
 namespace shortener {
 
@@ -17,11 +18,6 @@ constexpr size_t kSaltBytes = 16;
 constexpr size_t kHashBytes = 32;
 constexpr size_t kSecretBytes = 32;
 constexpr int kSecretB64Variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
-
-void EnsureSodium() {
-  static const bool ready = sodium_init() >= 0;
-  if (!ready) std::abort();  // no usable random source: nothing safe to hand out
-}
 
 const char* PrefixOf(SecretKind kind) { return kind == SecretKind::kLoginToken ? "slt_" : "slk_"; }
 
@@ -33,7 +29,7 @@ size_t SecretTextLength(SecretKind kind) {
 }  // namespace
 
 PasswordHasher::PasswordHasher(PasswordCosts costs) : costs_(costs) {
-  EnsureSodium();
+  RequireSodium();
   cost_prefix_ = "$argon2id$v=" + std::to_string(ARGON2_VERSION_NUMBER) +
                  "$m=" + std::to_string(costs_.memory_kib) + ",t=" + std::to_string(costs_.passes) +
                  ",p=" + std::to_string(costs_.lanes) + "$";
@@ -77,7 +73,7 @@ bool PasswordHasher::NeedsRehash(const std::string& encoded) const {
 }
 
 std::string NewSecret(SecretKind kind) {
-  EnsureSodium();
+  RequireSodium();
   unsigned char bytes[kSecretBytes];
   randombytes_buf(bytes, sizeof bytes);
   char text[sodium_base64_ENCODED_LEN(kSecretBytes, kSecretB64Variant)];
@@ -98,7 +94,7 @@ bool LooksLikeSecret(SecretKind kind, std::string_view text) {
 }
 
 std::string SecretDigest(std::string_view secret) {
-  EnsureSodium();
+  RequireSodium();
   unsigned char digest[crypto_hash_sha256_BYTES];
   crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(secret.data()), secret.size());
   return std::string(reinterpret_cast<const char*>(digest), sizeof digest);

@@ -9,6 +9,7 @@
 
 #include "base/ascii.h"
 #include "base/file.h"
+#include "base/lines.h"
 #include "base/log.h"
 #include "domain/url_check.h"
 
@@ -50,12 +51,7 @@ bool ParseEntry(std::string_view line, std::string* host, bool* suffix) {
 Result<HostBlocklist> HostBlocklist::Parse(std::string_view text, const std::string& source) {
   HostBlocklist list;
   size_t number = 0;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(start, end - start);
-    start = end + 1;
+  for (std::string_view line : SplitLines(text)) {
     ++number;
     std::string host;
     bool suffix = false;

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstdlib>
 
+#include "base/sodium.h"
+
 namespace shortener {
 
 namespace {
@@ -22,8 +24,7 @@ int64_t DayOf(int64_t unix_seconds) {
 }  // namespace
 
 std::string RandomBatchId() {
-  static const bool ready = sodium_init() >= 0;
-  if (!ready) std::abort();  // no kernel randomness: ids could repeat and clicks be dropped
+  RequireSodium();  // without kernel randomness ids could repeat and clicks be dropped
   unsigned char bytes[16];
   randombytes_buf(bytes, sizeof bytes);
   char hex[2 * sizeof bytes + 1];
@@ -33,8 +34,7 @@ std::string RandomBatchId() {
 
 int64_t RandomPhaseMillis(int64_t interval_ms) {
   if (interval_ms <= 1) return 0;
-  static const bool ready = sodium_init() >= 0;
-  if (!ready) return 0;  // only the spreading of flushes is lost
+  RequireSodium();
   return static_cast<int64_t>(randombytes_uniform(static_cast<uint32_t>(interval_ms)));
 }
 

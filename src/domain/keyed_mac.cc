@@ -5,10 +5,12 @@
 
 #include <cstdlib>
 
+#include "base/sodium.h"
+
 namespace shortener {
 
 MacKey DeriveMacKey(std::string_view context, std::string_view secret) {
-  if (sodium_init() < 0) std::abort();  // no usable crypto: nothing safe to do
+  RequireSodium();
   MacKey key;
   crypto_generichash_state state;
   crypto_generichash_init(&state, nullptr, 0, key.size());

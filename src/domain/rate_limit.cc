@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "base/decimal.h"
 #include "base/log.h"
 #include "http/respond.h"
 
@@ -145,11 +146,9 @@ RateDecision RateLimiter::Peek(std::string_view rule, std::string_view subject,
   // apart and switches to local counters.
   std::optional<std::string> text = cache_->Get(key);
   if (text) {
-    char* end = nullptr;
-    const unsigned long long value = std::strtoull(text->c_str(), &end, 10);
-    if (end != text->c_str() && *end == '\0') {
-      start = static_cast<int64_t>(value / kCountSpan);
-      count = static_cast<int64_t>(value % kCountSpan);
+    if (std::optional<uint64_t> value = ParseDecimal(*text)) {
+      start = static_cast<int64_t>(*value / kCountSpan);
+      count = static_cast<int64_t>(*value % kCountSpan);
     }
   }
   return Decide(limit, start, count, /*counted=*/false, now);

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "base/ascii.h"
+#include "base/sodium.h"
 
 namespace shortener {
 
@@ -46,11 +47,6 @@ int HalfBits(uint64_t n) {
   int bits = 0;
   for (uint64_t top = n - 1; top != 0; top >>= 1) ++bits;
   return bits == 0 ? 1 : (bits + 1) / 2;
-}
-
-bool SodiumReady() {
-  static const bool ready = sodium_init() >= 0;
-  return ready;
 }
 
 }  // namespace
@@ -101,7 +97,7 @@ Result<SlugCodec> SlugCodec::Create(const std::string& alphabet, int min_length,
   if (secret.empty()) {
     return Error::Validation("slug_secret", "slug_secret must not be empty.");
   }
-  if (!SodiumReady()) return Error::Make(ErrorCode::kInternal, "libsodium could not start.");
+  RequireSodium();
 
   codec.alphabet_ = alphabet;
   codec.min_length_ = min_length;

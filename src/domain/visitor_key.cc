@@ -3,6 +3,8 @@
 
 #include <sodium.h>
 
+#include "base/sodium.h"
+
 namespace shortener {
 
 namespace {
@@ -26,7 +28,7 @@ Result<VisitorKeys> VisitorKeys::Create(std::string_view secret) {
   if (secret.empty()) {
     return Error::Validation("visitor_secret", "visitor_secret must not be empty.");
   }
-  if (sodium_init() < 0) return Error::Make(ErrorCode::kInternal, "libsodium could not start.");
+  RequireSodium();
   VisitorKeys keys;
   crypto_generichash_state state;
   crypto_generichash_init(&state, nullptr, 0, kMasterBytes);

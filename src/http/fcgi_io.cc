@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/decimal.h"
 #include "http/respond.h"
 
 namespace shortener {
@@ -119,14 +120,13 @@ Request ReadRequest(FCGX_Request* fcgi, size_t max_body_bytes, bool* body_timed_
   // must not be able to make a worker buffer or wait for bytes it will not send.
   std::string length_text = Param(fcgi, "CONTENT_LENGTH");
   if (length_text.empty()) return request;
-  char* end = nullptr;
-  unsigned long long length = std::strtoull(length_text.c_str(), &end, 10);
-  if (*end != '\0' || length_text[0] == '-') return request;
-  if (length > max_body_bytes) {
+  std::optional<uint64_t> length = ParseDecimal(length_text);
+  if (!length) return request;
+  if (*length > max_body_bytes) {
     request.body_too_large = true;
     return request;
   }
-  *body_timed_out = !ReadBody(fcgi, length, deadline, &request.body);
+  *body_timed_out = !ReadBody(fcgi, *length, deadline, &request.body);
   return request;
 }
 

@@ -11,6 +11,8 @@
 #include <sstream>
 #include <vector>
 
+#include "base/decimal.h"
+#include "base/lines.h"
 #include "store/mysql_session.h"
 #include "store/mysql_store.h"
 
@@ -24,7 +26,7 @@ int MigrationVersion(const std::string& name) {
   size_t digits = 0;
   while (digits < name.size() && std::isdigit(static_cast<unsigned char>(name[digits]))) ++digits;
   if (digits == 0 || digits > 6 || name[digits] != '_') return -1;
-  return std::stoi(name.substr(0, digits));
+  return static_cast<int>(ParseDecimal(std::string_view(name).substr(0, digits)).value());
 }
 
 // Splits a migration file into statements: one ends at a line whose last non-blank character is
@@ -33,11 +35,9 @@ int MigrationVersion(const std::string& name) {
 std::vector<std::string> SplitStatements(const std::string& text) {
   std::vector<std::string> out;
   std::string current;
-  std::istringstream lines(text);
-  std::string line;
-  while (std::getline(lines, line)) {
+  for (std::string_view line : SplitLines(text)) {
     size_t first = line.find_first_not_of(" \t\r");
-    if (first == std::string::npos || line.compare(first, 2, "--") == 0) continue;
+    if (first == std::string_view::npos || line.substr(first, 2) == "--") continue;
     size_t last = line.find_last_not_of(" \t\r");
     current += line.substr(0, last + 1);
     if (line[last] == ';') {
