@@ -177,7 +177,9 @@ Result<User> AccountsApi::VerifyPassword(const std::string& username, const std:
     return refused;
   }
   const User& u = user.value();
-  if (!hasher_->Verify(u.password_hash, password)) return refused;
+  // A disabled user is refused after the same hashing pass, with the same answer: neither the
+  // status, the body nor the time taken tells a disabled account from a wrong password.
+  if (!hasher_->Verify(u.password_hash, password) || u.disabled_at) return refused;
   if (hasher_->NeedsRehash(u.password_hash)) {
     Result<std::string> fresh = hasher_->Hash(password);
     // Best effort: the login itself succeeded, and the next one tries again.

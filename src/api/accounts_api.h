@@ -6,11 +6,11 @@
 #include <string>
 #include <string_view>
 
-#include "api/account_settings.h"
 #include "api/auth_gate.h"
 #include "base/clock.h"
 #include "base/host_slots.h"
 #include "domain/account_rules.h"
+#include "domain/account_settings.h"
 #include "domain/auth.h"
 #include "domain/client_address.h"
 #include "domain/rate_limit.h"

@@ -45,8 +45,6 @@ constexpr size_t kMaxIdempotencyKeyLength = 64;
 
 }  // namespace
 
-const char kIdempotencyKeyField[] = "Idempotency-Key";
-
 Result<std::optional<std::string>> IdempotencyKeyOf(const Request& request) {
   if (!request.idempotency_key || request.idempotency_key->empty()) {
     return std::optional<std::string>();
@@ -107,14 +105,9 @@ LinksApi::LinksApi(LinkSettings settings, LinkStore* store, Cache* cache, AuthGa
       cursors_(cursors),
       clock_(std::move(clock)),
       links_cache_(cache, LinkCache::Options{settings_.cache_secret, settings_.cache_ttl,
-                                             settings_.negative_cache_ttl}) {
-  if (settings_.blocklist != nullptr) {
-    BlocklistFile* blocklist = settings_.blocklist;
-    Clock now = clock_;
-    settings_.url_policy.is_blocked = [blocklist, now](std::string_view host) {
-      return blocklist->BlocksHost(host, now());
-    };
-  }
+                                             settings_.negative_cache_ttl}),
+      creator_(&settings_, store, &links_cache_, slugs) {
+  BindBlocklist(&settings_, clock_);
 }
 
 void LinksApi::Register(Router* router) {
@@ -137,8 +130,8 @@ void LinksApi::Register(Router* router) {
               [this](const Request& r, const std::string& slug) { return Lookup(r, slug); });
 }
 
-Result<LinksApi::ExpiryFields> LinksApi::ReadExpiryFields(const nlohmann::ordered_json& body,
-                                                          const char* at_field) {
+Result<ExpiryFields> LinksApi::ReadExpiryFields(const nlohmann::ordered_json& body,
+                                                const char* at_field) {
   ExpiryFields fields;
   fields.at_field = at_field;
   // OptionalInteger and OptionalString read null as "not given"; here null says "permanent".
@@ -149,10 +142,11 @@ Result<LinksApi::ExpiryFields> LinksApi::ReadExpiryFields(const nlohmann::ordere
   return fields;
 }
 
-Result<LinksApi::CreateRequest> LinksApi::ParseCreate(const Request& request,
-                                                      const Family& family) {
+Result<LinkRequest> LinksApi::ParseCreate(const Request& request, const Family& family) {
   ASSIGN_OR_RETURN(const nlohmann::ordered_json json, ReadJsonObject(request, /*empty_ok=*/false));
-  CreateRequest create;
+  LinkRequest create;
+  create.url_field = family.url_field;
+  create.default_ttl = family.default_ttl;
   ASSIGN_OR_RETURN(create.url, RequiredString(json, family.url_field));
   ASSIGN_OR_RETURN(create.slug, OptionalString(json, "slug"));
   ASSIGN_OR_RETURN(create.expiry, ReadExpiryFields(json, family.at_field));
@@ -161,116 +155,17 @@ Result<LinksApi::CreateRequest> LinksApi::ParseCreate(const Request& request,
   return create;
 }
 
-Result<std::optional<Expiry>> LinksApi::RequestedExpiry(const ExpiryFields& fields,
-                                                        int64_t now) const {
-  const char* at_field = fields.at_field;
-  if (fields.in_given && fields.at_given) {
-    return Error::Validation(at_field,
-                             std::string("Give expires_in or ") + at_field + ", not both.");
-  }
-  if ((fields.in_given && !fields.in) || (fields.at_given && !fields.at)) {
-    const char* field = fields.in_given ? "expires_in" : at_field;
-    if (!settings_.allow_permanent_links) {
-      return Error::Validation(field, std::string("Permanent links are turned off here: give ") +
-                                          field + " a value instead of null.");
-    }
-    return std::optional<Expiry>(std::in_place, std::nullopt);
-  }
-  if (fields.in) {
-    if (*fields.in <= 0 || *fields.in > settings_.max_ttl) {
-      return Error::Validation("expires_in", "expires_in must be between 1 and " +
-                                                 std::to_string(settings_.max_ttl) +
-                                                 " seconds, or null for a permanent link.");
-    }
-    return std::optional<Expiry>(now + *fields.in);
-  }
-  if (fields.at) {
-    std::optional<int64_t> when = ParseIso8601(*fields.at);
-    if (!when) {
-      return Error::Validation(
-          at_field, std::string(at_field) + " must be an ISO 8601 time with Z or an offset.");
-    }
-    if (*when <= now || *when - now > settings_.max_ttl) {
-      return Error::Validation(
-          at_field, std::string(at_field) + " must be in the future and within max_ttl.");
-    }
-    return std::optional<Expiry>(*when);
-  }
-  return std::optional<Expiry>();
-}
-
-Result<NewLink> LinksApi::CheckCreate(const CreateRequest& create, const Principal& owner,
-                                      const Family& family, int64_t now) const {
-  ASSIGN_OR_RETURN(std::string target, CheckTarget(create.url, family.url_field));
-  if (create.slug) {
-    if (!IsValidCustomSlug(*create.slug)) {
-      return Error::Validation("slug",
-                               "slug must be 3 to 64 characters of A-Z, a-z, 0-9, _ and -.");
-    }
-    if (IsReservedSlug(*create.slug)) {
-      return Error::Validation("slug", "That slug is reserved; choose another.");
-    }
-  }
-  ASSIGN_OR_RETURN(std::optional<Expiry> expiry, RequestedExpiry(create.expiry, now));
-
-  NewLink link;
-  link.url = std::move(target);
-  link.custom_slug = create.slug;
-  link.owner_id = owner.user_id;
-  link.now = now;
-  link.expires_at = expiry ? *expiry : Expiry(now + family.default_ttl);
-  link.metadata_json = create.metadata_json;
-  link.freed_slug_hold = settings_.freed_slug_hold;
-  return link;
-}
-
-SlugMaker LinksApi::GeneratedSlugs() const {
-  const SlugCodec* slugs = slugs_;
-  return [slugs](uint64_t id) -> std::optional<std::string> {
-    std::string slug = slugs->Encode(id);
-    if (IsReservedSlug(slug)) return std::nullopt;
-    return slug;
-  };
-}
-
 Result<CreateAnswer> LinksApi::StoreNewLink(
     const NewLink& link, const std::optional<std::string>& key, const std::string& request_digest,
     const std::function<CreateAnswer(const Link&)>& answer_of) {
-  SlugMaker make_slug = GeneratedSlugs();
-  CreateAnswer answer;
-  std::optional<Link> made;  // the link this request created, if it created one
-  if (!key) {
-    ASSIGN_OR_RETURN(made, store_->CreateLink(link, make_slug));
-    answer = answer_of(*made);
-  } else {
-    IdempotencyClaim claim;
-    claim.key = *key;
-    claim.request_digest = request_digest;
-    // The store keeps the answer it is given, and this request sends that same one.
-    claim.answer = [&](const Link& stored) {
-      made = stored;
-      return answer = answer_of(stored);
-    };
-    ASSIGN_OR_RETURN(KeyedCreate outcome, store_->CreateLinkOnce(link, make_slug, claim));
-    if (outcome.earlier) {
-      if (outcome.earlier_digest != claim.request_digest) {
-        return Error::Validation(
-            kIdempotencyKeyField,
-            "This Idempotency-Key came with another request in the last 24 hours; a new "
-            "request needs a new key.");
-      }
-      return *outcome.earlier;
-    }
-  }
-  if (made) PublishNewLink(*made, link.now);
-  return answer;
+  return creator_.StoreOnce(link, key, request_digest, answer_of);
 }
 
 Result<Response> LinksApi::CreateAs(const Request& request, const Principal& who,
                                     const Family& family) {
   ASSIGN_OR_RETURN(std::optional<std::string> key, IdempotencyKeyOf(request));
-  ASSIGN_OR_RETURN(CreateRequest create, ParseCreate(request, family));
-  ASSIGN_OR_RETURN(NewLink link, CheckCreate(create, who, family, clock_()));
+  ASSIGN_OR_RETURN(LinkRequest create, ParseCreate(request, family));
+  ASSIGN_OR_RETURN(NewLink link, creator_.Check(create, who.user_id, clock_()));
   std::string digest = key ? RequestDigest(family.route, request.body) : std::string();
   ASSIGN_OR_RETURN(CreateAnswer answer, StoreNewLink(link, key, digest, family.answer));
   return CreatedResponse(answer);
@@ -281,7 +176,7 @@ RateDecision LinksApi::HitCreateLimit(const Principal& who) {
 }
 
 Result<std::string> LinksApi::CheckTarget(const std::string& url, const char* field) const {
-  return AcceptTargetUrl(url, settings_.url_policy, field);
+  return creator_.CheckTarget(url, field);
 }
 
 Result<Response> LinksApi::LimitedCreate(
@@ -407,10 +302,10 @@ Result<Response> LinksApi::V1Patch(const Request& request, const std::string& sl
   change.now = clock_();
   ASSIGN_OR_RETURN(std::optional<std::string> url, OptionalString(json, "original_url"));
   if (url) {
-    ASSIGN_OR_RETURN(change.url, AcceptTargetUrl(*url, settings_.url_policy, "original_url"));
+    ASSIGN_OR_RETURN(change.url, CheckTarget(*url, "original_url"));
   }
   ASSIGN_OR_RETURN(ExpiryFields fields, ReadExpiryFields(json, "expiration_date"));
-  ASSIGN_OR_RETURN(change.expires_at, RequestedExpiry(fields, change.now));
+  ASSIGN_OR_RETURN(change.expires_at, creator_.RequestedExpiry(fields, change.now));
   ASSIGN_OR_RETURN(change.metadata_json, MetadataField(json));
 
   Result<Link> updated = store_->UpdateLink(link.id, change);
@@ -430,12 +325,6 @@ Result<Response> LinksApi::V1Delete(const Request& request, const std::string& s
   if (!deleted.ok() && deleted.error().code != ErrorCode::kNotFound) return deleted.error();
   links_cache_.MarkChanged(slug);
   return Response(204);
-}
-
-void LinksApi::PublishNewLink(const Link& link, int64_t now) {
-  // Generated slugs can be probed before they exist too: the key may hold an absent entry.
-  links_cache_.Publish(link.slug,
-                       CachedLink{link.url, link.id, link.expires_at.value_or(kNeverExpires)}, now);
 }
 
 LinksApi::Resolution LinksApi::NotFound(const Request& request) {

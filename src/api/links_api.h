@@ -10,13 +10,13 @@
 #include <vector>
 
 #include "api/auth_gate.h"
-#include "api/link_settings.h"
 #include "base/clock.h"
 #include "domain/blocklist.h"
 #include "domain/cache.h"
 #include "domain/clicks.h"
 #include "domain/client_address.h"
 #include "domain/cursor.h"
+#include "domain/link_settings.h"
 #include "domain/rate_limit.h"
 #include "domain/slug.h"
 #include "domain/store.h"
@@ -24,6 +24,7 @@
 #include "http/http.h"
 #include "http/router.h"
 #include "store/link_cache.h"
+#include "store/link_creator.h"
 
 namespace shortener {
 
@@ -61,15 +62,10 @@ class LinksApi {
   // their own shape (the YOURLS API):
   // - the create_limit decision for `who`, counted now (every authenticated creation counts);
   RateDecision HitCreateLimit(const Principal& who);
-  // - `url` through API.md's URL rules: its stored form (IRIs converted), or kValidation
-  //   naming `field`;
+  // - `url` through API.md's URL rules (LinkCreator::CheckTarget);
   Result<std::string> CheckTarget(const std::string& url, const char* field) const;
-  // - storing `link` with a generated slug unless it names one, and publishing its cache entry.
-  //   With an Idempotency-Key (`key`), a retry of the same request (`request_digest`, 32 bytes
-  //   that tell it from any other) within kIdempotencyKeyLifetime gets the answer kept by the
-  //   first (answer_of(link) is what is kept, and returned for a new link); the same key with
-  //   another digest is kValidation naming "Idempotency-Key". Store errors as LinkStore's
-  //   (kSlugTaken for a taken custom slug).
+  // - storing `link` and publishing its cache entry, with an Idempotency-Key if given
+  //   (LinkCreator::StoreOnce).
   Result<CreateAnswer> StoreNewLink(const NewLink& link, const std::optional<std::string>& key,
                                     const std::string& request_digest,
                                     const std::function<CreateAnswer(const Link&)>& answer_of);
@@ -83,21 +79,6 @@ class LinksApi {
   Result<Response> Lookup(const Request& request, const std::string& slug);
 
  private:
-  // The expiry fields of a body, each absent, null (a permanent link) or a value.
-  struct ExpiryFields {
-    const char* at_field = "expires_at";  // the family's name of the absolute time
-    bool in_given = false;
-    std::optional<int64_t> in;  // expires_in, unless null
-    bool at_given = false;
-    std::optional<std::string> at;  // at_field, unless null
-  };
-  // The fields a create request gives, under either family's names.
-  struct CreateRequest {
-    std::string url;
-    std::optional<std::string> slug;
-    ExpiryFields expiry;
-    std::string metadata_json = "{}";
-  };
   // What tells a create endpoint's flavour: its field names, default lifetime and answer.
   struct Family {
     const char* route;  // for the Idempotency-Key's request digest
@@ -116,21 +97,12 @@ class LinksApi {
   // The link `slug` if `who` may see and change it: its owner, or an admin. kNotFound for
   // everyone else, the same answer as for no link at all, so existence is not revealed.
   Result<Link> OwnedLink(const Principal& who, const std::string& slug);
-  // The expiry `fields` ask for, a time checked against max_ttl or a permanent link (nullopt
-  // inside; kValidation naming the null field unless allow_permanent_links); nullopt when
-  // neither field is given. Both at once: kValidation.
-  Result<std::optional<Expiry>> RequestedExpiry(const ExpiryFields& fields, int64_t now) const;
   // Reads expires_in and `at_field` of `body`: each absent, null or a value of the right type
   // (kValidation otherwise).
   static Result<ExpiryFields> ReadExpiryFields(const nlohmann::ordered_json& body,
                                                const char* at_field);
-  // Reads and checks the create fields of `request` under `family`'s names.
-  Result<CreateRequest> ParseCreate(const Request& request, const Family& family);
-  // Validates a create request into the link to store, owned by `owner`.
-  Result<NewLink> CheckCreate(const CreateRequest& create, const Principal& owner,
-                              const Family& family, int64_t now) const;
-  // Turns AUTO_INCREMENT ids into generated slugs, skipping reserved words.
-  SlugMaker GeneratedSlugs() const;
+  // Reads the create fields of `request` under `family`'s names (checked by creator_).
+  Result<LinkRequest> ParseCreate(const Request& request, const Family& family);
   // The 201 of /url/shorten, and of the v1 create, for a stored link.
   CreateAnswer ShortenAnswer(const Link& link) const;
   CreateAnswer V1CreateAnswer(const Link& link) const;
@@ -149,8 +121,6 @@ class LinksApi {
   Resolution NotFound(const Request& request);
   // The error of a Resolution that found nothing, with the 404 limit's headers when consulted.
   static Error Unresolved(const Resolution& resolution);
-  // Publishes a link just created to the redirect cache (LinkCache::Publish).
-  void PublishNewLink(const Link& link, int64_t now);
   // Counts a click on link `id` for `request`, unless it is a HEAD or counting is off.
   void CountClick(const Request& request, uint64_t id);
   // The v1 <record> of a link.
@@ -164,10 +134,8 @@ class LinksApi {
   const CursorCodec* cursors_;
   Clock clock_;
   LinkCache links_cache_;
+  LinkCreator creator_;  // on settings_ and links_cache_ above
 };
-
-// The field an Idempotency-Key's errors name.
-extern const char kIdempotencyKeyField[];
 
 // The request's Idempotency-Key, nullopt if it sent none; kValidation unless it is 1 to 64
 // printable ASCII characters. An empty header counts as none: lighttpd does not pass empty

@@ -2,7 +2,6 @@
 #include "cmd/admin_commands.h"
 
 #include <cinttypes>
-#include <map>
 #include <optional>
 
 #include "base/clock.h"
@@ -12,8 +11,6 @@
 #include "domain/account_rules.h"
 #include "domain/auth.h"
 #include "domain/timefmt.h"
-#include "store/link_cache.h"
-#include "store/memcached_cache.h"
 #include "store/mysql_store.h"
 
 namespace shortener {
@@ -25,7 +22,16 @@ const char kAdminCommandsUsage[] =
     "                            set a new password (stdin); ends the user's login tokens and\n"
     "                            revokes its API keys (--revoke-keys, the default), or keeps\n"
     "                            the keys with --keep-keys\n"
-    "  user list [--limit N]     users, oldest first (default 100): id, created, admin, links\n"
+    "  user list [--limit N]     users, oldest first (default 100): id, created, admin,\n"
+    "                            disabled, links\n"
+    "  user disable USERNAME     no login, login token or API key of USERNAME works from now\n"
+    "                            on, on every instance; its login tokens end; its links keep\n"
+    "                            redirecting\n"
+    "  user enable USERNAME      undo disable: logins and its API keys work again\n"
+    "  user delete USERNAME --yes\n"
+    "                            delete USERNAME, its login tokens, API keys and links (their\n"
+    "                            redirects stop at once; their slugs are held from everyone\n"
+    "                            for freed_slug_hold); without --yes it only says what would go\n"
     "  apikey create USERNAME [--name LABEL]\n"
     "                            make an API key for USERNAME and print it (shown once)\n"
     "  apikey list USERNAME      list USERNAME's keys (never the secret)\n"
@@ -34,12 +40,13 @@ const char kAdminCommandsUsage[] =
     "                            newest links first (default 100), of USERNAME if given;\n"
     "                            owners shown by username\n"
     "  link delete SLUG          delete a link; its redirect stops at once, and its slug is\n"
-    "                            held from other users for freed_slug_hold\n";
+    "                            held from other users for freed_slug_hold\n"
+    "  link create URL [--slug SLUG] [--owner USERNAME] [--expires SECONDS|TIME | --permanent]\n"
+    "                            make a link under the API's rules (URL rules, blocklist, slug\n"
+    "                            rules, max_ttl); SECONDS from now or an ISO 8601 TIME; without\n"
+    "                            either it lives v1_default_ttl; no owner: an ownerless link\n";
 
 namespace {
-
-constexpr int kDefaultListLimit = 100;
-constexpr int kMaxListLimit = 100000;
 
 // The first line of `in`, without its line ending; nullopt at end of input.
 std::optional<std::string> ReadLine(std::FILE* in) {
@@ -54,14 +61,6 @@ std::optional<std::string> ReadLine(std::FILE* in) {
   if (!any) return std::nullopt;
   if (!line.empty() && line.back() == '\r') line.pop_back();
   return line;
-}
-
-Result<User> FindUserNamed(MysqlStore* store, const std::string& username) {
-  Result<User> user = store->FindUser(username);
-  if (!user.ok() && user.error().code == ErrorCode::kNotFound) {
-    return Error::Make(ErrorCode::kNotFound, "no user called '" + username + "'");
-  }
-  return user;
 }
 
 Result<std::string> ReadPassword(std::FILE* in) {
@@ -147,18 +146,92 @@ int UserList(const Config& config, const std::vector<std::string>& args) {
   MysqlStore store(config.mysql);
   Result<std::vector<UserSummary>> users = store.ListUsers(limit);
   if (!users.ok()) return AdminFail(users.error().message);
-  std::printf("%-8s %-20s %-5s %-8s %-32s %s\n", "ID", "CREATED", "ADMIN", "LINKS", "USERNAME",
-              "EMAIL");
+  std::printf("%-8s %-20s %-5s %-20s %-8s %-32s %s\n", "ID", "CREATED", "ADMIN", "DISABLED",
+              "LINKS", "USERNAME", "EMAIL");
   for (const UserSummary& row : users.value()) {
-    std::printf("%-8" PRIu64 " %-20s %-5s %-8" PRIu64 " %-32s %s\n", row.user.id,
+    std::string disabled = row.user.disabled_at ? FormatIso8601(*row.user.disabled_at) : "no";
+    std::printf("%-8" PRIu64 " %-20s %-5s %-20s %-8" PRIu64 " %-32s %s\n", row.user.id,
                 FormatIso8601(row.user.created_at).c_str(), row.user.is_admin ? "yes" : "no",
-                row.links, TerminalSafe(row.user.username).c_str(),
+                disabled.c_str(), row.links, TerminalSafe(row.user.username).c_str(),
                 TerminalSafe(row.user.email).c_str());
   }
   return 0;
 }
 
+// user disable|enable USERNAME.
+int UserDisable(const Config& config, const std::vector<std::string>& args, bool disable) {
+  const char* verb = disable ? "disable" : "enable";
+  if (args.size() != 1) return AdminFail(std::string("usage: user ") + verb + " USERNAME");
+  MysqlStore store(config.mysql);
+  Result<User> user = FindUserNamed(&store, args[0]);
+  if (!user.ok()) return AdminFail(user.error().message);
+  std::optional<int64_t> when;
+  if (disable) when = SystemClock();
+  Status set = store.SetUserDisabled(user.value().id, when);
+  if (!set.ok()) return AdminFail(set.error().message);
+  std::string name = TerminalSafe(user.value().username);
+  if (disable) {
+    std::printf(
+        "disabled user %s: its logins, login tokens (ended) and API keys are refused; its "
+        "links keep redirecting\n",
+        name.c_str());
+  } else {
+    std::printf("enabled user %s: it can log in again, and its API keys work again\n",
+                name.c_str());
+  }
+  return 0;
+}
+
+// user delete USERNAME --yes: the user is disabled first, so that nothing it holds can make a
+// link while its links are being deleted; a delete cut short is finished by running it again.
+int UserDelete(const Config& config, const std::vector<std::string>& args) {
+  std::vector<std::string> positional;
+  bool yes = false;
+  for (const std::string& arg : args) {
+    if (arg == "--yes") {
+      yes = true;
+    } else {
+      positional.push_back(arg);
+    }
+  }
+  if (positional.size() != 1) return AdminFail("usage: user delete USERNAME --yes");
+  MysqlStore store(config.mysql);
+  Result<User> user = FindUserNamed(&store, positional[0]);
+  if (!user.ok()) return AdminFail(user.error().message);
+  const uint64_t id = user.value().id;
+  std::string name = TerminalSafe(user.value().username);
+  if (!yes) {
+    Result<LinkPage> some = store.ListLinks(id, std::nullopt, 1);
+    if (!some.ok()) return AdminFail(some.error().message);
+    return AdminFail("user delete removes " + name + " with its login tokens, API keys and " +
+                     (some.value().links.empty() ? "links (it has none)" : "every link it owns") +
+                     "; nothing was deleted: run it again with --yes");
+  }
+  Status disabled = store.SetUserDisabled(id, SystemClock());
+  if (!disabled.ok()) return AdminFail(disabled.error().message);
+  Result<uint64_t> links = DeleteLinksOf(config, &store, id);
+  if (!links.ok()) return AdminFail(links.error().message + " (run user delete again to finish)");
+  Status deleted = store.DeleteUser(id);
+  if (!deleted.ok()) return AdminFail(deleted.error().message);
+  // A creation authenticated just before the disable may have committed since: its links go
+  // too, so that no link is left with an owner who no longer exists.
+  Result<uint64_t> late = DeleteLinksOf(config, &store, id);
+  if (!late.ok()) return AdminFail(late.error().message);
+  std::printf("deleted user %s with its login tokens, API keys and %" PRIu64
+              " links (their slugs are held for freed_slug_hold)\n",
+              name.c_str(), links.value() + late.value());
+  return 0;
+}
+
 }  // namespace
+
+Result<User> FindUserNamed(MysqlStore* store, const std::string& username) {
+  Result<User> user = store->FindUser(username);
+  if (!user.ok() && user.error().code == ErrorCode::kNotFound) {
+    return Error::Make(ErrorCode::kNotFound, "no user called '" + username + "'");
+  }
+  return user;
+}
 
 std::string CommandUsage(const std::string& usage, const std::string& command) {
   std::string out;
@@ -203,11 +276,15 @@ int AdminFail(const std::string& message) {
 }
 
 int UserCommand(const Config& config, const std::vector<std::string>& args, std::FILE* in) {
-  if (args.empty()) return AdminFail("usage: user create|passwd|list ...");
+  if (args.empty()) return AdminFail("usage: user create|passwd|list|disable|enable|delete ...");
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (args[0] == "create") return UserCreate(config, rest, in);
   if (args[0] == "passwd") return UserPasswd(config, rest, in);
   if (args[0] == "list") return UserList(config, rest);
+  if (args[0] == "disable" || args[0] == "enable") {
+    return UserDisable(config, rest, args[0] == "disable");
+  }
+  if (args[0] == "delete") return UserDelete(config, rest);
   return AdminFail("unknown user command '" + args[0] + "'");
 }
 
@@ -260,72 +337,6 @@ int ApiKeyCommand(const Config& config, const std::vector<std::string>& args) {
     return 0;
   }
   return AdminFail("unknown apikey command '" + args[0] + "'");
-}
-
-int LinkCommand(const Config& config, const std::vector<std::string>& args) {
-  if (args.empty()) return AdminFail("usage: link list|delete ...");
-  MysqlStore store(config.mysql);
-  if (args[0] == "list") {
-    std::optional<std::string> username;
-    int limit = kDefaultListLimit;
-    for (size_t i = 1; i < args.size(); ++i) {
-      if (args[i] == "--user" && i + 1 < args.size()) {
-        username = args[++i];
-      } else if (args[i] == "--limit" && i + 1 < args.size()) {
-        std::optional<uint64_t> n = ParseDecimalIn(args[++i], 1, kMaxListLimit);
-        if (!n) return AdminFail("--limit must be a whole number from 1 to 100000");
-        limit = static_cast<int>(*n);
-      } else {
-        return AdminFail("usage: link list [--user USERNAME] [--limit N]");
-      }
-    }
-    std::optional<uint64_t> owner;
-    if (username) {
-      Result<User> user = FindUserNamed(&store, *username);
-      if (!user.ok()) return AdminFail(user.error().message);
-      owner = user.value().id;
-    }
-    Result<LinkPage> page = store.ListLinks(owner, std::nullopt, limit);
-    if (!page.ok()) return AdminFail(page.error().message);
-    std::vector<uint64_t> owner_ids;
-    for (const Link& link : page.value().links) {
-      if (link.owner_id) owner_ids.push_back(*link.owner_id);
-    }
-    Result<std::map<uint64_t, std::string>> names = store.Usernames(owner_ids);
-    if (!names.ok()) return AdminFail(names.error().message);
-    std::printf("%-16s %-16s %-20s %-8s %s\n", "SLUG", "OWNER", "EXPIRES", "CLICKS", "URL");
-    for (const Link& link : page.value().links) {
-      std::string owner_text = "-";
-      if (link.owner_id) {
-        auto name = names.value().find(*link.owner_id);
-        owner_text =
-            name != names.value().end() ? name->second : "#" + std::to_string(*link.owner_id);
-      }
-      std::string expires = link.expires_at ? FormatIso8601(*link.expires_at) : "never";
-      std::printf("%-16s %-16s %-20s %-8" PRIu64 " %s\n", TerminalSafe(link.slug).c_str(),
-                  TerminalSafe(owner_text).c_str(), expires.c_str(), link.clicks,
-                  TerminalSafe(link.url).c_str());
-    }
-    return 0;
-  }
-  if (args[0] == "delete") {
-    if (args.size() != 2) return AdminFail("usage: link delete SLUG");
-    Result<Link> link = store.FindLink(args[1]);
-    if (!link.ok()) {
-      return AdminFail(link.error().code == ErrorCode::kNotFound
-                           ? "no link with slug '" + args[1] + "'"
-                           : link.error().message);
-    }
-    Status deleted = store.DeleteLink(link.value().id, SystemClock());
-    if (!deleted.ok()) return AdminFail(deleted.error().message);
-    MemcachedCache cache(config.memcached);
-    LinkCache(&cache, LinkCache::Options{config.links.cache_secret, config.links.cache_ttl,
-                                         config.links.negative_cache_ttl})
-        .MarkChanged(args[1]);
-    std::printf("deleted link %s\n", TerminalSafe(args[1]).c_str());
-    return 0;
-  }
-  return AdminFail("unknown link command '" + args[0] + "'");
 }
 
 }  // namespace shortener

@@ -46,10 +46,8 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
   Result<SlugCodec> slugs =
       SlugCodec::Create(config.slug_alphabet, config.slug_min_length, config.slug_secret);
   if (!slugs.ok()) return slugs.error();
-  Result<std::string> own_host = UrlHost(config.links.public_base_url, "public_base_url");
-  if (!own_host.ok()) return own_host.error();
-  LinkSettings settings = config.links;
-  settings.url_policy.own_host = own_host.value();
+  Result<LinkSettings> settings = LinkSettingsOf(config);
+  if (!settings.ok()) return settings.error();
   Result<BlocklistFile> blocklist = BlocklistFile::Open(config.blocklist_file);
   if (!blocklist.ok()) return blocklist.error();
   if (!config.password_hash_lock_file.empty()) {
@@ -59,8 +57,8 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
                                "password_hash_lock_file: " + usable.error().message);
     }
   }
-  return std::unique_ptr<App>(
-      new App(config, std::move(slugs.value()), std::move(settings), std::move(blocklist.value())));
+  return std::unique_ptr<App>(new App(config, std::move(slugs.value()), std::move(settings.value()),
+                                      std::move(blocklist.value())));
 }
 
 App::App(const Config& config, SlugCodec slugs, LinkSettings settings, BlocklistFile blocklist)

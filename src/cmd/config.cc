@@ -16,6 +16,7 @@
 #include "base/file.h"
 #include "base/lines.h"
 #include "domain/host_literal.h"
+#include "domain/url_check.h"
 
 // POSIX defines it, but no header has to declare it.
 extern char** environ;
@@ -718,6 +719,13 @@ Result<Config> ParseConfig(std::string_view ini_text, const std::string& source,
   // deployment on the same memcached (staging next to production) sees none of them.
   config.memcached.key_prefix = config.mysql.database + ":";
   return config;
+}
+
+Result<LinkSettings> LinkSettingsOf(const Config& config) {
+  LinkSettings settings = config.links;
+  ASSIGN_OR_RETURN(settings.url_policy.own_host,
+                   UrlHost(config.links.public_base_url, "public_base_url"));
+  return settings;
 }
 
 Result<Config> LoadConfig(const std::string& path) {

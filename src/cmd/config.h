@@ -9,11 +9,11 @@
 #include <string_view>
 #include <vector>
 
-#include "api/account_settings.h"
-#include "api/link_settings.h"
 #include "base/error.h"
 #include "base/log.h"
+#include "domain/account_settings.h"
 #include "domain/auth.h"
+#include "domain/link_settings.h"
 #include "domain/slug.h"
 #include "store/memcached_cache.h"
 #include "store/mysql_store.h"
@@ -88,6 +88,11 @@ Result<Config> ParseConfig(std::string_view ini_text, const std::string& source,
 // process environment. Errors: those of ParseConfig, or kUnavailable naming `path` when the
 // file cannot be read (missing, unreadable, a directory).
 Result<Config> LoadConfig(const std::string& path);
+
+// config.links with url_policy.own_host set from public_base_url: the link settings as the
+// workers and shortener-admin's link create start from (each then adds its blocklist).
+// kValidation naming public_base_url if it has no host.
+Result<LinkSettings> LinkSettingsOf(const Config& config);
 
 // Returns "key = value\n" for every key in table order, for --check-config. Values are in the
 // form the file accepts (quoted when they have surrounding whitespace or a leading quote),

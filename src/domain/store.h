@@ -195,6 +195,9 @@ struct User {
   std::string password_hash;  // Argon2id encoded
   bool is_admin = false;
   int64_t created_at = 0;
+  // Set while the user is disabled (shortener-admin user disable): no login succeeds and no
+  // token or key of the user authenticates.
+  std::optional<int64_t> disabled_at;
 };
 
 // A user as shortener-admin's `user list` shows it.
@@ -255,7 +258,8 @@ class AccountStore {
   virtual Status AddToken(const std::string& token_digest, uint64_t user_id, int64_t now,
                           int64_t expires_at) = 0;
 
-  // The owner of an unexpired token. kNotFound if there is none, or it has expired.
+  // The owner of an unexpired token. kNotFound if there is none, it has expired, or its user is
+  // disabled.
   virtual Result<Principal> FindToken(const std::string& token_digest, int64_t now) = 0;
 
   // Deletes a token (logout). Deleting one that is gone is not an error.
@@ -265,8 +269,9 @@ class AccountStore {
   virtual Result<ApiKeyInfo> AddApiKey(uint64_t user_id, const std::string& name,
                                        const std::string& key_digest, int64_t now) = 0;
 
-  // The owner of an API key, kNotFound if there is none. Records `now` as its last use, at most
-  // once a minute per key so that a busy key does not turn every request into a write.
+  // The owner of an API key, kNotFound if there is none or its user is disabled. Records `now` as
+  // its last use, at most once a minute per key so that a busy key does not turn every request into
+  // a write.
   virtual Result<Principal> UseApiKey(const std::string& key_digest, int64_t now) = 0;
 
   // A user's keys, oldest first.

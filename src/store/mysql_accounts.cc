@@ -8,8 +8,9 @@ using namespace mysql_internal;
 
 namespace {
 
-#define USER_COLUMNS \
-  "id, username, email, password_hash, is_admin, " SHORTENER_SECONDS_OF("created_at")
+#define USER_COLUMNS                                                     \
+  "id, username, email, password_hash, is_admin, " SHORTENER_SECONDS_OF( \
+      "created_at") ", " SHORTENER_SECONDS_OF("disabled_at")
 
 const char kInsertUser[] =
     "INSERT INTO users (username, username_key, email, email_key, password_hash, is_admin, "
@@ -24,7 +25,7 @@ const char kInsertToken[] =
     "VALUES (?, ?, " SHORTENER_DATETIME_PARAM ", " SHORTENER_DATETIME_PARAM ")";
 const char kFindToken[] =
     "SELECT u.id, u.is_admin FROM auth_tokens t JOIN users u ON u.id = t.user_id "
-    "WHERE t.token_hash = ? AND t.expires_at > " SHORTENER_DATETIME_PARAM;
+    "WHERE t.token_hash = ? AND u.disabled_at IS NULL AND t.expires_at > " SHORTENER_DATETIME_PARAM;
 const char kDeleteToken[] = "DELETE FROM auth_tokens WHERE token_hash = ?";
 const char kPurgeTokens[] =
     "DELETE FROM auth_tokens WHERE expires_at <= " SHORTENER_DATETIME_PARAM " LIMIT ?";
@@ -32,7 +33,8 @@ const char kInsertKey[] =
     "INSERT INTO api_keys (user_id, name, key_hash, created_at) "
     "VALUES (?, ?, ?, " SHORTENER_DATETIME_PARAM ")";
 const char kFindKey[] = "SELECT k.id, u.id, u.is_admin, " SHORTENER_SECONDS_OF(
-    "k.last_used_at") " FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = ?";
+    "k.last_used_at") " FROM api_keys k JOIN users u ON u.id = k.user_id "
+                      "WHERE k.key_hash = ? AND u.disabled_at IS NULL";
 const char kTouchKey[] =
     "UPDATE api_keys SET last_used_at = " SHORTENER_DATETIME_PARAM " WHERE id = ?";
 const char kListKeys[] =
@@ -53,6 +55,7 @@ User ReadUser(sql::ResultSet& rs) {
   user.password_hash = rs.getString(4);
   user.is_admin = rs.getInt(5) != 0;
   user.created_at = rs.getInt64(6);
+  if (!rs.isNull(7)) user.disabled_at = rs.getInt64(7);
   return user;
 }
 

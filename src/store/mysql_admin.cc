@@ -1,4 +1,5 @@
-// MysqlStore's reads for shortener-admin only (user list, owners' names in link lists).
+// MysqlStore's calls for shortener-admin only: the user list, owners' names in link lists, and
+// disabling and deleting users.
 #include "store/mysql_store_impl.h"
 
 namespace shortener {
@@ -9,9 +10,19 @@ namespace {
 
 const char kListUsers[] =
     "SELECT u.id, u.username, u.email, u.is_admin, " SHORTENER_SECONDS_OF(
-        "u.created_at") ", (SELECT COUNT(*) FROM links l WHERE l.owner_id = u.id) "
-                        "FROM users u ORDER BY u.id LIMIT ?";
+        "u.created_at") ", (SELECT COUNT(*) FROM links l WHERE l.owner_id = u.id), " SHORTENER_SECONDS_OF(
+        "u.disabled_at") " FROM users u ORDER BY u.id LIMIT ?";
 const char kUsername[] = "SELECT username FROM users WHERE id = ?";
+// COALESCE keeps the first time of a user disabled twice.
+const char kDisableUser[] =
+    "UPDATE users SET disabled_at = COALESCE(disabled_at, " SHORTENER_DATETIME_PARAM
+    ") WHERE id = ?";
+const char kEnableUser[] = "UPDATE users SET disabled_at = NULL WHERE id = ?";
+const char kEndUserTokens[] = "DELETE FROM auth_tokens WHERE user_id = ?";
+const char kEndUserKeys[] = "DELETE FROM api_keys WHERE user_id = ?";
+// The user's tokens, keys and idempotency keys go with it (ON DELETE CASCADE, sql/002 and 006);
+// they are deleted by name first so the outcome does not hang on the foreign keys alone.
+const char kDeleteUser[] = "DELETE FROM users WHERE id = ?";
 
 }  // namespace
 
@@ -30,6 +41,7 @@ Result<std::vector<UserSummary>> MysqlStore::ListUsers(int limit) {
       summary.user.is_admin = rs->getInt(4) != 0;
       summary.user.created_at = rs->getInt64(5);
       summary.links = rs->getUInt64(6);
+      if (!rs->isNull(7)) summary.user.disabled_at = rs->getInt64(7);
       users.push_back(std::move(summary));
     }
     return users;
@@ -49,6 +61,52 @@ Result<std::map<uint64_t, std::string>> MysqlStore::Usernames(const std::vector<
     }
     return names;
   });
+}
+
+Status MysqlStore::SetUserDisabled(uint64_t user_id, std::optional<int64_t> disabled_at) {
+  Result<bool> found =
+      Run<bool>("set_user_disabled", Access::kWrite, [&](Session& s) -> Result<bool> {
+        s.Begin();
+        sql::PreparedStatement& st = s.Prepared(disabled_at ? kDisableUser : kEnableUser);
+        int i = 1;
+        if (disabled_at) st.setInt64(i++, *disabled_at);
+        st.setUInt64(i, user_id);
+        st.executeUpdate();
+        if (disabled_at) {
+          sql::PreparedStatement& tokens = s.Prepared(kEndUserTokens);
+          tokens.setUInt64(1, user_id);
+          tokens.executeUpdate();
+        }
+        // The row is there or not whatever the UPDATE changed (re-disabling changes nothing).
+        sql::PreparedStatement& name = s.Prepared(kUsername);
+        name.setUInt64(1, user_id);
+        std::unique_ptr<sql::ResultSet> rs(name.executeQuery());
+        bool exists = rs->next();
+        s.Commit();
+        return exists;
+      });
+  if (!found.ok()) return found.error();
+  if (!found.value()) return Error::Make(ErrorCode::kNotFound, "No such user.");
+  return Status::Ok();
+}
+
+Status MysqlStore::DeleteUser(uint64_t user_id) {
+  Result<bool> deleted = Run<bool>("delete_user", Access::kWrite, [&](Session& s) -> Result<bool> {
+    s.Begin();
+    for (const char* statement : {kEndUserTokens, kEndUserKeys}) {
+      sql::PreparedStatement& st = s.Prepared(statement);
+      st.setUInt64(1, user_id);
+      st.executeUpdate();
+    }
+    sql::PreparedStatement& st = s.Prepared(kDeleteUser);
+    st.setUInt64(1, user_id);
+    bool gone = st.executeUpdate() > 0;
+    s.Commit();
+    return gone;
+  });
+  if (!deleted.ok()) return deleted.error();
+  if (!deleted.value()) return Error::Make(ErrorCode::kNotFound, "No such user.");
+  return Status::Ok();
 }
 
 }  // namespace shortener

@@ -97,6 +97,14 @@ class MysqlStore : public LinkStore, public AccountStore, public ClickStore, pub
   Result<std::vector<UserSummary>> ListUsers(int limit);
   // The usernames of the given user ids (ids without a user are left out).
   Result<std::map<uint64_t, std::string>> Usernames(const std::vector<uint64_t>& ids);
+  // Disables user `user_id` from `disabled_at` on (a user disabled already keeps its first
+  // time) and ends its login tokens, in one transaction; or enables it (nullopt). Its API keys
+  // are kept: refused while it is disabled, good again once enabled. kNotFound if no such user.
+  Status SetUserDisabled(uint64_t user_id, std::optional<int64_t> disabled_at);
+  // Deletes user `user_id` with its login tokens, API keys and idempotency keys, in one
+  // transaction; not its links (the caller deletes those first, through DeleteLink, so each
+  // slug is held and each link's data goes as a single deletion's does). kNotFound if gone.
+  Status DeleteUser(uint64_t user_id);
 
   // The connection and its prepared statements, defined in mysql_store_impl.h: Connector/C++
   // stays in the .cc files. Opaque everywhere else.

@@ -139,7 +139,8 @@ class AdminCommandLineTest(IntegrationTest):
         self.assertTrue(users.startswith("ID "), users)
         row = [line for line in users.splitlines() if (" %s " % name) in line]
         self.assertEqual(len(row), 1, users)
-        self.assertRegex(row[0], r"^\d+ +\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ +no +1 +%s +%s@example.org$"
+        # id, created, admin, disabled, links, username, email
+        self.assertRegex(row[0], r"^\d+ +\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ +no +no +1 +%s +%s@example.org$"
                          % (name, name))
         links = self.stack.admin("link", "list", "--user", name).stdout
         line = [x for x in links.splitlines() if x.startswith(slug + " ")]

@@ -34,6 +34,7 @@ class Accounts : public UnusedAccounts {
     user.id = 1;
     user.username = "alice";
     user.password_hash = hash_;
+    user.disabled_at = disabled_at;
     return user;
   }
   Status AddToken(const std::string&, uint64_t, int64_t, int64_t) override {
@@ -42,6 +43,7 @@ class Accounts : public UnusedAccounts {
   }
   int lookups = 0;
   int tokens = 0;
+  std::optional<int64_t> disabled_at;  // set: alice is disabled (shortener-admin user disable)
 
  private:
   std::string hash_;
@@ -215,6 +217,22 @@ BOOST_AUTO_TEST_CASE(padded_and_cased_usernames_share_one_failure_count) {
   BOOST_TEST(login.As("alice", "right password").status() == 429);
   BOOST_TEST(login.As("alice       ", "right password").status() == 429);
   BOOST_TEST(login.accounts.tokens == 0);
+}
+
+// Issue 10, point 21: a disabled user's right password gets exactly a wrong password's answer,
+// counts as a failure, and issues no token.
+BOOST_AUTO_TEST_CASE(a_disabled_user_is_refused_like_a_wrong_password) {
+  Login login(Limits({5, 900}, {1000, 60}));
+  Response wrong = login.As("alice", "wrong password");
+  login.accounts.disabled_at = 1795348000;
+  Response disabled = login.As("alice", "right password");
+  BOOST_TEST(disabled.status() == 401);
+  BOOST_TEST(disabled.body() == wrong.body());
+  BOOST_TEST(login.Remaining(disabled) == "3");  // counted like the wrong one before it
+  BOOST_TEST(login.accounts.tokens == 0);
+  login.accounts.disabled_at.reset();
+  BOOST_TEST(login.As("alice", "right password").status() == 200);
+  BOOST_TEST(login.accounts.tokens == 1);
 }
 
 BOOST_AUTO_TEST_CASE(failures_are_counted_first_and_refunded_on_success) {

@@ -1,12 +1,13 @@
 // The link handlers' settings: the home of every link setting of the config (its key table binds
 // the keys to these fields; the initialisers are the defaults).
-#ifndef SHORTENER_LINK_SETTINGS_H_
-#define SHORTENER_LINK_SETTINGS_H_
+#ifndef SHORTENER_DOMAIN_LINK_SETTINGS_H_
+#define SHORTENER_DOMAIN_LINK_SETTINGS_H_
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "base/clock.h"
 #include "domain/blocklist.h"
 #include "domain/clicks.h"
 #include "domain/client_address.h"
@@ -43,6 +44,16 @@ struct LinkSettings {
   ClickCounter* clicks = nullptr;
 };
 
+// Points settings->url_policy.is_blocked at settings->blocklist (when set), read at `now`: the
+// one wiring of the blocklist, for the workers and for shortener-admin's link create alike.
+inline void BindBlocklist(LinkSettings* settings, Clock now) {
+  BlocklistFile* blocklist = settings->blocklist;
+  if (blocklist == nullptr) return;
+  settings->url_policy.is_blocked = [blocklist, now](std::string_view host) {
+    return blocklist->BlocksHost(host, now());
+  };
+}
+
 }  // namespace shortener
 
-#endif  // SHORTENER_LINK_SETTINGS_H_
+#endif  // SHORTENER_DOMAIN_LINK_SETTINGS_H_

@@ -1,7 +1,7 @@
 // The account handlers' settings: the home of every account setting of the config (its key
 // table binds the keys to these fields; the initialisers are the defaults).
-#ifndef SHORTENER_ACCOUNT_SETTINGS_H_
-#define SHORTENER_ACCOUNT_SETTINGS_H_
+#ifndef SHORTENER_DOMAIN_ACCOUNT_SETTINGS_H_
+#define SHORTENER_DOMAIN_ACCOUNT_SETTINGS_H_
 
 #include <cstdint>
 #include <vector>
@@ -23,4 +23,4 @@ struct AccountSettings {
 
 }  // namespace shortener
 
-#endif  // SHORTENER_ACCOUNT_SETTINGS_H_
+#endif  // SHORTENER_DOMAIN_ACCOUNT_SETTINGS_H_

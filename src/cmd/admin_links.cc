@@ -1,0 +1,205 @@
+// shortener-admin's link commands: list, delete and create, on the same store, cache protocol
+// and creation rules (store/link_creator.h) as the API.
+#include <cinttypes>
+#include <map>
+#include <optional>
+
+#include "base/clock.h"
+#include "base/decimal.h"
+#include "base/terminal_text.h"
+#include "cmd/admin_commands.h"
+#include "domain/blocklist.h"
+#include "domain/slug.h"
+#include "domain/timefmt.h"
+#include "store/link_creator.h"
+#include "store/memcached_cache.h"
+
+namespace shortener {
+
+namespace {
+
+// Links deleted per listing while a user's links go (DeleteLinksOf).
+constexpr int kDeleteBatch = 500;
+
+int LinkList(MysqlStore* store, const std::vector<std::string>& args) {
+  std::optional<std::string> username;
+  int limit = kDefaultListLimit;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--user" && i + 1 < args.size()) {
+      username = args[++i];
+    } else if (args[i] == "--limit" && i + 1 < args.size()) {
+      std::optional<uint64_t> n = ParseDecimalIn(args[++i], 1, kMaxListLimit);
+      if (!n) return AdminFail("--limit must be a whole number from 1 to 100000");
+      limit = static_cast<int>(*n);
+    } else {
+      return AdminFail("usage: link list [--user USERNAME] [--limit N]");
+    }
+  }
+  std::optional<uint64_t> owner;
+  if (username) {
+    Result<User> user = FindUserNamed(store, *username);
+    if (!user.ok()) return AdminFail(user.error().message);
+    owner = user.value().id;
+  }
+  Result<LinkPage> page = store->ListLinks(owner, std::nullopt, limit);
+  if (!page.ok()) return AdminFail(page.error().message);
+  std::vector<uint64_t> owner_ids;
+  for (const Link& link : page.value().links) {
+    if (link.owner_id) owner_ids.push_back(*link.owner_id);
+  }
+  Result<std::map<uint64_t, std::string>> names = store->Usernames(owner_ids);
+  if (!names.ok()) return AdminFail(names.error().message);
+  std::printf("%-16s %-16s %-20s %-8s %s\n", "SLUG", "OWNER", "EXPIRES", "CLICKS", "URL");
+  for (const Link& link : page.value().links) {
+    std::string owner_text = "-";
+    if (link.owner_id) {
+      auto name = names.value().find(*link.owner_id);
+      owner_text =
+          name != names.value().end() ? name->second : "#" + std::to_string(*link.owner_id);
+    }
+    std::string expires = link.expires_at ? FormatIso8601(*link.expires_at) : "never";
+    std::printf("%-16s %-16s %-20s %-8" PRIu64 " %s\n", TerminalSafe(link.slug).c_str(),
+                TerminalSafe(owner_text).c_str(), expires.c_str(), link.clicks,
+                TerminalSafe(link.url).c_str());
+  }
+  return 0;
+}
+
+int LinkDelete(const Config& config, MysqlStore* store, const std::vector<std::string>& args) {
+  if (args.size() != 1) return AdminFail("usage: link delete SLUG");
+  Result<Link> link = store->FindLink(args[0]);
+  if (!link.ok()) {
+    return AdminFail(link.error().code == ErrorCode::kNotFound
+                         ? "no link with slug '" + args[0] + "'"
+                         : link.error().message);
+  }
+  Status deleted = store->DeleteLink(link.value().id, SystemClock());
+  if (!deleted.ok()) return AdminFail(deleted.error().message);
+  MemcachedCache cache(config.memcached);
+  AdminLinkCache(config, &cache).MarkChanged(args[0]);
+  std::printf("deleted link %s\n", TerminalSafe(args[0]).c_str());
+  return 0;
+}
+
+// The request of `link create`'s options, or a usage error's message.
+Result<LinkRequest> ParseLinkCreate(const Config& config, const std::vector<std::string>& args,
+                                    std::optional<std::string>* owner, int64_t now) {
+  const std::string usage =
+      "usage: link create URL [--slug SLUG] [--owner USERNAME] [--expires SECONDS|TIME | "
+      "--permanent]";
+  LinkRequest request;
+  request.url_field = "URL";
+  request.default_ttl = config.links.v1_default_ttl;
+  request.expiry.at_field = "--expires";
+  std::vector<std::string> positional;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    const bool has_value = i + 1 < args.size();
+    if (arg == "--slug" && has_value) {
+      request.slug = args[++i];
+    } else if (arg == "--owner" && has_value) {
+      *owner = args[++i];
+    } else if (arg == "--expires" && has_value && !request.expiry.at_given) {
+      const std::string& when = args[++i];
+      request.expiry.at_given = true;
+      request.expiry.at = when;
+      // SECONDS from now become the time they name: one rule (max_ttl) checks both spellings.
+      if (!when.empty() && when.find_first_not_of("0123456789") == std::string::npos) {
+        std::optional<uint64_t> seconds =
+            ParseDecimalIn(when, 1, static_cast<uint64_t>(config.links.max_ttl));
+        if (!seconds) {
+          return Error::Validation("--expires", "--expires must be 1 to max_ttl (" +
+                                                    std::to_string(config.links.max_ttl) +
+                                                    ") seconds, or an ISO 8601 time.");
+        }
+        request.expiry.at = FormatIso8601(now + static_cast<int64_t>(*seconds));
+      }
+    } else if (arg == "--permanent" && !request.expiry.at_given) {
+      request.expiry.at_given = true;  // given as null: a permanent link
+    } else if (arg.compare(0, 2, "--") == 0) {
+      return Error::Validation(arg, usage);
+    } else {
+      positional.push_back(arg);
+    }
+  }
+  if (positional.size() != 1) return Error::Validation("URL", usage);
+  request.url = positional[0];
+  return request;
+}
+
+int LinkCreate(const Config& config, MysqlStore* store, const std::vector<std::string>& args) {
+  const int64_t now = SystemClock();
+  std::optional<std::string> owner_name;
+  Result<LinkRequest> request = ParseLinkCreate(config, args, &owner_name, now);
+  if (!request.ok()) return AdminFail(request.error().message);
+  // The workers' settings and rules, their blocklist included.
+  Result<LinkSettings> settings = LinkSettingsOf(config);
+  if (!settings.ok()) return AdminFail(settings.error().message);
+  Result<BlocklistFile> blocklist = BlocklistFile::Open(config.blocklist_file);
+  if (!blocklist.ok()) return AdminFail(blocklist.error().message);
+  if (blocklist.value().watched()) settings.value().blocklist = &blocklist.value();
+  BindBlocklist(&settings.value(), SystemClock);
+  Result<SlugCodec> slugs =
+      SlugCodec::Create(config.slug_alphabet, config.slug_min_length, config.slug_secret);
+  if (!slugs.ok()) return AdminFail(slugs.error().message);
+
+  std::optional<uint64_t> owner;
+  std::string owner_text = "no owner";
+  if (owner_name) {
+    Result<User> user = FindUserNamed(store, *owner_name);
+    if (!user.ok()) return AdminFail(user.error().message);
+    owner = user.value().id;
+    owner_text = "owner " + user.value().username;
+  }
+  MemcachedCache memcached(config.memcached);
+  LinkCache cache = AdminLinkCache(config, &memcached);
+  LinkCreator creator(&settings.value(), store, &cache, &slugs.value());
+  Result<NewLink> link = creator.Check(request.value(), owner, now);
+  if (!link.ok()) return AdminFail(link.error().message);
+  Result<Link> made = creator.Store(link.value());
+  if (!made.ok()) return AdminFail(made.error().message);
+  const Link& created = made.value();
+  std::string expires =
+      created.expires_at ? "expires " + FormatIso8601(*created.expires_at) : "permanent";
+  std::printf("created link %s: %s/r/%s -> %s (%s, %s)\n", TerminalSafe(created.slug).c_str(),
+              TerminalSafe(settings.value().public_base_url).c_str(),
+              TerminalSafe(created.slug).c_str(), TerminalSafe(created.url).c_str(),
+              TerminalSafe(owner_text).c_str(), expires.c_str());
+  return 0;
+}
+
+}  // namespace
+
+LinkCache AdminLinkCache(const Config& config, Cache* cache) {
+  return LinkCache(cache, LinkCache::Options{config.links.cache_secret, config.links.cache_ttl,
+                                             config.links.negative_cache_ttl});
+}
+
+Result<uint64_t> DeleteLinksOf(const Config& config, MysqlStore* store, uint64_t user_id) {
+  MemcachedCache memcached(config.memcached);
+  LinkCache cache = AdminLinkCache(config, &memcached);
+  uint64_t deleted = 0;
+  while (true) {
+    ASSIGN_OR_RETURN(LinkPage page, store->ListLinks(user_id, std::nullopt, kDeleteBatch));
+    if (page.links.empty()) return deleted;
+    for (const Link& link : page.links) {
+      Status gone = store->DeleteLink(link.id, SystemClock());
+      // Gone already (a concurrent delete) is what was wanted.
+      if (!gone.ok() && gone.error().code != ErrorCode::kNotFound) return gone.error();
+      cache.MarkChanged(link.slug);
+      if (gone.ok()) ++deleted;
+    }
+  }
+}
+
+int LinkCommand(const Config& config, const std::vector<std::string>& args) {
+  if (args.empty()) return AdminFail("usage: link list|create|delete ...");
+  MysqlStore store(config.mysql);
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (args[0] == "list") return LinkList(&store, rest);
+  if (args[0] == "delete") return LinkDelete(config, &store, rest);
+  if (args[0] == "create") return LinkCreate(config, &store, rest);
+  return AdminFail("unknown link command '" + args[0] + "'");
+}
+
+}  // namespace shortener
