@@ -3,6 +3,8 @@
 
     python3 tests/bench/bench.py --build-dir build-bench [--workers 8] [--duration 10]
     python3 tests/bench/bench.py --build-dir build --smoke     # the machinery only, a few seconds
+    python3 tests/bench/bench.py --only login-flood            # the FastCGI ceiling, our hot row,
+                                                               # and the hot row under a login flood
 
 Starts a private stack (scripts/stack.sh: MariaDB, memcached, lighttpd + `shortener --workers N`,
 the supervised pool production runs; the bare FastCGI 302 under spawn-fcgi) in a temp dir, on free loopback ports; seeds links straight into MariaDB (multi-row INSERTs of custom-slug
@@ -521,6 +523,8 @@ class Bench:
         log("stack in %s" % self.dir)
         self.stack("db-up", self.dir)
         self.stack("memcached-up", self.dir)
+        if a.only == "login-flood":
+            return self.run_login_flood()
         self.seed(a.links)
         self.ceiling_static()
         name = "lighttpd + fcgi_302, unix, pool %d" % a.workers
@@ -536,6 +540,30 @@ class Bench:
         self.ceiling_nginx(a.workers, keep_conn=False)
         self.ceiling_nginx(a.workers, keep_conn=True)
         self.targets = self.check_targets(hot, off, create)
+
+    def run_login_flood(self):
+        """--only login-flood: the hot row beside the FastCGI ceiling, then again while logins of
+        random users flood the same pool (issue 10 point 6): a few minutes instead of the whole
+        bench."""
+        a = self.args
+        self.seed(HOT_SLUGS)
+        name = "lighttpd + fcgi_302, unix, pool %d" % a.workers
+        self.refs = [self.ceiling_fcgi(a.workers, name, reference=True)]
+        logins = {"SHORTENER_RATE_LIMIT_LOGIN": "1000000/1",
+                  "SHORTENER_RATE_LIMIT_LOGIN_FAIL": "1000000/1"}
+        if not self.worker_accepts(**logins):
+            raise RuntimeError("this worker has no login limits to raise: no login-flood row")
+        self.ours_env = dict(logins)
+        port = self.web_up(os.path.join(self.build, "shortener"), a.workers, self.ours_env)
+        web, pids = self.web_pids(port)
+        self.fill_cache(port)
+        start = [rss_kib(p) for p in pids]
+        self.measure("GET /r/{slug}, hot cache", port, "hot", web, pids, True)
+        self.hot_under_login_flood(port, web, pids)
+        self.memory = list(zip(pids, start, [rss_kib(p) for p in pids]))
+        self.web_down(port)
+        self.refs.append(self.ceiling_fcgi(a.workers, name + " (again)", reference=True))
+        self.targets = []
 
     def smoke(self):
         """The machinery without a database: static + FastCGI ceiling + nginx, one second each."""
@@ -634,7 +662,8 @@ class Bench:
         when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         header = ("%s; %d cores (%s); wrk -t%d -c%d, %d s a row; pool %d; %s"
                   % (when, os.cpu_count(), cpu, a.threads, a.connections, a.duration, a.workers,
-                     "smoke: no database" if a.smoke else "%d links seeded" % a.links))
+                     "smoke: no database" if a.smoke else "%d links seeded"
+                     % (HOT_SLUGS if a.only else a.links)))
         print()
         print(header)
         print(self.table(markdown=False))
@@ -650,17 +679,19 @@ class Bench:
             print("note: " + n)
         if a.smoke:
             return
-        md = ["# make bench: latest results", "", header, "", self.table(markdown=True), ""]
+        # A partial run keeps the whole bench's file: it goes beside it.
+        results = RESULTS.replace(".md", "-%s.md" % a.only) if a.only else RESULTS
+        md = ["# make bench: latest results" + (" (--only %s)" % a.only if a.only else ""), "", header, "", self.table(markdown=True), ""]
         md += ["- %s: %s" % (r.name, r.note) for r in notes]
         md += ["", "| target | this run | |", "|---|---|---|"]
         md += ["| %s | %s | %s |" % t for t in tl]
         md += [""] + ["- " + n for n in self.notes]
         md += ["", "Worker RSS at the start (after warm-up) and the end of the bench, KiB: " +
                ", ".join("pid %d %d→%d" % m for m in self.memory), ""]
-        os.makedirs(os.path.dirname(RESULTS), exist_ok=True)
-        with open(RESULTS, "w") as f:
+        os.makedirs(os.path.dirname(results), exist_ok=True)
+        with open(results, "w") as f:
             f.write("\n".join(md))
-        print("written to %s" % os.path.relpath(RESULTS, REPO))
+        print("written to %s" % os.path.relpath(results, REPO))
 
 
 def fill(template, d, **values):
@@ -688,6 +719,9 @@ def main():
     p.add_argument("--smoke", action="store_true",
                    help="the machinery only: no database, ceilings for one second each")
     p.add_argument("--keep", action="store_true", help="keep the temp dir (logs)")
+    p.add_argument("--only", choices=["login-flood"],
+                   help="login-flood: only the hot row, alone and under a login flood, beside "
+                        "the FastCGI ceiling")
     a = p.parse_args()
     if a.smoke:
         a.duration, a.connections = 1, 16
