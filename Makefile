@@ -26,7 +26,7 @@ OPT      := -O1 -g -fno-omit-frame-pointer -fsanitize=$(SANITIZE) -fno-sanitize-
 LDFLAGS  += -fsanitize=$(SANITIZE)
 endif
 
-PKGS     := libmemcached liburiparser libsodium libargon2 libmaxminddb libidn2
+PKGS     := libmemcached liburiparser libsodium libargon2 libmaxminddb libidn2 libqrencode libpng
 CXXFLAGS += -std=c++17 $(OPT) $(WARN) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 CPPFLAGS += -Isrc -MMD -MP -DBOOST_TEST_DYN_LINK
 LDLIBS   += -lfcgi -lmysqlcppconn $(shell pkg-config --libs $(PKGS) 2>/dev/null)

@@ -11,6 +11,8 @@ readonly PACKAGES=(
   libfcgi-dev spawn-fcgi
   libmysqlcppconn-dev libmemcached-dev libargon2-dev libsodium-dev liburiparser-dev libidn2-dev
   nlohmann-json3-dev libboost-test-dev
+  libqrencode-dev libpng-dev zbar-tools  # QR codes (/qr/{slug}.svg|.png); zbarimg reads them back in tests
+  chromium chromium-driver python3-selenium libjs-chart.js  # the web interface: charts; its browser tests
   libmaxminddb-dev libmaxmind-db-writer-perl  # countries; the writer makes the unit tests' database
   mariadb-server mariadb-client memcached lighttpd lighttpd-modules-lua apache2 nginx systemd
   curl python3 clang-format iproute2  # iproute2: ss, which tests ask who accepted a socket

@@ -7,6 +7,7 @@
 #include "base/log.h"
 #include "domain/auth.h"
 #include "domain/timefmt.h"
+#include "http/html_page.h"
 #include "http/json_body.h"
 #include "http/respond.h"
 
@@ -18,9 +19,6 @@ namespace {
 constexpr size_t kMaxMetadataBytes = 4096;
 constexpr int kDefaultPageSize = 100;
 constexpr int kMaxPageSize = 1000;
-
-// The one answer, API.md's wording, for a slug that is unknown, expired or malformed.
-Error LinkNotFound() { return Error::Make(ErrorCode::kNotFound, "URL Shortener not found."); }
 
 // The serialised "metadata" object of a request body, nullopt if not given.
 Result<std::optional<std::string>> MetadataField(const nlohmann::ordered_json& body) {
@@ -240,18 +238,9 @@ Result<Response> LinksApi::V1List(const Request& request) {
   ASSIGN_OR_RETURN(Principal who, gate_->Check(request, AuthMode::kTokenOrKey));
   using Query = std::map<std::string, std::string>;
   ASSIGN_OR_RETURN(Query query, ParseQuery(request.query));
-  int limit = kDefaultPageSize;
-  auto it = query.find("limit");
-  if (it != query.end()) {
-    std::optional<uint64_t> value = ParseDecimalIn(it->second, 1, kMaxPageSize);
-    if (!value) {
-      return Error::Validation(
-          "limit", "limit must be a whole number from 1 to " + std::to_string(kMaxPageSize) + ".");
-    }
-    limit = static_cast<int>(*value);
-  }
+  ASSIGN_OR_RETURN(int limit, IntParam(query, "limit", 1, kMaxPageSize, kDefaultPageSize));
   std::optional<uint64_t> before;
-  it = query.find("cursor");
+  auto it = query.find("cursor");
   if (it != query.end()) {
     before = cursors_->Decode(it->second);
     if (!before) return Error::Validation("cursor", "cursor is not one this service issued.");
@@ -380,7 +369,12 @@ void LinksApi::CountClick(const Request& request, uint64_t id) {
 
 Result<Response> LinksApi::Redirect(const Request& request, const std::string& slug) {
   Resolution resolution = Resolve(request, slug);
-  if (!resolution.link.ok()) return Unresolved(resolution);
+  if (!resolution.link.ok()) {
+    // A browser gets a page, an API client JSON: caches must keep the two apart.
+    Result<Response> missing = Unresolved(resolution);
+    AddAnswerHeader(&missing, "Vary", "Accept");
+    return ForBrowser(request, std::move(missing));
+  }
   const CachedLink& link = resolution.link.value();
   Result<Response> outcome = RedirectTo(link.url);
   if (outcome.ok()) CountClick(request, link.id);
@@ -402,7 +396,7 @@ Result<Response> LinksApi::Lookup(const Request& request, const std::string& slu
   }
   if (link.ok() && outcome.ok()) CountClick(request, link.value().id);
   AddAnswerHeader(&outcome, "Vary", "Accept");
-  return outcome;
+  return ForBrowser(request, std::move(outcome));
 }
 
 }  // namespace shortener

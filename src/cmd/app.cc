@@ -86,8 +86,10 @@ App::App(const Config& config, SlugCodec slugs, LinkSettings settings, Blocklist
       links_(WithClicks(WithBlocklist(std::move(settings), &blocklist_), clicks_.get()), &store_,
              &cache_, &gate_, &limiter_, &slugs_, &cursors_, SystemClock),
       ops_(&store_, &cache_),
+      qr_(config.links.public_base_url, &store_, SystemClock),
       yourls_(&links_, &accounts_, &gate_, &store_, &store_, SystemClock) {
   ops_.Register(&router_);
+  qr_.Register(&router_);
   accounts_.Register(&router_);
   links_.Register(&router_);
   yourls_.Register(&router_);

@@ -8,6 +8,7 @@
 #include "api/auth_gate.h"
 #include "api/links_api.h"
 #include "api/ops_api.h"
+#include "api/qr_api.h"
 #include "api/yourls_api.h"
 #include "cmd/config.h"
 #include "domain/auth.h"
@@ -67,6 +68,7 @@ class App {
   AccountsApi accounts_;
   LinksApi links_;
   OpsApi ops_;
+  QrApi qr_;
   YourlsApi yourls_;
   Router router_;
 };

@@ -107,6 +107,11 @@ struct KeyedCreate {
   std::string earlier_digest;
 };
 
+// API.md's one answer for a short link that is unknown, expired, used up or malformed.
+inline Error LinkNotFound() {
+  return Error::Make(ErrorCode::kNotFound, "URL Shortener not found.");
+}
+
 class LinkStore {
  public:
   virtual ~LinkStore() = default;

@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include "base/ascii.h"
+#include "base/decimal.h"
 
 namespace shortener {
 
@@ -203,6 +204,19 @@ Result<std::map<std::string, std::string>> ParseQuery(std::string_view query) {
   }
   uriFreeQueryListA(list);
   return out;
+}
+
+Result<int> IntParam(const std::map<std::string, std::string>& query, const std::string& name,
+                     int min, int max, int fallback) {
+  auto it = query.find(name);
+  if (it == query.end()) return fallback;
+  std::optional<uint64_t> value =
+      ParseDecimalIn(it->second, static_cast<uint64_t>(min), static_cast<uint64_t>(max));
+  if (!value) {
+    return Error::Validation(name, name + " must be a whole number from " + std::to_string(min) +
+                                       " to " + std::to_string(max) + ".");
+  }
+  return static_cast<int>(*value);
 }
 
 }  // namespace shortener

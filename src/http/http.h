@@ -89,6 +89,11 @@ std::string NormalizePath(std::string_view path);
 // wins). kValidation (field "query") if the string is not a well-formed query.
 Result<std::map<std::string, std::string>> ParseQuery(std::string_view query);
 
+// The whole number `query[name]` from `min` to `max` (ParseDecimalIn: digits only), with min >= 0,
+// or `fallback` when the query does not name it; kValidation naming `name` otherwise.
+Result<int> IntParam(const std::map<std::string, std::string>& query, const std::string& name,
+                     int min, int max, int fallback);
+
 }  // namespace shortener
 
 #endif  // SHORTENER_HTTP_H_

@@ -724,6 +724,21 @@ class IntegrationTest(unittest.TestCase):
         for leak in ("SQL", "sql::", "Exception", "/tmp/", "mysql.sock", "stack trace"):
             self.assertNotIn(leak, js["message"], desc)
 
+    def assert_link_404(self, r, headers=None, ctx=""):
+        """The 404 of a short link that is not there, as API.md answers whoever asked: the JSON
+        error body, or the small HTML page when `headers` send an Accept naming text/html."""
+        accept = (headers or {}).get("Accept", "").lower()
+        if "text/html" not in accept:
+            self.assert_error(r, 404, "not_found", ctx=ctx)
+            self.assertEqual(r.json["message"], "URL Shortener not found.", ctx)
+            return
+        desc = "%s: %d %r %r" % (ctx, r.status, r.headers, r.body[:600])
+        self.assertEqual(r.status, 404, desc)
+        self.assertTrue(r.headers.get("content-type", "").startswith("text/html"), desc)
+        self.assertIn(b"Link not found", r.body, desc)
+        self.assertIn(b'href="/"', r.body, desc)
+        self.assertIn("frame-ancestors 'none'", r.headers.get("content-security-policy", ""), desc)
+
     def assert_iso_near(self, text, expected_ts, slack=5, ctx=""):
         self.assertRegex(text, ISO_Z, ctx)
         self.assertLessEqual(abs(parse_iso(text) - expected_ts), slack,

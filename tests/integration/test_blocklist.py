@@ -46,7 +46,7 @@ class BlocklistTest(IntegrationTest):
                               ("/" + slug, {"Accept": "text/html"})):
             for _ in range(4):  # both workers, whichever answers
                 r = self.req("GET", path, client=self.c, headers=headers)
-                self.assert_error(r, 404, "not_found", ctx=path)
+                self.assert_link_404(r, headers, ctx=path)
 
     def assert_redirects(self, slug, url):
         for _ in range(4):

@@ -26,6 +26,7 @@ import test_ops  # noqa: E402
 import test_redirect  # noqa: E402
 import test_url_api  # noqa: E402
 import test_v1_api  # noqa: E402
+import test_web_pages  # noqa: E402
 import test_yourls_api  # noqa: E402
 from harness import Client, IntegrationTest, parse_raw_response, pid_alive, rand_token  # noqa: E402
 
@@ -43,6 +44,8 @@ CLASSES = (
     test_bad_input.ListRefusalTest,
     test_bad_input.RoutingTest,
     test_yourls_api.YourlsThroughFrontTest,
+    test_web_pages.HtmlNotFoundTest,
+    test_web_pages.QrCodeTest,
 )
 
 PASSWORD = "front-pass-" + rand_token(6)

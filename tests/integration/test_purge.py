@@ -26,8 +26,8 @@ class ExpiryOnTwoInstancesTest(TwoInstancesTest):
         for c in (self.a, self.b, self.a, self.b):
             for s in (s1, s2):
                 for path, hdrs in (("/r/" + s, {}), ("/" + s, {}), ("/" + s, {"Accept": "text/html"})):
-                    self.assert_error(self.req("GET", path, client=c, headers=hdrs), 404,
-                                      "not_found", ctx="expired " + path)
+                    self.assert_link_404(self.req("GET", path, client=c, headers=hdrs), hdrs,
+                                         ctx="expired " + path)
 
 
 class PurgeExpiredTest(IntegrationTest):

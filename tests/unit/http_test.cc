@@ -389,6 +389,25 @@ BOOST_AUTO_TEST_CASE(parse_query_does_not_truncate_at_encoded_nul) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(int_param_takes_plain_digits_in_range) {
+  const std::map<std::string, std::string> query = {
+      {"ok", "40"},    {"low", "0"},     {"high", "41"}, {"sign", "+5"},
+      {"space", " 5"}, {"junk", "5abc"}, {"empty", ""},  {"huge", "99999999999999999999"},
+      {"lead", "007"}};
+  BOOST_TEST(IntParam(query, "ok", 1, 40, 8).value() == 40);
+  BOOST_TEST(IntParam(query, "missing", 1, 40, 8).value() == 8);
+  BOOST_TEST(IntParam(query, "lead", 1, 40, 8).value() == 7);
+  for (const char* bad : {"low", "high", "sign", "space", "junk", "empty", "huge"}) {
+    Result<int> value = IntParam(query, bad, 1, 40, 8);
+    BOOST_TEST_CONTEXT(bad) {
+      BOOST_REQUIRE(!value.ok());
+      BOOST_TEST(value.error().field == bad);
+      BOOST_TEST(value.error().message ==
+                 std::string(bad) + " must be a whole number from 1 to 40.");
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(normalize_path) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       // Untouched: the redirect path's usual case takes no parse at all.
