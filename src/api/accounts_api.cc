@@ -58,6 +58,8 @@ void AccountsApi::Register(Router* router) {
               [this](const Request& r, const std::string&) { return Login(r); });
   router->Add("POST", "/url/logout", S::kTolerant,
               [this](const Request& r, const std::string&) { return Logout(r); });
+  router->Add("POST", "/url/password", S::kTolerant,
+              [this](const Request& r, const std::string&) { return ChangePassword(r); });
   router->Add("POST", "/api/v1/api-keys", S::kTolerant,
               [this](const Request& r, const std::string&) { return CreateApiKey(r); });
   router->Add("GET", "/api/v1/api-keys", S::kTolerant,
@@ -111,6 +113,8 @@ Result<AccountsApi::Credentials> AccountsApi::ReadCredentials(const Request& req
   Credentials credentials;
   ASSIGN_OR_RETURN(credentials.username, RequiredString(body, "username"));
   ASSIGN_OR_RETURN(credentials.password, RequiredString(body, "password"));
+  ASSIGN_OR_RETURN(std::optional<bool> session, OptionalBool(body, "session"));
+  credentials.session = session.value_or(false);
   return credentials;
 }
 
@@ -128,7 +132,7 @@ Result<Response> AccountsApi::Login(const Request& request) {
       VerifyUnderFailLimit(client, shown, given.username, given.password, &decision);
   if (!user.ok() && user.error().code == ErrorCode::kRateLimited) return user.error();
   if (!user.ok()) return WithRateLimitHeaders(decision, user.error());
-  return WithRateLimitHeaders(decision, IssueToken(user.value()));
+  return WithRateLimitHeaders(decision, IssueToken(user.value(), given.session));
 }
 
 Result<User> AccountsApi::CheckPasswordLimited(const Request& request, const std::string& username,
@@ -190,24 +194,51 @@ Result<User> AccountsApi::VerifyPassword(const std::string& username, const std:
   return user;
 }
 
-Result<Response> AccountsApi::IssueToken(const User& user) {
+Result<Response> AccountsApi::IssueToken(const User& user, bool session) {
   std::string token = NewSecret(SecretKind::kLoginToken);
   int64_t now = clock_();
   RETURN_IF_ERROR(
       accounts_->AddToken(SecretDigest(token), user.id, now, now + settings_.token_ttl));
-  return NoStore(JsonResponse(200, {{"ok", true},
-                                    {"access_token", token},
-                                    {"token_type", "bearer"},
-                                    {"expires_in", settings_.token_ttl}}));
+  Response response = NoStore(JsonResponse(200, {{"ok", true},
+                                                 {"access_token", token},
+                                                 {"token_type", "bearer"},
+                                                 {"expires_in", settings_.token_ttl}}));
+  if (session)
+    response.AddHeader("Set-Cookie", gate_->SessionCookieFor(token, settings_.token_ttl));
+  return response;
 }
 
 Result<Response> AccountsApi::Logout(const Request& request) {
   RETURN_IF_ERROR(gate_->Check(request, AuthMode::kTokenOnly));
   RETURN_IF_ERROR(ReadJsonObject(request, /*empty_ok=*/true));
-  // Check() accepted the header, so it holds a well-formed bearer credential.
-  std::string_view token = *BearerCredential(request.authorization);
+  // Check() accepted the request's login token (a bearer header or the session cookie).
+  std::string_view token = *LoginToken(request);
   RETURN_IF_ERROR(accounts_->DeleteToken(SecretDigest(token)));
-  return Response(204);
+  Response ended(204);
+  ended.AddHeader("Set-Cookie", gate_->EndedSessionCookie());
+  return ended;
+}
+
+Result<Response> AccountsApi::ChangePassword(const Request& request) {
+  ASSIGN_OR_RETURN(Principal who, gate_->Check(request, AuthMode::kTokenOnly));
+  ASSIGN_OR_RETURN(const nlohmann::ordered_json body, ReadJsonObject(request, /*empty_ok=*/false));
+  ASSIGN_OR_RETURN(std::string username, RequiredString(body, "username"));
+  ASSIGN_OR_RETURN(std::string current, RequiredString(body, "current_password"));
+  ASSIGN_OR_RETURN(std::string fresh, RequiredString(body, "new_password"));
+  if (!CheckPassword(fresh).ok()) {
+    return Error::Validation("new_password", "new_password must be 8 to 1024 bytes.");
+  }
+  ASSIGN_OR_RETURN(User user, CheckPasswordLimited(request, username, current));
+  if (user.id != who.user_id) {
+    return Error::Make(ErrorCode::kUnauthorized, "Username or password is not right.");
+  }
+  std::optional<HostSlots::Hold> slot = HashSlot();
+  if (!slot) return HashingBusy();
+  ASSIGN_OR_RETURN(std::string hash, hasher_->Hash(fresh));
+  RETURN_IF_ERROR(accounts_->SetPasswordHash(user.id, hash, EndAccess::kLoginTokens));
+  Response changed(204);
+  changed.AddHeader("Set-Cookie", gate_->EndedSessionCookie());
+  return changed;
 }
 
 Result<Response> AccountsApi::CreateApiKey(const Request& request) {

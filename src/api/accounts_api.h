@@ -49,6 +49,8 @@ class AccountsApi {
   // cannot all pass the check; all but a 401 are refunded. While either holds, even the right
   // password gets 429. Hashing waits up to kHashSlotWaitMs for a slot; none: 503 with Retry-After
   // (not a failure). The RateLimit-* headers show the tighter of the two limits.
+  // With "session": true in the body the answer also sets the browser session cookie (the same
+  // token, HttpOnly, SameSite=Strict; AuthGate::SessionCookieFor) for token_ttl.
   Result<Response> Login(const Request& request);
   // Checks a username and password given some other way than Login's body (the YOURLS API's
   // parameters) exactly as Login does: the same limits, counted the same way (kRateLimited,
@@ -56,8 +58,15 @@ class AccountsApi {
   // for an unknown user and a wrong password (kUnauthorized). Makes no token.
   Result<User> CheckPasswordLimited(const Request& request, const std::string& username,
                                     const std::string& password);
-  // POST /url/logout (token only): 204, and the token is deleted.
+  // POST /url/logout (token only, the session cookie's too): 204, the token is deleted, and the
+  // answer clears the session cookie.
   Result<Response> Logout(const Request& request);
+  // POST /url/password (token only) {"username", "current_password", "new_password"}: the
+  // caller's own username and password, checked as a login is (same limits, same 401), then
+  // the new password (API.md's rules, 422 naming new_password) replaces it and every login token
+  // of the user ends, this one too (API keys stay): 204, clearing the session cookie. A username
+  // that is not the caller's: 401, as a wrong password.
+  Result<Response> ChangePassword(const Request& request);
   // POST /api/v1/api-keys (token only): 201 with the key, shown this once.
   Result<Response> CreateApiKey(const Request& request);
   // GET /api/v1/api-keys (token only): the caller's keys, never a secret.
@@ -73,6 +82,7 @@ class AccountsApi {
   struct Credentials {
     std::string username;
     std::string password;
+    bool session = false;  // "session": true asks for the browser session cookie too
   };
   // The credentials of a login's body: bad_json or validation naming the field otherwise.
   static Result<Credentials> ReadCredentials(const Request& request);
@@ -88,8 +98,8 @@ class AccountsApi {
   // 1024 bytes; kUnavailable when no hashing slot comes free. A hash made with older costs is
   // replaced on success.
   Result<User> VerifyPassword(const std::string& username, const std::string& password);
-  // The 200 of a login: a new token for `user`.
-  Result<Response> IssueToken(const User& user);
+  // The 200 of a login: a new token for `user`, also as the session cookie when `session`.
+  Result<Response> IssueToken(const User& user, bool session);
   // A hashing slot, or nullopt after kHashSlotWaitMs (an unbounded hold without hash_slots_).
   std::optional<HostSlots::Hold> HashSlot();
   // The address the limits key a request by.

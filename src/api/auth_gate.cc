@@ -3,10 +3,11 @@
 
 #include "base/ascii.h"
 #include "domain/auth.h"
+#include "http/cookies.h"
 
 namespace shortener {
 
-const char kCredentialHeaders[] = "Authorization, X-API-Key";
+const char kCredentialHeaders[] = "Authorization, X-API-Key, Cookie";
 
 Error Unauthorized() { return Error::Make(ErrorCode::kUnauthorized, "Authentication required."); }
 
@@ -25,8 +26,32 @@ std::optional<std::string_view> BearerCredential(std::string_view authorization)
   return rest;
 }
 
-AuthGate::AuthGate(AccountStore* accounts, Clock clock)
-    : accounts_(accounts), clock_(std::move(clock)) {}
+std::optional<std::string_view> LoginToken(const Request& request) {
+  if (!request.authorization.empty()) return BearerCredential(request.authorization);
+  if (!request.api_key.empty()) return std::nullopt;
+  return CookieValue(request.cookie, kSessionCookie);
+}
+
+namespace {
+
+// Methods that change nothing (RFC 9110 section 9.2.1): the CSRF rule leaves them alone.
+bool IsSafeMethod(const std::string& method) {
+  return method == "GET" || method == "HEAD" || method == "OPTIONS";
+}
+
+}  // namespace
+
+AuthGate::AuthGate(AccountStore* accounts, Clock clock, std::string_view public_base_url)
+    : accounts_(accounts),
+      clock_(std::move(clock)),
+      own_origin_(OriginOf(public_base_url)),
+      secure_cookie_(own_origin_.rfind("https://", 0) == 0) {}
+
+std::string AuthGate::SessionCookieFor(std::string_view token, int64_t max_age) const {
+  return SessionCookie(token, max_age, secure_cookie_);
+}
+
+std::string AuthGate::EndedSessionCookie() const { return ClearedSessionCookie(secure_cookie_); }
 
 Result<Principal> AuthGate::Check(const Request& request, AuthMode mode) {
   consulted_ = true;
@@ -43,6 +68,15 @@ Result<Principal> AuthGate::Check(const Request& request, AuthMode mode) {
                          "key.");
     }
     return CheckApiKey(request.api_key);
+  } else if (std::optional<std::string_view> session = LoginToken(request)) {
+    if (!LooksLikeSecret(SecretKind::kLoginToken, *session)) return Unauthorized();
+    who = accounts_->FindToken(SecretDigest(*session), clock_());
+    if (who.ok() && !IsSafeMethod(request.method) &&
+        !FromOrigin(request.origin, request.referer, own_origin_)) {
+      return Error::Make(ErrorCode::kForbidden,
+                         "A request made with the session cookie must come from this service's "
+                         "own pages (Origin or Referer).");
+    }
   }
   if (!who.ok() && who.error().code == ErrorCode::kNotFound) return Unauthorized();
   return who;

@@ -80,7 +80,7 @@ App::App(const Config& config, SlugCodec slugs, LinkSettings settings, Blocklist
                                                     config.password_hash_slots > 0
                                                         ? config.password_hash_slots
                                                         : DefaultHostSlots())),
-      gate_(&store_, SystemClock),
+      gate_(&store_, SystemClock, config.links.public_base_url),
       accounts_(config.accounts, &store_, &hasher_, hash_slots_.get(), &gate_, &limiter_,
                 SystemClock),
       links_(WithClicks(WithBlocklist(std::move(settings), &blocklist_), clicks_.get()), &store_,

@@ -220,10 +220,13 @@ bool IsValidCustomSlug(std::string_view s) {
 }
 
 bool IsReservedSlug(std::string_view s) {
-  static const char* const kReserved[] = {
-      "api",   "url",   "r",      "static",      "healthz",    "metrics",
-      "admin", "login", "signup", "favicon.ico", "robots.txt", "index.html",
-  };
+  static const char* const kReserved[] =
+      {
+          "api",        "url",        "r",     "static", "healthz",
+          "metrics",    "admin",      "login", "signup", "favicon.ico",
+          "robots.txt", "index.html", "ui",    "qr",  // the web interface's pages and the QR codes
+                                                      // (API.md "Web interface")
+      };
   for (const char* word : kReserved) {
     const std::string_view w(word);
     if (w.size() != s.size()) continue;

@@ -25,6 +25,9 @@ struct Request {
   std::string accept;         // HTTP_ACCEPT
   std::string authorization;  // HTTP_AUTHORIZATION
   std::string api_key;        // HTTP_X_API_KEY
+  std::string cookie;         // HTTP_COOKIE (the browser session, http/cookies.h)
+  std::string origin;         // HTTP_ORIGIN
+  std::string referer;        // HTTP_REFERER
   std::string remote_addr;    // REMOTE_ADDR
   std::string forwarded_for;  // HTTP_X_FORWARDED_FOR
   // HTTP_IDEMPOTENCY_KEY; nullopt when the header is absent.

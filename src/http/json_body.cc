@@ -67,6 +67,13 @@ Result<std::optional<int64_t>> OptionalInteger(const nlohmann::ordered_json& bod
   return Error::Validation(field, std::string(field) + " must be a whole number.");
 }
 
+Result<std::optional<bool>> OptionalBool(const nlohmann::ordered_json& body, const char* field) {
+  auto it = body.find(field);
+  if (it == body.end() || it->is_null()) return std::optional<bool>();
+  if (it->is_boolean()) return std::optional<bool>(it->get<bool>());
+  return Error::Validation(field, std::string(field) + " must be true or false.");
+}
+
 Result<std::optional<nlohmann::ordered_json>> OptionalObject(const nlohmann::ordered_json& body,
                                                              const char* field) {
   auto it = body.find(field);

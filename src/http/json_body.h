@@ -25,6 +25,8 @@ Result<std::optional<std::string>> OptionalString(const nlohmann::ordered_json& 
 // A whole number (1.5, "3" and true are refused); nullopt if not given.
 Result<std::optional<int64_t>> OptionalInteger(const nlohmann::ordered_json& body,
                                                const char* field);
+// true or false; nullopt if not given.
+Result<std::optional<bool>> OptionalBool(const nlohmann::ordered_json& body, const char* field);
 // A JSON object; nullopt if not given.
 Result<std::optional<nlohmann::ordered_json>> OptionalObject(const nlohmann::ordered_json& body,
                                                              const char* field);

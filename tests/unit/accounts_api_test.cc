@@ -102,7 +102,7 @@ struct Login {
   Accounts accounts{hasher};
   Counters cache;
   RateLimiter limiter{&cache, [] { return int64_t{1795348800}; }};
-  AuthGate gate{&accounts, [] { return int64_t{1795348800}; }};
+  AuthGate gate{&accounts, [] { return int64_t{1795348800}; }, "http://localhost:8000"};
   std::unique_ptr<HostSlots> slots;
   std::unique_ptr<AccountsApi> api;
 };

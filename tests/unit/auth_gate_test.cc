@@ -12,6 +12,7 @@ namespace {
 
 const std::string kToken = NewSecret(SecretKind::kLoginToken);
 const std::string kKey = NewSecret(SecretKind::kApiKey);
+const char kBaseUrl[] = "https://short.example";
 
 // One token and one key of user 7; counts the lookups that reach it.
 class Accounts : public UnusedAccounts {
@@ -103,16 +104,95 @@ BOOST_AUTO_TEST_CASE(answers_by_credential_and_mode) {
   for (const Case& c : cases) {
     BOOST_TEST_CONTEXT("authorization '" << c.authorization << "' key '" << c.api_key << "'") {
       Accounts accounts;
-      AuthGate gate(&accounts, [] { return int64_t{1795348800}; });
+      AuthGate gate(
+          &accounts, [] { return int64_t{1795348800}; }, kBaseUrl);
       BOOST_TEST(Outcome(gate.Check(With(c.authorization, c.api_key), c.mode)) == c.expected);
       BOOST_TEST((accounts.lookups > 0) == c.reaches_store);
     }
   }
 }
 
+// A request carrying the session cookie, with the method and origin headers given.
+Request WithSession(const std::string& method, const std::string& origin,
+                    const std::string& referer, const std::string& token = kToken) {
+  Request request;
+  request.method = method;
+  request.cookie = "theme=dark; shortener_session=" + token;
+  request.origin = origin;
+  request.referer = referer;
+  return request;
+}
+
+BOOST_AUTO_TEST_CASE(session_cookie_counts_as_a_login_token) {
+  Accounts accounts;
+  AuthGate gate(
+      &accounts, [] { return int64_t{1795348800}; }, kBaseUrl);
+  for (const char* method : {"GET", "HEAD", "OPTIONS"}) {
+    BOOST_TEST_CONTEXT(method) {
+      // Reads need no origin: SameSite=Strict keeps the cookie off other sites' requests, and a
+      // read changes nothing.
+      BOOST_TEST(Outcome(gate.Check(WithSession(method, "", ""), AuthMode::kTokenOnly)) ==
+                 "user 7");
+    }
+  }
+  BOOST_TEST(Outcome(gate.Check(WithSession("GET", "", "", "garbage"), AuthMode::kTokenOnly)) ==
+             "unauthorized");
+  BOOST_TEST(Outcome(gate.Check(WithSession("GET", "", "", NewSecret(SecretKind::kLoginToken)),
+                                AuthMode::kTokenOrKey)) == "unauthorized");
+  // A header credential decides alone, whatever the cookie says.
+  Request both = WithSession("GET", "", "");
+  both.authorization = "Bearer " + NewSecret(SecretKind::kLoginToken);
+  BOOST_TEST(Outcome(gate.Check(both, AuthMode::kTokenOrKey)) == "unauthorized");
+  Request keyed = WithSession("DELETE", "https://evil.example", "");
+  keyed.api_key = kKey;
+  BOOST_TEST(Outcome(gate.Check(keyed, AuthMode::kTokenOrKey)) == "user 7");
+}
+
+BOOST_AUTO_TEST_CASE(session_cookie_changes_only_from_the_own_origin) {
+  Accounts accounts;
+  AuthGate gate(
+      &accounts, [] { return int64_t{1795348800}; }, kBaseUrl);
+  for (const char* method : {"POST", "PATCH", "DELETE", "PUT"}) {
+    BOOST_TEST_CONTEXT(method) {
+      BOOST_TEST(Outcome(gate.Check(WithSession(method, kBaseUrl, ""), AuthMode::kTokenOrKey)) ==
+                 "user 7");
+      BOOST_TEST(Outcome(gate.Check(WithSession(method, "", "https://short.example/ui/x"),
+                                    AuthMode::kTokenOrKey)) == "user 7");
+      for (auto [origin, referer] : {std::pair<const char*, const char*>{"", ""},
+                                     {"https://evil.example", ""},
+                                     {"https://evil.example", "https://short.example/ui/"},
+                                     {"null", ""},
+                                     {"", "https://evil.example/short.example"},
+                                     {"http://short.example", ""}}) {
+        BOOST_TEST_CONTEXT("origin '" << origin << "' referer '" << referer << "'") {
+          BOOST_TEST(Outcome(gate.Check(WithSession(method, origin, referer),
+                                        AuthMode::kTokenOrKey)) == "forbidden");
+        }
+      }
+    }
+  }
+  // A bad cookie from another origin is a 401 like any bad credential, not a 403.
+  BOOST_TEST(Outcome(gate.Check(WithSession("POST", "https://evil.example", "",
+                                            NewSecret(SecretKind::kLoginToken)),
+                                AuthMode::kTokenOrKey)) == "unauthorized");
+}
+
+BOOST_AUTO_TEST_CASE(login_token_of_a_request) {
+  Request request = WithSession("POST", "", "", "from-cookie");
+  BOOST_TEST(LoginToken(request).value() == "from-cookie");
+  request.authorization = "Bearer from-header";
+  BOOST_TEST(LoginToken(request).value() == "from-header");
+  request.authorization = "Basic eDp5";
+  BOOST_TEST(!LoginToken(request));
+  request.authorization.clear();
+  request.api_key = "k";
+  BOOST_TEST(!LoginToken(request));
+}
+
 BOOST_AUTO_TEST_CASE(passes_the_clock_and_reports_an_outage_as_such) {
   Accounts accounts;
-  AuthGate gate(&accounts, [] { return int64_t{1795348800}; });
+  AuthGate gate(
+      &accounts, [] { return int64_t{1795348800}; }, kBaseUrl);
   BOOST_TEST(gate.Check(With("Bearer " + kToken), AuthMode::kTokenOrKey).ok());
   BOOST_TEST(accounts.last_now == 1795348800);
   accounts.down = true;
@@ -121,7 +201,8 @@ BOOST_AUTO_TEST_CASE(passes_the_clock_and_reports_an_outage_as_such) {
 
 BOOST_AUTO_TEST_CASE(answers_that_depended_on_a_credential_are_private) {
   Accounts accounts;
-  AuthGate gate(&accounts, [] { return int64_t{1795348800}; });
+  AuthGate gate(
+      &accounts, [] { return int64_t{1795348800}; }, kBaseUrl);
   // An answer whose handler asked the gate, a refusal as much as a success.
   for (const std::string& authorization : {std::string(), "Bearer " + kToken}) {
     BOOST_TEST_CONTEXT("authorization '" << authorization << "'") {
@@ -133,7 +214,7 @@ BOOST_AUTO_TEST_CASE(answers_that_depended_on_a_credential_are_private) {
       response.AddHeader("Vary", "Accept");
       gate.FinishResponse(&response);
       BOOST_TEST(*response.FindHeader("Cache-Control") == "no-store");
-      BOOST_TEST(*response.FindHeader("Vary") == "Accept, Authorization, X-API-Key");
+      BOOST_TEST(*response.FindHeader("Vary") == "Accept, Authorization, X-API-Key, Cookie");
       int cache_controls = 0;
       for (const auto& header : response.headers())
         cache_controls += header.first == "Cache-Control";

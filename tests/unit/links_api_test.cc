@@ -319,7 +319,8 @@ struct Env {
   explicit Env(LinkSettings settings = DefaultSettings())
       : slugs(MakeSlugCodec()),
         cursors("unit test cursor secret"),
-        gate(&accounts, [this] { return now; }),
+        gate(
+            &accounts, [this] { return now; }, "http://localhost:8000"),
         limiter(&cache, [this] { return now; }),
         api(std::move(settings), &store, &cache, &gate, &limiter, &slugs, &cursors,
             [this] { return now; }) {
