@@ -6,6 +6,7 @@
 #include "base/decimal.h"
 #include "base/log.h"
 #include "domain/auth.h"
+#include "domain/search_text.h"
 #include "domain/timefmt.h"
 #include "http/html_page.h"
 #include "http/json_body.h"
@@ -19,6 +20,9 @@ namespace {
 constexpr size_t kMaxMetadataBytes = 4096;
 constexpr int kDefaultPageSize = 100;
 constexpr int kMaxPageSize = 1000;
+// Links a search looks through per request (LinkStore::SearchLinks): a few milliseconds of
+// index and row reads, whoever asks; a longer history is searched page by page.
+constexpr int kSearchWindow = 5000;
 
 // The serialised "metadata" object of a request body, nullopt if not given.
 Result<std::optional<std::string>> MetadataField(const nlohmann::ordered_json& body) {
@@ -247,7 +251,12 @@ Result<Response> LinksApi::V1List(const Request& request) {
   }
   std::optional<uint64_t> owner;
   if (!who.is_admin) owner = who.user_id;
-  ASSIGN_OR_RETURN(LinkPage page, store_->ListLinks(owner, before, limit));
+  it = query.find("q");
+  ASSIGN_OR_RETURN(std::optional<std::string> search,
+                   SearchText(it == query.end() ? std::string_view() : it->second));
+  ASSIGN_OR_RETURN(LinkPage page,
+                   search ? store_->SearchLinks(owner, *search, before, limit, kSearchWindow)
+                          : store_->ListLinks(owner, before, limit));
   nlohmann::ordered_json records = nlohmann::ordered_json::array();
   for (const Link& link : page.links) records.push_back(Record(link));
   nlohmann::ordered_json next = nullptr;

@@ -47,7 +47,10 @@ class LinksApi {
   // POST /api/v1/url-shortener (auth; limited by create_limit per user; Idempotency-Key as
   // above). Takes expiration_date as well as expires_in, as PATCH does.
   Result<Response> V1Create(const Request& request);
-  // GET /api/v1/url-shorteners: the caller's links (an admin's: all), newest first.
+  // GET /api/v1/url-shorteners: the caller's links (an admin's: all), newest first. With q=
+  // (SearchText), only those whose slug or URL contains it (LinkStore::SearchLinks, looking
+  // through kSearchWindow links a page: a page may hold fewer than `limit` and still have a
+  // next_cursor).
   Result<Response> V1List(const Request& request);
   // GET /api/v1/url-shorteners/{slug}: the record and its clicks by day; 404 unless the caller
   // owns the link (or is an admin).

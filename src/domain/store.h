@@ -137,6 +137,17 @@ class LinkStore {
   virtual Result<KeyedCreate> CreateLinkOnce(const NewLink& link, const SlugMaker& make_slug,
                                              const IdempotencyClaim& claim) = 0;
 
+  // The search of the links list: links whose slug or url contains `text` (taken literally,
+  // ASCII case ignored), newest first, looked for among at most `window` links with
+  // id < before_id (all if unset; only owner_id's when set), so that one search costs the same
+  // bounded work for a user with a hundred links or a hundred thousand. Up to `limit` matches;
+  // next_before_id is set when more may follow: after the last match when `limit` were found,
+  // else after the last link looked at when the window was full (the page may then hold fewer
+  // than `limit`, even none).
+  virtual Result<LinkPage> SearchLinks(std::optional<uint64_t> owner_id, const std::string& text,
+                                       std::optional<uint64_t> before_id, int limit,
+                                       int window) = 0;
+
   // Up to `limit` links with id < before_id (all if unset), newest first; only owner_id's
   // links when set.
   virtual Result<LinkPage> ListLinks(std::optional<uint64_t> owner_id,

@@ -46,6 +46,9 @@ class MysqlStore : public LinkStore, public AccountStore, public ClickStore, pub
                                      const IdempotencyClaim& claim) override;
   Result<LinkPage> ListLinks(std::optional<uint64_t> owner_id, std::optional<uint64_t> before_id,
                              int limit) override;
+  // (mysql_search.cc)
+  Result<LinkPage> SearchLinks(std::optional<uint64_t> owner_id, const std::string& text,
+                               std::optional<uint64_t> before_id, int limit, int window) override;
   Result<Link> FindLink(const std::string& slug) override;
   Result<Link> UpdateLink(uint64_t id, const LinkChange& change) override;
   Status DeleteLink(uint64_t id, int64_t now) override;

@@ -35,6 +35,10 @@ class CreatingStore : public LinkStore {
   Result<LinkPage> ListLinks(std::optional<uint64_t>, std::optional<uint64_t>, int) override {
     return Unused();
   }
+  Result<LinkPage> SearchLinks(std::optional<uint64_t>, const std::string&, std::optional<uint64_t>,
+                               int, int) override {
+    return Unused();
+  }
   Result<Link> FindLink(const std::string&) override { return Unused(); }
   Result<Link> UpdateLink(uint64_t, const LinkChange&) override { return Unused(); }
   Status DeleteLink(uint64_t, int64_t) override { return Unused(); }

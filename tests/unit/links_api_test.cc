@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "api/auth_gate.h"
+#include "base/ascii.h"
 #include "domain/auth.h"
 #include "domain/redirect_entry.h"
 #include "domain/timefmt.h"
@@ -139,6 +140,39 @@ class FakeStore : public LinkStore {
     return page;
   }
 
+  // SearchLinks as MysqlStore answers it: case-insensitive containment within the window.
+  Result<LinkPage> SearchLinks(std::optional<uint64_t> owner_id, const std::string& text,
+                               std::optional<uint64_t> before_id, int limit, int window) override {
+    ++search_calls;
+    last_search = text;
+    last_window = window;
+    if (unavailable) return Down();
+    std::vector<Link> sorted = links;
+    std::sort(sorted.begin(), sorted.end(),
+              [](const Link& a, const Link& b) { return a.id > b.id; });
+    LinkPage page;
+    int looked = 0;
+    uint64_t lowest = 0;
+    for (const Link& link : sorted) {
+      if (before_id && link.id >= *before_id) continue;
+      if (owner_id && link.owner_id != owner_id) continue;
+      if (looked == window) break;
+      ++looked;
+      lowest = link.id;
+      if (ToLowerAscii(link.slug).find(ToLowerAscii(text)) == std::string::npos &&
+          ToLowerAscii(link.url).find(ToLowerAscii(text)) == std::string::npos) {
+        continue;
+      }
+      if (static_cast<int>(page.links.size()) == limit) {
+        page.next_before_id = page.links.back().id;
+        return page;
+      }
+      page.links.push_back(link);
+    }
+    if (looked == window) page.next_before_id = lowest;
+    return page;
+  }
+
   Result<Link> FindLink(const std::string& slug) override {
     if (unavailable) return Down();
     for (const Link& link : links) {
@@ -213,6 +247,9 @@ class FakeStore : public LinkStore {
   std::optional<LinkChange> last_change;
   std::optional<int64_t> last_delete_now;
   int list_calls = 0;
+  int search_calls = 0;
+  std::string last_search;
+  int last_window = 0;
   int last_limit = -1;
   std::optional<uint64_t> last_before;
   std::optional<NewLink> last_new_link;
@@ -1349,6 +1386,56 @@ BOOST_AUTO_TEST_CASE(list_refuses_values_with_an_encoded_nul) {
       BOOST_TEST(ErrorSummary(env.api.V1List(Get("/api/v1/url-shorteners", query))) == expected);
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(list_search_passes_normalised_text_and_pages_on) {
+  Env env;
+  env.store.Put("alpha1", "https://a.test/K%C3%B6ln", kNow + 100);
+  env.store.Put("beta22", "https://b.test/other", kNow + 100);
+  env.store.Put("gamma3", "https://c.test/Alpha", kNow + 100);
+  env.store.Put("delta4", "https://d.test/alpha", kNow + 100, /*owner=*/2);
+  Response found = env.api.V1List(Get("/api/v1/url-shorteners", "q=+ALPHA+&limit=1"));
+  BOOST_TEST(found.status() == 200);
+  BOOST_TEST(env.store.search_calls == 1);
+  BOOST_TEST(env.store.list_calls == 0);
+  BOOST_TEST(env.store.last_search == "ALPHA");
+  BOOST_TEST(env.store.last_window == 5000);
+  nlohmann::ordered_json data = BodyOf(found)["data"];
+  BOOST_REQUIRE(data["url_shorteners"].size() == 1u);
+  BOOST_TEST(data["url_shorteners"][0]["slug"] == "gamma3");  // newest first
+  BOOST_REQUIRE(data["next_cursor"].is_string());
+  Response next = env.api.V1List(
+      Get("/api/v1/url-shorteners", "q=alpha&cursor=" + data["next_cursor"].get<std::string>()));
+  data = BodyOf(next)["data"];
+  BOOST_REQUIRE(data["url_shorteners"].size() == 1u);
+  BOOST_TEST(data["url_shorteners"][0]["slug"] == "alpha1");  // user 2's link never shows
+  BOOST_TEST(data["next_cursor"].is_null());
+  // Non-ASCII text is looked for as stored URLs spell it.
+  BOOST_TEST(env.api.V1List(Get("/api/v1/url-shorteners", "q=k%C3%B6ln")).status() == 200);
+  BOOST_TEST(env.store.last_search == "k%C3%B6ln");
+  // A blank q is no search.
+  for (const char* blank : {"q=", "q=+++", "q=%09"}) {
+    BOOST_TEST_CONTEXT(blank) {
+      int searches = env.store.search_calls;
+      BOOST_TEST(env.api.V1List(Get("/api/v1/url-shorteners", blank)).status() == 200);
+      BOOST_TEST(env.store.search_calls == searches);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(list_search_refuses_bad_text) {
+  for (const std::string& query : {"q=" + std::string(201, 'a'), std::string("q=a%0Ab"),
+                                   std::string("q=%00"), std::string("q=a%7F")}) {
+    BOOST_TEST_CONTEXT(query.substr(0, 20)) {
+      Env env;
+      BOOST_TEST(ErrorSummary(env.api.V1List(Get("/api/v1/url-shorteners", query))) ==
+                 "422 validation q");
+      BOOST_TEST(env.store.search_calls == 0);
+    }
+  }
+  Env env;
+  BOOST_TEST(env.api.V1List(Get("/api/v1/url-shorteners", "q=" + std::string(200, 'a'))).status() ==
+             200);
 }
 
 BOOST_AUTO_TEST_CASE(list_record_shape_and_empty_list) {
