@@ -12,6 +12,7 @@
 #include "cmd/admin_commands.h"
 #include "cmd/command_line.h"
 #include "cmd/config.h"
+#include "cmd/link_transfer_commands.h"
 #include "store/mysql_store.h"
 
 #ifndef SHORTENER_SQL_DIR
@@ -38,7 +39,7 @@ const char kUsage[] =
     "                            held for freed_slug_hold), slug holds older than that, and\n"
     "                            idempotency keys older than 24 h; N rows per transaction\n"
     "                            (default 1000, 1 to 100000); prints how many of each\n"
-    "%s"
+    "%s%s"
     "\n"
     "The config file is --config FILE (or --config=FILE), else $SHORTENER_CONFIG%s%s;\n"
     "SHORTENER_<KEY> variables override its keys. Against `make run`'s stack: scripts/admin.sh "
@@ -47,8 +48,8 @@ const char kUsage[] =
 
 void PrintUsage(std::FILE* out) {
   const bool installed = std::strlen(SHORTENER_DEFAULT_CONFIG) > 0;
-  std::fprintf(out, kUsage, shortener::kAdminCommandsUsage, installed ? ", else " : "",
-               SHORTENER_DEFAULT_CONFIG);
+  std::fprintf(out, kUsage, shortener::kAdminCommandsUsage, shortener::kTransferCommandsUsage,
+               installed ? ", else " : "", SHORTENER_DEFAULT_CONFIG);
 }
 
 // A usage error: the message, then the usage, on stderr; exit status 2.
@@ -156,7 +157,8 @@ int PurgeExpired(const shortener::Config& config, const std::vector<std::string>
 
 }  // namespace
 
-const char* const kCommands[] = {"migrate", "purge-expired", "user", "apikey", "link"};
+const char* const kCommands[] = {"migrate", "purge-expired", "user",  "apikey",
+                                 "link",    "import",        "export"};
 
 int main(int argc, char** argv) {
   shortener::SetLogProgram("shortener-admin");  // the store's log lines name this program
@@ -182,8 +184,9 @@ int main(int argc, char** argv) {
   // A command's help needs no config and no database.
   for (const std::string& arg : args) {
     if (arg == "--help" || arg == "-h") {
-      char full[4096];
-      std::snprintf(full, sizeof full, kUsage, shortener::kAdminCommandsUsage, "", "");
+      char full[8192];
+      std::snprintf(full, sizeof full, kUsage, shortener::kAdminCommandsUsage,
+                    shortener::kTransferCommandsUsage, "", "");
       std::fputs(shortener::CommandUsage(full, command).c_str(), stdout);
       return 0;
     }
@@ -203,5 +206,7 @@ int main(int argc, char** argv) {
   if (command == "user") return shortener::UserCommand(config.value(), args, stdin);
   if (command == "apikey") return shortener::ApiKeyCommand(config.value(), args);
   if (command == "link") return shortener::LinkCommand(config.value(), args);
+  if (command == "import") return shortener::ImportCommand(config.value(), args, stdin);
+  if (command == "export") return shortener::ExportCommand(config.value(), args);
   return PurgeExpired(config.value(), args);
 }

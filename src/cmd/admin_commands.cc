@@ -46,9 +46,6 @@ const char kAdminCommandsUsage[] =
     "                            rules, max_ttl); SECONDS from now or an ISO 8601 TIME; without\n"
     "                            either it lives v1_default_ttl; no owner: an ownerless link\n";
 
-namespace {
-
-// The first line of `in`, without its line ending; nullopt at end of input.
 std::optional<std::string> ReadLine(std::FILE* in) {
   std::string line;
   int c;
@@ -62,6 +59,8 @@ std::optional<std::string> ReadLine(std::FILE* in) {
   if (!line.empty() && line.back() == '\r') line.pop_back();
   return line;
 }
+
+namespace {
 
 Result<std::string> ReadPassword(std::FILE* in) {
   std::optional<std::string> password = ReadLine(in);

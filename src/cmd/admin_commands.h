@@ -45,6 +45,8 @@ LinkCache AdminLinkCache(const Config& config, Cache* cache);
 // Deletes every link user `user_id` owns, each as `link delete` does (its redirect stops at
 // once, its slug is held for freed_slug_hold), and returns how many went.
 Result<uint64_t> DeleteLinksOf(const Config& config, MysqlStore* store, uint64_t user_id);
+// The first line of `in`, without its line ending (LF or CRLF); nullopt at end of input.
+std::optional<std::string> ReadLine(std::FILE* in);
 
 // The message line every command failure prints; returns 1.
 int AdminFail(const std::string& message);

@@ -23,6 +23,7 @@ constexpr int kMinLength = 3;
 constexpr int kMaxLength = 12;
 constexpr size_t kMaxCustomSlug = 64;
 constexpr size_t kMinCustomSlug = 3;
+constexpr size_t kMaxImportedSlug = 100;
 
 bool IsSlugChar(char c) { return IsAsciiAlnum(c) || c == '_' || c == '-'; }
 
@@ -237,10 +238,12 @@ bool IsReservedSlug(std::string_view s) {
   return false;
 }
 
+bool IsValidImportedSlug(std::string_view s) { return LooksLikeSlug(s) && !IsReservedSlug(s); }
+
 bool LooksLikeSlug(std::string_view s) {
-  // Generated slugs have at least kMinLength characters and custom ones kMinCustomSlug.
-  static_assert(kMinLength >= static_cast<int>(kMinCustomSlug), "shortest slug is a custom one");
-  return s.size() >= kMinCustomSlug && s.size() <= kMaxCustomSlug && AllSlugChars(s);
+  // Imported slugs are the widest: 1 to 100 characters; generated and custom ones lie within.
+  static_assert(kMaxCustomSlug <= kMaxImportedSlug, "the widest slug is an imported one");
+  return !s.empty() && s.size() <= kMaxImportedSlug && AllSlugChars(s);
 }
 
 }  // namespace shortener

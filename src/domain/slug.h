@@ -89,14 +89,18 @@ class SlugCodec {
 // about reserved words (IsReservedSlug) or whether the slug is taken.
 bool IsValidCustomSlug(std::string_view s);
 
-// Whether `s` is one of the reserved words of API.md (api, url, r, static, healthz, metrics,
-// admin, login, signup, favicon.ico, robots.txt, index.html), compared case-insensitively, so it
-// can never shadow a route or a well-known file.
+// Whether `s` is one of the reserved words of API.md (api, url, r, ui, qr, static, healthz,
+// metrics, admin, login, signup, favicon.ico, robots.txt, index.html), compared case-insensitively,
+// so it can never shadow a route or a well-known file.
 bool IsReservedSlug(std::string_view s);
 
-// Whether `s` could be a slug at all (3 to 64 characters of [A-Za-z0-9_-]): a cheap filter on the
-// redirect path, so junk never reaches memcached or MySQL.
+// Whether `s` could be a slug at all (1 to 100 characters of [A-Za-z0-9_-], the widest being
+// imported ones): a cheap filter on the redirect path, so junk never reaches memcached or MySQL.
 bool LooksLikeSlug(std::string_view s);
+
+// Whether `s` may be the slug of an imported link (a YOURLS keyword, an export's slug): 1 to 100
+// characters of [A-Za-z0-9_-] and not a reserved word (API.md "Slugs").
+bool IsValidImportedSlug(std::string_view s);
 
 }  // namespace shortener
 

@@ -72,30 +72,7 @@ Result<Link> InsertLink(MysqlStore::Session& s, const NewLink& link, const SlugM
   out.expires_at = link.expires_at;
   out.metadata_json = link.metadata_json;
   const int64_t held_after = link.now - link.freed_slug_hold;
-  auto insert = [&](const std::optional<std::string>& slug) {
-    sql::PreparedStatement& st = s.Prepared(kInsertLink);
-    if (slug) {
-      st.setString(1, *slug);
-    } else {
-      st.setNull(1, sql::DataType::VARCHAR);
-    }
-    st.setString(2, link.url);
-    if (link.owner_id) {
-      st.setUInt64(3, *link.owner_id);
-    } else {
-      st.setNull(3, sql::DataType::BIGINT);
-    }
-    st.setInt64(4, link.now);
-    st.setInt64(5, link.now);
-    if (link.expires_at) {
-      st.setInt64(6, *link.expires_at);
-    } else {
-      st.setNull(6, sql::DataType::BIGINT);
-    }
-    st.setString(7, link.metadata_json);
-    st.executeUpdate();
-    return LastInsertId(s);
-  };
+  auto insert = [&](const std::optional<std::string>& slug) { return InsertLinkRow(s, slug, out); };
 
   if (link.custom_slug) {
     try {
@@ -105,16 +82,7 @@ Result<Link> InsertLink(MysqlStore::Session& s, const NewLink& link, const SlugM
       if (e.getErrorCode() != kErrDuplicateKey) throw;
       return SlugTaken();
     }
-    sql::PreparedStatement& held = s.Prepared(kSlugHeldFromOwner);
-    held.setString(1, *link.custom_slug);
-    held.setInt64(2, held_after);
-    if (link.owner_id) {
-      held.setUInt64(3, *link.owner_id);
-    } else {
-      held.setNull(3, sql::DataType::BIGINT);
-    }
-    std::unique_ptr<sql::ResultSet> rs(held.executeQuery());
-    if (rs->next()) return SlugHeld();
+    if (SlugHeldFrom(s, *link.custom_slug, held_after, link.owner_id)) return SlugHeld();
     out.slug = *link.custom_slug;
     return out;
   }
@@ -187,6 +155,46 @@ std::optional<KeyedCreate> ClaimKey(MysqlStore::Session& s, uint64_t user_id,
 }
 
 }  // namespace
+
+uint64_t mysql_internal::InsertLinkRow(MysqlStore::Session& s,
+                                       const std::optional<std::string>& slug, const Link& link) {
+  sql::PreparedStatement& st = s.Prepared(kInsertLink);
+  if (slug) {
+    st.setString(1, *slug);
+  } else {
+    st.setNull(1, sql::DataType::VARCHAR);
+  }
+  st.setString(2, link.url);
+  if (link.owner_id) {
+    st.setUInt64(3, *link.owner_id);
+  } else {
+    st.setNull(3, sql::DataType::BIGINT);
+  }
+  st.setInt64(4, link.created_at);
+  st.setInt64(5, link.updated_at);
+  if (link.expires_at) {
+    st.setInt64(6, *link.expires_at);
+  } else {
+    st.setNull(6, sql::DataType::BIGINT);
+  }
+  st.setString(7, link.metadata_json);
+  st.executeUpdate();
+  return LastInsertId(s);
+}
+
+bool mysql_internal::SlugHeldFrom(MysqlStore::Session& s, const std::string& slug,
+                                  int64_t held_after, const std::optional<uint64_t>& owner_id) {
+  sql::PreparedStatement& held = s.Prepared(kSlugHeldFromOwner);
+  held.setString(1, slug);
+  held.setInt64(2, held_after);
+  if (owner_id) {
+    held.setUInt64(3, *owner_id);
+  } else {
+    held.setNull(3, sql::DataType::BIGINT);
+  }
+  std::unique_ptr<sql::ResultSet> rs(held.executeQuery());
+  return rs->next();
+}
 
 Result<Link> MysqlStore::CreateLink(const NewLink& link, const SlugMaker& make_slug) {
   return Run<Link>("create_link", Access::kWrite, [&](Session& s) -> Result<Link> {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "domain/link_reports.h"
+#include "domain/link_transfer.h"
 #include "domain/store.h"
 #include "store/circuit_breaker.h"
 #include "store/outage.h"
@@ -30,7 +31,11 @@ struct MysqlOptions {
   static constexpr int kWorkerTimeoutSeconds = 1;
 };
 
-class MysqlStore : public LinkStore, public AccountStore, public ClickStore, public LinkReports {
+class MysqlStore : public LinkStore,
+                   public AccountStore,
+                   public ClickStore,
+                   public LinkReports,
+                   public LinkTransfer {
  public:
   // Connects lazily: a worker starts and answers 503 while the database is down, and connects
   // as soon as it is back. After a lost connection (server restart, timeout) the next call
@@ -65,6 +70,13 @@ class MysqlStore : public LinkStore, public AccountStore, public ClickStore, pub
   Result<std::optional<KeptAnswer>> FindKeptAnswer(uint64_t user_id, const std::string& key,
                                                    int64_t now) override;
   Result<LinkTotals> Totals(std::optional<uint64_t> owner_id) override;
+
+  // LinkTransfer (mysql_transfer.cc).
+  Result<std::vector<ImportOutcome>> ImportLinks(const std::vector<TransferLink>& links,
+                                                 int64_t now, int64_t freed_slug_hold,
+                                                 bool dry_run) override;
+  Result<std::vector<ExportedLink>> ExportLinks(std::optional<uint64_t> owner_id, uint64_t after_id,
+                                                int limit) override;
 
   Result<User> CreateUser(const NewUser& user) override;
   Result<User> FindUser(const std::string& username) override;

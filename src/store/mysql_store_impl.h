@@ -108,6 +108,19 @@ inline uint64_t LastInsertId(MysqlStore::Session& s) {
   return rs->getUInt64(1);
 }
 
+// Inserts a links row for `link` (its id and clicks ignored) under `slug` (NULL: a generated
+// slug is set once the id is known) into the open transaction of `s`; returns the new id.
+// Throws like any statement: kErrDuplicateKey when the slug is taken (only the statement is
+// undone). Locks the new row: callers check the slug's hold (SlugHeldFrom) after it, the order
+// every transaction touching a slug follows (mysql_create.cc).
+uint64_t InsertLinkRow(MysqlStore::Session& s, const std::optional<std::string>& slug,
+                       const Link& link);
+
+// Whether `slug` was freed after `held_after` by a link of another owner than `owner_id`:
+// held from this owner (API.md freed_slug_hold). A locking read.
+bool SlugHeldFrom(MysqlStore::Session& s, const std::string& slug, int64_t held_after,
+                  const std::optional<uint64_t>& owner_id);
+
 }  // namespace mysql_internal
 
 template <typename T, typename Fn>

@@ -1124,7 +1124,7 @@ BOOST_AUTO_TEST_CASE(malformed_slug_is_404_without_touching_store_or_cache) {
       "caf\xc3\xa9",
       "abc\r\nX: y",
       std::string("ab\0c", 4),
-      std::string(65, 'a'),
+      std::string(101, 'a'),  // longer than any slug, imported ones included (1 to 100)
       std::string(1000, 'a'),
       "favicon.ico",
       "robots.txt",

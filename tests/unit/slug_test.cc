@@ -385,10 +385,12 @@ BOOST_AUTO_TEST_CASE(custom_slug_rules) {
       {"A-_z09", true, true},
       {"---", true, true},
       {std::string(64, 'x'), true, true},
-      {std::string(65, 'x'), false, false},
+      {std::string(65, 'x'), false, true},  // an imported slug may be longer
+      {std::string(100, 'x'), false, true},
+      {std::string(101, 'x'), false, false},  // longer than any slug: no backend call
       {"", false, false},
-      {"a", false, false},  // shorter than any slug: no backend call
-      {"ab", false, false},
+      {"a", false, true},  // imported YOURLS keywords may be 1 character
+      {"ab", false, true},
       {"abc.def", false, false},
       {"abc def", false, false},
       {"abc/def", false, false},
@@ -404,6 +406,18 @@ BOOST_AUTO_TEST_CASE(custom_slug_rules) {
       BOOST_TEST(LooksLikeSlug(c.slug) == c.looks_like_slug);
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(imported_slugs_are_1_to_100_slug_characters_and_not_reserved) {
+  BOOST_TEST(IsValidImportedSlug("a"));
+  BOOST_TEST(IsValidImportedSlug("Ab_-9"));
+  BOOST_TEST(IsValidImportedSlug(std::string(100, 'z')));
+  BOOST_TEST(!IsValidImportedSlug(""));
+  BOOST_TEST(!IsValidImportedSlug(std::string(101, 'z')));
+  BOOST_TEST(!IsValidImportedSlug("a.b"));
+  BOOST_TEST(!IsValidImportedSlug("caf\xc3\xa9"));
+  BOOST_TEST(!IsValidImportedSlug("r"));    // reserved: the redirect path's prefix
+  BOOST_TEST(!IsValidImportedSlug("API"));  // reserved in any case
 }
 
 BOOST_AUTO_TEST_CASE(reserved_slugs) {

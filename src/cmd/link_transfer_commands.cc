@@ -1,0 +1,506 @@
+// shortener-admin import yourls | import jsonl | export.
+#include "cmd/link_transfer_commands.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cinttypes>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "base/clock.h"
+#include "base/decimal.h"
+#include "base/terminal_text.h"
+#include "cmd/admin_commands.h"
+#include "domain/blocklist.h"
+#include "domain/link_settings.h"
+#include "domain/slug.h"
+#include "domain/timefmt.h"
+#include "store/mysql_store.h"
+
+namespace shortener {
+
+const char kTransferCommandsUsage[] =
+    "  import yourls --database DB --owner USERNAME [--host H] [--port P | --socket PATH]\n"
+    "                [--user U] [--prefix yourls_] [--rename-conflicts SUFFIX] [--dry-run]\n"
+    "                            import a YOURLS database's links (keywords kept, permanent,\n"
+    "                            clicks per day) for USERNAME; its password is\n"
+    "                            $YOURLS_DB_PASSWORD or the first line of stdin; a second run\n"
+    "                            imports nothing twice\n"
+    "  import jsonl FILE [--owner USERNAME] [--dry-run]\n"
+    "                            import the links of an export (owners by username, or all\n"
+    "                            for USERNAME)\n"
+    "  export [--owner USERNAME] every link (or USERNAME's) as JSON lines on stdout, with its\n"
+    "                            clicks per day\n";
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+constexpr int kBatch = 500;
+
+// A skipped link: its slug (or keyword) and why.
+struct Skip {
+  std::string slug;
+  std::string reason;
+};
+
+// The import's running totals and its report.
+class Tally {
+ public:
+  Tally(const char* what, uint64_t expected) : what_(what), expected_(expected) {}
+
+  void Add(ImportOutcome outcome, const TransferLink& link) {
+    if (outcome == ImportOutcome::kImported) {
+      ++imported_;
+      for (const DayClicks& d : link.days) clicks_ += d.clicks;
+    } else if (outcome == ImportOutcome::kAlreadyThere) {
+      ++already_;
+    } else {
+      Skipped(link.slug,
+              "the slug is taken (another link holds it, or a deleted link's slug is "
+              "still held)");
+    }
+  }
+  void Skipped(const std::string& slug, const std::string& reason) {
+    skips_.push_back(Skip{slug, reason});
+  }
+
+  // A progress line on a terminal only (rows, rows/s, ETA), rewritten in place.
+  void Progress() {
+    if (!isatty(STDERR_FILENO)) return;
+    const uint64_t done = imported_ + already_ + skips_.size();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const double rate = seconds > 0 ? done / seconds : 0;
+    std::fprintf(stderr, "\r%s: %" PRIu64 "/%" PRIu64 " links, %.0f links/s", what_, done,
+                 expected_, rate);
+    if (rate > 0 && expected_ > done)
+      std::fprintf(stderr, ", ETA %.0f s", (expected_ - done) / rate);
+    std::fprintf(stderr, "   ");
+  }
+
+  // The summary on stdout; returns the exit status (1 when anything was skipped).
+  int Report(bool dry_run) const {
+    if (isatty(STDERR_FILENO)) std::fputc('\n', stderr);
+    std::printf("%s%s: %" PRIu64 " links imported (%" PRIu64 " clicks), %" PRIu64
+                " already there, %zu skipped\n",
+                dry_run ? "dry run, nothing written: " : "", what_, imported_, clicks_, already_,
+                skips_.size());
+    for (const Skip& skip : skips_) {
+      std::printf("skipped %s: %s\n", TerminalSafe(skip.slug).c_str(),
+                  TerminalSafe(skip.reason).c_str());
+    }
+    return skips_.empty() ? 0 : 1;
+  }
+
+ private:
+  const char* what_;
+  uint64_t expected_;
+  uint64_t imported_ = 0, already_ = 0, clicks_ = 0;
+  std::vector<Skip> skips_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+// The URL rules of the running service, for links that do not come through its API: the
+// workers' link settings with their blocklist (owned here, borrowed by the settings).
+struct Policy {
+  std::unique_ptr<BlocklistFile> blocklist;
+  LinkSettings settings;
+  const UrlPolicy& url() const { return settings.url_policy; }
+};
+
+Result<std::unique_ptr<Policy>> PolicyOf(const Config& config) {
+  auto policy = std::make_unique<Policy>();
+  ASSIGN_OR_RETURN(policy->settings, LinkSettingsOf(config));
+  ASSIGN_OR_RETURN(BlocklistFile blocklist, BlocklistFile::Open(config.blocklist_file));
+  if (blocklist.watched()) {
+    policy->blocklist = std::make_unique<BlocklistFile>(std::move(blocklist));
+    policy->settings.blocklist = policy->blocklist.get();
+  }
+  BindBlocklist(&policy->settings, SystemClock);
+  return policy;
+}
+
+std::string DayText(int64_t day) { return FormatIso8601(day * 86400).substr(0, 10); }
+
+std::optional<int64_t> ParseDay(std::string_view text) {
+  if (text.size() != 10) return std::nullopt;
+  std::optional<int64_t> t = ParseIso8601(std::string(text) + "T00:00:00Z");
+  if (!t) return std::nullopt;
+  return *t / 86400;
+}
+
+// Imports `batch` (unless dry_run, which rolls back), renaming taken slugs once with `suffix`
+// when it is set, and counts the outcomes.
+Status ImportBatch(MysqlStore* store, const Config& config, std::vector<TransferLink> batch,
+                   bool dry_run, const std::string& suffix, Tally* tally) {
+  if (batch.empty()) return Status::Ok();
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  ASSIGN_OR_RETURN(std::vector<ImportOutcome> outcomes,
+                   store->ImportLinks(batch, now, config.links.freed_slug_hold, dry_run));
+  std::vector<TransferLink> renamed;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (outcomes[i] == ImportOutcome::kSlugTaken && !suffix.empty()) {
+      TransferLink again = batch[i];
+      again.slug += suffix;
+      if (IsValidImportedSlug(again.slug)) {
+        renamed.push_back(std::move(again));
+        continue;
+      }
+    }
+    tally->Add(outcomes[i], batch[i]);
+  }
+  if (renamed.empty()) return Status::Ok();
+  return ImportBatch(store, config, std::move(renamed), dry_run, "", tally);
+}
+
+// Flag parsing shared by the commands: "--name VALUE" pairs, bare "--dry-run", positionals.
+struct Flags {
+  std::map<std::string, std::string> values;
+  bool dry_run = false;
+  std::vector<std::string> positional;
+};
+
+Result<Flags> ParseFlags(const std::vector<std::string>& args,
+                         const std::vector<std::string>& known) {
+  Flags flags;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--dry-run") {
+      flags.dry_run = true;
+    } else if (arg.compare(0, 2, "--") == 0) {
+      bool ok = false;
+      for (const std::string& name : known) ok = ok || name == arg;
+      if (!ok) return Error::Validation("", "unknown option '" + arg + "'");
+      if (i + 1 >= args.size()) return Error::Validation("", arg + " needs a value");
+      flags.values[arg.substr(2)] = args[++i];
+    } else {
+      flags.positional.push_back(arg);
+    }
+  }
+  return flags;
+}
+
+std::string Value(const Flags& flags, const std::string& name, const std::string& fallback) {
+  auto it = flags.values.find(name);
+  return it == flags.values.end() ? fallback : it->second;
+}
+
+int ImportYourls(const Config& config, const std::vector<std::string>& args, std::FILE* in) {
+  Result<Flags> parsed = ParseFlags(args, {"--database", "--owner", "--host", "--port", "--socket",
+                                           "--user", "--prefix", "--rename-conflicts"});
+  if (!parsed.ok()) return AdminFail("import yourls: " + parsed.error().message);
+  const Flags& flags = parsed.value();
+  if (!flags.positional.empty() || Value(flags, "database", "").empty() ||
+      Value(flags, "owner", "").empty()) {
+    return AdminFail(
+        "usage: import yourls --database DB --owner USERNAME [--host H] [--port P "
+        "| --socket PATH] [--user U] [--prefix P] [--rename-conflicts SUFFIX] "
+        "[--dry-run]");
+  }
+  MysqlOptions source;
+  source.database = Value(flags, "database", "");
+  source.host = Value(flags, "host", "127.0.0.1");
+  source.socket = Value(flags, "socket", "");
+  source.user = Value(flags, "user", "yourls");
+  std::optional<uint64_t> port = ParseDecimalIn(Value(flags, "port", "3306"), 1, 65535);
+  if (!port) return AdminFail("import yourls: --port must be a number from 1 to 65535");
+  source.port = static_cast<int>(*port);
+  // Never an argument: arguments show in ps and in shell history.
+  if (const char* env = std::getenv("YOURLS_DB_PASSWORD")) {
+    source.password = env;
+  } else {
+    source.password = ReadLine(in).value_or("");
+  }
+  const std::string suffix = Value(flags, "rename-conflicts", "");
+  if (!suffix.empty() && !LooksLikeSlug(suffix)) {
+    return AdminFail("import yourls: --rename-conflicts takes characters of A-Z a-z 0-9 _ -");
+  }
+  MysqlStore store(config.mysql);
+  Result<User> owner = FindUserNamed(&store, Value(flags, "owner", ""));
+  if (!owner.ok()) return AdminFail("import yourls: " + owner.error().message);
+  Result<std::unique_ptr<Policy>> policy = PolicyOf(config);
+  if (!policy.ok()) return AdminFail("import yourls: " + policy.error().message);
+  Result<std::unique_ptr<YourlsSource>> yourls =
+      YourlsSource::Open(source, Value(flags, "prefix", "yourls_"));
+  if (!yourls.ok()) return AdminFail("import yourls: " + yourls.error().message);
+  Result<uint64_t> total = yourls.value()->CountLinks();
+  if (!total.ok()) return AdminFail("import yourls: " + total.error().message);
+  Tally tally("import yourls", total.value());
+  for (;;) {
+    Result<std::vector<YourlsLink>> rows = yourls.value()->NextLinks(kBatch);
+    if (!rows.ok()) return AdminFail("import yourls: " + rows.error().message);
+    if (rows.value().empty()) break;
+    std::vector<TransferLink> batch;
+    for (const YourlsLink& row : rows.value()) {
+      Result<TransferLink> link =
+          ConvertYourlsLink(row, policy.value()->url(), owner.value().id, "");
+      if (!link.ok() && !suffix.empty() && IsReservedSlug(row.keyword)) {
+        link = ConvertYourlsLink(row, policy.value()->url(), owner.value().id, suffix);
+      }
+      if (link.ok()) {
+        batch.push_back(std::move(link).value());
+      } else {
+        tally.Skipped(row.keyword, link.error().message);
+      }
+    }
+    Status done = ImportBatch(&store, config, std::move(batch), flags.dry_run, suffix, &tally);
+    if (!done.ok()) return AdminFail("import yourls: " + done.error().message);
+    tally.Progress();
+  }
+  return tally.Report(flags.dry_run);
+}
+
+int ImportJsonl(const Config& config, const std::vector<std::string>& args) {
+  Result<Flags> parsed = ParseFlags(args, {"--owner"});
+  if (!parsed.ok()) return AdminFail("import jsonl: " + parsed.error().message);
+  const Flags& flags = parsed.value();
+  if (flags.positional.size() != 1) {
+    return AdminFail("usage: import jsonl FILE [--owner USERNAME] [--dry-run]");
+  }
+  std::ifstream file(flags.positional[0]);
+  if (!file) return AdminFail("import jsonl: cannot open '" + flags.positional[0] + "'");
+  MysqlStore store(config.mysql);
+  Result<std::unique_ptr<Policy>> policy = PolicyOf(config);
+  if (!policy.ok()) return AdminFail("import jsonl: " + policy.error().message);
+  std::map<std::string, std::optional<uint64_t>> owners;  // username -> id (nullopt: none)
+  const std::string forced = Value(flags, "owner", "");
+  if (!forced.empty()) {
+    Result<User> user = FindUserNamed(&store, forced);
+    if (!user.ok()) return AdminFail("import jsonl: " + user.error().message);
+    owners[forced] = user.value().id;
+  }
+  Tally tally("import jsonl", 0);
+  std::vector<TransferLink> batch;
+  std::string text;
+  for (uint64_t number = 1; std::getline(file, text); ++number) {
+    if (text.empty()) continue;
+    const std::string where = "line " + std::to_string(number);
+    Result<ImportLine> line = ParseExportLine(text);
+    if (!line.ok()) {
+      tally.Skipped(where, line.error().message);
+      continue;
+    }
+    TransferLink link = std::move(line.value().link);
+    std::optional<std::string> username = forced.empty() ? line.value().owner : forced;
+    if (username) {
+      auto it = owners.find(*username);
+      if (it == owners.end()) {
+        Result<User> user = FindUserNamed(&store, *username);
+        if (!user.ok() && user.error().code != ErrorCode::kNotFound) {
+          return AdminFail("import jsonl: " + user.error().message);
+        }
+        it = owners
+                 .emplace(*username,
+                          user.ok() ? std::optional<uint64_t>(user.value().id) : std::nullopt)
+                 .first;
+      }
+      if (!it->second) {
+        tally.Skipped(link.slug, "no user called '" + *username + "' (create it first)");
+        continue;
+      }
+      link.owner_id = it->second;
+    }
+    Result<std::string> url = AcceptTargetUrl(link.url, policy.value()->url(), "url");
+    if (!url.ok()) {
+      tally.Skipped(link.slug, url.error().message);
+      continue;
+    }
+    link.url = url.value();
+    batch.push_back(std::move(link));
+    if (batch.size() == kBatch) {
+      Status done = ImportBatch(&store, config, std::move(batch), flags.dry_run, "", &tally);
+      if (!done.ok()) return AdminFail("import jsonl: " + done.error().message);
+      batch.clear();
+      tally.Progress();
+    }
+  }
+  Status done = ImportBatch(&store, config, std::move(batch), flags.dry_run, "", &tally);
+  if (!done.ok()) return AdminFail("import jsonl: " + done.error().message);
+  return tally.Report(flags.dry_run);
+}
+
+}  // namespace
+
+std::vector<DayClicks> YourlsDays(const YourlsLink& row) {
+  std::vector<DayClicks> days;
+  uint64_t logged = 0;
+  for (const DayClicks& d : row.log_days) {
+    if (d.clicks == 0) continue;
+    days.push_back(d);
+    logged += d.clicks;
+  }
+  if (row.clicks <= logged) return days;
+  const uint64_t rest = row.clicks - logged;
+  const int64_t created_day = row.created_at >= 0 ? row.created_at / 86400 : 0;
+  for (DayClicks& d : days) {
+    if (d.day == created_day) {
+      d.clicks += rest;
+      return days;
+    }
+  }
+  auto at = days.begin();
+  while (at != days.end() && at->day < created_day) ++at;
+  days.insert(at, DayClicks{created_day, rest});
+  return days;
+}
+
+Result<TransferLink> ConvertYourlsLink(const YourlsLink& row, const UrlPolicy& policy,
+                                       uint64_t owner_id, const std::string& rename_suffix) {
+  TransferLink link;
+  link.slug = row.keyword + rename_suffix;
+  if (!LooksLikeSlug(link.slug)) {
+    return Error::Validation("keyword",
+                             "the keyword is not 1 to 100 characters of A-Z a-z 0-9 _ -");
+  }
+  if (IsReservedSlug(link.slug)) {
+    return Error::Validation("keyword",
+                             "the keyword is a reserved word here (--rename-conflicts imports it "
+                             "under another slug)");
+  }
+  ASSIGN_OR_RETURN(link.url, AcceptTargetUrl(row.url, policy, "url"));
+  link.owner_id = owner_id;
+  link.created_at = link.updated_at = row.created_at;
+  link.expires_at = std::nullopt;  // YOURLS links never expire
+  json metadata = json::object();
+  if (!row.title.empty()) metadata["title"] = row.title;
+  // A title that is not UTF-8 (an old latin1 table read wrongly) is replaced, not refused.
+  link.metadata_json = metadata.dump(-1, ' ', false, json::error_handler_t::replace);
+  link.days = YourlsDays(row);
+  return link;
+}
+
+std::string ExportLine(const ExportedLink& exported) {
+  const TransferLink& link = exported.link;
+  json line = json::object();
+  line["slug"] = link.slug;
+  line["url"] = link.url;
+  line["owner"] = exported.owner_username ? json(*exported.owner_username) : json(nullptr);
+  line["created_at"] = FormatIso8601(link.created_at);
+  line["updated_at"] = FormatIso8601(link.updated_at);
+  line["expires_at"] = link.expires_at ? json(FormatIso8601(*link.expires_at)) : json(nullptr);
+  json metadata = json::parse(link.metadata_json, nullptr, false);
+  line["metadata"] = metadata.is_discarded() ? json::object() : metadata;
+  uint64_t clicks = 0;
+  json days = json::array();
+  for (const DayClicks& d : link.days) {
+    clicks += d.clicks;
+    days.push_back(json{{"day", DayText(d.day)}, {"clicks", d.clicks}});
+  }
+  line["clicks"] = clicks;
+  line["days"] = std::move(days);
+  return line.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Result<ImportLine> ParseExportLine(std::string_view text) {
+  json line = json::parse(text, nullptr, false);
+  if (line.is_discarded() || !line.is_object()) {
+    return Error::Validation("", "not a JSON object");
+  }
+  auto text_field = [&](const char* name) -> Result<std::string> {
+    auto it = line.find(name);
+    if (it == line.end() || !it->is_string()) {
+      return Error::Validation(name, std::string("\"") + name + "\" must be a string");
+    }
+    return it->get<std::string>();
+  };
+  auto time_field = [&](const char* name) -> Result<int64_t> {
+    ASSIGN_OR_RETURN(std::string value, text_field(name));
+    std::optional<int64_t> t = ParseIso8601(value);
+    if (!t) return Error::Validation(name, std::string("\"") + name + "\" is not an ISO 8601 time");
+    return *t;
+  };
+  ImportLine out;
+  TransferLink& link = out.link;
+  ASSIGN_OR_RETURN(link.slug, text_field("slug"));
+  if (!IsValidImportedSlug(link.slug)) {
+    return Error::Validation("slug",
+                             "\"slug\" is not 1 to 100 characters of A-Z a-z 0-9 _ - "
+                             "or is a reserved word");
+  }
+  ASSIGN_OR_RETURN(link.url, text_field("url"));
+  ASSIGN_OR_RETURN(link.created_at, time_field("created_at"));
+  ASSIGN_OR_RETURN(link.updated_at, time_field("updated_at"));
+  auto expires = line.find("expires_at");
+  if (expires == line.end() || !expires->is_null()) {
+    ASSIGN_OR_RETURN(int64_t at, time_field("expires_at"));
+    link.expires_at = at;
+  }
+  auto owner = line.find("owner");
+  if (owner != line.end() && !owner->is_null()) {
+    ASSIGN_OR_RETURN(std::string name, text_field("owner"));
+    out.owner = name;
+  }
+  auto metadata = line.find("metadata");
+  if (metadata == line.end() || !metadata->is_object()) {
+    return Error::Validation("metadata", "\"metadata\" must be an object");
+  }
+  link.metadata_json = metadata->dump();
+  auto days = line.find("days");
+  if (days == line.end() || !days->is_array()) {
+    return Error::Validation("days", "\"days\" must be an array");
+  }
+  uint64_t sum = 0;
+  for (const json& d : *days) {
+    auto day = d.is_object() ? d.find("day") : d.end();
+    auto clicks = d.is_object() ? d.find("clicks") : d.end();
+    if (day == d.end() || !day->is_string() || clicks == d.end() || !clicks->is_number_unsigned() ||
+        clicks->get<uint64_t>() == 0) {
+      return Error::Validation("days",
+                               "each of \"days\" must be {\"day\": \"YYYY-MM-DD\", "
+                               "\"clicks\": N} with N > 0");
+    }
+    std::optional<int64_t> number = ParseDay(day->get<std::string>());
+    if (!number || (!link.days.empty() && *number <= link.days.back().day)) {
+      return Error::Validation("days", "\"days\" must hold valid dates in ascending order");
+    }
+    link.days.push_back(DayClicks{*number, clicks->get<uint64_t>()});
+    sum += clicks->get<uint64_t>();
+  }
+  auto clicks = line.find("clicks");
+  if (clicks != line.end() && (!clicks->is_number_unsigned() || clicks->get<uint64_t>() != sum)) {
+    return Error::Validation("clicks", "\"clicks\" must be the sum of \"days\"");
+  }
+  return out;
+}
+
+int ImportCommand(const Config& config, const std::vector<std::string>& args, std::FILE* in) {
+  if (args.empty()) return AdminFail("usage: import yourls|jsonl ...");
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (args[0] == "yourls") return ImportYourls(config, rest, in);
+  if (args[0] == "jsonl") return ImportJsonl(config, rest);
+  return AdminFail("unknown import source '" + args[0] + "' (yourls or jsonl)");
+}
+
+int ExportCommand(const Config& config, const std::vector<std::string>& args) {
+  Result<Flags> parsed = ParseFlags(args, {"--owner"});
+  if (!parsed.ok() || !parsed.value().positional.empty() || parsed.value().dry_run) {
+    return AdminFail("usage: export [--owner USERNAME]");
+  }
+  MysqlStore store(config.mysql);
+  std::optional<uint64_t> owner;
+  const std::string name = Value(parsed.value(), "owner", "");
+  if (!name.empty()) {
+    Result<User> user = FindUserNamed(&store, name);
+    if (!user.ok()) return AdminFail("export: " + user.error().message);
+    owner = user.value().id;
+  }
+  uint64_t after = 0;
+  for (;;) {
+    Result<std::vector<ExportedLink>> page = store.ExportLinks(owner, after, 1000);
+    if (!page.ok()) return AdminFail("export: " + page.error().message);
+    if (page.value().empty()) break;
+    for (const ExportedLink& link : page.value()) {
+      std::fputs(ExportLine(link).c_str(), stdout);
+      std::fputc('\n', stdout);
+    }
+    after = page.value().back().id;
+  }
+  if (std::fflush(stdout) != 0) return AdminFail("export: cannot write to stdout");
+  return 0;
+}
+
+}  // namespace shortener

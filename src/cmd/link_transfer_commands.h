@@ -1,0 +1,60 @@
+// shortener-admin's `import yourls`, `import jsonl` and `export`: links in and out whole
+// (README "Moving from YOURLS", docs/operations.md "Export and import"). Each returns the exit
+// status: 0 when every link was imported (or was there already) or exported; 1 when a link was
+// skipped (each one is listed with its reason) or the command failed; 2 for a usage error.
+#ifndef SHORTENER_LINK_TRANSFER_COMMANDS_H_
+#define SHORTENER_LINK_TRANSFER_COMMANDS_H_
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cmd/config.h"
+#include "domain/link_transfer.h"
+#include "domain/url_check.h"
+#include "store/yourls_source.h"
+
+namespace shortener {
+
+// Usage lines of the commands below, for shortener-admin's help.
+extern const char kTransferCommandsUsage[];
+
+// import yourls --database DB [--host H] [--port P | --socket PATH] [--user U] [--prefix P]
+//   --owner USERNAME [--rename-conflicts SUFFIX] [--dry-run]
+// import jsonl FILE [--owner USERNAME] [--dry-run]
+// The YOURLS database password is $YOURLS_DB_PASSWORD, else the first line of `in`.
+int ImportCommand(const Config& config, const std::vector<std::string>& args, std::FILE* in);
+
+// export [--owner USERNAME]: one JSON object per line on stdout (ExportLine).
+int ExportCommand(const Config& config, const std::vector<std::string>& args);
+
+// Pure parts, unit-tested.
+
+// A YOURLS row as the link to import: keyword -> slug (IsValidImportedSlug, after appending
+// `rename_suffix` when it is not empty), url through AcceptTargetUrl (IRIs converted), title ->
+// metadata {"title": ...} (none when empty), created_at kept for both times, permanent, and
+// the days of YourlsDays. Errors (kValidation) say why the row cannot be imported.
+Result<TransferLink> ConvertYourlsLink(const YourlsLink& row, const UrlPolicy& policy,
+                                       uint64_t owner_id, const std::string& rename_suffix);
+
+// A YOURLS link's per-day clicks: its log's days, plus on its creation day what the `clicks`
+// total holds beyond the log (a pruned log, or stats turned off), so the days sum to the
+// total. When the log holds more than the total, the log's days are kept as they are.
+std::vector<DayClicks> YourlsDays(const YourlsLink& row);
+
+// The export line of a link (one JSON object, no newline): slug, url, owner (username or null),
+// created_at, updated_at, expires_at (ISO 8601 UTC, or null), metadata, clicks (the total) and
+// days ([{"day": "YYYY-MM-DD", "clicks": N}, ...]).
+std::string ExportLine(const ExportedLink& link);
+
+// An export line back to a link and its owner's username (nullopt for none). Errors
+// (kValidation) name the field that is missing or wrong; the URL rules are the caller's.
+struct ImportLine {
+  TransferLink link;
+  std::optional<std::string> owner;
+};
+Result<ImportLine> ParseExportLine(std::string_view line);
+
+}  // namespace shortener
+
+#endif  // SHORTENER_LINK_TRANSFER_COMMANDS_H_

@@ -1,0 +1,147 @@
+// MysqlStore's LinkTransfer (domain/link_transfer.h): links imported and exported whole.
+#include <cppconn/exception.h>
+
+#include "store/mysql_store_impl.h"
+
+namespace shortener {
+
+using namespace mysql_internal;
+
+namespace {
+
+// The link already holding a slug, locked so the import and a creation of the same slug wait
+// for each other (the same order as creations: the links row first, then freed_slugs).
+const char kSlugHolder[] =
+    "SELECT url, owner_id, " SHORTENER_SECONDS_OF("created_at") " FROM links WHERE slug = ? "
+    "LOCK IN SHARE MODE";
+// Undoes the insert of a link whose slug turned out to be held.
+const char kDropImported[] = "DELETE FROM links WHERE id = ?";
+const char kInsertDay[] =
+    "INSERT INTO link_clicks_daily (link_id, day, clicks) VALUES (?, '1970-01-01' + INTERVAL ? "
+    "DAY, ?)";
+const char kExportAll[] = "SELECT " LINK_COLUMNS " FROM links WHERE id > ? ORDER BY id LIMIT ?";
+const char kExportOwned[] =
+    "SELECT " LINK_COLUMNS " FROM links WHERE owner_id = ? AND id > ? ORDER BY id LIMIT ?";
+const char kDaysOfRange[] =
+    "SELECT link_id, DATEDIFF(day, '1970-01-01'), clicks FROM link_clicks_daily "
+    "WHERE link_id BETWEEN ? AND ? ORDER BY link_id, day";
+
+// Imports one link into the open transaction of `s`: the links row, then the slug's hold (the
+// order of every transaction touching a slug, mysql_create.cc), then its days.
+ImportOutcome ImportOne(MysqlStore::Session& s, const TransferLink& link, int64_t held_after) {
+  {
+    sql::PreparedStatement& st = s.Prepared(kSlugHolder);
+    st.setString(1, link.slug);
+    std::unique_ptr<sql::ResultSet> rs(st.executeQuery());
+    if (rs->next()) {
+      const bool same_owner =
+          rs->isNull(2) ? !link.owner_id : link.owner_id && rs->getUInt64(2) == *link.owner_id;
+      const bool same =
+          rs->getString(1) == link.url && same_owner && rs->getInt64(3) == link.created_at;
+      return same ? ImportOutcome::kAlreadyThere : ImportOutcome::kSlugTaken;
+    }
+  }
+  Link row;
+  row.url = link.url;
+  row.owner_id = link.owner_id;
+  row.created_at = link.created_at;
+  row.updated_at = link.updated_at;
+  row.expires_at = link.expires_at;
+  row.metadata_json = link.metadata_json;
+  uint64_t id = 0;
+  try {
+    id = InsertLinkRow(s, link.slug, row);
+  } catch (const sql::SQLException& e) {
+    // A creation took the slug since the check; only the statement was undone.
+    if (e.getErrorCode() == kErrDuplicateKey) return ImportOutcome::kSlugTaken;
+    throw;
+  }
+  if (SlugHeldFrom(s, link.slug, held_after, link.owner_id)) {
+    sql::PreparedStatement& drop = s.Prepared(kDropImported);
+    drop.setUInt64(1, id);
+    drop.executeUpdate();
+    return ImportOutcome::kSlugTaken;
+  }
+  sql::PreparedStatement& day = s.Prepared(kInsertDay);
+  for (const DayClicks& d : link.days) {
+    day.setUInt64(1, id);
+    day.setInt64(2, d.day);
+    day.setUInt64(3, d.clicks);
+    day.executeUpdate();
+  }
+  return ImportOutcome::kImported;
+}
+
+}  // namespace
+
+Result<std::vector<ImportOutcome>> MysqlStore::ImportLinks(const std::vector<TransferLink>& links,
+                                                           int64_t now, int64_t freed_slug_hold,
+                                                           bool dry_run) {
+  using Outcomes = std::vector<ImportOutcome>;
+  return Run<Outcomes>("import_links", Access::kWrite, [&](Session& s) -> Result<Outcomes> {
+    Outcomes outcomes;
+    s.Begin();
+    for (const TransferLink& link : links) {
+      outcomes.push_back(ImportOne(s, link, now - freed_slug_hold));
+    }
+    if (dry_run) {
+      s.Rollback();
+    } else {
+      s.Commit();
+    }
+    return outcomes;
+  });
+}
+
+Result<std::vector<ExportedLink>> MysqlStore::ExportLinks(std::optional<uint64_t> owner_id,
+                                                          uint64_t after_id, int limit) {
+  using Page = std::vector<ExportedLink>;
+  Result<Page> page = Run<Page>("export_links", Access::kRead, [&](Session& s) -> Result<Page> {
+    Page out;
+    sql::PreparedStatement& st = s.Prepared(owner_id ? kExportOwned : kExportAll);
+    int index = 1;
+    if (owner_id) st.setUInt64(index++, *owner_id);
+    st.setUInt64(index++, after_id);
+    st.setInt(index, limit);
+    std::unique_ptr<sql::ResultSet> rs(st.executeQuery());
+    while (rs->next()) {
+      Link link = ReadLink(*rs);
+      ExportedLink e;
+      e.id = link.id;
+      e.link = TransferLink{link.slug,       link.url,        link.owner_id,      link.created_at,
+                            link.updated_at, link.expires_at, link.metadata_json, {}};
+      out.push_back(std::move(e));
+    }
+    if (out.empty()) return out;
+    sql::PreparedStatement& days = s.Prepared(kDaysOfRange);
+    days.setUInt64(1, out.front().id);
+    days.setUInt64(2, out.back().id);
+    std::unique_ptr<sql::ResultSet> drs(days.executeQuery());
+    size_t at = 0;
+    while (drs->next()) {
+      const uint64_t link_id = drs->getUInt64(1);
+      // Both in id order: walk the page alongside (ids of other owners' links fall between).
+      while (at < out.size() && out[at].id < link_id) ++at;
+      if (at == out.size()) break;
+      if (out[at].id == link_id) {
+        out[at].link.days.push_back(DayClicks{drs->getInt64(2), drs->getUInt64(3)});
+      }
+    }
+    return out;
+  });
+  if (!page.ok()) return page;
+  std::vector<uint64_t> owners;
+  for (const ExportedLink& e : page.value()) {
+    if (e.link.owner_id) owners.push_back(*e.link.owner_id);
+  }
+  using Names = std::map<uint64_t, std::string>;
+  ASSIGN_OR_RETURN(Names names, Usernames(owners));
+  for (ExportedLink& e : page.value()) {
+    if (!e.link.owner_id) continue;
+    auto it = names.find(*e.link.owner_id);
+    if (it != names.end()) e.owner_username = it->second;
+  }
+  return page;
+}
+
+}  // namespace shortener

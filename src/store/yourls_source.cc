@@ -1,0 +1,134 @@
+#include "store/yourls_source.h"
+
+#include <cppconn/connection.h>
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <map>
+
+#include "base/ascii.h"
+#include "store/mysql_session.h"
+
+namespace shortener {
+
+struct YourlsSource::Impl {
+  std::unique_ptr<sql::Connection> conn;
+  std::unique_ptr<sql::PreparedStatement> first_page, next_page, log_days, count;
+  bool started = false;
+  std::string last_keyword;
+};
+
+namespace {
+
+bool ValidPrefix(const std::string& prefix) {
+  if (prefix.size() > 64) return false;
+  for (char c : prefix) {
+    if (!IsAsciiAlnum(c) && c != '_') return false;
+  }
+  return true;
+}
+
+Error Failed(const char* what, const sql::SQLException& e) {
+  return Error::Make(ErrorCode::kUnavailable, std::string("the YOURLS database failed while ") +
+                                                  what + ": " + e.what() + " (MySQL error " +
+                                                  std::to_string(e.getErrorCode()) + ")");
+}
+
+}  // namespace
+
+YourlsSource::YourlsSource(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+YourlsSource::~YourlsSource() = default;
+
+Result<std::unique_ptr<YourlsSource>> YourlsSource::Open(const MysqlOptions& options,
+                                                         const std::string& prefix) {
+  if (!ValidPrefix(prefix)) {
+    return Error::Make(
+        ErrorCode::kBadRequest,
+        "--prefix must be up to 64 characters of A-Z, a-z, 0-9 and _, got '" + prefix + "'");
+  }
+  const std::string url = "`" + prefix + "url`";
+  const std::string log = "`" + prefix + "log`";
+  // The timestamp column is a TIMESTAMP, read in the session's UTC (ConnectMysql).
+  const std::string columns =
+      "SELECT keyword, url, COALESCE(title, ''), TIMESTAMPDIFF(SECOND, '1970-01-01', "
+      "`timestamp`), clicks FROM " +
+      url;
+  auto impl = std::make_unique<Impl>();
+  try {
+    impl->conn = ConnectMysql(options);
+    for (const std::string& table : {url, log}) {
+      try {
+        // The server checks the table when preparing the statement.
+        std::unique_ptr<sql::PreparedStatement> probe(
+            impl->conn->prepareStatement("SELECT 1 FROM " + table + " LIMIT 0"));
+        std::unique_ptr<sql::ResultSet>(probe->executeQuery());
+      } catch (const sql::SQLException& e) {
+        return Error::Make(ErrorCode::kBadRequest, "no table " + table + " in database '" +
+                                                       options.database +
+                                                       "' (is --prefix right?): " + e.what());
+      }
+    }
+    impl->first_page.reset(impl->conn->prepareStatement(columns + " ORDER BY keyword LIMIT ?"));
+    impl->next_page.reset(
+        impl->conn->prepareStatement(columns + " WHERE keyword > ? ORDER BY keyword LIMIT ?"));
+    // Grouped by the keyword's bytes: under a case-insensitive collation "abc" and "ABC"
+    // would otherwise fold into one group.
+    impl->log_days.reset(impl->conn->prepareStatement(
+        "SELECT CAST(shorturl AS BINARY) AS k, DATEDIFF(click_time, '1970-01-01') AS d, "
+        "COUNT(*) FROM " +
+        log + " WHERE shorturl BETWEEN ? AND ? GROUP BY k, d ORDER BY k, d"));
+    impl->count.reset(impl->conn->prepareStatement("SELECT COUNT(*) FROM " + url));
+  } catch (const sql::SQLException& e) {
+    return Failed("connecting", e);
+  }
+  return std::unique_ptr<YourlsSource>(new YourlsSource(std::move(impl)));
+}
+
+Result<uint64_t> YourlsSource::CountLinks() {
+  try {
+    std::unique_ptr<sql::ResultSet> rs(impl_->count->executeQuery());
+    rs->next();
+    return rs->getUInt64(1);
+  } catch (const sql::SQLException& e) {
+    return Failed("counting links", e);
+  }
+}
+
+Result<std::vector<YourlsLink>> YourlsSource::NextLinks(int limit) {
+  std::vector<YourlsLink> page;
+  try {
+    sql::PreparedStatement* st = impl_->started ? impl_->next_page.get() : impl_->first_page.get();
+    int index = 1;
+    if (impl_->started) st->setString(index++, impl_->last_keyword);
+    st->setInt(index, limit);
+    std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
+    while (rs->next()) {
+      YourlsLink link;
+      link.keyword = rs->getString(1);
+      link.url = rs->getString(2);
+      link.title = rs->getString(3);
+      link.created_at = rs->isNull(4) ? 0 : rs->getInt64(4);
+      link.clicks = rs->getUInt64(5);
+      page.push_back(std::move(link));
+    }
+    if (page.empty()) return page;
+    impl_->started = true;
+    impl_->last_keyword = page.back().keyword;
+    std::map<std::string, YourlsLink*> by_keyword;
+    for (YourlsLink& link : page) by_keyword[link.keyword] = &link;
+    impl_->log_days->setString(1, page.front().keyword);
+    impl_->log_days->setString(2, page.back().keyword);
+    std::unique_ptr<sql::ResultSet> days(impl_->log_days->executeQuery());
+    while (days->next()) {
+      auto it = by_keyword.find(days->getString(1));
+      if (it == by_keyword.end() || days->isNull(2)) continue;
+      it->second->log_days.push_back(DayClicks{days->getInt64(2), days->getUInt64(3)});
+    }
+  } catch (const sql::SQLException& e) {
+    return Failed("reading links", e);
+  }
+  return page;
+}
+
+}  // namespace shortener

@@ -1,0 +1,313 @@
+"""Moving links in whole (issue 15): `shortener-admin import yourls` against a YOURLS database
+built from tests/fixtures/yourls.sql on the stack's own MariaDB (10,000 links, 100,000 log rows;
+its header says what each row holds), and `export` / `import jsonl` round trips. Every imported
+keyword must redirect, every total and per-day count must match what YOURLS recorded, and the
+report must name exactly the rows that could not come over.
+"""
+
+import concurrent.futures
+import json
+import os
+import subprocess
+import tempfile
+
+from harness import REPO, Client, IntegrationTest, _clean_env, rand_token
+
+FIXTURE = os.path.join(REPO, "tests", "fixtures", "yourls.sql")
+SOURCE_DB = "yourls_fixture"
+COPY_DB = "shortener_copy"
+
+# The fixture's rows that cannot come over, and why (see its header).
+BAD_KEYWORDS = {"bad.%d" % n for n in range(7, 9995, 1000)}
+REFUSED_URLS = {n for n in range(1, 9996) if n % 1000 in (13, 17)}
+# API.md "Slugs": the reserved words (compared in any case). The generated keywords hit three.
+RESERVED_WORDS = {"api", "url", "r", "ui", "qr", "static", "healthz", "metrics", "admin", "login",
+                  "signup"}
+TAKEN = {"taken1", "taken2"}
+
+
+def base36(n):
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while n:
+        n, d = divmod(n, 36)
+        out = digits[d] + out
+    return out
+
+
+def fixture_keyword(n):
+    if n % 1000 == 7:
+        return "bad.%d" % n
+    if n % 10 == 0:
+        return base36(n) + "-" + "x" * (n % 27)
+    return base36(n)
+
+
+GOOD_NUMBERS = [n for n in range(1, 9996)
+                if n % 1000 not in (7, 13, 17) and fixture_keyword(n) not in RESERVED_WORDS]
+RESERVED = {"api", "url", "healthz"} | {fixture_keyword(n) for n in range(1, 9996)
+                                        if fixture_keyword(n) in RESERVED_WORDS}
+IMPORTED = len(GOOD_NUMBERS)
+
+
+def fixture_target(n):
+    if n % 100 == 3:
+        return "https://de.wikipedia.org/wiki/K%C3%B6ln?n=" + str(n)
+    return "https://example.org/" + str(n)
+
+
+def root_sql(stack, sql, database=None):
+    """SQL as MariaDB's administrator on the stack's socket (what makes and grants databases)."""
+    user = "root" if os.geteuid() == 0 else os.environ.get("USER", "root")
+    cmd = ["mariadb", "--no-defaults", "--socket=" + stack.env["SHORTENER_MYSQL_SOCKET"],
+           "--user=" + user, "--batch", "--skip-column-names", "--default-character-set=utf8mb4"]
+    if database:
+        cmd.append("--database=" + database)
+    p = subprocess.run(cmd, input=sql.encode(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=300)
+    if p.returncode != 0:
+        raise AssertionError("mariadb failed: " + p.stderr.decode("utf-8", "replace"))
+    return [tuple(line.split("\t")) for line in p.stdout.decode().splitlines()]
+
+
+def admin(stack, *args, database=None, input="", env_extra=None, timeout=600):
+    """shortener-admin with the stack's settings (another database when `database` is set)."""
+    env = _clean_env()
+    env.update(stack.env)
+    if database:
+        env["SHORTENER_MYSQL_DATABASE"] = database
+    env.update(env_extra or {})
+    p = subprocess.run([env["STACK_ADMIN_BIN"]] + list(args), env=env, cwd=REPO,
+                       input=input.encode(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=timeout)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+def skipped_of(out):
+    """The keyword -> reason of each "skipped KEYWORD: reason" line of an import's report."""
+    skipped = {}
+    for line in out.splitlines():
+        if line.startswith("skipped "):
+            keyword, _, reason = line[len("skipped "):].partition(": ")
+            skipped[keyword] = reason
+    return skipped
+
+
+class YourlsImportTest(IntegrationTest):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        root_sql(cls.stack, "DROP DATABASE IF EXISTS %s; CREATE DATABASE %s; GRANT SELECT ON %s.* "
+                 "TO 'shortener'@'localhost';" % (SOURCE_DB, SOURCE_DB, SOURCE_DB))
+        with open(FIXTURE) as f:
+            root_sql(cls.stack, f.read(), database=SOURCE_DB)
+        cls.owner, _ = cls.stack.make_user("yourls")
+        cls.source = ["--database", SOURCE_DB, "--socket", cls.stack.env["SHORTENER_MYSQL_SOCKET"],
+                      "--user", "shortener", "--owner", cls.owner]
+        cls.password = {"YOURLS_DB_PASSWORD": cls.stack.env["SHORTENER_MYSQL_PASSWORD"]}
+        # Two keywords someone here already uses.
+        for slug in sorted(TAKEN):
+            r = Client(cls.base).req("POST", "/url/shorten",
+                                     json_body={"url": "https://example.org/ours/" + slug,
+                                                "slug": slug, "expires_at": None})
+            assert r.status == 201, r.body
+
+    def imported_count(self):
+        return int(self.stack.mysql_value(
+            "SELECT COUNT(*) FROM links l JOIN users u ON u.id = l.owner_id WHERE u.username = '%s'"
+            % self.owner))
+
+    def test_1_dry_run_writes_nothing_and_predicts_the_import(self):
+        before = self.stack.link_count()
+        rc, out, err = admin(self.stack, "import", "yourls", *self.source, "--dry-run",
+                             env_extra=self.password)
+        self.assertEqual(rc, 1, err)  # rows were skipped
+        self.assertIn("dry run, nothing written: import yourls: %d links imported" % IMPORTED, out)
+        self.assertEqual(self.stack.link_count(), before)
+
+    def test_2_import_keeps_keywords_clicks_and_days_and_reports_the_rest(self):
+        rc, out, err = admin(self.stack, "import", "yourls", *self.source, env_extra=self.password)
+        self.assertEqual(rc, 1, err)
+        self.assertEqual(RESERVED, {"api", "url", "healthz", "r", "ui", "qr"})
+        self.assertRegex(out, r"import yourls: %d links imported \(\d+ clicks\), 0 already "
+                              r"there, %d skipped" % (IMPORTED, 10000 - IMPORTED))
+        skipped = skipped_of(out)
+        expected = BAD_KEYWORDS | {fixture_keyword(n) for n in REFUSED_URLS} | RESERVED | TAKEN
+        self.assertEqual(set(skipped), expected)
+        for k in BAD_KEYWORDS:
+            self.assertIn("A-Z a-z 0-9", skipped[k])
+        for k in RESERVED:
+            self.assertIn("reserved", skipped[k])
+        for k in TAKEN:
+            self.assertIn("taken", skipped[k])
+        self.assertEqual(self.imported_count(), IMPORTED)
+
+        # Every total equals YOURLS's `clicks`; every link is permanent and keeps its time.
+        owner_id = self.stack.mysql_value("SELECT id FROM users WHERE username = '%s'" % self.owner)
+        bad_totals = self.stack.mysql_value(
+            "SET time_zone = '+00:00'; SELECT COUNT(*) FROM %s.yourls_url y JOIN links l ON l.slug = CONVERT(y.keyword USING "
+            "ascii) COLLATE ascii_bin WHERE (y.clicks <> (SELECT COALESCE(SUM(d.clicks), 0) FROM "
+            "link_clicks_daily d WHERE d.link_id = l.id) OR l.expires_at IS NOT NULL OR "
+            "l.created_at <> y.`timestamp`) AND l.owner_id = %s" % (SOURCE_DB, owner_id))
+        self.assertEqual(bad_totals, "0")
+        # Every day of the log is a day here, with the log's count (plus, on the creation day,
+        # what the total holds beyond the log).
+        bad_days = self.stack.mysql_value(
+            "SET time_zone = '+00:00'; SELECT COUNT(*) FROM (SELECT shorturl, DATE(click_time) AS day, COUNT(*) AS n FROM "
+            "%s.yourls_log GROUP BY shorturl, DATE(click_time)) g "
+            "JOIN %s.yourls_url y ON y.keyword = g.shorturl "
+            "JOIN links l ON l.slug = CONVERT(g.shorturl USING ascii) COLLATE ascii_bin "
+            "AND l.owner_id = %s "
+            "LEFT JOIN link_clicks_daily d ON d.link_id = l.id AND d.day = g.day "
+            "WHERE COALESCE(d.clicks, 0) <> g.n + IF(g.day = DATE(y.`timestamp`), y.clicks - "
+            "(SELECT COUNT(*) FROM %s.yourls_log l2 WHERE l2.shorturl = y.keyword), 0)"
+            % (SOURCE_DB, SOURCE_DB, owner_id, SOURCE_DB))
+        self.assertEqual(bad_days, "0")
+        extra_days = self.stack.mysql_value(
+            "SET time_zone = '+00:00'; SELECT COUNT(*) FROM link_clicks_daily d JOIN links l ON l.id = d.link_id JOIN "
+            "%s.yourls_url y ON l.slug = CONVERT(y.keyword USING ascii) COLLATE ascii_bin WHERE "
+            "d.day <> DATE(y.`timestamp`) AND NOT EXISTS (SELECT 1 FROM %s.yourls_log g WHERE "
+            "g.shorturl = y.keyword AND DATE(g.click_time) = d.day) AND l.owner_id = %s"
+            % (SOURCE_DB, SOURCE_DB, owner_id))
+        self.assertEqual(extra_days, "0")
+
+        # Every imported keyword answers with its target (IRIs converted): half of them at
+        # /r/ (a redirect), half at the v1 lookup /{slug} (the target as JSON).
+        client = Client(self.base, auth=None)
+        numbers = GOOD_NUMBERS
+
+        def check(n):
+            if n % 2:
+                r = client.req("GET", "/r/" + fixture_keyword(n))
+                return n, r.status, r.headers.get("location")
+            r = client.req("GET", "/" + fixture_keyword(n))
+            return n, {200: 302}.get(r.status, r.status), (r.json or {}).get("original_url")
+
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            wrong = [(n, s, loc) for n, s, loc in pool.map(check, numbers)
+                     if (s, loc) != (302, fixture_target(n))]
+        self.assertEqual(wrong[:5], [], "%d of %d keywords do not redirect" % (len(wrong), len(numbers)))
+
+        # Titles arrive as metadata, in full Unicode; a link without a title has none.
+        owner_key = self.stack.make_api_key(self.owner)
+        mine = Client(self.base, auth={"X-API-Key": owner_key})
+        r = mine.req("GET", "/api/v1/url-shorteners/" + fixture_keyword(1))
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(r.json["data"]["metadata"], {"title": "Seite 1 — Köln 🚀"})
+        r = mine.req("GET", "/api/v1/url-shorteners/" + fixture_keyword(50))
+        self.assertEqual(r.json["data"]["metadata"], {})
+
+    def test_3_a_second_run_imports_nothing_twice(self):
+        # The imported days (the redirects above add clicks on today's date, flushed any time).
+        days_sql = "SELECT CONCAT(COUNT(*), ' ', SUM(clicks)) FROM link_clicks_daily WHERE day < '2026-01-01'"
+        days_before = self.stack.mysql_value(days_sql)
+        rc, out, err = admin(self.stack, "import", "yourls", *self.source, env_extra=self.password)
+        self.assertEqual(rc, 1, err)
+        self.assertIn("import yourls: 0 links imported (0 clicks), %d already there, %d skipped"
+                      % (IMPORTED, 10000 - IMPORTED), out)
+        self.assertEqual(self.imported_count(), IMPORTED)
+        self.assertEqual(
+            self.stack.mysql_value(days_sql), days_before)
+
+    def test_4_rename_conflicts_imports_reserved_and_taken_keywords_under_a_suffix(self):
+        rc, out, err = admin(self.stack, "import", "yourls", *self.source, "--rename-conflicts",
+                             "-y", env_extra=self.password)
+        self.assertEqual(rc, 1, err)  # the bad keywords and refused URLs stay skipped
+        self.assertIn("%d links imported" % (len(RESERVED) + len(TAKEN)), out)
+        self.assertEqual(set(skipped_of(out)),
+                         BAD_KEYWORDS | {fixture_keyword(n) for n in REFUSED_URLS})
+        client = Client(self.base, auth=None)
+        r = client.req("GET", "/r/api-y")
+        self.assertEqual((r.status, r.headers.get("location")),
+                         (302, "https://example.org/reserved/api"))
+        r = client.req("GET", "/r/taken1-y")
+        self.assertEqual((r.status, r.headers.get("location")), (302, "https://example.org/taken/1"))
+        # The link that held taken1 is untouched.
+        r = client.req("GET", "/r/taken1")
+        self.assertEqual(r.headers.get("location"), "https://example.org/ours/taken1")
+
+    def test_bad_invocations_fail_with_a_message(self):
+        socket_args = ["--socket", self.stack.env["SHORTENER_MYSQL_SOCKET"], "--user", "shortener"]
+        cases = [
+            (["--database", SOURCE_DB] + socket_args, "usage: import yourls"),  # no --owner
+            (self.source + ["--prefix", "x`; DROP TABLE links; --"], "--prefix must be"),
+            (self.source + ["--prefix", "nope_"], "no table `nope_url`"),
+            (["--database", SOURCE_DB, "--owner", "nobody_" + rand_token()] + socket_args,
+             "no user called"),
+            (self.source + ["--port", "0"], "--port must be"),
+            (self.source + ["--bogus", "1"], "unknown option '--bogus'"),
+        ]
+        for args, message in cases:
+            with self.subTest(args=args):
+                rc, out, err = admin(self.stack, "import", "yourls", *args, env_extra=self.password)
+                self.assertEqual(rc, 1, out)
+                self.assertIn(message, err)
+        rc, _, err = admin(self.stack, "import", "yourls", *self.source,
+                           env_extra={"YOURLS_DB_PASSWORD": "wrong"})
+        self.assertEqual(rc, 1)
+        self.assertIn("the YOURLS database failed while connecting", err)
+        self.assertEqual(self.stack.mysql_value("SELECT COUNT(*) FROM links WHERE slug IS NULL"), "0")
+
+
+class ExportImportTest(IntegrationTest):
+    """export -> import jsonl into an empty database -> export again: identical files."""
+
+    def test_round_trip_is_identical(self):
+        owner, password = self.stack.make_user("export")
+        key = self.stack.make_api_key(owner)
+        mine = Client(self.base, auth={"X-API-Key": key})
+        slugs = []
+        for i, fields in enumerate([{}, {"expires_in": None},
+                                    {"metadata": {"title": "Zoë", "n": [1, 2]}},
+                                    {"expires_in": 3600}]):
+            body = {"original_url": "https://example.org/export/%d/%s" % (i, rand_token())}
+            body.update(fields)
+            r = mine.req("POST", "/api/v1/url-shortener", json_body=body)
+            self.assertEqual(r.status, 201, r.body)
+            slugs.append(r.json["data"]["slug"])
+        # Clicks on two days, written as the flush writes them.
+        link_id = self.stack.mysql_value("SELECT id FROM links WHERE slug = '%s'" % slugs[0])
+        self.stack.mysql("INSERT INTO link_clicks_daily (link_id, day, clicks) VALUES (%s, "
+                         "'2026-01-02', 3), (%s, '2026-01-05', 1)" % (link_id, link_id))
+
+        rc, first, err = admin(self.stack, "export", "--owner", owner)
+        self.assertEqual(rc, 0, err)
+        lines = [json.loads(line) for line in first.splitlines()]
+        self.assertEqual([line["slug"] for line in lines], slugs)
+        self.assertEqual(lines[0]["clicks"], 4)
+        self.assertEqual(lines[0]["days"], [{"day": "2026-01-02", "clicks": 3},
+                                            {"day": "2026-01-05", "clicks": 1}])
+        self.assertEqual(lines[1]["expires_at"], None)
+        self.assertEqual(lines[2]["metadata"], {"title": "Zoë", "n": [1, 2]})
+        self.assertEqual(lines[0]["owner"], owner)
+
+        root_sql(self.stack, "DROP DATABASE IF EXISTS %s; CREATE DATABASE %s; GRANT ALL ON %s.* TO "
+                 "'shortener'@'localhost';" % (COPY_DB, COPY_DB, COPY_DB))
+        rc, _, err = admin(self.stack, "migrate", "--sql-dir", os.path.join(REPO, "sql"),
+                           database=COPY_DB)
+        self.assertEqual(rc, 0, err)
+        rc, _, err = admin(self.stack, "user", "create", owner, owner + "@example.org",
+                           database=COPY_DB, input=password + "\n")
+        self.assertEqual(rc, 0, err)
+        with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
+            f.write(first)
+            # Lines that cannot come in: reported by line, the rest imported.
+            f.write("not json\n")
+            f.write(json.dumps(dict(lines[0], slug="other1", days=[{"day": "2026-13-01",
+                                                                  "clicks": 1}])) + "\n")
+            f.write(json.dumps(dict(lines[0], slug="other2", url="javascript:alert(1)")) + "\n")
+            f.write(json.dumps(dict(lines[0], slug="other3", owner="nobody_x")) + "\n")
+            f.write(json.dumps(dict(lines[0], slug="other4", clicks=5)) + "\n")
+            path = f.name
+        self.addCleanup(os.unlink, path)
+        rc, out, err = admin(self.stack, "import", "jsonl", path, database=COPY_DB)
+        self.assertEqual(rc, 1, err)
+        self.assertIn("import jsonl: 4 links imported (4 clicks), 0 already there, 5 skipped", out)
+        skipped = skipped_of(out)
+        self.assertEqual(set(skipped), {"line 5", "line 6", "other2", "other3", "line 9"})
+        rc, second, err = admin(self.stack, "export", "--owner", owner, database=COPY_DB)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(second, first)
+        # And again: nothing twice.
+        rc, out, err = admin(self.stack, "import", "jsonl", path, database=COPY_DB)
+        self.assertIn("0 links imported (0 clicks), 4 already there", out)

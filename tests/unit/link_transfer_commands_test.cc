@@ -1,0 +1,152 @@
+// Unit tests of the pure parts of src/cmd/link_transfer_commands.h: YOURLS rows -> links, and
+// export lines both ways.
+#include "cmd/link_transfer_commands.h"
+
+#include <boost/test/unit_test.hpp>
+#include <string>
+#include <vector>
+
+namespace shortener {
+namespace {
+
+constexpr int64_t kDay = 86400;
+
+YourlsLink Row(const std::string& keyword, const std::string& url, uint64_t clicks,
+               std::vector<DayClicks> log_days) {
+  YourlsLink row;
+  row.keyword = keyword;
+  row.url = url;
+  row.title = "Köln — 🚀";
+  row.created_at = 19000 * kDay + 3600;  // an hour into day 19000
+  row.clicks = clicks;
+  row.log_days = std::move(log_days);
+  return row;
+}
+
+bool SameDays(const std::vector<DayClicks>& a, const std::vector<DayClicks>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].day != b[i].day || a[i].clicks != b[i].clicks) return false;
+  }
+  return true;
+}
+
+BOOST_AUTO_TEST_SUITE(link_transfer_commands)
+
+BOOST_AUTO_TEST_CASE(the_total_beyond_the_log_goes_to_the_creation_day) {
+  // Log on later days only: the rest becomes a day of its own, in order.
+  BOOST_TEST(SameDays(YourlsDays(Row("a", "", 10, {{19001, 3}, {19005, 2}})),
+                      {{19000, 5}, {19001, 3}, {19005, 2}}));
+  // Log on the creation day already: added to it.
+  BOOST_TEST(
+      SameDays(YourlsDays(Row("a", "", 10, {{19000, 4}, {19002, 1}})), {{19000, 9}, {19002, 1}}));
+  // No log at all (stats off): one day with the total; nothing at all for 0 clicks.
+  BOOST_TEST(SameDays(YourlsDays(Row("a", "", 7, {})), {{19000, 7}}));
+  BOOST_TEST(YourlsDays(Row("a", "", 0, {})).empty());
+  // A log holding more than the total is kept as it is.
+  BOOST_TEST(SameDays(YourlsDays(Row("a", "", 1, {{19003, 2}})), {{19003, 2}}));
+}
+
+BOOST_AUTO_TEST_CASE(a_row_becomes_a_permanent_link_with_its_title) {
+  UrlPolicy policy;
+  Result<TransferLink> link =
+      ConvertYourlsLink(Row("k", "https://de.wikipedia.org/wiki/Köln", 2, {}), policy, 42, "");
+  BOOST_TEST_REQUIRE(link.ok());
+  BOOST_TEST(link.value().slug == "k");
+  BOOST_TEST(link.value().url == "https://de.wikipedia.org/wiki/K%C3%B6ln");
+  BOOST_TEST(*link.value().owner_id == 42u);
+  BOOST_TEST(!link.value().expires_at.has_value());
+  BOOST_TEST(link.value().created_at == 19000 * kDay + 3600);
+  BOOST_TEST(link.value().updated_at == link.value().created_at);
+  BOOST_TEST(link.value().metadata_json == "{\"title\":\"Köln — 🚀\"}");
+  BOOST_TEST(SameDays(link.value().days, {{19000, 2}}));
+}
+
+BOOST_AUTO_TEST_CASE(rows_that_cannot_come_over_say_why) {
+  UrlPolicy policy;
+  const std::vector<std::pair<YourlsLink, std::string>> cases = {
+      {Row("a.b", "https://example.org/", 0, {}), "keyword"},
+      {Row("", "https://example.org/", 0, {}), "keyword"},
+      {Row(std::string(101, 'k'), "https://example.org/", 0, {}), "keyword"},
+      {Row("api", "https://example.org/", 0, {}), "keyword"},
+      {Row("ok", "javascript:alert(1)", 0, {}), "url"},
+      {Row("ok", "http://127.1/", 0, {}), "url"},
+  };
+  for (const auto& [row, field] : cases) {
+    BOOST_TEST_CONTEXT("keyword '" << row.keyword << "' url '" << row.url << "'") {
+      Result<TransferLink> link = ConvertYourlsLink(row, policy, 1, "");
+      BOOST_TEST_REQUIRE(!link.ok());
+      BOOST_TEST(link.error().field == field);
+    }
+  }
+  // A suffix renames a reserved keyword into one that may come over.
+  BOOST_TEST(ConvertYourlsLink(Row("api", "https://example.org/", 0, {}), policy, 1, "-old")
+                 .value()
+                 .slug == "api-old");
+}
+
+BOOST_AUTO_TEST_CASE(an_export_line_reads_back_as_the_same_link) {
+  ExportedLink out;
+  out.link.slug = "Ab_9";
+  out.link.url = "https://example.org/x?y=1";
+  out.link.created_at = 19000 * kDay;
+  out.link.updated_at = 19001 * kDay + 5;
+  out.link.expires_at = 20000 * kDay;
+  out.link.metadata_json = "{\"title\":\"Zoë\",\"tags\":[1,2]}";
+  out.link.days = {{19000, 3}, {19002, 1}};
+  out.owner_username = "alice";
+  const std::string line = ExportLine(out);
+  BOOST_TEST(line ==
+             "{\"slug\":\"Ab_9\",\"url\":\"https://example.org/x?y=1\",\"owner\":\"alice\","
+             "\"created_at\":\"2022-01-08T00:00:00Z\",\"updated_at\":\"2022-01-09T00:00:05Z\","
+             "\"expires_at\":\"2024-10-04T00:00:00Z\",\"metadata\":{\"title\":\"Zoë\",\"tags\":"
+             "[1,2]},\"clicks\":4,\"days\":[{\"day\":\"2022-01-08\",\"clicks\":3},{\"day\":"
+             "\"2022-01-10\",\"clicks\":1}]}");
+  Result<ImportLine> back = ParseExportLine(line);
+  BOOST_TEST_REQUIRE(back.ok());
+  BOOST_TEST(back.value().link.slug == "Ab_9");
+  BOOST_TEST(back.value().link.url == out.link.url);
+  BOOST_TEST(back.value().link.created_at == out.link.created_at);
+  BOOST_TEST(back.value().link.updated_at == out.link.updated_at);
+  BOOST_TEST(*back.value().link.expires_at == *out.link.expires_at);
+  BOOST_TEST(back.value().link.metadata_json == out.link.metadata_json);
+  BOOST_TEST(SameDays(back.value().link.days, out.link.days));
+  BOOST_TEST(*back.value().owner == "alice");
+}
+
+BOOST_AUTO_TEST_CASE(bad_export_lines_name_their_field) {
+  const std::string good =
+      "\"url\":\"https://e.org/\",\"created_at\":\"2024-01-01T00:00:00Z\",\"updated_at\":"
+      "\"2024-01-01T00:00:00Z\",\"expires_at\":null,\"metadata\":{}";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"not json", ""},
+      {"[1]", ""},
+      {"{" + good + ",\"days\":[]}", "slug"},
+      {"{\"slug\":\"a.b\"," + good + ",\"days\":[]}", "slug"},
+      {"{\"slug\":\"abc\"," + good + "}", "days"},
+      {"{\"slug\":\"abc\"," + good + ",\"days\":[{\"day\":\"2024-02-30\",\"clicks\":1}]}", "days"},
+      {"{\"slug\":\"abc\"," + good + ",\"days\":[{\"day\":\"2024-01-02\",\"clicks\":0}]}", "days"},
+      {"{\"slug\":\"abc\"," + good +
+           ",\"days\":[{\"day\":\"2024-01-02\",\"clicks\":1},{\"day\":\"2024-01-01\",\"clicks\":1}]"
+           "}",
+       "days"},
+      {"{\"slug\":\"abc\"," + good +
+           ",\"days\":[{\"day\":\"2024-01-02\",\"clicks\":2}],\"clicks\":3}",
+       "clicks"},
+      {"{\"slug\":\"abc\",\"url\":\"https://e.org/\",\"created_at\":\"yesterday\",\"updated_at\":"
+       "\"2024-01-01T00:00:00Z\",\"metadata\":{},\"days\":[]}",
+       "created_at"},
+  };
+  for (const auto& [line, field] : cases) {
+    BOOST_TEST_CONTEXT(line) {
+      Result<ImportLine> read = ParseExportLine(line);
+      BOOST_TEST_REQUIRE(!read.ok());
+      BOOST_TEST(read.error().field == field);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace shortener
