@@ -172,7 +172,9 @@ systemdunitdir ?= $(PREFIX)/lib/systemd/system
 SHAREDIR       := $(datadir)/shortener
 CONFDIR        := $(sysconfdir)/shortener
 UNITS          := $(wildcard systemd/*.service systemd/*.socket systemd/*.timer)
-WEB_CONFS      := conf/lighttpd.conf conf/apache.conf conf/nginx.conf
+WEB_CONFS      := conf/lighttpd.conf conf/apache.conf conf/nginx.conf conf/nginx-web-headers.conf
+# The web interface (web/, served by the web server itself) and Debian's Chart.js beside it.
+CHART_JS       := /usr/share/javascript/chart.js/chart.min.js
 INSTALLED_CONF := shortener.conf:0644 secrets.env:0600
 # The shipped files name the default locations; these rewrite them to the chosen ones.
 INSTALL_PATHS  := -e 's|/usr/local/bin/|$(bindir)/|g' -e 's|/usr/local/share/shortener|$(SHAREDIR)|g' \
@@ -184,6 +186,9 @@ install: release
 	install -s -m 0755 $(RELEASE_BUILD)/shortener $(RELEASE_BUILD)/shortener-admin $(DESTDIR)$(bindir)/
 	install -m 0644 sql/*.sql $(DESTDIR)$(SHAREDIR)/sql/
 	install -m 0644 conf/lighttpd-errors/status-*.html conf/lighttpd-errors/*.lua $(DESTDIR)$(SHAREDIR)/errors/
+	rm -rf $(DESTDIR)$(SHAREDIR)/web && install -d $(DESTDIR)$(SHAREDIR)/web/ui/v1/vendor
+	cp -R web/. $(DESTDIR)$(SHAREDIR)/web/ && chmod -R u=rwX,go=rX $(DESTDIR)$(SHAREDIR)/web
+	install -m 0644 $(CHART_JS) $(DESTDIR)$(SHAREDIR)/web/ui/v1/vendor/chart.min.js
 	@set -e; for f in $(WEB_CONFS) $(UNITS); do \
 	  case $$f in systemd/*) dir=$(DESTDIR)$(systemdunitdir) ;; *) dir=$(DESTDIR)$(SHAREDIR)/conf ;; esac; \
 	  sed $(INSTALL_PATHS) $$f >$$dir/$${f##*/}.tmp && chmod 0644 $$dir/$${f##*/}.tmp && \

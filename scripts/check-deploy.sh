@@ -38,8 +38,10 @@ expect=(
   "usr/bin/shortener 755" "usr/bin/shortener-admin 755" "etc/shortener/shortener.conf 644"
   "etc/shortener/secrets.env 600" "usr/share/shortener/conf/nginx.conf 644"
   "usr/share/shortener/conf/apache.conf 644" "usr/share/shortener/conf/lighttpd.conf 644"
-  "usr/share/shortener/errors/status-503.html 644"
+  "usr/share/shortener/errors/status-503.html 644" "usr/share/shortener/conf/nginx-web-headers.conf 644"
+  "usr/share/shortener/web/index.html 644" "usr/share/shortener/web/ui/v1/vendor/chart.min.js 644"
 )
+for f in $(cd web && find . -type f); do expect+=("usr/share/shortener/web/${f#./} 644"); done
 for sql in sql/*.sql; do expect+=("usr/share/shortener/$sql 644"); done
 units=(systemd/*.service systemd/*.socket systemd/*.timer)
 for u in "${units[@]}"; do [[ -e $u ]] && expect+=("usr/lib/systemd/system/${u##*/} 644"); done

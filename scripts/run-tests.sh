@@ -53,7 +53,7 @@ for suite in $SUITES; do
       ;;
     integration)
       out=$(STACK_WORKER_BIN="$PWD/$BUILD_DIR/shortener" STACK_ADMIN_BIN="$PWD/$BUILD_DIR/shortener-admin" \
-        python3 tests/integration/run.py ${INTEGRATION_ARGS:-} 2>&1)
+        /usr/bin/python3 tests/integration/run.py ${INTEGRATION_ARGS:-} 2>&1)
       rc=$?
       # Which tests failed, then the tail (the stack's logs when something failed).
       echo "$out" | grep -E '^(FAIL|ERROR): ' | head -n 40

@@ -42,10 +42,17 @@ render() {
     [[ $(front) == apache2 ]] && user='User www-data\nGroup www-data'
   fi
   sed -e "s|/run/shortener/fcgi.sock|$W/fcgi.sock|g" -e "s|/usr/local/share/shortener/errors|$W/errors|g" \
+    -e "s|/usr/local/share/shortener/web|$W/web|g" -e "s|/usr/local/share/shortener/conf|$W/conf|g" \
     -e "s#\(/var/log/[a-z]*\|\${APACHE_LOG_DIR}\)/\(shortener\.\)\?\(error\|access\)\.log#$W/\3.log#" \
     -e "s|@DIR@|$W|g" -e "s|@PORT@|$PORT|g" -e "s|@USER@|$user|" "${@:3}" "$1" >"$2"
   ! grep -n '^[^#]*\(/run/\|/usr/local/share\|/var/\|@[A-Z]*@\)' "$2" >&2 || die "unreplaced system path in $2"
 }
+# install_web DIR: the web interface (web/) and Debian's Chart.js, as `make install` lays them.
+install_web() {
+  rm -rf "$1" && cp -r "$REPO/web" "$1" && mkdir -p "$1/ui/v1/vendor" &&
+    cp "$CHART_JS" "$1/ui/v1/vendor/chart.min.js"
+}
+readonly CHART_JS=/usr/share/javascript/chart.js/chart.min.js  # libjs-chart.js
 write_conf() {
   local kb body_bytes no_log=()
   case $(front) in
@@ -121,6 +128,8 @@ up() {
     chmod 711 "$D" "$W"
   fi
   rm -rf "$W/errors" && cp -r "$REPO/conf/lighttpd-errors" "$W/errors" && chmod -R a+rX "$W/errors"
+  install_web "$W/web" && mkdir -p "$W/conf" && cp "$REPO/conf/nginx-web-headers.conf" "$W/conf/" &&
+    chmod -R a+rX "$W/web" "$W/conf"
   if [[ $(stat -c %s "$W/workers.log" 2>/dev/null || echo 0) -gt $LOG_ROTATE_BYTES ]]; then
     mv -f "$W/workers.log" "$W/workers.log.1"
   fi

@@ -13,7 +13,7 @@ constexpr char kNotFoundHtml[] =
     "<meta charset=\"utf-8\">\n"
     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
     "<title>Link not found</title>\n"
-    "<link rel=\"stylesheet\" href=\"/ui/css/app.css\">\n"
+    "<link rel=\"stylesheet\" href=\"/ui/v1/css/app.css\">\n"
     "</head>\n"
     "<body class=\"not-found\">\n"
     "<main>\n"

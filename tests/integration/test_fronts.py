@@ -27,6 +27,7 @@ import test_redirect  # noqa: E402
 import test_url_api  # noqa: E402
 import test_v1_api  # noqa: E402
 import test_web_pages  # noqa: E402
+import test_web_ui  # noqa: E402
 import test_yourls_api  # noqa: E402
 from harness import Client, IntegrationTest, parse_raw_response, pid_alive, rand_token  # noqa: E402
 
@@ -194,6 +195,12 @@ for _front in FRONTS:
         globals()[_name] = type(_name, (_cls,), {"FRONT": _front, "__module__": __name__})
     _name = "%sCredentialFlowsTest" % _front.capitalize()
     globals()[_name] = type(_name, (_CredentialFlows, IntegrationTest),
+                            {"FRONT": _front, "__module__": __name__})
+# The web interface's browser flow once behind each of the other two (lighttpd runs it in
+# test_web_ui itself): their static file serving, headers and routing of / and /ui/.
+for _front in ("apache", "nginx"):
+    _name = "%sWebUiFlowTest" % _front.capitalize()
+    globals()[_name] = type(_name, (test_web_ui.WebUiFlowTest,),
                             {"FRONT": _front, "__module__": __name__})
 del _front, _cls, _name
 
