@@ -1,6 +1,7 @@
 // Link handlers: creation and listing for both API families, the redirect and the lookup.
 #include "api/links_api.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "base/decimal.h"
@@ -8,6 +9,7 @@
 #include "domain/auth.h"
 #include "domain/search_text.h"
 #include "domain/timefmt.h"
+#include "domain/ua_class.h"
 #include "http/html_page.h"
 #include "http/json_body.h"
 #include "http/respond.h"
@@ -83,15 +85,52 @@ Response CreatedResponse(const CreateAnswer& answer) {
   return response;
 }
 
-Result<Response> RedirectTo(const std::string& url) {
-  Response response(302);
+// How long a browser or shared cache may keep a 301 or 308 (README "Redirect codes"): long
+// enough to spare repeat visits a round trip, short enough that a PATCH or DELETE reaches
+// everyone within the hour.
+constexpr int64_t kPermanentRedirectMaxAge = 3600;
+
+// The Cache-Control of `link`'s redirect at `now`: 301 and 308 may be kept (never past the
+// link's expiry); 302 and 307 are not, nor any redirect of a link with max_visits, each of
+// whose visits must reach a worker to be counted.
+std::string RedirectCaching(const CachedLink& link, int64_t now) {
+  const bool permanent = link.redirect_code == 301 || link.redirect_code == 308;
+  if (!permanent || link.limited) return "private, max-age=0";
+  return "public, max-age=" +
+         std::to_string(std::min(kPermanentRedirectMaxAge, link.expires_at - now));
+}
+
+Result<Response> RedirectTo(const CachedLink& link, int64_t now) {
+  Response response(link.redirect_code);
   // Validation refused CR/LF in stored URLs; AddHeader refuses them again should one slip in.
-  if (!response.AddHeader("Location", url)) {
+  if (!response.AddHeader("Location", link.url)) {
     Log(Severity::kError, "stored target holds CR or LF; refusing to redirect to it");
     return LinkNotFound();
   }
-  response.AddHeader("Cache-Control", "private, max-age=0");
+  response.AddHeader("Cache-Control", RedirectCaching(link, now));
   return response;
+}
+
+// The max_visits of a body: absent, null (no limit) or a whole number from 1 up.
+Result<std::optional<std::optional<uint64_t>>> MaxVisitsField(const nlohmann::ordered_json& body) {
+  if (!body.contains("max_visits")) return std::optional<std::optional<uint64_t>>();
+  ASSIGN_OR_RETURN(std::optional<int64_t> given, OptionalInteger(body, "max_visits"));
+  ASSIGN_OR_RETURN(std::optional<uint64_t> limit, CheckMaxVisits(given));
+  return std::optional<std::optional<uint64_t>>(std::in_place, limit);
+}
+
+// The redirect_code of a body: absent, or 301, 302, 307 or 308 (null is none of them).
+Result<std::optional<int>> RedirectCodeField(const nlohmann::ordered_json& body) {
+  if (!body.contains("redirect_code")) return std::optional<int>();
+  ASSIGN_OR_RETURN(std::optional<int64_t> given, OptionalInteger(body, "redirect_code"));
+  ASSIGN_OR_RETURN(int code, CheckRedirectCode(given.value_or(0)));
+  return std::optional<int>(code);
+}
+
+// A link's max_visits as the API writes it: a number, or null for no limit.
+nlohmann::ordered_json MaxVisitsJson(const std::optional<uint64_t>& max_visits) {
+  if (!max_visits) return nullptr;
+  return *max_visits;
 }
 
 }  // namespace
@@ -154,6 +193,10 @@ Result<LinkRequest> LinksApi::ParseCreate(const Request& request, const Family& 
   ASSIGN_OR_RETURN(create.expiry, ReadExpiryFields(json, family.at_field));
   ASSIGN_OR_RETURN(std::optional<std::string> metadata, MetadataField(json));
   if (metadata) create.metadata_json = std::move(*metadata);
+  ASSIGN_OR_RETURN(std::optional<std::optional<uint64_t>> max_visits, MaxVisitsField(json));
+  if (max_visits && *max_visits) create.max_visits = static_cast<int64_t>(**max_visits);
+  ASSIGN_OR_RETURN(std::optional<int> code, RedirectCodeField(json));
+  if (code) create.redirect_code = *code;
   return create;
 }
 
@@ -221,7 +264,9 @@ nlohmann::ordered_json LinksApi::Record(const Link& link) const {
           {"updated_at", FormatIso8601(link.updated_at)},
           {"clicks", link.clicks},
           {"expiration_date", ExpiryJson(link.expires_at)},
-          {"metadata", std::move(metadata)}};
+          {"metadata", std::move(metadata)},
+          {"max_visits", MaxVisitsJson(link.max_visits)},
+          {"redirect_code", link.redirect_code}};
 }
 
 Result<Response> LinksApi::V1Create(const Request& request) {
@@ -305,6 +350,8 @@ Result<Response> LinksApi::V1Patch(const Request& request, const std::string& sl
   ASSIGN_OR_RETURN(ExpiryFields fields, ReadExpiryFields(json, "expiration_date"));
   ASSIGN_OR_RETURN(change.expires_at, creator_.RequestedExpiry(fields, change.now));
   ASSIGN_OR_RETURN(change.metadata_json, MetadataField(json));
+  ASSIGN_OR_RETURN(change.max_visits, MaxVisitsField(json));
+  ASSIGN_OR_RETURN(change.redirect_code, RedirectCodeField(json));
 
   Result<Link> updated = store_->UpdateLink(link.id, change);
   if (!updated.ok()) {
@@ -360,7 +407,8 @@ LinksApi::Resolution LinksApi::Resolve(const Request& request, const std::string
       if (fill) links_cache_.FillAbsent(slug, now);
       return NotFound(request);
     }
-    link = CachedLink{std::move(target.value().url), target.value().id, target.value().expires_at};
+    link = CachedLink{std::move(target.value().url), target.value().id, target.value().expires_at,
+                      target.value().redirect_code, target.value().limited};
     if (fill) links_cache_.FillLink(slug, link, now);
   }
   // The entry may have been cached before it expired; expiry is checked on every read.
@@ -368,6 +416,12 @@ LinksApi::Resolution LinksApi::Resolve(const Request& request, const std::string
   // Checked on every answer, cache hit or not: a target made before its host was listed, or
   // an alias added, must not outlive that; and a cache entry is only as good as its signer.
   if (!RecheckStoredTarget(link.url, settings_.url_policy).ok()) return NotFound(request);
+  // Only a link with max_visits costs MySQL here; the others keep the one cache get.
+  if (link.limited) {
+    Result<bool> left = store_->UseVisit(link.id, UsesVisit(request.method, request.user_agent));
+    if (!left.ok()) return Resolution{left.error(), std::nullopt};
+    if (!left.value()) return NotFound(request);
+  }
   return Resolution{std::move(link), std::nullopt};
 }
 
@@ -385,7 +439,7 @@ Result<Response> LinksApi::Redirect(const Request& request, const std::string& s
     return ForBrowser(request, std::move(missing));
   }
   const CachedLink& link = resolution.link.value();
-  Result<Response> outcome = RedirectTo(link.url);
+  Result<Response> outcome = RedirectTo(link, clock_());
   if (outcome.ok()) CountClick(request, link.id);
   return outcome;
 }
@@ -397,7 +451,7 @@ Result<Response> LinksApi::Lookup(const Request& request, const std::string& slu
   if (!link.ok()) {
     outcome = Unresolved(resolution);
   } else if (AcceptsHtml(request.accept)) {
-    outcome = RedirectTo(link.value().url);
+    outcome = RedirectTo(link.value(), clock_());
   } else {
     Response found = JsonResponse(200, {{"ok", true}, {"original_url", link.value().url}});
     found.AddHeader("Cache-Control", "no-store");

@@ -62,8 +62,13 @@ std::string RedirectEntryCodec::Sign(std::string_view slug, const std::string& b
 }
 
 std::string RedirectEntryCodec::EncodeLink(std::string_view slug, int64_t expires_at, uint64_t id,
-                                           std::string_view url) const {
-  return Sign(slug, std::to_string(expires_at) + ' ' + std::to_string(id) + ' ' + std::string(url));
+                                           std::string_view url, int redirect_code,
+                                           bool limited) const {
+  std::string body = std::to_string(expires_at) + ' ' + std::to_string(id) + ' ';
+  if (redirect_code != 302 || limited) {
+    body += std::to_string(redirect_code) + (limited ? "L " : "U ");
+  }
+  return Sign(slug, body + std::string(url));
 }
 
 std::string RedirectEntryCodec::EncodeAbsent(std::string_view slug, int64_t until) const {
@@ -111,6 +116,15 @@ RedirectEntry RedirectEntryCodec::Decode(std::string_view slug, std::string_view
   std::optional<std::string_view> id_text = TakeWord(&body);
   std::optional<int64_t> id = id_text ? ParseInt(*id_text) : std::nullopt;
   if (!expires_at || !id || *id < 0 || body.empty()) return entry;
+  // The long form's "<code><L|U> " cannot begin a URL (it has a scheme): no ambiguity.
+  if (body.size() > 5 && body[4] == ' ' && (body[3] == 'L' || body[3] == 'U')) {
+    std::optional<int64_t> code = ParseInt(body.substr(0, 3));
+    if (code && (*code == 301 || *code == 302 || *code == 307 || *code == 308)) {
+      entry.redirect_code = static_cast<int>(*code);
+      entry.limited = body[3] == 'L';
+      body.remove_prefix(5);
+    }
+  }
   entry.kind = RedirectEntry::Kind::kLink;
   entry.expires_at = *expires_at;
   entry.id = static_cast<uint64_t>(*id);

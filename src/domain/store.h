@@ -24,6 +24,9 @@ using Expiry = std::optional<int64_t>;
 // A permanent link's expiry where a plain time is needed (RedirectTarget): later than any now.
 inline constexpr int64_t kNeverExpires = std::numeric_limits<int64_t>::max();
 
+// The status of a link's redirects unless it names another (API.md `redirect_code`).
+inline constexpr int kDefaultRedirectCode = 302;
+
 // How long the answer to a create with an Idempotency-Key is kept for retries (API.md
 // "Retries": 24 hours); the purge removes older ones.
 inline constexpr int64_t kIdempotencyKeyLifetime = 86400;
@@ -37,7 +40,9 @@ struct Link {
   int64_t updated_at = 0;
   Expiry expires_at;
   uint64_t clicks = 0;
-  std::string metadata_json = "{}";  // a serialised JSON object
+  std::string metadata_json = "{}";          // a serialised JSON object
+  std::optional<uint64_t> max_visits;        // unset: no limit
+  int redirect_code = kDefaultRedirectCode;  // 301, 302, 307 or 308
 };
 
 struct NewLink {
@@ -47,6 +52,8 @@ struct NewLink {
   int64_t now = 0;
   Expiry expires_at;
   std::string metadata_json = "{}";
+  std::optional<uint64_t> max_visits;
+  int redirect_code = kDefaultRedirectCode;
   // A slug freed (its link deleted or purged) less than this many seconds ago is held: only
   // the freed link's owner may take it again, and no generated slug lands on it. API.md's
   // freed_slug_hold, whose default this is.
@@ -58,6 +65,8 @@ struct RedirectTarget {
   std::string url;
   int64_t expires_at = 0;  // kNeverExpires for a permanent link
   uint64_t id = 0;         // the link's, for counting its clicks
+  int redirect_code = kDefaultRedirectCode;
+  bool limited = false;  // it has max_visits: each visit asks UseVisit
 };
 
 // A link's clicks on one UTC day; day counts days since 1970-01-01.
@@ -77,6 +86,8 @@ struct LinkChange {
   std::optional<std::string> url;
   std::optional<Expiry> expires_at;  // set to nullopt: the link becomes permanent
   std::optional<std::string> metadata_json;
+  std::optional<std::optional<uint64_t>> max_visits;  // set to nullopt: the limit goes
+  std::optional<int> redirect_code;
   int64_t now = 0;  // becomes updated_at
 };
 
@@ -163,6 +174,13 @@ class LinkStore {
   // Deletes link `id`, and its clicks by day, and holds its slug from `now` on (see
   // NewLink::freed_slug_hold), in one transaction. kNotFound if the row is already gone.
   virtual Status DeleteLink(uint64_t id, int64_t now) = 0;
+
+  // For a link with max_visits, at the moment of a visit: true if it may be answered. With
+  // `consume`, uses one visit, exactly: of any number of concurrent calls on any instances, at
+  // most max_visits ever get true. Without, only looks whether one is left (HEAD and bots,
+  // which use none). A link without a limit (it was removed since the cache said otherwise)
+  // answers true; one that is gone, false.
+  virtual Result<bool> UseVisit(uint64_t id, bool consume) = 0;
 
   // Link `id`'s clicks per UTC day, oldest first; days without clicks are left out. Empty for a
   // link that does not exist.

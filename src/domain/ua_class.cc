@@ -50,7 +50,12 @@ constexpr Row kBots[] = {
     {"spider", "other bot"},
     {"slurp", "other bot"},  // Yahoo
     {"headlesschrome", "headless browser"},
-    // HTTP libraries and command-line tools: scripts, not people.
+};
+
+// HTTP libraries and command-line tools: scripts, not people, so bots to the statistics; but
+// someone's script to max_visits, which they use up (UserAgentClass::script). Searched after
+// kBots, so a crawler that names its library stays a crawler.
+constexpr Row kScripts[] = {
     {"curl/", "curl"},
     {"wget/", "Wget"},
     {"python-requests", "python-requests"},
@@ -173,19 +178,29 @@ UserAgentClass ClassifyUserAgent(std::string_view user_agent) {
   // Every browser sends a User-Agent; only scripts leave it out (or send it empty).
   if (ua.empty()) {
     out.bot = true;
+    out.script = true;
     out.device = Device::kBot;
     out.browser = "other bot";
     return out;
   }
-  if (const Row* bot = FirstMatch(ua, kBots)) {
+  const Row* bot = FirstMatch(ua, kBots);
+  const Row* script = bot == nullptr ? FirstMatch(ua, kScripts) : nullptr;
+  if (bot != nullptr || script != nullptr) {
     out.bot = true;
+    out.script = script != nullptr;
     out.device = Device::kBot;
-    out.browser = bot->name;
+    out.browser = (bot != nullptr ? bot : script)->name;
     return out;
   }
   if (const Row* browser = FirstMatch(ua, kBrowsers)) out.browser = browser->name;
   out.device = HumanDevice(ua, out.os);
   return out;
+}
+
+bool UsesVisit(std::string_view method, std::string_view user_agent) {
+  if (method != "GET") return false;
+  const UserAgentClass ua = ClassifyUserAgent(user_agent);
+  return !ua.bot || ua.script;
 }
 
 }  // namespace shortener

@@ -33,12 +33,21 @@ struct UserAgentClass {
   // Crawlers, link-preview fetchers, HTTP libraries and an absent or empty User-Agent.
   // Equivalent to device == Device::kBot.
   bool bot = false;
+  // Of the bots, the HTTP libraries and command-line tools (curl, Wget, python-requests, ...)
+  // and an absent or empty User-Agent: somebody's script rather than a crawler or a preview
+  // fetcher. Such a visit uses up a link's max_visits (UsesVisit); a crawler's does not.
+  bool script = false;
 };
 
 // Classifies a User-Agent header value (empty when the header is absent), comparing ASCII
 // letters without regard to case. Any bytes are accepted. The same first kMaxUserAgentScan
 // bytes always give the same result, whatever follows them.
 UserAgentClass ClassifyUserAgent(std::string_view user_agent);
+
+// Whether a request with this method and User-Agent uses up one of a link's max_visits
+// (API.md): a GET by a person or a person's script does; HEAD, crawlers and link-preview
+// fetchers (Slack, WhatsApp, ... unfolding a pasted link) do not.
+bool UsesVisit(std::string_view method, std::string_view user_agent);
 
 }  // namespace shortener
 

@@ -107,6 +107,7 @@ Request ReadRequest(FCGX_Request* fcgi, size_t max_body_bytes, bool* body_timed_
   request.api_key = Param(fcgi, "HTTP_X_API_KEY");
   request.cookie = Param(fcgi, "HTTP_COOKIE");
   request.origin = Param(fcgi, "HTTP_ORIGIN");
+  request.user_agent = Param(fcgi, "HTTP_USER_AGENT");
   request.referer = Param(fcgi, "HTTP_REFERER");
   // The client address rests on these two, so a repeated one counts as absent. lighttpd passes
   // "X-Forwarded-For" and "X_Forwarded_For" both as HTTP_X_FORWARDED_FOR, and FCGX_GetParam

@@ -27,7 +27,8 @@ LinkLookup LinkCache::Lookup(const std::string& slug, int64_t now) {
   switch (entry.kind) {
     case RedirectEntry::Kind::kLink:
       found.kind = LinkLookup::Kind::kHit;
-      found.link = CachedLink{std::move(entry.url), entry.id, entry.expires_at};
+      found.link = CachedLink{std::move(entry.url), entry.id, entry.expires_at, entry.redirect_code,
+                              entry.limited};
       return found;
     case RedirectEntry::Kind::kAbsent:
       // Past its time it is a miss; its own TTL removes it about now, so it is left alone.
@@ -56,7 +57,9 @@ LinkLookup LinkCache::Lookup(const std::string& slug, int64_t now) {
 void LinkCache::FillLink(const std::string& slug, const CachedLink& link, int64_t now) {
   const int64_t left = link.expires_at - now;
   if (left <= 0) return;
-  cache_->Add(Key(slug), entries_.EncodeLink(slug, link.expires_at, link.id, link.url),
+  cache_->Add(Key(slug),
+              entries_.EncodeLink(slug, link.expires_at, link.id, link.url, link.redirect_code,
+                                  link.limited),
               std::min(left, link_ttl_));
 }
 
@@ -69,7 +72,9 @@ void LinkCache::Publish(const std::string& slug, const CachedLink& link, int64_t
   // Set, not Add: see the contract.
   const int64_t left = link.expires_at - now;
   if (left <= 0) return;
-  cache_->Set(Key(slug), entries_.EncodeLink(slug, link.expires_at, link.id, link.url),
+  cache_->Set(Key(slug),
+              entries_.EncodeLink(slug, link.expires_at, link.id, link.url, link.redirect_code,
+                                  link.limited),
               std::min(left, link_ttl_));
 }
 

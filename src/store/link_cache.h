@@ -15,6 +15,7 @@
 
 #include "domain/cache.h"
 #include "domain/redirect_entry.h"
+#include "domain/store.h"
 
 namespace shortener {
 
@@ -28,6 +29,8 @@ struct CachedLink {
   std::string url;
   uint64_t id = 0;
   int64_t expires_at = 0;  // kNeverExpires (store.h) for a permanent link
+  int redirect_code = kDefaultRedirectCode;
+  bool limited = false;  // it has max_visits (LinkStore::UseVisit decides each visit)
 };
 
 // What one cache get found for a slug.

@@ -8,6 +8,22 @@ namespace shortener {
 
 const char kIdempotencyKeyField[] = "Idempotency-Key";
 
+Result<std::optional<uint64_t>> CheckMaxVisits(std::optional<int64_t> max_visits) {
+  if (!max_visits) return std::optional<uint64_t>();
+  if (*max_visits < 1) {
+    return Error::Validation("max_visits",
+                             "max_visits must be a whole number from 1 up, or null for no limit.");
+  }
+  return std::optional<uint64_t>(static_cast<uint64_t>(*max_visits));
+}
+
+Result<int> CheckRedirectCode(int64_t code) {
+  if (code != 301 && code != 302 && code != 307 && code != 308) {
+    return Error::Validation("redirect_code", "redirect_code must be 301, 302, 307 or 308.");
+  }
+  return static_cast<int>(code);
+}
+
 LinkCreator::LinkCreator(const LinkSettings* settings, LinkStore* store, LinkCache* cache,
                          const SlugCodec* slugs)
     : settings_(settings), store_(store), cache_(cache), slugs_(slugs) {}
@@ -67,6 +83,9 @@ Result<NewLink> LinkCreator::Check(const LinkRequest& request, std::optional<uin
     }
   }
   ASSIGN_OR_RETURN(std::optional<Expiry> expiry, RequestedExpiry(request.expiry, now));
+  ASSIGN_OR_RETURN(std::optional<uint64_t> max_visits, CheckMaxVisits(request.max_visits));
+  ASSIGN_OR_RETURN(int redirect_code,
+                   CheckRedirectCode(request.redirect_code.value_or(kDefaultRedirectCode)));
 
   NewLink link;
   link.url = std::move(target);
@@ -76,6 +95,8 @@ Result<NewLink> LinkCreator::Check(const LinkRequest& request, std::optional<uin
   link.expires_at = expiry ? *expiry : Expiry(now + request.default_ttl);
   link.metadata_json = request.metadata_json;
   link.freed_slug_hold = settings_->freed_slug_hold;
+  link.max_visits = max_visits;
+  link.redirect_code = redirect_code;
   return link;
 }
 
@@ -127,7 +148,9 @@ Result<CreateAnswer> LinkCreator::StoreOnce(
 
 void LinkCreator::Publish(const Link& link, int64_t now) {
   // Generated slugs can be probed before they exist too: the key may hold an absent entry.
-  cache_->Publish(link.slug, CachedLink{link.url, link.id, link.expires_at.value_or(kNeverExpires)},
+  cache_->Publish(link.slug,
+                  CachedLink{link.url, link.id, link.expires_at.value_or(kNeverExpires),
+                             link.redirect_code, link.max_visits.has_value()},
                   now);
 }
 

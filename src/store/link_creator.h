@@ -35,7 +35,15 @@ struct LinkRequest {
   ExpiryFields expiry;
   int64_t default_ttl = 0;  // the lifetime when the request gives no expiry
   std::string metadata_json = "{}";
+  std::optional<int64_t> max_visits;     // as given: checked by Check (CheckMaxVisits)
+  std::optional<int64_t> redirect_code;  // as given; unset: kDefaultRedirectCode
 };
+
+// API.md's `max_visits`: a whole number from 1 up (nullopt: no limit); kValidation naming
+// max_visits otherwise.
+Result<std::optional<uint64_t>> CheckMaxVisits(std::optional<int64_t> max_visits);
+// API.md's `redirect_code`: 301, 302, 307 or 308; kValidation naming redirect_code otherwise.
+Result<int> CheckRedirectCode(int64_t code);
 
 class LinkCreator {
  public:

@@ -14,9 +14,9 @@ namespace {
 constexpr int kMaxSlugAttempts = 8;
 
 const char kInsertLink[] =
-    "INSERT INTO links (slug, url, owner_id, created_at, updated_at, expires_at, metadata) "
-    "VALUES (?, ?, ?, " SHORTENER_DATETIME_PARAM ", " SHORTENER_DATETIME_PARAM
-    ", " SHORTENER_DATETIME_PARAM ", ?)";
+    "INSERT INTO links (slug, url, owner_id, created_at, updated_at, expires_at, metadata, "
+    "max_visits, redirect_code) VALUES (?, ?, ?, " SHORTENER_DATETIME_PARAM
+    ", " SHORTENER_DATETIME_PARAM ", " SHORTENER_DATETIME_PARAM ", ?, ?, ?)";
 // Names a fresh row after its id unless the slug is held (sql/006): no row changed then.
 const char kSetGeneratedSlug[] =
     "UPDATE links SET slug = ? WHERE id = ? AND NOT EXISTS (SELECT 1 FROM freed_slugs "
@@ -71,6 +71,8 @@ Result<Link> InsertLink(MysqlStore::Session& s, const NewLink& link, const SlugM
   out.created_at = out.updated_at = link.now;
   out.expires_at = link.expires_at;
   out.metadata_json = link.metadata_json;
+  out.max_visits = link.max_visits;
+  out.redirect_code = link.redirect_code;
   const int64_t held_after = link.now - link.freed_slug_hold;
   auto insert = [&](const std::optional<std::string>& slug) { return InsertLinkRow(s, slug, out); };
 
@@ -178,6 +180,12 @@ uint64_t mysql_internal::InsertLinkRow(MysqlStore::Session& s,
     st.setNull(6, sql::DataType::BIGINT);
   }
   st.setString(7, link.metadata_json);
+  if (link.max_visits) {
+    st.setUInt64(8, *link.max_visits);
+  } else {
+    st.setNull(8, sql::DataType::BIGINT);
+  }
+  st.setInt(9, link.redirect_code);
   st.executeUpdate();
   return LastInsertId(s);
 }

@@ -14,8 +14,8 @@ using namespace mysql_internal;
 
 namespace {
 
-const char kFindRedirect[] =
-    "SELECT url, " SHORTENER_SECONDS_OF("expires_at") ", id FROM links WHERE slug = ?";
+const char kFindRedirect[] = "SELECT url, " SHORTENER_SECONDS_OF(
+    "expires_at") ", id, redirect_code, max_visits IS NOT NULL FROM links WHERE slug = ?";
 const char kListAll[] =
     "SELECT " LINK_COLUMNS " FROM links WHERE slug IS NOT NULL AND id < ? ORDER BY id DESC LIMIT ?";
 const char kListOwner[] = "SELECT " LINK_COLUMNS
@@ -24,11 +24,21 @@ const char kListOwner[] = "SELECT " LINK_COLUMNS
 const char kFindLink[] = "SELECT " LINK_COLUMNS " FROM links WHERE slug = ?";
 const char kFindLinkById[] = "SELECT " LINK_COLUMNS " FROM links WHERE id = ?";
 // One statement for every PATCH: a NULL parameter keeps the column as it is, except for the
-// expiry, where NULL means permanent: the flag before it says whether to set it.
+// expiry and max_visits, where NULL means permanent or unlimited: the flag before each says
+// whether to set it.
 const char kUpdateLink[] =
     "UPDATE links SET url = COALESCE(?, url), expires_at = IF(?, " SHORTENER_DATETIME_PARAM
-    ", expires_at), metadata = COALESCE(?, metadata), updated_at = " SHORTENER_DATETIME_PARAM
+    ", expires_at), metadata = COALESCE(?, metadata), max_visits = IF(?, ?, max_visits), "
+    "redirect_code = COALESCE(?, redirect_code), updated_at = " SHORTENER_DATETIME_PARAM
     " WHERE id = ?";
+// A visit of a limited link (sql/010): the row lock of the UPDATE serialises every worker and
+// instance, so the condition is checked and the count raised as one step. A link without a
+// limit matches too (its limit was removed since the cache said otherwise).
+const char kUseVisit[] =
+    "UPDATE links SET visits = visits + 1 WHERE id = ? AND (max_visits IS NULL OR visits < "
+    "max_visits)";
+const char kVisitLeft[] =
+    "SELECT 1 FROM links WHERE id = ? AND (max_visits IS NULL OR visits < max_visits)";
 // A deletion locks its row for writing first: two deletions of one link then queue instead of
 // both taking a shared lock and deadlocking over the upgrade.
 const char kLockLinkToDelete[] = "SELECT slug, owner_id FROM links WHERE id = ? FOR UPDATE";
@@ -67,6 +77,8 @@ Link mysql_internal::ReadLink(sql::ResultSet& rs) {
   if (!rs.isNull(7)) link.expires_at = rs.getInt64(7);
   link.clicks = rs.getUInt64(8);
   link.metadata_json = rs.getString(9);
+  if (!rs.isNull(10)) link.max_visits = rs.getUInt64(10);
+  link.redirect_code = rs.getInt(11);
   return link;
 }
 
@@ -78,15 +90,27 @@ MysqlStore::MysqlStore(MysqlOptions options)
 MysqlStore::~MysqlStore() = default;
 
 Result<RedirectTarget> MysqlStore::FindRedirect(const std::string& slug) {
-  return Run<RedirectTarget>(
-      "find_redirect", Access::kRead, [&](Session& s) -> Result<RedirectTarget> {
-        sql::PreparedStatement& st = s.Prepared(kFindRedirect);
-        st.setString(1, slug);
-        std::unique_ptr<sql::ResultSet> rs(st.executeQuery());
-        if (!rs->next()) return NoSuchLink();
-        int64_t expires_at = rs->isNull(2) ? kNeverExpires : rs->getInt64(2);
-        return RedirectTarget{rs->getString(1), expires_at, rs->getUInt64(3)};
-      });
+  return Run<RedirectTarget>("find_redirect", Access::kRead,
+                             [&](Session& s) -> Result<RedirectTarget> {
+                               sql::PreparedStatement& st = s.Prepared(kFindRedirect);
+                               st.setString(1, slug);
+                               std::unique_ptr<sql::ResultSet> rs(st.executeQuery());
+                               if (!rs->next()) return NoSuchLink();
+                               int64_t expires_at = rs->isNull(2) ? kNeverExpires : rs->getInt64(2);
+                               return RedirectTarget{rs->getString(1), expires_at, rs->getUInt64(3),
+                                                     rs->getInt(4), rs->getInt(5) != 0};
+                             });
+}
+
+Result<bool> MysqlStore::UseVisit(uint64_t id, bool consume) {
+  return Run<bool>(consume ? "use_visit" : "visit_left", consume ? Access::kWrite : Access::kRead,
+                   [&](Session& s) -> Result<bool> {
+                     sql::PreparedStatement& st = s.Prepared(consume ? kUseVisit : kVisitLeft);
+                     st.setUInt64(1, id);
+                     if (consume) return st.executeUpdate() == 1;
+                     std::unique_ptr<sql::ResultSet> rs(st.executeQuery());
+                     return rs->next();
+                   });
 }
 
 Result<LinkPage> MysqlStore::ListLinks(std::optional<uint64_t> owner_id,
@@ -136,8 +160,19 @@ Result<Link> MysqlStore::UpdateLink(uint64_t id, const LinkChange& change) {
     } else {
       st.setNull(4, sql::DataType::VARCHAR);
     }
-    st.setInt64(5, change.now);
-    st.setUInt64(6, id);
+    st.setBoolean(5, change.max_visits.has_value());
+    if (change.max_visits && *change.max_visits) {
+      st.setUInt64(6, **change.max_visits);
+    } else {
+      st.setNull(6, sql::DataType::BIGINT);
+    }
+    if (change.redirect_code) {
+      st.setInt(7, *change.redirect_code);
+    } else {
+      st.setNull(7, sql::DataType::INTEGER);
+    }
+    st.setInt64(8, change.now);
+    st.setUInt64(9, id);
     // The row is read back in the same transaction, so the answer is exactly what was written.
     s.Begin();
     st.executeUpdate();

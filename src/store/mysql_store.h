@@ -57,6 +57,7 @@ class MysqlStore : public LinkStore,
   Result<Link> FindLink(const std::string& slug) override;
   Result<Link> UpdateLink(uint64_t id, const LinkChange& change) override;
   Status DeleteLink(uint64_t id, int64_t now) override;
+  Result<bool> UseVisit(uint64_t id, bool consume) override;
   Result<std::vector<DayClicks>> ClicksByDay(uint64_t id) override;
   Status Ping() override;
 

@@ -35,7 +35,9 @@ namespace shortener {
 // The columns ReadLink reads, in its order; the click total is the 8th.
 #define LINK_COLUMNS                                                                        \
   "id, slug, url, owner_id, " SHORTENER_SECONDS_OF("created_at") ", " SHORTENER_SECONDS_OF( \
-      "updated_at") ", " SHORTENER_SECONDS_OF("expires_at") ", " CLICK_TOTAL ", metadata"
+      "updated_at") ", " SHORTENER_SECONDS_OF("expires_at") ", " CLICK_TOTAL                \
+                                                            ", metadata, max_visits, "      \
+                                                            "redirect_code"
 
 namespace mysql_internal {
 

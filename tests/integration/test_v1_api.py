@@ -8,7 +8,7 @@ import unittest
 from harness import BASE62_SLUG, ISO_Z, IntegrationTest, parse_iso, rand_token
 
 RECORD_KEYS = {"_id", "original_url", "short_url", "slug", "created_at", "updated_at", "clicks",
-               "expiration_date", "metadata"}
+               "expiration_date", "metadata", "max_visits", "redirect_code"}
 
 
 class V1CreateTest(IntegrationTest):

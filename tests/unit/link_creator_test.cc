@@ -42,6 +42,7 @@ class CreatingStore : public LinkStore {
   Result<Link> FindLink(const std::string&) override { return Unused(); }
   Result<Link> UpdateLink(uint64_t, const LinkChange&) override { return Unused(); }
   Status DeleteLink(uint64_t, int64_t) override { return Unused(); }
+  Result<bool> UseVisit(uint64_t, bool) override { return Unused(); }
   Result<std::vector<DayClicks>> ClicksByDay(uint64_t) override { return Unused(); }
   Status Ping() override { return Status::Ok(); }
   std::vector<NewLink> created;

@@ -59,7 +59,8 @@ class FakeStore : public LinkStore {
     if (unavailable) return Down();
     for (const Link& link : links) {
       if (link.slug == slug) {
-        return RedirectTarget{link.url, link.expires_at.value_or(kNeverExpires), link.id};
+        return RedirectTarget{link.url, link.expires_at.value_or(kNeverExpires), link.id,
+                              link.redirect_code, link.max_visits.has_value()};
       }
     }
     return Error::Make(ErrorCode::kNotFound, "URL Shortener not found.");
@@ -93,6 +94,8 @@ class FakeStore : public LinkStore {
     link.updated_at = new_link.now;
     link.expires_at = new_link.expires_at;
     link.metadata_json = new_link.metadata_json;
+    link.max_visits = new_link.max_visits;
+    link.redirect_code = new_link.redirect_code;
     links.push_back(link);
     return link;
   }
@@ -189,6 +192,8 @@ class FakeStore : public LinkStore {
       if (change.expires_at) link.expires_at = *change.expires_at;
       last_change = change;
       if (change.metadata_json) link.metadata_json = *change.metadata_json;
+      if (change.max_visits) link.max_visits = *change.max_visits;
+      if (change.redirect_code) link.redirect_code = *change.redirect_code;
       link.updated_at = change.now;
       return link;
     }
@@ -208,6 +213,19 @@ class FakeStore : public LinkStore {
   }
 
   Status Ping() override { return unavailable ? Status(Down()) : Status::Ok(); }
+
+  // MySQL's conditional UPDATE, one call at a time.
+  Result<bool> UseVisit(uint64_t id, bool consume) override {
+    ++visit_calls;
+    if (unavailable) return Down();
+    for (const Link& link : links) {
+      if (link.id != id) continue;
+      if (link.max_visits && visits[id] >= *link.max_visits) return false;
+      if (consume) ++visits[id];
+      return true;
+    }
+    return false;
+  }
 
   Result<std::vector<DayClicks>> ClicksByDay(uint64_t id) override {
     if (unavailable) return Down();
@@ -241,6 +259,8 @@ class FakeStore : public LinkStore {
   uint64_t next_id = 1;
   bool unavailable = false;
   int find_calls = 0;
+  int visit_calls = 0;
+  std::map<uint64_t, uint64_t> visits;  // used visits of limited links
   int create_calls = 0;
   int keyed_create_calls = 0;
   std::map<std::pair<uint64_t, std::string>, std::pair<std::string, CreateAnswer>> keys;
@@ -503,9 +523,9 @@ BOOST_AUTO_TEST_CASE(v1_create_answers_201_with_the_record) {
   const nlohmann::ordered_json& data = body["data"];
   std::set<std::string> keys;
   for (auto it = data.begin(); it != data.end(); ++it) keys.insert(it.key());
-  const std::set<std::string> expected_keys = {"_id",    "original_url",    "short_url",
-                                               "slug",   "created_at",      "updated_at",
-                                               "clicks", "expiration_date", "metadata"};
+  const std::set<std::string> expected_keys = {
+      "_id",    "original_url",    "short_url", "slug",       "created_at",   "updated_at",
+      "clicks", "expiration_date", "metadata",  "max_visits", "redirect_code"};
   BOOST_TEST(keys == expected_keys, boost::test_tools::per_element());
   BOOST_REQUIRE_EQUAL(env.store.links.size(), 1u);
   const Link& stored = env.store.links[0];
@@ -1467,7 +1487,9 @@ BOOST_AUTO_TEST_CASE(list_record_shape_and_empty_list) {
                                      {"updated_at", "2026-11-22T12:00:00Z"},
                                      {"clicks", 42},
                                      {"expiration_date", "2026-11-27T12:00:00Z"},
-                                     {"metadata", {{"k", "v"}}}};
+                                     {"metadata", {{"k", "v"}}},
+                                     {"max_visits", nullptr},
+                                     {"redirect_code", 302}};
   BOOST_TEST(record == expected);
   BOOST_TEST(body["data"]["next_cursor"].is_null());
 }
@@ -2060,6 +2082,132 @@ BOOST_AUTO_TEST_CASE(not_found_answers_are_limited_per_client) {
   BOOST_TEST(env.api.Redirect(from("/r/known1", "192.0.2.3"), "known1").status() == 302);
   BOOST_TEST(env.cache.get_calls == gets + 1);
   BOOST_TEST(env.cache.add_calls + env.cache.set_calls + env.cache.delete_calls == writes);
+}
+
+// API.md's redirect_code: the status on both redirect paths, and what a cache may keep.
+BOOST_AUTO_TEST_CASE(redirect_codes_on_both_paths_and_their_caching) {
+  Env env;
+  struct Case {
+    int code;
+    std::string cache_control;
+  } cases[] = {{301, "public, max-age=3600"},
+               {302, "private, max-age=0"},
+               {307, "private, max-age=0"},
+               {308, "public, max-age=3600"}};
+  for (const Case& c : cases) {
+    BOOST_TEST_CONTEXT("redirect_code " << c.code) {
+      Response created = env.api.V1Create(
+          Post("/api/v1/url-shortener", V1Body("https://example.org/" + std::to_string(c.code),
+                                               ",\"redirect_code\":" + std::to_string(c.code))));
+      BOOST_REQUIRE(created.status() == 201);
+      BOOST_TEST(BodyOf(created)["data"]["redirect_code"] == c.code);
+      BOOST_TEST(BodyOf(created)["data"]["max_visits"].is_null());
+      const std::string slug = BodyOf(created)["data"]["slug"];
+      for (const Response& r : {env.api.Redirect(Get("/r/" + slug), slug),
+                                env.api.Lookup(Get("/" + slug, "", "text/html"), slug)}) {
+        BOOST_TEST(r.status() == c.code);
+        BOOST_TEST(HeaderOr(r, "Location") == "https://example.org/" + std::to_string(c.code));
+        BOOST_TEST(HeaderOr(r, "Cache-Control") == c.cache_control);
+      }
+    }
+  }
+  // A cacheable redirect is never kept past the link's expiry.
+  Response soon = env.api.V1Create(
+      Post("/api/v1/url-shortener",
+           V1Body("https://example.org/soon", ",\"redirect_code\":301,\"expires_in\":600")));
+  const std::string slug = BodyOf(soon)["data"]["slug"];
+  BOOST_TEST(HeaderOr(env.api.Redirect(Get("/r/" + slug), slug), "Cache-Control") ==
+             "public, max-age=600");
+}
+
+BOOST_AUTO_TEST_CASE(bad_max_visits_and_redirect_codes_are_422_and_store_nothing) {
+  Env env;
+  const char* bad[] = {
+      ",\"max_visits\":0",          ",\"max_visits\":-1",
+      ",\"max_visits\":\"5\"",      ",\"max_visits\":1.5",
+      ",\"max_visits\":true",       ",\"max_visits\":{}",
+      ",\"redirect_code\":300",     ",\"redirect_code\":303",
+      ",\"redirect_code\":\"301\"", ",\"redirect_code\":null",
+      ",\"redirect_code\":301.0",   ",\"redirect_code\":0",
+      ",\"redirect_code\":[]",      ",\"max_visits\":18446744073709551615",
+  };
+  env.store.Put("mine", "https://example.org/", kNow + 3600);
+  for (const char* extra : bad) {
+    const std::string field =
+        std::string(extra).find("max_visits") != std::string::npos ? "max_visits" : "redirect_code";
+    BOOST_TEST_CONTEXT(extra) {
+      BOOST_TEST(ErrorSummary(env.api.Shorten(
+                     Post("/url/shorten", ShortenBody("https://example.org/", extra)))) ==
+                 "422 validation " + field);
+      BOOST_TEST(ErrorSummary(env.api.V1Create(
+                     Post("/api/v1/url-shortener", V1Body("https://example.org/", extra)))) ==
+                 "422 validation " + field);
+      BOOST_TEST(ErrorSummary(env.api.V1Patch(
+                     Patch("mine", "{" + std::string(extra).substr(1) + "}"), "mine")) ==
+                 "422 validation " + field);
+    }
+  }
+  BOOST_TEST(env.store.links.size() == 1u);
+  BOOST_TEST(env.store.links[0].redirect_code == 302);
+  BOOST_TEST(!env.store.links[0].max_visits.has_value());
+}
+
+// API.md's max_visits: N visits succeed, then 404 on both paths; HEAD and preview fetchers use
+// none; curl and a missing User-Agent are somebody's script and use one each.
+BOOST_AUTO_TEST_CASE(max_visits_counts_people_and_scripts_not_head_or_bots) {
+  Env env;
+  Response created = env.api.Shorten(
+      Post("/url/shorten", ShortenBody("https://example.org/lim", ",\"max_visits\":3")));
+  BOOST_REQUIRE(created.status() == 201);
+  const std::string slug = BodyOf(created)["slug"];
+  auto visit = [&](const std::string& method, const std::string& ua) {
+    Request r = Get("/r/" + slug);
+    r.method = method;
+    r.user_agent = ua;
+    return env.api.Redirect(r, slug).status();
+  };
+  const std::string slack = "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)";
+  const std::string firefox =
+      "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0";
+  BOOST_TEST(visit("HEAD", firefox) == 302);
+  BOOST_TEST(visit("GET", slack) == 302);
+  BOOST_TEST(visit("GET", "facebookexternalhit/1.1") == 302);
+  BOOST_TEST(env.store.visits[env.store.links[0].id] == 0u);
+  BOOST_TEST(visit("GET", firefox) == 302);
+  BOOST_TEST(visit("GET", "curl/8.5.0") == 302);
+  Request lookup = Get("/" + slug);  // the JSON lookup reveals the target: a visit too
+  lookup.user_agent = "";
+  BOOST_TEST(env.api.Lookup(lookup, slug).status() == 200);
+  BOOST_TEST(env.store.visits[env.store.links[0].id] == 3u);
+  BOOST_TEST(visit("GET", firefox) == 404);
+  BOOST_TEST(visit("HEAD", firefox) == 404);
+  BOOST_TEST(visit("GET", slack) == 404);
+  BOOST_TEST(env.api.Lookup(Get("/" + slug, "", "text/html"), slug).status() == 404);
+  // A limited link's redirect is never cacheable, whatever its code.
+  Response raised = env.api.V1Patch(Patch(slug, "{\"max_visits\":4,\"redirect_code\":308}"), slug);
+  BOOST_TEST(raised.status() == 200);
+  BOOST_TEST(BodyOf(raised)["data"]["max_visits"] == 4);
+  Request again = Get("/r/" + slug);
+  again.user_agent = firefox;
+  Response last = env.api.Redirect(again, slug);
+  BOOST_TEST(last.status() == 308);
+  BOOST_TEST(HeaderOr(last, "Cache-Control") == "private, max-age=0");
+  BOOST_TEST(visit("GET", firefox) == 404);
+  // null lifts the limit: back to the one cache get, no visit asked.
+  BOOST_TEST(env.api.V1Patch(Patch(slug, "{\"max_visits\":null}"), slug).status() == 200);
+  BOOST_TEST(visit("GET", firefox) == 308);  // a MySQL read after the PATCH's fence
+  const int asked = env.store.visit_calls;
+  BOOST_TEST(visit("GET", firefox) == 308);
+  BOOST_TEST(env.store.visit_calls == asked);
+}
+
+BOOST_AUTO_TEST_CASE(unlimited_links_never_ask_for_visits) {
+  Env env;
+  Response created = env.api.Shorten(Post("/url/shorten", ShortenBody("https://example.org/free")));
+  const std::string slug = BodyOf(created)["slug"];
+  for (int i = 0; i < 5; ++i) BOOST_TEST(env.api.Redirect(Get("/r/" + slug), slug).status() == 302);
+  BOOST_TEST(env.store.visit_calls == 0);
+  BOOST_TEST(env.store.find_calls == 0);  // published at creation: every redirect a cache hit
 }
 
 BOOST_AUTO_TEST_SUITE_END()

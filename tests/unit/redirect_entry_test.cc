@@ -28,6 +28,33 @@ BOOST_AUTO_TEST_CASE(links_and_absent_slugs_round_trip) {
   BOOST_TEST(K(codec.Decode("abc123", RedirectEntryCodec::Fence()).kind) == K(Kind::kFence));
 }
 
+// A link's redirect code and visit limit ride in the entry; the default pair keeps the short
+// form every earlier entry has.
+BOOST_AUTO_TEST_CASE(redirect_codes_and_limits_round_trip) {
+  const RedirectEntryCodec codec("unit test secret of the cache");
+  BOOST_TEST(codec.EncodeLink("abc123", 5, 42, "https://e.test/") ==
+             codec.EncodeLink("abc123", 5, 42, "https://e.test/", 302, false));
+  BOOST_TEST(codec.EncodeLink("abc123", 5, 42, "https://e.test/").find(" 42 https://") !=
+             std::string::npos);
+  for (int code : {301, 302, 307, 308}) {
+    for (bool limited : {false, true}) {
+      BOOST_TEST_CONTEXT(code << (limited ? " limited" : "")) {
+        RedirectEntry e = codec.Decode(
+            "abc123", codec.EncodeLink("abc123", 5, 42, "https://e.test/x", code, limited));
+        BOOST_TEST(K(e.kind) == K(Kind::kLink));
+        BOOST_TEST(e.redirect_code == code);
+        BOOST_TEST(e.limited == limited);
+        BOOST_TEST(e.url == "https://e.test/x");
+        BOOST_TEST(e.id == 42u);
+      }
+    }
+  }
+  // A short-form entry reads as 302, unlimited.
+  RedirectEntry old = codec.Decode("abc123", codec.EncodeLink("abc123", 5, 42, "https://e.test/"));
+  BOOST_TEST(old.redirect_code == 302);
+  BOOST_TEST(!old.limited);
+}
+
 BOOST_AUTO_TEST_CASE(entries_not_signed_by_this_secret_for_this_slug_are_refused) {
   const RedirectEntryCodec codec("unit test secret of the cache");
   const RedirectEntryCodec other("another deployment's secret!!");

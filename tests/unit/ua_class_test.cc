@@ -154,6 +154,32 @@ BOOST_AUTO_TEST_CASE(device_names) {
   BOOST_TEST(DeviceName(Device::kOther) == "other");
 }
 
+// max_visits (API.md): a person's GET and a person's script use a visit; HEAD, crawlers and
+// link-preview fetchers do not.
+BOOST_AUTO_TEST_CASE(which_requests_use_a_visit) {
+  const std::string firefox =
+      "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0";
+  BOOST_TEST(UsesVisit("GET", firefox));
+  BOOST_TEST(UsesVisit("GET", "curl/8.5.0"));
+  BOOST_TEST(UsesVisit("GET", "python-requests/2.31"));
+  BOOST_TEST(UsesVisit("GET", ""));
+  BOOST_TEST(!UsesVisit("HEAD", firefox));
+  BOOST_TEST(!UsesVisit("HEAD", "curl/8.5.0"));
+  for (const char* bot :
+       {"Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)", "WhatsApp/2.23.20.0 A",
+        "TelegramBot (like TwitterBot)", "facebookexternalhit/1.1", "Discordbot/2.0",
+        "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+        "LinkedInBot/1.0", "Twitterbot/1.0", "SomeCrawler curl/8.0"}) {
+    BOOST_TEST_CONTEXT(bot) {
+      BOOST_TEST(!UsesVisit("GET", bot));
+      BOOST_TEST(!ClassifyUserAgent(bot).script);
+    }
+  }
+  BOOST_TEST(ClassifyUserAgent("curl/8.5.0").script);
+  BOOST_TEST(ClassifyUserAgent("curl/8.5.0").bot);  // still a bot to the statistics
+  BOOST_TEST(!ClassifyUserAgent(firefox).script);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
