@@ -142,7 +142,6 @@ LinksApi::LinksApi(LinkSettings settings, LinkStore* store, Cache* cache, AuthGa
       store_(store),
       gate_(gate),
       limiter_(limiter),
-      slugs_(slugs),
       cursors_(cursors),
       clock_(std::move(clock)),
       links_cache_(cache, LinkCache::Options{settings_.cache_secret, settings_.cache_ttl,

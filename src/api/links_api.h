@@ -133,7 +133,6 @@ class LinksApi {
   LinkStore* store_;
   AuthGate* gate_;
   RateLimiter* limiter_;
-  const SlugCodec* slugs_;
   const CursorCodec* cursors_;
   Clock clock_;
   LinkCache links_cache_;
