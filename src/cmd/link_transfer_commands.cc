@@ -384,6 +384,8 @@ std::string ExportLine(const ExportedLink& exported) {
   line["expires_at"] = link.expires_at ? json(FormatIso8601(*link.expires_at)) : json(nullptr);
   json metadata = json::parse(link.metadata_json, nullptr, false);
   line["metadata"] = metadata.is_discarded() ? json::object() : metadata;
+  line["max_visits"] = link.max_visits ? json(*link.max_visits) : json(nullptr);
+  line["redirect_code"] = link.redirect_code;
   uint64_t clicks = 0;
   json days = json::array();
   for (const DayClicks& d : link.days) {
@@ -439,6 +441,23 @@ Result<ImportLine> ParseExportLine(std::string_view text) {
     return Error::Validation("metadata", "\"metadata\" must be an object");
   }
   link.metadata_json = metadata->dump();
+  // Both absent in an export from before they existed: no limit, the default code.
+  auto max_visits = line.find("max_visits");
+  if (max_visits != line.end() && !max_visits->is_null()) {
+    if (!max_visits->is_number_unsigned() || max_visits->get<uint64_t>() == 0) {
+      return Error::Validation("max_visits", "\"max_visits\" must be a positive number or null");
+    }
+    link.max_visits = max_visits->get<uint64_t>();
+  }
+  auto code = line.find("redirect_code");
+  if (code != line.end()) {
+    const bool known = code->is_number_unsigned() &&
+                       (*code == 301 || *code == 302 || *code == 307 || *code == 308);
+    if (!known) {
+      return Error::Validation("redirect_code", "\"redirect_code\" must be 301, 302, 307 or 308");
+    }
+    link.redirect_code = code->get<int>();
+  }
   auto days = line.find("days");
   if (days == line.end() || !days->is_array()) {
     return Error::Validation("days", "\"days\" must be an array");

@@ -43,8 +43,9 @@ Result<TransferLink> ConvertYourlsLink(const YourlsLink& row, const UrlPolicy& p
 std::vector<DayClicks> YourlsDays(const YourlsLink& row);
 
 // The export line of a link (one JSON object, no newline): slug, url, owner (username or null),
-// created_at, updated_at, expires_at (ISO 8601 UTC, or null), metadata, clicks (the total) and
-// days ([{"day": "YYYY-MM-DD", "clicks": N}, ...]).
+// created_at, updated_at, expires_at (ISO 8601 UTC, or null), metadata, max_visits (or null),
+// redirect_code, clicks (the total) and days ([{"day": "YYYY-MM-DD", "clicks": N}, ...]). How
+// many of max_visits were used is not exported: an imported limited link starts afresh.
 std::string ExportLine(const ExportedLink& link);
 
 // An export line back to a link and its owner's username (nullopt for none). Errors

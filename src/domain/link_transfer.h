@@ -24,6 +24,8 @@ struct TransferLink {
   int64_t updated_at = 0;
   Expiry expires_at;
   std::string metadata_json = "{}";
+  std::optional<uint64_t> max_visits;  // unset: no limit
+  int redirect_code = kDefaultRedirectCode;
   std::vector<DayClicks> days;  // ascending days, each with clicks > 0
 };
 

@@ -48,6 +48,8 @@ ImportOutcome ImportOne(MysqlStore::Session& s, const TransferLink& link, int64_
   row.updated_at = link.updated_at;
   row.expires_at = link.expires_at;
   row.metadata_json = link.metadata_json;
+  row.max_visits = link.max_visits;
+  row.redirect_code = link.redirect_code;
   uint64_t id = 0;
   try {
     id = InsertLinkRow(s, link.slug, row);
@@ -108,8 +110,9 @@ Result<std::vector<ExportedLink>> MysqlStore::ExportLinks(std::optional<uint64_t
       Link link = ReadLink(*rs);
       ExportedLink e;
       e.id = link.id;
-      e.link = TransferLink{link.slug,       link.url,        link.owner_id,      link.created_at,
-                            link.updated_at, link.expires_at, link.metadata_json, {}};
+      e.link = TransferLink{
+          link.slug,       link.url,           link.owner_id,   link.created_at,    link.updated_at,
+          link.expires_at, link.metadata_json, link.max_visits, link.redirect_code, {}};
       out.push_back(std::move(e));
     }
     if (out.empty()) return out;

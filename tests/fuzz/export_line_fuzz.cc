@@ -35,7 +35,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const shortener::TransferLink& back = reread.value().link;
   FUZZ_CHECK(back.slug == link.slug && back.url == link.url && back.created_at == link.created_at &&
                  back.updated_at == link.updated_at && back.expires_at == link.expires_at &&
-                 back.days.size() == link.days.size() && reread.value().owner == line.value().owner,
+                 back.days.size() == link.days.size() && back.max_visits == link.max_visits &&
+                 back.redirect_code == link.redirect_code &&
+                 reread.value().owner == line.value().owner,
              "a written line reads back as another link");
   return 0;
 }

@@ -259,7 +259,7 @@ class ExportImportTest(IntegrationTest):
         slugs = []
         for i, fields in enumerate([{}, {"expires_in": None},
                                     {"metadata": {"title": "Zoë", "n": [1, 2]}},
-                                    {"expires_in": 3600}]):
+                                    {"expires_in": 3600, "max_visits": 5, "redirect_code": 308}]):
             body = {"original_url": "https://example.org/export/%d/%s" % (i, rand_token())}
             body.update(fields)
             r = mine.req("POST", "/api/v1/url-shortener", json_body=body)
@@ -280,6 +280,8 @@ class ExportImportTest(IntegrationTest):
         self.assertEqual(lines[1]["expires_at"], None)
         self.assertEqual(lines[2]["metadata"], {"title": "Zoë", "n": [1, 2]})
         self.assertEqual(lines[0]["owner"], owner)
+        self.assertEqual((lines[3]["max_visits"], lines[3]["redirect_code"]), (5, 308))
+        self.assertEqual((lines[0]["max_visits"], lines[0]["redirect_code"]), (None, 302))
 
         root_sql(self.stack, "DROP DATABASE IF EXISTS %s; CREATE DATABASE %s; GRANT ALL ON %s.* TO "
                  "'shortener'@'localhost';" % (COPY_DB, COPY_DB, COPY_DB))

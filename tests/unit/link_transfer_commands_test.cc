@@ -93,6 +93,8 @@ BOOST_AUTO_TEST_CASE(an_export_line_reads_back_as_the_same_link) {
   out.link.updated_at = 19001 * kDay + 5;
   out.link.expires_at = 20000 * kDay;
   out.link.metadata_json = "{\"title\":\"Zoë\",\"tags\":[1,2]}";
+  out.link.max_visits = 10;
+  out.link.redirect_code = 308;
   out.link.days = {{19000, 3}, {19002, 1}};
   out.owner_username = "alice";
   const std::string line = ExportLine(out);
@@ -100,7 +102,8 @@ BOOST_AUTO_TEST_CASE(an_export_line_reads_back_as_the_same_link) {
              "{\"slug\":\"Ab_9\",\"url\":\"https://example.org/x?y=1\",\"owner\":\"alice\","
              "\"created_at\":\"2022-01-08T00:00:00Z\",\"updated_at\":\"2022-01-09T00:00:05Z\","
              "\"expires_at\":\"2024-10-04T00:00:00Z\",\"metadata\":{\"title\":\"Zoë\",\"tags\":"
-             "[1,2]},\"clicks\":4,\"days\":[{\"day\":\"2022-01-08\",\"clicks\":3},{\"day\":"
+             "[1,2]},\"max_visits\":10,\"redirect_code\":308,\"clicks\":4,\"days\":[{\"day\":"
+             "\"2022-01-08\",\"clicks\":3},{\"day\":"
              "\"2022-01-10\",\"clicks\":1}]}");
   Result<ImportLine> back = ParseExportLine(line);
   BOOST_TEST_REQUIRE(back.ok());
@@ -111,6 +114,8 @@ BOOST_AUTO_TEST_CASE(an_export_line_reads_back_as_the_same_link) {
   BOOST_TEST(*back.value().link.expires_at == *out.link.expires_at);
   BOOST_TEST(back.value().link.metadata_json == out.link.metadata_json);
   BOOST_TEST(SameDays(back.value().link.days, out.link.days));
+  BOOST_TEST(*back.value().link.max_visits == 10u);
+  BOOST_TEST(back.value().link.redirect_code == 308);
   BOOST_TEST(*back.value().owner == "alice");
 }
 
@@ -133,6 +138,9 @@ BOOST_AUTO_TEST_CASE(bad_export_lines_name_their_field) {
       {"{\"slug\":\"abc\"," + good +
            ",\"days\":[{\"day\":\"2024-01-02\",\"clicks\":2}],\"clicks\":3}",
        "clicks"},
+      {"{\"slug\":\"abc\"," + good + ",\"days\":[],\"redirect_code\":303}", "redirect_code"},
+      {"{\"slug\":\"abc\"," + good + ",\"days\":[],\"max_visits\":0}", "max_visits"},
+      {"{\"slug\":\"abc\"," + good + ",\"days\":[],\"max_visits\":-1}", "max_visits"},
       {"{\"slug\":\"abc\",\"url\":\"https://e.org/\",\"created_at\":\"yesterday\",\"updated_at\":"
        "\"2024-01-01T00:00:00Z\",\"metadata\":{},\"days\":[]}",
        "created_at"},
