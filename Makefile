@@ -6,6 +6,7 @@
 #   make install [PREFIX=/usr/local] [DESTDIR=]   release build (build-release/), stripped
 #                            binaries, sql/, sample configs, systemd units
 #   make uninstall [PREFIX=/usr/local] [DESTDIR=]
+#   make geoip               optional: a free (CC0) country database for the statistics, via npm
 
 CXX      ?= g++
 OPT      ?= -O2 -g
@@ -42,7 +43,7 @@ LIB_OBJ  := $(LIB_SRC:src/%.cc=$(BUILD)/src/%.o)
 UNIT_SRC := $(wildcard tests/unit/*.cc)
 UNIT_OBJ := $(UNIT_SRC:tests/unit/%.cc=$(BUILD)/tests/unit/%.o)
 
-.PHONY: all deps run run-instance check test unit integration format format-check layers clean fuzz bench \
+.PHONY: all deps run run-instance check test unit integration format format-check layers clean fuzz bench geoip \
         install uninstall
 
 all: $(BUILD)/shortener $(BUILD)/shortener-admin
@@ -92,14 +93,22 @@ $(BUILD)/tests/geoip-test.mmdb: tests/geoip/write_test_mmdb.pl
 # package install would fail on a fresh machine, and pkg-config must see the installed libraries.
 # exec: the shell gives way to run.sh, so the SIGTERM make passes on reaches run.sh, and make
 # returns only after run.sh has stopped the whole stack.
+# The country database `make geoip` installs, used by `make run` when it is there.
+GEOIP_DB := $(CURDIR)/var/geoip/country.mmdb
+RUN_GEOIP = $(if $(wildcard $(GEOIP_DB)),SHORTENER_GEOIP_DATABASE=$(GEOIP_DB))
+
 run: deps
 	@$(SUBMAKE) all
 	@STACK_WORKER_BIN=$(CURDIR)/$(BUILD)/shortener STACK_ADMIN_BIN=$(CURDIR)/$(BUILD)/shortener-admin \
-	  WORKERS=$(WORKERS) PORT=$(PORT) exec scripts/run.sh
+	  $(RUN_GEOIP) WORKERS=$(WORKERS) PORT=$(PORT) exec scripts/run.sh
 
 run-instance: all
 	@STACK_WORKER_BIN=$(CURDIR)/$(BUILD)/shortener STACK_ADMIN_BIN=$(CURDIR)/$(BUILD)/shortener-admin \
-	  WORKERS=$(WORKERS) PORT=$(PORT) exec scripts/run-instance.sh
+	  $(RUN_GEOIP) WORKERS=$(WORKERS) PORT=$(PORT) exec scripts/run-instance.sh
+
+# Optional: a free (CC0) country database for the statistics, through npm (scripts/fetch-geoip.sh).
+geoip:
+	@GEOIP_DEST=$(GEOIP_DB) scripts/fetch-geoip.sh
 
 # The full gate: every suite (about 15 minutes here; twice that with SANITIZE).
 check: deps

@@ -426,7 +426,12 @@ LinksApi::Resolution LinksApi::Resolve(const Request& request, const std::string
 
 void LinksApi::CountClick(const Request& request, uint64_t id) {
   // The router hands HEAD to the GET handlers; only a GET is a visit.
-  if (settings_.clicks != nullptr && request.method != "HEAD") settings_.clicks->Count(id);
+  if (settings_.clicks == nullptr || request.method == "HEAD") return;
+  if (settings_.visits != nullptr) {
+    settings_.visits->Count(request, id, clock_(), settings_.clicks);
+  } else {
+    settings_.clicks->Count(id);
+  }
 }
 
 Result<Response> LinksApi::Redirect(const Request& request, const std::string& slug) {

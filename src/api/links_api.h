@@ -73,6 +73,9 @@ class LinksApi {
                                     const std::string& request_digest,
                                     const std::function<CreateAnswer(const Link&)>& answer_of);
   const LinkSettings& settings() const { return settings_; }
+  // The link `slug` if `who` may see and change it: its owner, or an admin. kNotFound for
+  // everyone else, the same answer as for no link at all, so existence is not revealed.
+  Result<Link> OwnedLink(const Principal& who, const std::string& slug);
 
   // GET /r/{slug}: 302 to the target, 404 if unknown or expired, 503 if the database is down,
   // 429 once the client's 404s exceed not_found_limit. A 302 to a GET counts one click.
@@ -97,9 +100,6 @@ class LinksApi {
                                  const std::function<Result<Response>(const Principal&)>& create);
   // Either create endpoint, once the caller is known and within the limit.
   Result<Response> CreateAs(const Request& request, const Principal& who, const Family& family);
-  // The link `slug` if `who` may see and change it: its owner, or an admin. kNotFound for
-  // everyone else, the same answer as for no link at all, so existence is not revealed.
-  Result<Link> OwnedLink(const Principal& who, const std::string& slug);
   // Reads expires_in and `at_field` of `body`: each absent, null or a value of the right type
   // (kValidation otherwise).
   static Result<ExpiryFields> ReadExpiryFields(const nlohmann::ordered_json& body,

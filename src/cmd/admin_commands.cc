@@ -44,7 +44,11 @@ const char kAdminCommandsUsage[] =
     "  link create URL [--slug SLUG] [--owner USERNAME] [--expires SECONDS|TIME | --permanent]\n"
     "                            make a link under the API's rules (URL rules, blocklist, slug\n"
     "                            rules, max_ttl); SECONDS from now or an ISO 8601 TIME; without\n"
-    "                            either it lives v1_default_ttl; no owner: an ownerless link\n";
+    "                            either it lives v1_default_ttl; no owner: an ownerless link\n"
+    "  link stats SLUG [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
+    "                            the link's visit statistics (UTC days, default the last 30,\n"
+    "                            at most 366): totals, days, referrers, countries, devices,\n"
+    "                            browsers, OS\n";
 
 std::optional<std::string> ReadLine(std::FILE* in) {
   std::string line;

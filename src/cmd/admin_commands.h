@@ -30,8 +30,8 @@ int UserCommand(const Config& config, const std::vector<std::string>& args, std:
 int ApiKeyCommand(const Config& config, const std::vector<std::string>& args);
 
 // link list [--user USERNAME] [--limit N] | link delete SLUG |
-// link create URL [--slug S] [--owner USERNAME] [--expires SECONDS|TIME | --permanent]
-// (admin_links.cc).
+// link create URL [--slug S] [--owner USERNAME] [--expires SECONDS|TIME | --permanent] |
+// link stats SLUG [--from YYYY-MM-DD] [--to YYYY-MM-DD] (admin_links.cc).
 int LinkCommand(const Config& config, const std::vector<std::string>& args);
 
 // Shared by the command files (admin_commands.cc, admin_links.cc).

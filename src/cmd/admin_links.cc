@@ -1,5 +1,5 @@
-// shortener-admin's link commands: list, delete and create, on the same store, cache protocol
-// and creation rules (store/link_creator.h) as the API.
+// shortener-admin's link commands: list, delete, create and stats, on the same store, cache
+// protocol and creation rules (store/link_creator.h) as the API.
 #include <cinttypes>
 #include <map>
 #include <optional>
@@ -8,8 +8,12 @@
 #include "base/decimal.h"
 #include "base/terminal_text.h"
 #include "cmd/admin_commands.h"
+#include "cmd/stats_table.h"
 #include "domain/blocklist.h"
+#include "domain/clicks.h"
+#include "domain/link_stats.h"
 #include "domain/slug.h"
+#include "domain/stats_query.h"
 #include "domain/timefmt.h"
 #include "store/link_creator.h"
 #include "store/memcached_cache.h"
@@ -65,14 +69,19 @@ int LinkList(MysqlStore* store, const std::vector<std::string>& args) {
   return 0;
 }
 
+// The link called `slug`; kNotFound with a message naming it.
+Result<Link> FindLinkNamed(MysqlStore* store, const std::string& slug) {
+  Result<Link> link = store->FindLink(slug);
+  if (!link.ok() && link.error().code == ErrorCode::kNotFound) {
+    return Error::Make(ErrorCode::kNotFound, "no link with slug '" + slug + "'");
+  }
+  return link;
+}
+
 int LinkDelete(const Config& config, MysqlStore* store, const std::vector<std::string>& args) {
   if (args.size() != 1) return AdminFail("usage: link delete SLUG");
-  Result<Link> link = store->FindLink(args[0]);
-  if (!link.ok()) {
-    return AdminFail(link.error().code == ErrorCode::kNotFound
-                         ? "no link with slug '" + args[0] + "'"
-                         : link.error().message);
-  }
+  Result<Link> link = FindLinkNamed(store, args[0]);
+  if (!link.ok()) return AdminFail(link.error().message);
   Status deleted = store->DeleteLink(link.value().id, SystemClock());
   if (!deleted.ok()) return AdminFail(deleted.error().message);
   MemcachedCache cache(config.memcached);
@@ -192,13 +201,44 @@ Result<uint64_t> DeleteLinksOf(const Config& config, MysqlStore* store, uint64_t
   }
 }
 
+namespace {
+
+// link stats SLUG [--from D] [--to D]: the stats endpoint's answer as tables, for any link.
+int LinkStatsCommand(MysqlStore* store, const std::vector<std::string>& args) {
+  const char kUsage[] = "usage: link stats SLUG [--from YYYY-MM-DD] [--to YYYY-MM-DD]";
+  if (args.empty()) return AdminFail(kUsage);
+  std::optional<std::string> from;
+  std::optional<std::string> to;
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == "--from" && i + 1 < args.size()) {
+      from = args[++i];
+    } else if (args[i] == "--to" && i + 1 < args.size()) {
+      to = args[++i];
+    } else {
+      return AdminFail(kUsage);
+    }
+  }
+  Result<DayRange> range = StatsRange(from, to, UtcDay(SystemClock()));
+  if (!range.ok()) return AdminFail("--" + range.error().field + ": " + range.error().message);
+  Result<Link> link = FindLinkNamed(store, args[0]);
+  if (!link.ok()) return AdminFail(link.error().message);
+  Result<StoredStats> stored = store->ReadStats(link.value().id, range.value());
+  if (!stored.ok()) return AdminFail(stored.error().message);
+  std::fputs(FormatStatsTable(args[0], SummarizeStats(stored.value(), range.value())).c_str(),
+             stdout);
+  return 0;
+}
+
+}  // namespace
+
 int LinkCommand(const Config& config, const std::vector<std::string>& args) {
-  if (args.empty()) return AdminFail("usage: link list|create|delete ...");
+  if (args.empty()) return AdminFail("usage: link list|create|delete|stats ...");
   MysqlStore store(config.mysql);
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (args[0] == "list") return LinkList(&store, rest);
   if (args[0] == "delete") return LinkDelete(config, &store, rest);
   if (args[0] == "create") return LinkCreate(config, &store, rest);
+  if (args[0] == "stats") return LinkStatsCommand(&store, rest);
   return AdminFail("unknown link command '" + args[0] + "'");
 }
 

@@ -22,8 +22,9 @@ LinkSettings WithBlocklist(LinkSettings settings, BlocklistFile* blocklist) {
   return settings;
 }
 
-LinkSettings WithClicks(LinkSettings settings, ClickCounter* clicks) {
+LinkSettings WithClicks(LinkSettings settings, ClickCounter* clicks, VisitClassifier* visits) {
   settings.clicks = clicks;
+  settings.visits = clicks != nullptr ? visits : nullptr;
   return settings;
 }
 
@@ -57,11 +58,33 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
                                "password_hash_lock_file: " + usable.error().message);
     }
   }
+  std::unique_ptr<GeoIp> geoip;
+  std::unique_ptr<VisitClassifier> visits;
+  if (config.visit_statistics && config.click_counting) {
+    CountryLookup country;
+    if (!config.geoip_database.empty()) {
+      Result<std::unique_ptr<GeoIp>> opened = GeoIp::Open(config.geoip_database);
+      if (!opened.ok()) {
+        return Error::Validation("geoip_database", "geoip_database: " + opened.error().message);
+      }
+      geoip = std::move(opened).value();
+      // The App keeps the database (geoip_) as long as the classifier that reads it.
+      country = [db = geoip.get()](std::string_view address) { return db->Country(address); };
+    }
+    // The visitor keys come from slug_secret (domain-separated inside VisitorKeys): every
+    // worker and instance of one deployment already shares it, and no second secret to manage.
+    Result<VisitorKeys> keys = VisitorKeys::Create(config.slug_secret);
+    if (!keys.ok()) return keys.error();
+    visits = std::make_unique<VisitClassifier>(std::move(keys).value(), std::move(country),
+                                               config.links.trusted_proxies);
+  }
   return std::unique_ptr<App>(new App(config, std::move(slugs.value()), std::move(settings.value()),
-                                      std::move(blocklist.value())));
+                                      std::move(blocklist.value()), std::move(visits),
+                                      std::move(geoip)));
 }
 
-App::App(const Config& config, SlugCodec slugs, LinkSettings settings, BlocklistFile blocklist)
+App::App(const Config& config, SlugCodec slugs, LinkSettings settings, BlocklistFile blocklist,
+         std::unique_ptr<VisitClassifier> visits, std::unique_ptr<GeoIp> geoip)
     : blocklist_(std::move(blocklist)),
       store_(WorkerMysqlOptions(config.mysql)),
       clicks_(config.click_counting
@@ -69,6 +92,8 @@ App::App(const Config& config, SlugCodec slugs, LinkSettings settings, Blocklist
                         &store_, SystemClock, config.click_flush_interval, RandomBatchId,
                         SteadyMillis, RandomPhaseMillis(config.click_flush_interval * 1000))
                   : nullptr),
+      geoip_(std::move(geoip)),
+      visits_(std::move(visits)),
       cache_(config.memcached),
       slugs_(std::move(slugs)),
       cursors_(config.slug_secret),
@@ -83,15 +108,18 @@ App::App(const Config& config, SlugCodec slugs, LinkSettings settings, Blocklist
       gate_(&store_, SystemClock, config.links.public_base_url),
       accounts_(config.accounts, &store_, &hasher_, hash_slots_.get(), &gate_, &limiter_,
                 SystemClock),
-      links_(WithClicks(WithBlocklist(std::move(settings), &blocklist_), clicks_.get()), &store_,
-             &cache_, &gate_, &limiter_, &slugs_, &cursors_, SystemClock),
+      links_(
+          WithClicks(WithBlocklist(std::move(settings), &blocklist_), clicks_.get(), visits_.get()),
+          &store_, &cache_, &gate_, &limiter_, &slugs_, &cursors_, SystemClock),
       ops_(&store_, &cache_),
       qr_(config.links.public_base_url, &store_, SystemClock),
+      stats_(&links_, &store_, &gate_, SystemClock),
       yourls_(&links_, &accounts_, &gate_, &store_, &store_, SystemClock) {
   ops_.Register(&router_);
   qr_.Register(&router_);
   accounts_.Register(&router_);
   links_.Register(&router_);
+  stats_.Register(&router_);
   yourls_.Register(&router_);
   std::vector<std::string> labels = router_.Patterns();
   labels.push_back("none");  // requests no route matched (404)

@@ -9,6 +9,7 @@
 #include "api/links_api.h"
 #include "api/ops_api.h"
 #include "api/qr_api.h"
+#include "api/stats_api.h"
 #include "api/yourls_api.h"
 #include "cmd/config.h"
 #include "domain/auth.h"
@@ -16,7 +17,9 @@
 #include "domain/clicks.h"
 #include "domain/cursor.h"
 #include "domain/slug.h"
+#include "domain/visit_classifier.h"
 #include "http/router.h"
+#include "store/geoip.h"
 #include "store/memcached_cache.h"
 #include "store/mysql_store.h"
 
@@ -53,11 +56,15 @@ class App {
   // Handle without the metrics; sets *route as Router::Dispatch does.
   Response Dispatch(const Request& request, size_t* route);
 
-  App(const Config& config, SlugCodec slugs, LinkSettings settings, BlocklistFile blocklist);
+  App(const Config& config, SlugCodec slugs, LinkSettings settings, BlocklistFile blocklist,
+      std::unique_ptr<VisitClassifier> visits, std::unique_ptr<GeoIp> geoip);
 
   BlocklistFile blocklist_;  // before links_, which borrows it
   MysqlStore store_;
   std::unique_ptr<ClickCounter> clicks_;  // null when click_counting is off; links_ borrows it
+  std::unique_ptr<GeoIp> geoip_;          // null without geoip_database; visits_ borrows it
+  // null when visit_statistics or click_counting is off; links_ borrows it
+  std::unique_ptr<VisitClassifier> visits_;
   MemcachedCache cache_;
   SlugCodec slugs_;
   CursorCodec cursors_;
@@ -69,6 +76,7 @@ class App {
   LinksApi links_;
   OpsApi ops_;
   QrApi qr_;
+  StatsApi stats_;
   YourlsApi yourls_;
   Router router_;
 };

@@ -561,6 +561,14 @@ const std::vector<Key>& Keys() {
       Number("click_flush_interval",
              "Seconds a worker gathers clicks before writing them; a crash loses at most these.",
              Bind(&Config::click_flush_interval), 1, 3600, "seconds"),
+      Boolean("visit_statistics",
+              "Classify counted visits into daily statistics (see docs/statistics.md); false: "
+              "clicks only.",
+              Bind(&Config::visit_statistics)),
+      Text("geoip_database",
+           "Country database (.mmdb, MaxMind format) for the statistics; empty: countries are "
+           "unknown.",
+           Bind(&Config::geoip_database), CheckAbsolutePath),
       // Logging.
       Key{"log_level", "Least severe lines logged: error, warn, info or debug.", false,
           ParseLogLevel, ShowLogLevel},

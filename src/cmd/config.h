@@ -59,6 +59,11 @@ struct Config {
   // Clicks (clicks.h): counted in each worker, written once per interval.
   bool click_counting = true;
   int64_t click_flush_interval = 1;
+  // Visit statistics (docs/statistics.md): each counted visit classified and aggregated with
+  // its click; false: clicks only.
+  bool visit_statistics = true;
+  // A MaxMind-format country database (absolute path); empty: every country is "unknown".
+  std::string geoip_database;
 
   // Logging.
   Severity log_level = Severity::kInfo;

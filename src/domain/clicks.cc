@@ -14,14 +14,13 @@ namespace {
 
 constexpr int64_t kSecondsPerDay = 86400;
 
-// Floor division, so a time before 1970 still lands on its own day.
-int64_t DayOf(int64_t unix_seconds) {
+}  // namespace
+
+int64_t UtcDay(int64_t unix_seconds) {
   int64_t day = unix_seconds / kSecondsPerDay;
   if (unix_seconds % kSecondsPerDay < 0) --day;
   return day;
 }
-
-}  // namespace
 
 std::string RandomBatchId() {
   RequireSodium();  // without kernel randomness ids could repeat and clicks be dropped
@@ -54,7 +53,12 @@ ClickCounter::ClickCounter(ClickStore* store, Clock clock, int64_t flush_interva
                                : Clock([this] { return clock_() * 1000; })),
       last_attempt_ms_(schedule_ms_() - phase_ms) {}
 
-void ClickCounter::Count(uint64_t link_id) { ++counts_[{link_id, DayOf(clock_())}]; }
+void ClickCounter::Count(uint64_t link_id) { ++counts_[{link_id, UtcDay(clock_())}]; }
+
+void ClickCounter::CountVisit(const Visit& visit) {
+  ++counts_[{visit.link_id, visit.day}];
+  visits_.Add(visit);
+}
 
 std::optional<int64_t> ClickCounter::MillisUntilDue() const {
   if (counts_.empty() && !in_flight_) return std::nullopt;
@@ -96,6 +100,11 @@ Status ClickCounter::Flush() {
   batch.id = make_id_();
   batch.counts.reserve(counts_.size());
   for (const auto& [key, clicks] : counts_) batch.counts.push_back({key.first, key.second, clicks});
+  std::map<LinkDay, DayStats> visits = visits_.Take();
+  batch.visits.reserve(visits.size());
+  for (auto& [key, stats] : visits) {
+    batch.visits.push_back(VisitRollup{key.first, key.second, std::move(stats)});
+  }
   batch.forget = std::move(applied_ids_);
   applied_ids_.clear();
   counts_.clear();

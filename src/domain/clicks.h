@@ -26,6 +26,7 @@
 #include "base/clock.h"
 #include "base/error.h"
 #include "domain/store.h"
+#include "domain/visit_stats.h"
 
 namespace shortener {
 
@@ -38,6 +39,10 @@ std::string RandomBatchId();
 
 // A uniformly random phase in [0, interval_ms), from the kernel (libsodium): for ClickCounter.
 int64_t RandomPhaseMillis(int64_t interval_ms);
+
+// The UTC day (days since 1970-01-01) of unix seconds `unix_seconds`; floor division, so a time
+// before 1970 still lands on its own day.
+int64_t UtcDay(int64_t unix_seconds);
 
 // Milliseconds of a monotonic clock, for ClickCounter's schedule.
 int64_t SteadyMillis();
@@ -55,6 +60,11 @@ class ClickCounter {
 
   // Counts one click on link `link_id` today (UTC). Memory only; never fails.
   void Count(uint64_t link_id);
+
+  // Counts one click on visit.link_id on visit.day (the day its visitor hash was made for, so
+  // that a visit near midnight lands on one day in both), and adds its classification to the
+  // visit statistics that the next batch carries with its clicks. Memory only; never fails.
+  void CountVisit(const Visit& visit);
 
   // Flush() if clicks are pending and flush_interval has passed since the last attempt (or the
   // clock went back). Returns what Flush returned, or OK when nothing was due.
@@ -85,6 +95,8 @@ class ClickCounter {
   int64_t last_attempt_ms_;
   // Clicks not yet in any batch, by (link id, day).
   std::map<std::pair<uint64_t, int64_t>, uint64_t> counts_;
+  // The classified part of those clicks (CountVisit), by the same (link id, day).
+  VisitStats visits_;
   // A batch sent at least once whose outcome is not known to be applied.
   std::optional<ClickBatch> in_flight_;
   // Ids of this worker's batches known to be applied, not yet forgotten by the store.

@@ -13,6 +13,7 @@
 #include "domain/client_address.h"
 #include "domain/rate_limit.h"
 #include "domain/url_check.h"
+#include "domain/visit_classifier.h"
 
 namespace shortener {
 
@@ -42,6 +43,9 @@ struct LinkSettings {
   // Borrowed; counts every GET redirect or lookup that finds its link (never HEAD). Null: clicks
   // are not counted (click_counting = false).
   ClickCounter* clicks = nullptr;
+  // Borrowed; when set (and clicks is), every counted visit is classified for the statistics
+  // and counted with its classification. Null: visit_statistics = false.
+  VisitClassifier* visits = nullptr;
 };
 
 // Points settings->url_policy.is_blocked at settings->blocklist (when set), read at `now`: the

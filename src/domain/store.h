@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "domain/visit_stats.h"
 
 namespace shortener {
 
@@ -197,12 +198,23 @@ struct ClickCount {
   uint64_t clicks = 0;
 };
 
+// The visit statistics a worker gathered since its last flush on one link and one UTC day
+// (visit_stats.h): the same visits as the ClickCount of that (link, day), classified.
+struct VisitRollup {
+  uint64_t link_id = 0;
+  int64_t day = 0;  // days since 1970-01-01
+  DayStats stats;
+};
+
 // What one flush of a worker writes: see ClickStore::AddClicks.
 struct ClickBatch {
   // Unique among every batch of every worker ever made: 32 lowercase hex characters.
   std::string id;
   // Sorted by (link_id, day), each pair at most once, every clicks > 0.
   std::vector<ClickCount> counts;
+  // Sorted by (link_id, day), each pair at most once and also in `counts`, with stats.clicks
+  // equal to that count; empty when visit_statistics is off.
+  std::vector<VisitRollup> visits;
   // Ids of earlier batches of the same worker that it knows are applied: their records may go.
   std::vector<std::string> forget;
 };
@@ -214,7 +226,9 @@ class ClickStore {
   virtual ~ClickStore() = default;
 
   // In one transaction: records batch.id, adds batch.counts to the links' days (a link's total
-  // is the sum of its days), and deletes the records of batch.forget. Counts of links that no
+  // is the sum of its days), adds batch.visits to the links' visit statistics (counters added,
+  // unique-visitor sketches merged, each breakdown folded to its top kTopValues + "other"), and
+  // deletes the records of batch.forget. Counts of links that no
   // longer exist are dropped. Returns true when the batch was applied now and false when batch.id
   // was recorded already: a retry after an unknown outcome (the connection lost around COMMIT)
   // applies nothing twice. On an error nothing was applied, or the outcome is unknown; either

@@ -31,6 +31,10 @@
 
 namespace shortener {
 
+// The country of an address that has none: not in the database, no country in its record, or no
+// database configured (store/geoip.h).
+inline constexpr std::string_view kUnknownCountry = "unknown";
+
 // The value that sums what a breakdown does not list by name.
 inline constexpr std::string_view kOtherValue = "other";
 // How many named values per breakdown a stored rollup of one (link, day) keeps (API.md).

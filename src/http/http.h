@@ -30,8 +30,9 @@ struct Request {
   std::string referer;        // HTTP_REFERER
   std::string remote_addr;    // REMOTE_ADDR
   std::string forwarded_for;  // HTTP_X_FORWARDED_FOR
-  // HTTP_USER_AGENT, empty when absent. Personal data: read only to classify a request
-  // (ua_class.h: whether it uses one of a link's max_visits), never stored or logged.
+  // HTTP_USER_AGENT, empty when absent. Personal data, as is referer: on the redirect paths both
+  // are read only to classify a request (ua_class.h: whether it uses one of a link's max_visits;
+  // visit_classifier.h: the statistics), never stored or logged.
   std::string user_agent;
   // HTTP_IDEMPOTENCY_KEY; nullopt when the header is absent.
   std::optional<std::string> idempotency_key;

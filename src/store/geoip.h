@@ -15,12 +15,9 @@
 #include <string_view>
 
 #include "base/error.h"
+#include "domain/visit_stats.h"
 
 namespace shortener {
-
-// The country of an address that has none: not in the database, no country in its record, or no
-// database configured.
-inline constexpr std::string_view kUnknownCountry = "unknown";
 
 class GeoIp {
  public:

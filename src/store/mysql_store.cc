@@ -228,48 +228,13 @@ Result<std::vector<DayClicks>> MysqlStore::ClicksByDay(uint64_t id) {
 
 namespace {
 
-// A flush's multi-row statement is a prepared statement like every other: one text per chunk
-// size 2^k (1 to 256 rows), each prepared once per connection, and a batch is sent as the
-// binary decomposition of its row count. Every value is bound, none spliced into SQL. Rows are
-// in (link_id, day) order, so concurrent flushes of several workers lock the same rows (and
-// take the foreign key's shared locks on the same links) in the same order.
-constexpr int kClickChunkSizes = 9;
-
 // The per-day rows. IGNORE drops the rows of links deleted since their clicks were counted (a
 // foreign key failure becomes a warning) instead of failing the batch for good.
-const char* DaysSql(int k) {
-  static const std::vector<std::string>* const texts = [] {
-    auto* out = new std::vector<std::string>;
-    for (int i = 0; i < kClickChunkSizes; ++i) {
-      std::string sql = "INSERT IGNORE INTO link_clicks_daily (link_id, day, clicks) VALUES ";
-      for (size_t r = 0; r < (size_t{1} << i); ++r) {
-        sql +=
-            r ? ",(?, '1970-01-01' + INTERVAL ? DAY, ?)" : "(?, '1970-01-01' + INTERVAL ? DAY, ?)";
-      }
-      out->push_back(sql + " ON DUPLICATE KEY UPDATE clicks = clicks + VALUES(clicks)");
-    }
-    return out;
-  }();
-  return (*texts)[k].c_str();
-}
+const ChunkedSql kAddDays("INSERT IGNORE INTO link_clicks_daily (link_id, day, clicks) VALUES ",
+                          "(?, '1970-01-01' + INTERVAL ? DAY, ?)",
+                          " ON DUPLICATE KEY UPDATE clicks = clicks + VALUES(clicks)");
 
 const char kForgetBatch[] = "DELETE FROM click_batches WHERE id = ?";
-
-// Sends rows [0, n) in chunks of the largest prepared size that fits: bind(st, first_param,
-// row) binds one row's values from first_param on, and returns the next free parameter.
-template <typename Sql, typename Bind>
-void SendInChunks(MysqlStore::Session& s, size_t n, Sql sql, Bind bind) {
-  size_t begin = 0;
-  while (begin < n) {
-    int k = kClickChunkSizes - 1;
-    while ((size_t{1} << k) > n - begin) --k;
-    sql::PreparedStatement& st = s.Prepared(sql(k));
-    int param = 1;
-    for (size_t r = 0; r < (size_t{1} << k); ++r) param = bind(st, param, begin + r);
-    st.executeUpdate();
-    begin += size_t{1} << k;
-  }
-}
 
 }  // namespace
 
@@ -287,12 +252,16 @@ Result<bool> MysqlStore::AddClicks(const ClickBatch& batch) {
       return false;
     }
     const std::vector<ClickCount>& counts = batch.counts;
-    SendInChunks(s, counts.size(), DaysSql, [&](sql::PreparedStatement& st, int param, size_t row) {
-      st.setUInt64(param, counts[row].link_id);
-      st.setInt64(param + 1, counts[row].day);
-      st.setUInt64(param + 2, counts[row].clicks);
-      return param + 3;
-    });
+    SendInChunks(s, counts.size(), kAddDays,
+                 [&](sql::PreparedStatement& st, int param, size_t row) {
+                   st.setUInt64(param, counts[row].link_id);
+                   st.setInt64(param + 1, counts[row].day);
+                   st.setUInt64(param + 2, counts[row].clicks);
+                   return param + 3;
+                 });
+    // The same visits, classified, in the same transaction: as exact and idempotent as the
+    // clicks themselves.
+    AddVisits(s, batch.visits);
     for (const std::string& id : batch.forget) {
       sql::PreparedStatement& forget = s.Prepared(kForgetBatch);
       forget.setString(1, id);

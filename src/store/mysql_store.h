@@ -9,6 +9,7 @@
 #include <string>
 
 #include "domain/link_reports.h"
+#include "domain/link_stats.h"
 #include "domain/link_transfer.h"
 #include "domain/store.h"
 #include "store/circuit_breaker.h"
@@ -35,7 +36,8 @@ class MysqlStore : public LinkStore,
                    public AccountStore,
                    public ClickStore,
                    public LinkReports,
-                   public LinkTransfer {
+                   public LinkTransfer,
+                   public StatsStore {
  public:
   // Connects lazily: a worker starts and answers 503 while the database is down, and connects
   // as soon as it is back. After a lost connection (server restart, timeout) the next call
@@ -62,6 +64,9 @@ class MysqlStore : public LinkStore,
   Status Ping() override;
 
   Result<bool> AddClicks(const ClickBatch& batch) override;
+
+  // StatsStore (mysql_visits.cc).
+  Result<StoredStats> ReadStats(uint64_t link_id, const DayRange& range) override;
 
   // LinkReports (mysql_reports.cc).
   Result<std::optional<Link>> FindOwnedLinkByUrl(uint64_t owner_id, const std::string& url,

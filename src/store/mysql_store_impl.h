@@ -12,7 +12,9 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "base/log.h"
 #include "base/metrics.h"
@@ -122,6 +124,72 @@ uint64_t InsertLinkRow(MysqlStore::Session& s, const std::optional<std::string>&
 // held from this owner (API.md freed_slug_hold). A locking read.
 bool SlugHeldFrom(MysqlStore::Session& s, const std::string& slug, int64_t held_after,
                   const std::optional<uint64_t>& owner_id);
+
+}  // namespace mysql_internal
+
+namespace mysql_internal {
+
+// A multi-row statement as prepared statements like every other: one text per chunk size 2^k
+// (1 to 256 rows, k < kChunkSizes), each prepared once per connection, and n rows are sent as
+// the binary decomposition of n. Every value is bound, none spliced into SQL. Rows go in
+// (link_id, day) order, so concurrent flushes of several workers lock the same rows (and take
+// the foreign keys' shared locks on the same links) in the same order. Define them as
+// namespace-scope constants: Session::Prepared keys statements by the address of their text.
+constexpr int kChunkSizes = 9;
+
+class ChunkedSql {
+ public:
+  // The text for 2^k rows is head + row, repeated 2^k times joined by `separator`, + tail.
+  ChunkedSql(const std::string& head, const std::string& row, const std::string& tail,
+             const std::string& separator = ",") {
+    for (int k = 0; k < kChunkSizes; ++k) {
+      std::string text = head;
+      for (size_t r = 0; r < (size_t{1} << k); ++r) text += (r ? separator : "") + row;
+      texts_[k] = text + tail;
+    }
+  }
+  const char* Text(int k) const { return texts_[k].c_str(); }
+
+ private:
+  std::string texts_[kChunkSizes];
+};
+
+// Runs `sql` over rows [0, n) in chunks of the largest prepared size that fits: bind(st,
+// first_param, row) binds one row's values from first_param on and returns the next free
+// parameter; run(st) then executes the bound chunk.
+template <typename Bind, typename Run>
+void ForEachChunk(MysqlStore::Session& s, size_t n, const ChunkedSql& sql, Bind bind, Run run) {
+  size_t begin = 0;
+  while (begin < n) {
+    int k = kChunkSizes - 1;
+    while ((size_t{1} << k) > n - begin) --k;
+    sql::PreparedStatement& st = s.Prepared(sql.Text(k));
+    int param = 1;
+    for (size_t r = 0; r < (size_t{1} << k); ++r) param = bind(st, param, begin + r);
+    run(st);
+    begin += size_t{1} << k;
+  }
+}
+
+// ForEachChunk of an INSERT, UPDATE or DELETE.
+template <typename Bind>
+void SendInChunks(MysqlStore::Session& s, size_t n, const ChunkedSql& sql, Bind bind) {
+  ForEachChunk(s, n, sql, bind, [](sql::PreparedStatement& st) { st.executeUpdate(); });
+}
+
+// ForEachChunk of a SELECT: each_row(rs) reads every row of every chunk's result.
+template <typename Bind, typename Read>
+void QueryInChunks(MysqlStore::Session& s, size_t n, const ChunkedSql& sql, Bind bind,
+                   Read each_row) {
+  ForEachChunk(s, n, sql, bind, [&each_row](sql::PreparedStatement& st) {
+    std::unique_ptr<sql::ResultSet> rs(st.executeQuery());
+    while (rs->next()) each_row(*rs);
+  });
+}
+
+// Inside AddClicks' transaction, after its click rows: adds `visits` (ClickBatch::visits) to
+// link_visits_daily and link_visit_values (mysql_visits.cc). Throws like any statement.
+void AddVisits(MysqlStore::Session& s, const std::vector<VisitRollup>& visits);
 
 }  // namespace mysql_internal
 

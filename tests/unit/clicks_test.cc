@@ -293,6 +293,68 @@ BOOST_AUTO_TEST_CASE(random_phase_stays_inside_the_interval) {
   BOOST_TEST(RandomPhaseMillis(1) == 0);
 }
 
+// Classified visits travel in the same batch as their clicks, by the same (link, day): the
+// visit's own day (the one its visitor hash was made for), not the counter's clock. A failed
+// batch is resent with its visits unchanged, and visits counted meanwhile wait for the next.
+BOOST_AUTO_TEST_CASE(visits_travel_with_their_clicks) {
+  Env env;
+  Visit visit;
+  visit.link_id = 7;
+  visit.day = kToday;
+  visit.values = {"example.com", "DE", "desktop", "Chrome", "Windows"};
+  visit.visitor_hash = 0x0123456789abcdefULL;
+  env.counter.CountVisit(visit);
+  env.counter.CountVisit(visit);
+  Visit bot = visit;
+  bot.bot = true;
+  bot.day = kToday - 1;  // counted just before midnight, as its hash was
+  bot.values = {"direct", "unknown", "bot", "Googlebot", "other"};
+  env.counter.CountVisit(bot);
+  env.counter.Count(9);  // a click without classification (visit_statistics off earlier)
+  BOOST_TEST(env.counter.pending() == 4u);
+
+  env.store.fail = FakeClickStore::Failure::kBeforeCommit;
+  env.now = kNow + 1;
+  BOOST_TEST(!env.counter.MaybeFlush().ok());
+  env.counter.CountVisit(visit);  // waits for the next batch
+  env.store.fail = FakeClickStore::Failure::kNone;
+  env.now = kNow + 2;
+  BOOST_TEST(env.counter.MaybeFlush().ok());
+  BOOST_REQUIRE_EQUAL(env.store.batches.size(), 3u);
+  const ClickBatch& first = env.store.batches[0];
+  const ClickBatch& resent = env.store.batches[1];
+  BOOST_TEST(resent.id == first.id);
+  BOOST_REQUIRE_EQUAL(resent.visits.size(), 2u);
+  BOOST_REQUIRE_EQUAL(resent.counts.size(), 3u);
+  // (7, yesterday), (7, today), (9, today): the visits' pairs, in the same order as the counts.
+  BOOST_TEST(resent.counts[0].day == kToday - 1);
+  BOOST_TEST(resent.visits[0].link_id == 7u);
+  BOOST_TEST(resent.visits[0].day == kToday - 1);
+  BOOST_TEST(resent.visits[0].stats.clicks == resent.counts[0].clicks);
+  BOOST_TEST(resent.visits[0].stats.bot_clicks == 1u);
+  BOOST_TEST(resent.visits[0].stats.visitors.Count() == 0u);  // bots are not visitors
+  BOOST_TEST(resent.visits[1].day == kToday);
+  BOOST_TEST(resent.visits[1].stats.clicks == 2u);
+  BOOST_TEST(resent.visits[1].stats.clicks == resent.counts[1].clicks);
+  BOOST_TEST(resent.visits[1].stats.human_clicks == 2u);
+  BOOST_TEST(resent.visits[1].stats.visitors.Count() == 1u);  // one visitor, twice
+  BOOST_TEST(resent.visits[1].stats.breakdowns[static_cast<size_t>(Breakdown::kCountry)].at("DE") ==
+             2u);
+  const ClickBatch& next = env.store.batches[2];
+  BOOST_TEST(next.id != first.id);
+  BOOST_REQUIRE_EQUAL(next.visits.size(), 1u);
+  BOOST_TEST(next.visits[0].stats.clicks == 1u);
+  BOOST_TEST(env.store.Total() == 5u);
+}
+
+BOOST_AUTO_TEST_CASE(utc_days_floor_before_1970) {
+  BOOST_TEST(UtcDay(0) == 0);
+  BOOST_TEST(UtcDay(kDay - 1) == 0);
+  BOOST_TEST(UtcDay(kDay) == 1);
+  BOOST_TEST(UtcDay(-1) == -1);
+  BOOST_TEST(UtcDay(kNow) == kToday);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace

@@ -13,15 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "test_paths.h"
+
 namespace shortener {
 namespace {
-
-std::string TestDatabasePath() {
-  const std::string binary = boost::unit_test::framework::master_test_suite().argv[0];
-  const size_t slash = binary.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : binary.substr(0, slash);
-  return dir + "/tests/geoip-test.mmdb";
-}
 
 BOOST_AUTO_TEST_SUITE(geoip)
 

@@ -82,8 +82,8 @@ async function loadStats(record, from, to) {
       el('p', {}, data.clicks + ' clicks: ' + data.human_clicks + ' by people, ' + data.bot_clicks +
          ' by bots; about ' + data.unique_visitors + ' unique visitors.'),
       table('Referrers', data.referrers, 'host'), table('Countries', data.countries, 'code'),
-      table('Devices', data.devices, 'name'), table('Browsers', data.browsers, 'name'),
-      table('Operating systems', data.os, 'name'));
+      table('Devices', data.devices, 'device'), table('Browsers', data.browsers, 'browser'),
+      table('Operating systems', data.os, 'os'));
 }
 
 async function start() {
