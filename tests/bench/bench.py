@@ -5,6 +5,8 @@
     python3 tests/bench/bench.py --build-dir build --smoke     # the machinery only, a few seconds
     python3 tests/bench/bench.py --only login-flood            # the FastCGI ceiling, our hot row,
                                                                # and the hot row under a login flood
+    python3 tests/bench/bench.py --only stats                  # the ceiling, hot with statistics on
+                                                               # and off, spam, the stats endpoint
 
 Starts a private stack (scripts/stack.sh: MariaDB, memcached, lighttpd + `shortener --workers N`,
 the supervised pool production runs; the bare FastCGI 302 under spawn-fcgi) in a temp dir, on free loopback ports; seeds links straight into MariaDB (multi-row INSERTs of custom-slug
@@ -16,6 +18,11 @@ row below, one after another, each for --duration seconds:
                            pool size as ours: the reference of every ratio
   our redirect, hot        GET /r/{slug}, a random one of the hot slugs, all cached
   ... clicks off           the same with click counting off (when the worker knows the key)
+  ... statistics off       the same with clicks counted but visits not classified
+                           (visit_statistics = false): what the statistics cost
+  ... referrer spam        hot, with a new referrer host and User-Agent in every request (up to
+                           1,000,000 distinct ones): the workers' memory stays bounded
+  the stats endpoint       GET .../stats of a link with 366 days of statistics, one client
   our redirect, miss       GET /r/{slug}, every slug requested once: memcached miss, MySQL read
   creation                 POST /api/v1/url-shortener (with an API key when the admin CLI makes one)
   mix                      95% hot redirects, 5% creations
@@ -66,6 +73,10 @@ STOP_TIMEOUT = 10  # seconds between SIGTERM and SIGKILL for what this script st
 # Targets of the issue, as ratios to the FastCGI ceiling of the same run.
 HOT_RATIO, HOT_P99_MS, MISS_RATIO, CREATE_PER_S, CLICK_COST, RSS_DRIFT_KIB = (
     0.80, 10.0, 0.50, 2000.0, 0.05, 1024)
+# Issue 13: classification costs at most this share of hot throughput, p99 at most this factor;
+# the stats endpoint for 366 days answers within this (p50 of one client).
+STATS_COST, STATS_P99_FACTOR, STATS_ENDPOINT_MS = 0.10, 1.5, 20.0
+STATS_SLUG = "benchstats"  # the link seeded with 366 days of statistics
 
 
 def log(msg):
@@ -221,12 +232,14 @@ class Bench:
 
     # ---- wrk ---------------------------------------------------------------------------------
 
-    def wrk(self, port, mode, seconds, **lua_env):
-        """One wrk run; its result line, plus "wrk_cpu": the CPU seconds wrk itself used."""
+    def wrk(self, port, mode, seconds, clients=None, **lua_env):
+        """One wrk run; its result line, plus "wrk_cpu": the CPU seconds wrk itself used.
+        clients: one thread and this many connections instead of the arguments' load."""
+        threads = 1 if clients else self.args.threads
         env = dict(self.env, BENCH_MODE=mode, BENCH_HOT_SLUGS=str(HOT_SLUGS),
-                   BENCH_THREADS=str(self.args.threads), BENCH_API_KEY=self.api_key)
+                   BENCH_THREADS=str(threads), BENCH_API_KEY=self.api_key)
         env.update({k: str(v) for k, v in lua_env.items()})
-        argv = ["wrk", "-t", str(self.args.threads), "-c", str(self.args.connections),
+        argv = ["wrk", "-t", str(threads), "-c", str(clients or self.args.connections),
                 "-d", "%ds" % seconds, "--timeout", "2s", "-s", LUA,
                 "http://127.0.0.1:%d" % port]
         cpu0 = children_cpu_seconds()
@@ -239,7 +252,7 @@ class Bench:
                 return result
         raise RuntimeError("wrk gave no result (exit %d):\n%s" % (out.returncode, out.stdout))
 
-    def measure(self, name, port, mode, web, app, ours=False, note="", **lua_env):
+    def measure(self, name, port, mode, web, app, ours=False, note="", clients=None, **lua_env):
         """One row: wrk against port, with the CPU used by the web server (pids web), the
         FastCGI processes (pids app), memcached and MariaDB meanwhile; with ours, also the
         workers' memory before and after."""
@@ -248,7 +261,7 @@ class Bench:
                   "db": self.daemon_pids("mysql")}
         before = [rss_kib(p) for p in app] if ours else None
         cpu0 = {k: cpu_seconds(v) for k, v in groups.items()}
-        result = self.wrk(port, mode, self.args.duration, **lua_env)
+        result = self.wrk(port, mode, self.args.duration, clients, **lua_env)
         cpu = {k: cpu_seconds(v) - cpu0[k] for k, v in groups.items()}
         cpu["wrk"] = result["wrk_cpu"]
         rss = list(zip(before, [rss_kib(p) for p in app])) if ours else None
@@ -286,6 +299,41 @@ class Bench:
                        input="\n".join(sql), text=True, check=True, timeout=300,
                        env=dict(env, MYSQL_PWD=env["SHORTENER_MYSQL_PASSWORD"]))
         log("seeded %d links in %.1fs" % (count, time.time() - t0))
+
+    def seed_stats(self):
+        """STATS_SLUG, owned by the bench user, with 366 days of statistics as the flushes write
+        them: a day's clicks, human/bot split, a sparse sketch of 300 visitors, and a busy day's
+        breakdowns (50 referrer hosts + other, 30 countries, 5 devices, 10 browsers, 8 OS)."""
+        env = self.stack_env()
+        rng = random.Random(13)
+        sql = ["SET time_zone = '+00:00';",
+               "INSERT INTO links (slug, url, owner_id, created_at, updated_at, expires_at, "
+               "metadata) SELECT '%s', 'https://example.com/stats', id, UTC_TIMESTAMP(), "
+               "UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL 30 DAY, '{}' FROM users "
+               "WHERE username = 'bench';" % STATS_SLUG,
+               "SET @link = (SELECT id FROM links WHERE slug = '%s');" % STATS_SLUG]
+        today = int(time.time()) // 86400
+        sizes = {0: 51, 1: 30, 2: 5, 3: 10, 4: 8}
+        for day in range(today - 365, today + 1):
+            d = "'1970-01-01' + INTERVAL %d DAY" % day
+            clicks = rng.randint(500, 5000)
+            bots = clicks // 10
+            sql.append("INSERT INTO link_clicks_daily VALUES (@link, %s, %d);" % (d, clicks))
+            sql.append("INSERT INTO link_visits_daily VALUES (@link, %s, %d, %d, X'%s');"
+                       % (d, clicks - bots, bots, sparse_sketch(rng, 300).hex()))
+            values = []
+            for b, n in sizes.items():
+                left = clicks
+                for i in range(n):
+                    share = left if i == n - 1 else rng.randint(0, left // 2)
+                    left -= share
+                    name = "other" if (b == 0 and i == n - 1) else "v%d-%d.example" % (b, i)
+                    values.append("(@link, %s, %d, '%s', %d)" % (d, b, name, share))
+            sql.append("INSERT INTO link_visit_values VALUES %s;" % ",".join(values))
+        subprocess.run(["mariadb", "--no-defaults", "--socket=" + env["SHORTENER_MYSQL_SOCKET"],
+                        "--user=" + env["SHORTENER_MYSQL_USER"], env["SHORTENER_MYSQL_DATABASE"]],
+                       input="\n".join(sql), text=True, check=True, timeout=300,
+                       env=dict(env, MYSQL_PWD=env["SHORTENER_MYSQL_PASSWORD"]))
 
     def admin(self, *args, stdin=""):
         return subprocess.run([self.env["STACK_ADMIN_BIN"], *args], input=stdin, text=True,
@@ -423,23 +471,32 @@ class Bench:
         else:
             self.notes.append("This worker has no `click_counting` key (SHORTENER_CLICK_COUNTING "
                               "refused by --check-config): the clicks-off row is skipped.")
+        self.stats_supported = self.worker_accepts(SHORTENER_VISIT_STATISTICS="false")
+        plain_port = None
+        if self.stats_supported:
+            plain_port = self.web_up(shortener, workers,
+                                     dict(self.ours_env, SHORTENER_VISIT_STATISTICS="false"))
         web, pids = self.web_pids(port)
         self.api_key = self.make_api_key()
+        if self.stats_supported and self.api_key:
+            self.seed_stats()
         self.check_create(port)
         # Warm-up, so the "before" memory has every path's connections, statements and buffers.
         log("warming up our workers")
         self.fill_cache(port)
         self.wrk(port, "miss", 1, BENCH_MISS_FIRST=WARM_FIRST, BENCH_MISS_COUNT=WARM_COUNT)
         self.wrk(port, "create", 1)
-        if off_port:
-            self.wrk(off_port, "hot", 2)
+        for other in (off_port, plain_port):
+            if other:
+                self.wrk(other, "hot", 2)
         start = [rss_kib(p) for p in pids]
-        label = " (clicks on)" if self.clicks_supported else ""
+        label = " (clicks and statistics on)" if self.clicks_supported else ""
         hot = self.measure("GET /r/{slug}, hot cache" + label, port, "hot", web, pids, True)
         off = None
         if off_port:
             off = self.measure("GET /r/{slug}, hot cache (clicks off)", off_port, "hot",
                                *self.web_pids(off_port), True)
+        self.statistics_rows(port, web, pids, plain_port)
         self.measure("GET /r/{slug}, every one a cache miss", port, "miss", web, pids, True,
                      BENCH_MISS_FIRST=MISS_FIRST, BENCH_MISS_COUNT=self.miss_count(0))
         create = self.measure(self.create_name(), port, "create", web, pids, True)
@@ -449,8 +506,9 @@ class Bench:
         end = [rss_kib(p) for p in pids]
         self.memory = list(zip(pids, start, end))
         self.web_down(port)
-        if off_port:
-            self.web_down(off_port)
+        for other in (off_port, plain_port):
+            if other:
+                self.web_down(other)
         return hot, off, create
 
     def hot_under_login_flood(self, port, web, pids):
@@ -525,6 +583,8 @@ class Bench:
         self.stack("memcached-up", self.dir)
         if a.only == "login-flood":
             return self.run_login_flood()
+        if a.only == "stats":
+            return self.run_statistics()
         self.seed(a.links)
         self.ceiling_static()
         name = "lighttpd + fcgi_302, unix, pool %d" % a.workers
@@ -564,6 +624,79 @@ class Bench:
         self.web_down(port)
         self.refs.append(self.ceiling_fcgi(a.workers, name + " (again)", reference=True))
         self.targets = []
+
+    def statistics_rows(self, port, web, pids, plain_port):
+        """Issue 13's rows, after the hot row of `port` (statistics on): hot with statistics off
+        (plain_port), hot with a new referrer host and User-Agent each request, and the stats
+        endpoint of STATS_SLUG (366 days) from one client."""
+        self.plain = self.spam = self.stats_row = None
+        if not plain_port:
+            return
+        self.plain = self.measure("GET /r/{slug}, hot cache (clicks on, statistics off)",
+                                  plain_port, "hot", *self.web_pids(plain_port), True)
+        self.spam = self.measure(
+            "GET /r/{slug}, hot cache, a new referrer host and User-Agent each request",
+            port, "hot", web, pids, True, BENCH_SPAM=1)
+        if self.api_key:
+            first = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 365 * 86400))
+            last = time.strftime("%Y-%m-%d", time.gmtime())
+            self.stats_row = self.measure(
+                "GET .../stats, 366 days of statistics, 1 client", port, "get", web, pids, True,
+                clients=1, BENCH_PATH="/api/v1/url-shorteners/%s/stats?from=%s&to=%s"
+                % (STATS_SLUG, first, last))
+
+    def statistics_targets(self, hot):
+        """The targets of statistics_rows, against `hot` (the same row with statistics on)."""
+        t = []
+        if self.plain:
+            cost = 1 - hot.rate() / self.plain.rate()
+            p99 = hot.result["p99_us"] / max(1, self.plain.result["p99_us"])
+            t.append(("visit statistics cost <= %d%% of hot throughput, p99 <= %.1fx"
+                      % (STATS_COST * 100, STATS_P99_FACTOR),
+                      "%.1f%%, p99 %.2fx" % (cost * 100, p99),
+                      cost <= STATS_COST and p99 <= STATS_P99_FACTOR))
+            grown = max(e - b for b, e in self.spam.rss)
+            t.append(("referrer/User-Agent spam: worker memory bounded (%d KiB)" % RSS_DRIFT_KIB,
+                      "largest growth %d KiB, %d errors" % (grown, self.spam.errors()),
+                      grown <= RSS_DRIFT_KIB and self.spam.errors() == 0))
+        else:
+            t.append(("visit statistics cost", "not measured: no visit_statistics key", None))
+        if self.stats_row:
+            p50 = self.stats_row.result["p50_us"] / 1000
+            p99 = self.stats_row.result["p99_us"] / 1000
+            t.append(("stats endpoint, 366 days: p50 < %g ms, no errors" % STATS_ENDPOINT_MS,
+                      "p50 %.1f ms, p99 %.1f ms, %d errors" % (p50, p99, self.stats_row.errors()),
+                      p50 < STATS_ENDPOINT_MS and self.stats_row.errors() == 0))
+        return t
+
+    def run_statistics(self):
+        """--only stats: the FastCGI ceiling, our hot row with statistics on and off, the spam
+        row and the stats endpoint (issue 13): a few minutes instead of the whole bench."""
+        a = self.args
+        self.seed(HOT_SLUGS)
+        name = "lighttpd + fcgi_302, unix, pool %d" % a.workers
+        self.refs = [self.ceiling_fcgi(a.workers, name, reference=True)]
+        if not self.worker_accepts(SHORTENER_VISIT_STATISTICS="false"):
+            raise RuntimeError("this worker has no visit_statistics key: no statistics rows")
+        self.ours_env = {}
+        shortener = os.path.join(self.build, "shortener")
+        port = self.web_up(shortener, a.workers, self.ours_env)
+        plain_port = self.web_up(shortener, a.workers, {"SHORTENER_VISIT_STATISTICS": "false"})
+        web, pids = self.web_pids(port)
+        self.api_key = self.make_api_key()
+        if self.api_key:
+            self.seed_stats()
+        self.fill_cache(port)
+        self.wrk(plain_port, "hot", 2)
+        start = [rss_kib(p) for p in pids]
+        hot = self.measure("GET /r/{slug}, hot cache (clicks and statistics on)", port, "hot",
+                           web, pids, True)
+        self.statistics_rows(port, web, pids, plain_port)
+        self.memory = list(zip(pids, start, [rss_kib(p) for p in pids]))
+        self.web_down(port)
+        self.web_down(plain_port)
+        self.refs.append(self.ceiling_fcgi(a.workers, name + " (again)", reference=True))
+        self.targets = self.statistics_targets(hot)
 
     def smoke(self):
         """The machinery without a database: static + FastCGI ceiling + nginx, one second each."""
@@ -610,6 +743,7 @@ class Bench:
                       cost <= CLICK_COST))
         else:
             t.append((what, "not measured: no click_counting key", None))
+        t += self.statistics_targets(hot)
         t.append(("link creation >= %d/s, no errors" % CREATE_PER_S,
                   "%.0f/s, %d errors" % (create.rate(), create.errors()),
                   create.rate() >= CREATE_PER_S and create.errors() == 0))
@@ -694,6 +828,33 @@ class Bench:
         print("written to %s" % os.path.relpath(results, REPO))
 
 
+def sparse_sketch(rng, visitors):
+    """A HyperLogLog sketch of `visitors` random hashes as src/domain/hll.h serialises a sparse
+    one (format version 1: version, representation 0, p = 14, varint n, varint entries)."""
+    registers = {}
+    for _ in range(visitors):
+        h = rng.getrandbits(64)
+        index, rest = h >> 50, h & ((1 << 50) - 1)
+        rank = 51 - rest.bit_length() if rest else 51
+        registers[index] = max(registers.get(index, 0), rank)
+
+    def varint(n):
+        out = bytearray()
+        while True:
+            byte = n & 0x7F
+            n >>= 7
+            out.append(byte | (0x80 if n else 0))
+            if not n:
+                return bytes(out)
+
+    out = bytearray([1, 0, 14]) + varint(len(registers))
+    last = 0
+    for index in sorted(registers):
+        out += varint((index - last) << 6 | registers[index])
+        last = index
+    return bytes(out)
+
+
 def fill(template, d, **values):
     """TEMPLATE with its @NAME@ placeholders filled, written into d; returns the path."""
     with open(template) as f:
@@ -719,9 +880,10 @@ def main():
     p.add_argument("--smoke", action="store_true",
                    help="the machinery only: no database, ceilings for one second each")
     p.add_argument("--keep", action="store_true", help="keep the temp dir (logs)")
-    p.add_argument("--only", choices=["login-flood"],
+    p.add_argument("--only", choices=["login-flood", "stats"],
                    help="login-flood: only the hot row, alone and under a login flood, beside "
-                        "the FastCGI ceiling")
+                        "the FastCGI ceiling; stats: only the hot row with visit statistics on "
+                        "and off, with referrer spam, and the stats endpoint")
     a = p.parse_args()
     if a.smoke:
         a.duration, a.connections = 1, 16

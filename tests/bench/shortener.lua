@@ -1,5 +1,5 @@
 -- wrk script of `make bench` (tests/bench/bench.py runs it; settings come from the environment):
---   BENCH_MODE        hot | miss | create | mix
+--   BENCH_MODE        hot | miss | create | mix | get
 --   BENCH_HOT_SLUGS   hot and mix: redirects go to a random one of slugs 1..N
 --   BENCH_MISS_FIRST, BENCH_MISS_COUNT
 --                     miss: slugs FIRST.. FIRST+COUNT-1, each requested once across all threads
@@ -7,6 +7,11 @@
 --   BENCH_THREADS     wrk's -t, for the miss split
 --   BENCH_API_KEY     create and mix: sent as X-API-Key when not empty
 --   BENCH_MIX_CREATE  mix: percentage of requests that are creations (default 5)
+--   BENCH_SPAM        hot: "1" sends a new referrer host and User-Agent with every request
+--                     (up to 1,000,000 distinct ones), for the statistics' memory bound
+--   BENCH_PATH        get: the path every request GETs (with the API key)
+-- Redirects carry a browser's User-Agent and a Referer, as visits do: one of a few browsers and
+-- one of 200 referrer hosts, so the statistics classify them like real traffic.
 -- The seeded slugs are "bench" plus the link's number in 7 digits (bench.py seeds them).
 -- done() prints one line "BENCH_RESULT {json}" with the counts and latency percentiles.
 
@@ -17,6 +22,19 @@ local miss_count = tonumber(os.getenv("BENCH_MISS_COUNT") or "1")
 local nthreads = tonumber(os.getenv("BENCH_THREADS") or "1")
 local api_key = os.getenv("BENCH_API_KEY") or ""
 local mix_create = tonumber(os.getenv("BENCH_MIX_CREATE") or "5")
+local spam = os.getenv("BENCH_SPAM") == "1"
+local get_path = os.getenv("BENCH_PATH") or "/healthz"
+
+local agents = {
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
+  "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1",
+  "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.43 Mobile Safari/537.36",
+  "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0",
+  "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15",
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 Edg/120.0.0.0",
+  "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+  "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+}
 
 local threads = {}
 local next_tid = 0
@@ -41,8 +59,20 @@ local function slug(n)
 end
 
 local function redirect_hot()
-  return wrk.format("GET", "/r/" .. slug(math.random(hot_slugs)))
+  local headers
+  if spam then
+    local n = math.random(1000000)
+    headers = {["User-Agent"] = agents[1] .. " spam/" .. n,
+               ["Referer"] = string.format("https://h%d.spam.example/p", n)}
+  else
+    headers = {["User-Agent"] = agents[math.random(#agents)],
+               ["Referer"] = string.format("https://site%d.example/page", math.random(200))}
+  end
+  return wrk.format("GET", "/r/" .. slug(math.random(hot_slugs)), headers)
 end
+
+local get_headers = {}
+if api_key ~= "" then get_headers["X-API-Key"] = api_key end
 
 local function create()
   local body = string.format('{"original_url": "https://example.com/created/%d/%d/%d"}',
@@ -60,6 +90,8 @@ function request()
     return wrk.format("GET", "/r/" .. slug(n))
   elseif mode == "create" then
     return create()
+  elseif mode == "get" then
+    return wrk.format("GET", get_path, get_headers)
   elseif mode == "mix" then
     if math.random(100) <= mix_create then return create() end
     return redirect_hot()
