@@ -5,7 +5,7 @@
 #include <png.h>
 
 #include <boost/test/unit_test.hpp>
-#include <regex>
+#include <cstdio>
 #include <set>
 #include <string>
 #include <utility>
@@ -36,13 +36,18 @@ Pixels DecodePng(const std::string& data) {
   return pixels;
 }
 
-// The dark modules the SVG's path draws, as (x, y) in the viewBox's module units.
+// The dark modules the SVG's path draws, as (x, y) in the viewBox's module units. Each module is
+// one "M<x> <y>h1v1h-1z" step; sscanf reads them (std::regex trips GCC 12's
+// -Wmaybe-uninitialized inside libstdc++ under the sanitized build's -Werror).
 std::set<std::pair<int, int>> SvgModules(const std::string& svg) {
   std::set<std::pair<int, int>> modules;
-  std::regex square("M([0-9]+) ([0-9]+)h1v1h-1z");
-  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), square); it != std::sregex_iterator();
-       ++it) {
-    modules.emplace(std::stoi((*it)[1]), std::stoi((*it)[2]));
+  for (size_t at = svg.find('M'); at != std::string::npos; at = svg.find('M', at + 1)) {
+    int x = 0;
+    int y = 0;
+    int used = 0;
+    if (std::sscanf(svg.c_str() + at, "M%d %dh1v1h-1z%n", &x, &y, &used) == 2 && used > 0) {
+      modules.emplace(x, y);
+    }
   }
   return modules;
 }
