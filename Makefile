@@ -181,7 +181,8 @@ systemdunitdir ?= $(PREFIX)/lib/systemd/system
 SHAREDIR       := $(datadir)/shortener
 CONFDIR        := $(sysconfdir)/shortener
 UNITS          := $(wildcard systemd/*.service systemd/*.socket systemd/*.timer)
-WEB_CONFS      := conf/lighttpd.conf conf/apache.conf conf/nginx.conf conf/nginx-web-headers.conf
+WEB_CONFS      := conf/lighttpd.conf conf/apache.conf conf/nginx.conf conf/nginx-web-headers.conf \
+                  conf/nftables-connlimit.nft
 # The web interface (web/, served by the web server itself) and Debian's Chart.js beside it.
 CHART_JS       := /usr/share/javascript/chart.js/chart.min.js
 INSTALLED_CONF := shortener.conf:0644 secrets.env:0600

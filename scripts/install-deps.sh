@@ -16,6 +16,7 @@ readonly PACKAGES=(
   libmaxminddb-dev libmaxmind-db-writer-perl  # countries; the writer makes the unit tests' database
   mariadb-server mariadb-client memcached lighttpd lighttpd-modules-lua apache2 nginx systemd
   curl python3 clang-format iproute2  # iproute2: ss, which tests ask who accepted a socket
+  nftables  # conf/nftables-connlimit.nft, the per-address cap in front of Apache (tested)
   wrk nginx  # make bench: the load generator; nginx for the ceiling variants
   clang libclang-rt-14-dev
 )
