@@ -6,6 +6,7 @@ delete, log out; API keys; the dead-link page; a cross-origin form POST refused;
 metadata rendered inert; the CSP header. Screenshots of every page at 1280 and 360 px go to
 build/screenshots/ (README "Web interface"). test_fronts runs the flow behind nginx and Apache."""
 
+import datetime
 import http.server
 import json
 import os
@@ -60,19 +61,13 @@ def start_browser():
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
 
-class WebUiFlowTest(IntegrationTest):
+class BrowserTest(IntegrationTest):
+    """One headless chromium per test class, and the helpers of the browser tests."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.site = cls.public  # http://localhost:PORT: the browser's origin is public_base_url's
-        cls.pages = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _TargetPages)
-        _TargetPages.service = cls.site
-        threading.Thread(target=cls.pages.serve_forever, daemon=True).start()
-        # *.localhost resolves to loopback in Chromium; the URL rules refuse loopback literals
-        # and the service's own host, not another name.
-        cls.target_base = "http://target.localhost:%d" % cls.pages.server_address[1]
-        cls.evil_base = "http://evil.localhost:%d" % cls.pages.server_address[1]
         cls.driver = start_browser()
         cls.driver.set_page_load_timeout(30)
         os.makedirs(SCREENSHOTS, exist_ok=True)
@@ -80,8 +75,6 @@ class WebUiFlowTest(IntegrationTest):
     @classmethod
     def tearDownClass(cls):
         cls.driver.quit()
-        cls.pages.shutdown()
-        cls.pages.server_close()
         super().tearDownClass()
 
     # -- helpers ------------------------------------------------------------------------------
@@ -126,6 +119,52 @@ class WebUiFlowTest(IntegrationTest):
     def api(self, method, path, body=None, headers=None):
         return self.req(method, path, client=Client(self.base, auth=None), headers=headers or {},
                         json_body=body)
+
+    def new_user(self, prefix):
+        """A user signed up through the API; returns (username, bearer headers)."""
+        name = prefix + "_" + rand_token(8)
+        r = self.api("POST", "/url/signup", {"username": name, "email": name + "@example.org",
+                                             "password": PASSWORD})
+        self.assertEqual(r.status, 201, r)
+        r = self.api("POST", "/url/login", {"username": name, "password": PASSWORD})
+        self.assertEqual(r.status, 200, r)
+        return name, {"Authorization": "Bearer " + r.json["access_token"]}
+
+    def login(self, name):
+        """Logs the browser in as `name` through the log-in page."""
+        self.driver.delete_all_cookies()
+        self.open("/")
+        self.type("#username", name)
+        self.find("#password").send_keys(PASSWORD + "\n")
+        self.wait(EC.url_contains("/ui/links.html"))
+
+    def table_rows(self, css):
+        """{first cell: second cell} of the rows of the table at `css`."""
+        return {row.find_elements(By.TAG_NAME, "td")[0].text:
+                row.find_elements(By.TAG_NAME, "td")[1].text
+                for row in self.find(css).find_elements(By.CSS_SELECTOR, "tbody tr")}
+
+
+class WebUiFlowTest(BrowserTest):
+    """The flow of issue 14, run here behind lighttpd and by test_fronts behind nginx and
+    Apache."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.pages = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _TargetPages)
+        _TargetPages.service = cls.site
+        threading.Thread(target=cls.pages.serve_forever, daemon=True).start()
+        # *.localhost resolves to loopback in Chromium; the URL rules refuse loopback literals
+        # and the service's own host, not another name.
+        cls.target_base = "http://target.localhost:%d" % cls.pages.server_address[1]
+        cls.evil_base = "http://evil.localhost:%d" % cls.pages.server_address[1]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.pages.shutdown()
+        cls.pages.server_close()
+        super().tearDownClass()
 
     # -- the flow -----------------------------------------------------------------------------
 
@@ -320,3 +359,74 @@ class WebUiFlowTest(IntegrationTest):
                     self.assertEqual(cache, "no-cache")
         with urllib.request.urlopen(self.base + "/ui/v1/vendor/chart.min.js", timeout=10) as r:
             self.assertIn(b"Chart.js", r.read(400))
+
+
+IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, "
+          "like Gecko) Version/17.1 Mobile/15E148 Safari/604.1")
+GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+
+
+class WebUiPagesTest(BrowserTest):
+    """The pages beyond the flow, behind lighttpd only (the fronts serve them the same way)."""
+
+    def test_link_page_shows_the_statistics(self):
+        d = self.driver
+        name, auth = self.new_user("stats")
+        r = self.api("POST", "/api/v1/url-shortener",
+                     {"original_url": "https://example.org/stats-" + rand_token()}, headers=auth)
+        self.assertEqual(r.status, 201, r)
+        slug = r.json["data"]["slug"]
+        # Two visits from a phone coming from a news page, one from a crawler.
+        for agent, referer in ((IPHONE, "https://News.Example.com/secret-path?q=1"),
+                               (IPHONE, "https://news.example.com/other-path"), (GOOGLEBOT, None)):
+            headers = {"User-Agent": agent}
+            if referer:
+                headers["Referer"] = referer
+            self.assertEqual(self.api("GET", "/r/" + slug, headers=headers).status, 302)
+        self.login(name)
+        deadline = time.monotonic() + 20  # the workers' click flush (about a second)
+        while True:
+            self.open("/ui/link.html?slug=" + slug)
+            if self.find("#total-clicks").text == "3" or time.monotonic() > deadline:
+                break
+            time.sleep(1)
+        self.assertEqual(self.find("#total-clicks").text, "3")
+        self.assertEqual(self.find("#total-humans").text, "2 (67%)")
+        self.assertEqual(self.find("#total-bots").text, "1 (33%)")
+        self.assertEqual(self.find("#total-unique").text, "1")
+        self.assertEqual(self.table_rows("#stats-referrers"), {"news.example.com": "2", "direct": "1"})
+        self.assertEqual(self.table_rows("#stats-devices"), {"mobile": "2", "bot": "1"})
+        self.assertEqual(self.table_rows("#stats-browsers"), {"Safari": "2", "Googlebot": "1"})
+        self.assertEqual(self.table_rows("#stats-os"), {"iOS": "2", "other": "1"})
+        self.assertEqual(self.table_rows("#stats-countries"), {"unknown": "3"})
+        self.assertNotIn("secret-path", d.find_element(By.TAG_NAME, "main").text)
+        # The chart: clicks, human clicks and unique visitors per day, over the last 30 days.
+        self.wait(lambda _: d.execute_script(
+            "return !!(window.Chart && Chart.getChart(document.getElementById('chart')))"))
+        sums = d.execute_script(
+            "return Chart.getChart(document.getElementById('chart')).data.datasets.map("
+            "s => [s.label, s.data.length, s.data.reduce((a, b) => a + b, 0)])")
+        self.assertEqual(sums, [["Clicks", 30, 3], ["Human clicks", 30, 2],
+                                ["Unique visitors", 30, 1]])
+        self.shoot("link-stats")
+        # A range the API refuses: its message, and no stale numbers beside it.
+        today = datetime.datetime.now(datetime.timezone.utc).date()
+        ago = lambda n: (today - datetime.timedelta(days=n)).isoformat()  # noqa: E731
+        for first, last in ((ago(1), ago(2)), (ago(400), ago(0))):
+            with self.subTest(first=first, last=last):
+                refused = self.api("GET", "/api/v1/url-shorteners/%s/stats?from=%s&to=%s"
+                                   % (slug, first, last), headers=auth)
+                self.assertEqual(refused.status, 422, refused)
+                d.execute_script("document.getElementById('from').value = arguments[0];"
+                                 "document.getElementById('to').value = arguments[1];", first, last)
+                self.find("#range button").click()
+                self.wait(lambda _: self.status_text().startswith(refused.json["message"]))
+                self.assertEqual(d.find_elements(By.CSS_SELECTOR, "#totals dd"), [])
+        # A range the API takes: the chart has its days.
+        d.execute_script("document.getElementById('from').value = arguments[0];"
+                         "document.getElementById('to').value = arguments[1];", ago(40), ago(31))
+        self.find("#range button").click()
+        self.wait(lambda _: self.find("#total-clicks").text == "0")
+        self.assertEqual(d.execute_script(
+            "return Chart.getChart(document.getElementById('chart')).data.labels.length"), 10)
+        self.assertEqual(self.status_text(), "")

@@ -1,5 +1,6 @@
-// A link's page: its record, clicks per day as a chart (Debian's Chart.js), the statistics
-// endpoint's breakdowns where the service has it, editing and deleting.
+// A link's page: its record, its statistics over a date range (GET .../stats: totals, people
+// and bots, unique visitors, a chart per day with Debian's Chart.js, each breakdown as a
+// table), editing and deleting.
 import {api, problem, requireLogin} from './api.js';
 import {copyButton, el, expired, fill, say, when} from './dom.js';
 import {nav} from './nav.js';
@@ -31,59 +32,100 @@ function showRecord(record) {
   document.getElementById('target').value = record.original_url;
 }
 
+const SERIES = [
+  // [field of a by_day item, legend, colour, chart type]
+  ['clicks', 'Clicks', '#2f6fde', 'bar'],
+  ['human_clicks', 'Human clicks', '#1a7f37', 'line'],
+  ['unique_visitors', 'Unique visitors', '#b45309', 'line'],
+];
+
 function drawChart(days) {
-  const labels = days.map((d) => d.date);
-  const clicks = days.map((d) => d.clicks);
   const canvas = document.getElementById('chart');
+  if (chart) chart.destroy();
+  chart = null;
+  if (!days) return;
   if (typeof window.Chart !== 'function') {
-    fill(canvas.parentElement, el('p', {}, 'Chart unavailable: ' + clicks.reduce((a, b) => a + b, 0) + ' clicks.'));
+    fill(canvas.parentElement, el('p', {}, 'Chart unavailable.'));
     return;
   }
-  if (chart) chart.destroy();
   chart = new window.Chart(canvas, {
     type: 'bar',
-    data: {labels, datasets: [{label: 'Clicks', data: clicks, backgroundColor: '#2f6fde'}]},
+    data: {
+      labels: days.map((d) => d.date),
+      // The lines (order 0) are drawn over the bars (order 1).
+      datasets: SERIES.map(([field, label, color, type]) => ({
+        type, label, data: days.map((d) => d[field]), backgroundColor: color, borderColor: color,
+        order: type === 'bar' ? 1 : 0, pointRadius: days.length > 60 ? 0 : 2, tension: 0,
+      })),
+    },
     options: {responsive: true, maintainAspectRatio: false, animation: false,
-              scales: {y: {beginAtZero: true, ticks: {precision: 0}}}},
+              interaction: {mode: 'index', intersect: false},
+              scales: {x: {ticks: {maxRotation: 0, autoSkipPadding: 12}},
+                       y: {beginAtZero: true, ticks: {precision: 0}}}},
   });
 }
 
-// Every day of [from, to] with its clicks (0 where the API lists none).
+// Every day of [from, to] with its counts (0 where the API lists none).
 function filled(from, to, listed) {
-  const byDate = new Map(listed.map((d) => [d.date, d.clicks]));
+  const byDate = new Map(listed.map((d) => [d.date, d]));
   const days = [];
   for (let d = new Date(from + 'T00:00:00Z'); day(d) <= to; d.setUTCDate(d.getUTCDate() + 1)) {
-    days.push({date: day(d), clicks: byDate.get(day(d)) || 0});
+    const item = byDate.get(day(d)) || {};
+    days.push({date: day(d), clicks: item.clicks || 0, human_clicks: item.human_clicks || 0,
+               unique_visitors: item.unique_visitors || 0});
   }
   return days;
 }
 
-function table(title, rows, key) {
-  if (!Array.isArray(rows) || !rows.length) return null;
-  return el('table', {},
-      el('caption', {}, title),
-      el('thead', {}, el('tr', {}, el('th', {scope: 'col'}, key), el('th', {scope: 'col'}, 'Clicks'))),
-      el('tbody', {}, rows.map((r) => el('tr', {}, el('td', {}, String(r[key] ?? r.name ?? r.value ?? '')),
-                                            el('td', {}, String(r.clicks))))));
+function share(part, whole) {
+  return whole ? ' (' + Math.round((100 * part) / whole) + '%)' : '';
 }
 
-async function loadStats(record, from, to) {
-  const stats = await api('GET', path + '/stats?' + new URLSearchParams({from, to}));
-  const box = document.getElementById('breakdowns');
-  if (stats.status !== 200 || !stats.json || !stats.json.data) {
-    // Without the statistics endpoint: the record's clicks by day.
-    drawChart(filled(from, to, record.clicks_by_day || []));
-    fill(box);
+function showTotals(data) {
+  const tile = (label, id, value) => el('div', {}, el('dt', {}, label), el('dd', {id}, value));
+  fill(document.getElementById('totals'),
+      tile('Clicks', 'total-clicks', String(data.clicks)),
+      tile('By people', 'total-humans', data.human_clicks + share(data.human_clicks, data.clicks)),
+      tile('By bots', 'total-bots', data.bot_clicks + share(data.bot_clicks, data.clicks)),
+      tile('Unique visitors', 'total-unique', String(data.unique_visitors)));
+}
+
+// One breakdown as a table: its values (referrer hosts are what visitors sent: text only).
+function table(id, title, rows, key, column) {
+  return el('table', {id},
+      el('caption', {}, title),
+      el('thead', {}, el('tr', {}, el('th', {scope: 'col'}, column),
+                                     el('th', {scope: 'col', class: 'num'}, 'Clicks'))),
+      el('tbody', {}, rows.length ?
+          rows.map((r) => el('tr', {}, el('td', {}, String(r[key])), el('td', {class: 'num'}, String(r.clicks)))) :
+          el('tr', {}, el('td', {colspan: 2}, 'None'))));
+}
+
+const BREAKDOWNS = [
+  // [field of the answer, title, key of its items, column heading]
+  ['referrers', 'Referrers', 'host', 'Host'], ['countries', 'Countries', 'code', 'Country'],
+  ['devices', 'Devices', 'device', 'Device'], ['browsers', 'Browsers', 'browser', 'Browser'],
+  ['os', 'Operating systems', 'os', 'System'],
+];
+
+// The statistics of [from, to] (YYYY-MM-DD, as typed); a refused range shows the API's message.
+async function loadStats(from, to) {
+  const answer = await api('GET', path + '/stats?' + new URLSearchParams({from, to}));
+  if (requireLogin(answer)) return;
+  if (answer.status !== 200) {
+    say(problem(answer));
+    fill(document.getElementById('totals'));
+    fill(document.getElementById('breakdowns'));
+    drawChart(null);
     return;
   }
-  const data = stats.json.data;
-  drawChart(filled(from, to, data.by_day || []));
-  fill(box,
-      el('p', {}, data.clicks + ' clicks: ' + data.human_clicks + ' by people, ' + data.bot_clicks +
-         ' by bots; about ' + data.unique_visitors + ' unique visitors.'),
-      table('Referrers', data.referrers, 'host'), table('Countries', data.countries, 'code'),
-      table('Devices', data.devices, 'device'), table('Browsers', data.browsers, 'browser'),
-      table('Operating systems', data.os, 'os'));
+  say('', false);
+  const data = answer.json.data;
+  showTotals(data);
+  drawChart(filled(data.from, data.to, data.by_day));
+  fill(document.getElementById('breakdowns'),
+      BREAKDOWNS.map(([field, title, key, column]) =>
+        table('stats-' + field, title, data[field] || [], key, column)));
 }
 
 async function start() {
@@ -99,10 +141,10 @@ async function start() {
   const from = day(start30);
   document.getElementById('from').value = from;
   document.getElementById('to').value = to;
-  await loadStats(record, from, to);
+  await loadStats(from, to);
   document.getElementById('range').addEventListener('submit', (event) => {
     event.preventDefault();
-    loadStats(record, document.getElementById('from').value, document.getElementById('to').value);
+    loadStats(document.getElementById('from').value, document.getElementById('to').value);
   });
   document.getElementById('edit').addEventListener('submit', async (event) => {
     event.preventDefault();
