@@ -19,7 +19,7 @@ from selenium.common.exceptions import NoAlertPresentException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from harness import REPO, Client, IntegrationTest, rand_token
 
@@ -430,3 +430,54 @@ class WebUiPagesTest(BrowserTest):
         self.assertEqual(d.execute_script(
             "return Chart.getChart(document.getElementById('chart')).data.labels.length"), 10)
         self.assertEqual(self.status_text(), "")
+
+    def test_visit_limit_and_redirect_code(self):
+        d = self.driver
+        name, auth = self.new_user("limits")
+        self.login(name)
+        # Shorten with a limit of 2 visits and a 307.
+        self.open("/ui/shorten.html")
+        self.type("#url", "https://example.org/limited-" + rand_token())
+        self.type("#max-visits", "2")
+        Select(self.find("#redirect-code")).select_by_value("307")
+        self.find("#shorten button[type=submit]").click()
+        slug = self.find("#short-url").text.rsplit("/", 1)[1]
+        self.shoot("shorten-limits")
+        record = self.api("GET", "/api/v1/url-shorteners/" + slug, headers=auth).json["data"]
+        self.assertEqual((record["max_visits"], record["redirect_code"]), (2, 307))
+        visit = self.api("GET", "/r/" + slug, headers={"User-Agent": IPHONE})
+        self.assertEqual(visit.status, 307, visit)
+        # The list shows both, and "1 click" once the visit is counted.
+        deadline = time.monotonic() + 20
+        while True:
+            self.open("/ui/links.html")
+            meta = self.find("#links li.link .meta").text
+            if "1 click " in meta or time.monotonic() > deadline:
+                break
+            time.sleep(1)
+        self.assertIn("1 click · ", meta)
+        self.assertIn("at most 2 visits", meta)
+        self.assertIn("307 redirect", meta)
+        # The link page shows them and edits them: an empty limit lifts it.
+        self.open("/ui/link.html?slug=" + slug)
+        self.assertEqual(self.find("#limit-text").text, "at most 2 visits")
+        self.assertEqual(self.find("#code-text").text, "307")
+        self.assertEqual(self.find("#max-visits").get_attribute("value"), "2")
+        self.assertEqual(Select(self.find("#redirect-code")).first_selected_option
+                         .get_attribute("value"), "307")
+        self.find("#max-visits").clear()
+        Select(self.find("#redirect-code")).select_by_value("301")
+        self.find("#edit button[type=submit]").click()
+        self.wait(lambda _: self.status_text() == "Saved.")
+        self.assertEqual(self.find("#limit-text").text, "no visit limit")
+        self.assertEqual(self.find("#code-text").text, "301")
+        record = self.api("GET", "/api/v1/url-shorteners/" + slug, headers=auth).json["data"]
+        self.assertEqual((record["max_visits"], record["redirect_code"]), (None, 301))
+        # And a limit set again from the link page.
+        self.type("#max-visits", "5")
+        self.find("#edit button[type=submit]").click()
+        self.wait(lambda _: self.find("#limit-text").text == "at most 5 visits")
+        record = self.api("GET", "/api/v1/url-shorteners/" + slug, headers=auth).json["data"]
+        self.assertEqual(record["max_visits"], 5)
+        self.shoot("link-limits")
+        self.assertEqual(d.find_elements(By.CSS_SELECTOR, "#status.error"), [])

@@ -64,3 +64,8 @@ export function when(iso) {
 export function expired(record) {
   return record.expiration_date !== null && new Date(record.expiration_date) <= new Date();
 }
+
+// "1 click", "2 clicks".
+export function plural(count, word) {
+  return count + ' ' + word + (count === 1 ? '' : 's');
+}

@@ -3,6 +3,7 @@
 // table), editing and deleting.
 import {api, problem, requireLogin} from './api.js';
 import {copyButton, el, expired, fill, say, when} from './dom.js';
+import {limitFields, limitText, limitValues} from './limits.js';
 import {nav} from './nav.js';
 
 const slug = new URLSearchParams(location.search).get('slug') || '';
@@ -26,10 +27,13 @@ function showRecord(record) {
          el('dt', {}, 'Expires'),
          el('dd', {}, record.expiration_date ? when(record.expiration_date) : 'never (permanent)',
             expired(record) ? el('span', {class: 'badge'}, 'expired') : null),
+         el('dt', {}, 'Visit limit'), el('dd', {id: 'limit-text'}, limitText(record)),
+         el('dt', {}, 'Redirect'), el('dd', {id: 'code-text'}, String(record.redirect_code)),
          el('dt', {}, 'Metadata'), el('dd', {class: 'metadata'}, JSON.stringify(record.metadata))),
       el('img', {src: qr + '.svg', alt: 'QR code of ' + record.short_url, width: 160, height: 160, class: 'qr'}),
       el('p', {}, el('a', {href: qr + '.png?size=10', download: record.slug + '.png'}, 'Download the QR code (PNG)')));
   document.getElementById('target').value = record.original_url;
+  limitFields(document.getElementById('limits'), record);
 }
 
 const SERIES = [
@@ -148,7 +152,7 @@ async function start() {
   });
   document.getElementById('edit').addEventListener('submit', async (event) => {
     event.preventDefault();
-    const body = {original_url: document.getElementById('target').value};
+    const body = Object.assign({original_url: document.getElementById('target').value}, limitValues());
     const expiry = document.querySelector('input[name=expiry]:checked').value;
     if (expiry === 'permanent') body.expires_in = null;
     if (expiry === 'days') body.expires_in = Math.round(Number(document.getElementById('days').value) * 86400);

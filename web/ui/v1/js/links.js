@@ -1,6 +1,7 @@
 // My links: newest first, search, pages by cursor; copy, QR, edit, delete with confirmation.
 import {api, problem, requireLogin} from './api.js';
-import {copyButton, el, expired, say, when} from './dom.js';
+import {copyButton, el, expired, plural, say, when} from './dom.js';
+import {limitText} from './limits.js';
 import {nav} from './nav.js';
 
 const PAGE = 20;
@@ -19,7 +20,9 @@ function item(record) {
          gone ? el('span', {class: 'badge'}, 'expired') : null),
       el('div', {class: 'target'}, record.original_url),
       el('div', {class: 'meta'},
-         record.clicks + ' clicks · ', record.expiration_date ? 'expires ' + when(record.expiration_date) : 'permanent'),
+         plural(record.clicks, 'click'), ' · ',
+         record.expiration_date ? 'expires ' + when(record.expiration_date) : 'permanent', ' · ',
+         limitText(record), ' · ', record.redirect_code + ' redirect'),
       el('div', {class: 'actions'},
          copyButton(record.short_url),
          el('a', {class: 'button secondary', href: '/qr/' + encodeURIComponent(record.slug) + '.png?size=10',

@@ -1,12 +1,14 @@
 // The shorten page: the answer shows the short URL, a copy button and its QR code.
 import {api, problem, requireLogin} from './api.js';
 import {copyButton, el, fill, say} from './dom.js';
+import {limitFields, limitValues} from './limits.js';
 import {nav} from './nav.js';
 
 nav();
+limitFields(document.getElementById('limits'));
 document.getElementById('shorten').addEventListener('submit', async (event) => {
   event.preventDefault();
-  const body = {original_url: document.getElementById('url').value};
+  const body = Object.assign({original_url: document.getElementById('url').value}, limitValues());
   const slug = document.getElementById('slug').value.trim();
   if (slug) body.slug = slug;
   if (document.getElementById('permanent').checked) {
