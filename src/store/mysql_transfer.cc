@@ -16,9 +16,9 @@ const char kSlugHolder[] =
     "LOCK IN SHARE MODE";
 // Undoes the insert of a link whose slug turned out to be held.
 const char kDropImported[] = "DELETE FROM links WHERE id = ?";
-const char kInsertDay[] =
-    "INSERT INTO link_clicks_daily (link_id, day, clicks) VALUES (?, '1970-01-01' + INTERVAL ? "
-    "DAY, ?)";
+// Many links' days in one statement: a round trip per chunk of rows, not per day.
+const ChunkedSql kInsertDays("INSERT INTO link_clicks_daily (link_id, day, clicks) VALUES ",
+                             "(?, '1970-01-01' + INTERVAL ? DAY, ?)", "");
 const char kExportAll[] = "SELECT " LINK_COLUMNS " FROM links WHERE id > ? ORDER BY id LIMIT ?";
 const char kExportOwned[] =
     "SELECT " LINK_COLUMNS " FROM links WHERE owner_id = ? AND id > ? ORDER BY id LIMIT ?";
@@ -26,9 +26,16 @@ const char kDaysOfRange[] =
     "SELECT link_id, DATEDIFF(day, '1970-01-01'), clicks FROM link_clicks_daily "
     "WHERE link_id BETWEEN ? AND ? ORDER BY link_id, day";
 
+// One day row of an imported link, sent with the rest of its batch's.
+struct ImportedDay {
+  uint64_t link_id;
+  DayClicks day;
+};
+
 // Imports one link into the open transaction of `s`: the links row, then the slug's hold (the
-// order of every transaction touching a slug, mysql_create.cc), then its days.
-ImportOutcome ImportOne(MysqlStore::Session& s, const TransferLink& link, int64_t held_after) {
+// order of every transaction touching a slug, mysql_create.cc); its days are added to `days`.
+ImportOutcome ImportOne(MysqlStore::Session& s, const TransferLink& link, int64_t held_after,
+                        std::vector<ImportedDay>* days) {
   {
     sql::PreparedStatement& st = s.Prepared(kSlugHolder);
     st.setString(1, link.slug);
@@ -64,13 +71,7 @@ ImportOutcome ImportOne(MysqlStore::Session& s, const TransferLink& link, int64_
     drop.executeUpdate();
     return ImportOutcome::kSlugTaken;
   }
-  sql::PreparedStatement& day = s.Prepared(kInsertDay);
-  for (const DayClicks& d : link.days) {
-    day.setUInt64(1, id);
-    day.setInt64(2, d.day);
-    day.setUInt64(3, d.clicks);
-    day.executeUpdate();
-  }
+  for (const DayClicks& d : link.days) days->push_back(ImportedDay{id, d});
   return ImportOutcome::kImported;
 }
 
@@ -82,10 +83,18 @@ Result<std::vector<ImportOutcome>> MysqlStore::ImportLinks(const std::vector<Tra
   using Outcomes = std::vector<ImportOutcome>;
   return Run<Outcomes>("import_links", Access::kWrite, [&](Session& s) -> Result<Outcomes> {
     Outcomes outcomes;
+    std::vector<ImportedDay> days;
     s.Begin();
     for (const TransferLink& link : links) {
-      outcomes.push_back(ImportOne(s, link, now - freed_slug_hold));
+      outcomes.push_back(ImportOne(s, link, now - freed_slug_hold, &days));
     }
+    SendInChunks(s, days.size(), kInsertDays,
+                 [&days](sql::PreparedStatement& st, int param, size_t row) {
+                   st.setUInt64(param, days[row].link_id);
+                   st.setInt64(param + 1, days[row].day.day);
+                   st.setUInt64(param + 2, days[row].day.clicks);
+                   return param + 3;
+                 });
     if (dry_run) {
       s.Rollback();
     } else {

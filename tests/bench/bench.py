@@ -7,6 +7,7 @@
                                                                # and the hot row under a login flood
     python3 tests/bench/bench.py --only stats                  # the ceiling, hot with statistics on
                                                                # and off, spam, the stats endpoint
+    python3 tests/bench/bench.py --only import                 # the YOURLS import of the fixture
 
 Starts a private stack (scripts/stack.sh: MariaDB, memcached, lighttpd + `shortener --workers N`,
 the supervised pool production runs; the bare FastCGI 302 under spawn-fcgi) in a temp dir, on free loopback ports; seeds links straight into MariaDB (multi-row INSERTs of custom-slug
@@ -30,6 +31,9 @@ row below, one after another, each for --duration seconds:
                            random users without pause (each one Argon2 work; issue 10 point 6)
   ceiling variants         pool sizes, TCP instead of a unix socket, nginx with and without
                            fastcgi_keep_conn + upstream keepalive
+  YOURLS import            `shortener-admin import yourls` of tests/fixtures/yourls.sql (10,000
+                           links, 100,000 log rows) from a database beside ours: links/s and log
+                           rows/s (a note, not a wrk row)
 
 Prints one table (and writes it as Markdown to bench/results/latest.md) with requests/s, p50 and
 p99 latency, errors (non-2xx/3xx answers and socket errors), the ratio to the FastCGI ceiling,
@@ -77,6 +81,8 @@ HOT_RATIO, HOT_P99_MS, MISS_RATIO, CREATE_PER_S, CLICK_COST, RSS_DRIFT_KIB = (
 # the stats endpoint for 366 days answers within this (p50 of one client).
 STATS_COST, STATS_P99_FACTOR, STATS_ENDPOINT_MS = 0.10, 1.5, 20.0
 STATS_SLUG = "benchstats"  # the link seeded with 366 days of statistics
+YOURLS_FIXTURE = os.path.join(REPO, "tests", "fixtures", "yourls.sql")
+YOURLS_DB = "yourls_bench"  # where the import row loads the fixture, beside the bench's database
 
 
 def log(msg):
@@ -335,6 +341,52 @@ class Bench:
                        input="\n".join(sql), text=True, check=True, timeout=300,
                        env=dict(env, MYSQL_PWD=env["SHORTENER_MYSQL_PASSWORD"]))
 
+    def root_sql(self, sql, database=None):
+        """SQL as MariaDB's administrator on the stack's socket (makes and grants databases)."""
+        cmd = ["mariadb", "--no-defaults", "--socket=" + self.stack_env()["SHORTENER_MYSQL_SOCKET"],
+               "--user=" + ("root" if os.geteuid() == 0 else os.environ.get("USER", "root")),
+               "--batch", "--skip-column-names", "--default-character-set=utf8mb4"]
+        out = subprocess.run(cmd + (["--database=" + database] if database else []), input=sql,
+                             text=True, stdout=subprocess.PIPE, check=True, timeout=300)
+        return out.stdout
+
+    def yourls_import(self):
+        """Issue 15: `shortener-admin import yourls` of the fixture, timed, as a note."""
+        self.root_sql("DROP DATABASE IF EXISTS %s; CREATE DATABASE %s; GRANT SELECT ON %s.* TO "
+                      "'shortener'@'localhost';" % (YOURLS_DB, YOURLS_DB, YOURLS_DB))
+        with open(YOURLS_FIXTURE) as f:
+            self.root_sql(f.read(), database=YOURLS_DB)
+        log_rows = int(self.root_sql("SELECT COUNT(*) FROM yourls_log;", database=YOURLS_DB))
+        owner = "yourls-bench"
+        made = self.admin("user", "create", owner, "yourls-bench@example.com",
+                          stdin="bench-password-%d\n" % random.randint(0, 1 << 30))
+        if made.returncode != 0:
+            raise RuntimeError("shortener-admin user create failed: " + made.stderr)
+        env = self.stack_env()
+        t0 = time.time()
+        out = subprocess.run(
+            [self.env["STACK_ADMIN_BIN"], "import", "yourls", "--database", YOURLS_DB, "--socket",
+             env["SHORTENER_MYSQL_SOCKET"], "--user", env["SHORTENER_MYSQL_USER"], "--owner",
+             owner], env=dict(env, YOURLS_DB_PASSWORD=env["SHORTENER_MYSQL_PASSWORD"]),
+            text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600)
+        took = time.time() - t0
+        # Exit 1: the fixture holds rows that cannot come over (reported and skipped, by design).
+        if out.returncode not in (0, 1):
+            raise RuntimeError("shortener-admin import yourls failed: " + out.stderr)
+        links = int(self.root_sql("SELECT COUNT(*) FROM links l JOIN users u ON u.id = l.owner_id "
+                                  "WHERE u.username = '%s';" % owner,
+                                  database=env["SHORTENER_MYSQL_DATABASE"]))
+        self.notes.append("YOURLS import of tests/fixtures/yourls.sql: %d links and %d log rows "
+                          "in %.1f s: %.0f links/s, %.0f log rows/s (one `shortener-admin import "
+                          "yourls` from a database on the same MariaDB)"
+                          % (links, log_rows, took, links / took, log_rows / took))
+        log(self.notes[-1])
+
+    def run_import(self):
+        """--only import: the YOURLS import row alone."""
+        self.rows, self.refs, self.memory, self.targets = [], [], [], []
+        self.yourls_import()
+
     def admin(self, *args, stdin=""):
         return subprocess.run([self.env["STACK_ADMIN_BIN"], *args], input=stdin, text=True,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -585,6 +637,8 @@ class Bench:
             return self.run_login_flood()
         if a.only == "stats":
             return self.run_statistics()
+        if a.only == "import":
+            return self.run_import()
         self.seed(a.links)
         self.ceiling_static()
         name = "lighttpd + fcgi_302, unix, pool %d" % a.workers
@@ -600,6 +654,7 @@ class Bench:
         self.ceiling_nginx(a.workers, keep_conn=False)
         self.ceiling_nginx(a.workers, keep_conn=True)
         self.targets = self.check_targets(hot, off, create)
+        self.yourls_import()
 
     def run_login_flood(self):
         """--only login-flood: the hot row beside the FastCGI ceiling, then again while logins of
@@ -756,6 +811,8 @@ class Bench:
         return sum(r.rate() for r in self.refs) / len(self.refs)
 
     def table(self, markdown):
+        if not self.rows:
+            return "(no wrk rows in this run)"
         ref = self.ref_rate()
         ref_cpu = sum(r.cpu_per_request() for r in self.refs) / len(self.refs)
         head = ["", "req/s", "p50 ms", "p99 ms", "errors", "/ ceiling", "/ ceiling by CPU"]
@@ -796,7 +853,8 @@ class Bench:
         when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         header = ("%s; %d cores (%s); wrk -t%d -c%d, %d s a row; pool %d; %s"
                   % (when, os.cpu_count(), cpu, a.threads, a.connections, a.duration, a.workers,
-                     "smoke: no database" if a.smoke else "%d links seeded"
+                     "smoke: no database" if a.smoke else "no links seeded"
+                     if a.only == "import" else "%d links seeded"
                      % (HOT_SLUGS if a.only else a.links)))
         print()
         print(header)
@@ -880,10 +938,11 @@ def main():
     p.add_argument("--smoke", action="store_true",
                    help="the machinery only: no database, ceilings for one second each")
     p.add_argument("--keep", action="store_true", help="keep the temp dir (logs)")
-    p.add_argument("--only", choices=["login-flood", "stats"],
+    p.add_argument("--only", choices=["login-flood", "stats", "import"],
                    help="login-flood: only the hot row, alone and under a login flood, beside "
                         "the FastCGI ceiling; stats: only the hot row with visit statistics on "
-                        "and off, with referrer spam, and the stats endpoint")
+                        "and off, with referrer spam, and the stats endpoint; import: only the YOURLS "
+                        "import of the fixture")
     a = p.parse_args()
     if a.smoke:
         a.duration, a.connections = 1, 16
