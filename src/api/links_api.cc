@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "api/page_query.h"
 #include "base/decimal.h"
 #include "base/log.h"
 #include "domain/auth.h"
@@ -20,8 +21,6 @@ namespace {
 
 // Serialised metadata above this is refused: it is stored per link and returned in every list.
 constexpr size_t kMaxMetadataBytes = 4096;
-constexpr int kDefaultPageSize = 100;
-constexpr int kMaxPageSize = 1000;
 // Links a search looks through per request (LinkStore::SearchLinks): a few milliseconds of
 // index and row reads, whoever asks; a longer history is searched page by page.
 constexpr int kSearchWindow = 5000;
@@ -286,16 +285,12 @@ Result<Response> LinksApi::V1List(const Request& request) {
   ASSIGN_OR_RETURN(Principal who, gate_->Check(request, AuthMode::kTokenOrKey));
   using Query = std::map<std::string, std::string>;
   ASSIGN_OR_RETURN(Query query, ParseQuery(request.query));
-  ASSIGN_OR_RETURN(int limit, IntParam(query, "limit", 1, kMaxPageSize, kDefaultPageSize));
-  std::optional<uint64_t> before;
-  auto it = query.find("cursor");
-  if (it != query.end()) {
-    before = cursors_->Decode(it->second);
-    if (!before) return Error::Validation("cursor", "cursor is not one this service issued.");
-  }
+  ASSIGN_OR_RETURN(PageQuery page_query, ReadPageQuery(query, *cursors_));
+  const int limit = page_query.limit;
+  const std::optional<uint64_t> before = page_query.before_id;
   std::optional<uint64_t> owner;
   if (!who.is_admin) owner = who.user_id;
-  it = query.find("q");
+  auto it = query.find("q");
   ASSIGN_OR_RETURN(std::optional<std::string> search,
                    SearchText(it == query.end() ? std::string_view() : it->second));
   ASSIGN_OR_RETURN(LinkPage page,

@@ -114,13 +114,17 @@ App::App(const Config& config, SlugCodec slugs, LinkSettings settings, Blocklist
       ops_(&store_, &cache_),
       qr_(config.links.public_base_url, &store_, SystemClock),
       stats_(&links_, &store_, &gate_, SystemClock),
-      yourls_(&links_, &accounts_, &gate_, &store_, &store_, SystemClock) {
+      yourls_(&links_, &accounts_, &gate_, &store_, &store_, SystemClock),
+      settings_(config.accounts.signup_open),
+      users_(&store_, &gate_, &cursors_) {
   ops_.Register(&router_);
   qr_.Register(&router_);
   accounts_.Register(&router_);
   links_.Register(&router_);
   stats_.Register(&router_);
   yourls_.Register(&router_);
+  settings_.Register(&router_);
+  users_.Register(&router_);
   std::vector<std::string> labels = router_.Patterns();
   labels.push_back("none");  // requests no route matched (404)
   SetRouteLabels(std::move(labels));

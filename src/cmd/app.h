@@ -9,7 +9,9 @@
 #include "api/links_api.h"
 #include "api/ops_api.h"
 #include "api/qr_api.h"
+#include "api/settings_api.h"
 #include "api/stats_api.h"
+#include "api/users_api.h"
 #include "api/yourls_api.h"
 #include "cmd/config.h"
 #include "domain/auth.h"
@@ -78,6 +80,8 @@ class App {
   QrApi qr_;
   StatsApi stats_;
   YourlsApi yourls_;
+  SettingsApi settings_;
+  UsersApi users_;
   Router router_;
 };
 

@@ -1,5 +1,7 @@
-// MysqlStore's calls for shortener-admin only: the user list, owners' names in link lists, and
-// disabling and deleting users.
+// MysqlStore's calls about users as a whole: the user list (shortener-admin's and, page by page,
+// GET /api/v1/users), owners' names in link lists, and disabling and deleting users.
+#include <limits>
+
 #include "store/mysql_store_impl.h"
 
 namespace shortener {
@@ -8,10 +10,13 @@ using namespace mysql_internal;
 
 namespace {
 
-const char kListUsers[] =
-    "SELECT u.id, u.username, u.email, u.is_admin, " SHORTENER_SECONDS_OF(
-        "u.created_at") ", (SELECT COUNT(*) FROM links l WHERE l.owner_id = u.id), " SHORTENER_SECONDS_OF(
-        "u.disabled_at") " FROM users u ORDER BY u.id LIMIT ?";
+// The columns ReadUserSummary reads: never the password hash.
+#define SHORTENER_USER_SUMMARY \
+  "SELECT u.id, u.username, u.email, u.is_admin, " SHORTENER_SECONDS_OF( \
+      "u.created_at") ", (SELECT COUNT(*) FROM links l WHERE l.owner_id = u.id), " SHORTENER_SECONDS_OF("u.disabled_at") " FROM users u "
+const char kListUsers[] = SHORTENER_USER_SUMMARY "ORDER BY u.id LIMIT ?";
+const char kListUsersPage[] = SHORTENER_USER_SUMMARY "WHERE u.id < ? ORDER BY u.id DESC LIMIT ?";
+#undef SHORTENER_USER_SUMMARY
 const char kUsername[] = "SELECT username FROM users WHERE id = ?";
 // COALESCE keeps the first time of a user disabled twice.
 const char kDisableUser[] =
@@ -24,6 +29,23 @@ const char kEndUserKeys[] = "DELETE FROM api_keys WHERE user_id = ?";
 // they are deleted by name first so the outcome does not hang on the foreign keys alone.
 const char kDeleteUser[] = "DELETE FROM users WHERE id = ?";
 
+// The rows of a kListUsers or kListUsersPage query.
+std::vector<UserSummary> ReadUserSummaries(sql::ResultSet& rs) {
+  std::vector<UserSummary> users;
+  while (rs.next()) {
+    UserSummary summary;
+    summary.user.id = rs.getUInt64(1);
+    summary.user.username = rs.getString(2);
+    summary.user.email = rs.getString(3);
+    summary.user.is_admin = rs.getInt(4) != 0;
+    summary.user.created_at = rs.getInt64(5);
+    summary.links = rs.getUInt64(6);
+    if (!rs.isNull(7)) summary.user.disabled_at = rs.getInt64(7);
+    users.push_back(std::move(summary));
+  }
+  return users;
+}
+
 }  // namespace
 
 Result<std::vector<UserSummary>> MysqlStore::ListUsers(int limit) {
@@ -32,19 +54,24 @@ Result<std::vector<UserSummary>> MysqlStore::ListUsers(int limit) {
     sql::PreparedStatement& st = s.Prepared(kListUsers);
     st.setInt(1, limit);
     std::unique_ptr<sql::ResultSet> rs(st.executeQuery());
-    Users users;
-    while (rs->next()) {
-      UserSummary summary;
-      summary.user.id = rs->getUInt64(1);
-      summary.user.username = rs->getString(2);
-      summary.user.email = rs->getString(3);
-      summary.user.is_admin = rs->getInt(4) != 0;
-      summary.user.created_at = rs->getInt64(5);
-      summary.links = rs->getUInt64(6);
-      if (!rs->isNull(7)) summary.user.disabled_at = rs->getInt64(7);
-      users.push_back(std::move(summary));
+    return ReadUserSummaries(*rs);
+  });
+}
+
+Result<UserPage> MysqlStore::ListUsersPage(std::optional<uint64_t> before_id, int limit) {
+  return Run<UserPage>("list_users_page", Access::kRead, [&](Session& s) -> Result<UserPage> {
+    sql::PreparedStatement& st = s.Prepared(kListUsersPage);
+    st.setUInt64(1, before_id.value_or(std::numeric_limits<uint64_t>::max()));
+    // One row more than asked tells whether another page exists (as ListLinks does).
+    st.setInt(2, limit + 1);
+    std::unique_ptr<sql::ResultSet> rs(st.executeQuery());
+    UserPage page;
+    page.users = ReadUserSummaries(*rs);
+    if (static_cast<int>(page.users.size()) > limit) {
+      page.users.pop_back();
+      page.next_before_id = page.users.back().user.id;
     }
-    return users;
+    return page;
   });
 }
 

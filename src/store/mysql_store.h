@@ -12,6 +12,7 @@
 #include "domain/link_stats.h"
 #include "domain/link_transfer.h"
 #include "domain/store.h"
+#include "domain/user_directory.h"
 #include "store/circuit_breaker.h"
 #include "store/outage.h"
 
@@ -37,7 +38,8 @@ class MysqlStore : public LinkStore,
                    public ClickStore,
                    public LinkReports,
                    public LinkTransfer,
-                   public StatsStore {
+                   public StatsStore,
+                   public UserDirectory {
  public:
   // Connects lazily: a worker starts and answers 503 while the database is down, and connects
   // as soon as it is back. After a lost connection (server restart, timeout) the next call
@@ -116,6 +118,8 @@ class MysqlStore : public LinkStore,
   // shortener-admin's reads (mysql_admin.cc). Up to `limit` users, oldest first, with how many
   // links each owns; password hashes are left empty.
   Result<std::vector<UserSummary>> ListUsers(int limit);
+  // UserDirectory, for GET /api/v1/users (mysql_admin.cc).
+  Result<UserPage> ListUsersPage(std::optional<uint64_t> before_id, int limit) override;
   // The usernames of the given user ids (ids without a user are left out).
   Result<std::map<uint64_t, std::string>> Usernames(const std::vector<uint64_t>& ids);
   // Disables user `user_id` from `disabled_at` on (a user disabled already keeps its first

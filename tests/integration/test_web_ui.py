@@ -456,6 +456,7 @@ class WebUiPagesTest(BrowserTest):
                 break
             time.sleep(1)
         self.assertIn("1 click · ", meta)
+        self.assertFalse(d.find_element(By.ID, "more").is_displayed())  # one link: no next page
         self.assertIn("at most 2 visits", meta)
         self.assertIn("307 redirect", meta)
         # The link page shows them and edits them: an empty limit lifts it.
@@ -481,3 +482,49 @@ class WebUiPagesTest(BrowserTest):
         self.assertEqual(record["max_visits"], 5)
         self.shoot("link-limits")
         self.assertEqual(d.find_elements(By.CSS_SELECTOR, "#status.error"), [])
+
+    def test_signup_shown_only_while_open(self):
+        d = self.driver
+        d.delete_all_cookies()
+        self.open("/")
+        self.find("#signup-link a[href='/ui/signup.html']")  # visible: signup is open here
+        self.open("/ui/signup.html")
+        self.find("#signup #username")
+        closed = self.stack.start_instance(workers=1, env={"SHORTENER_SIGNUP": "closed"})
+        self.addCleanup(self.stack.stop_instance, Client(closed).port)
+        site = self.stack.public_base(closed)
+        d.get(site + "/")
+        self.find("#login #username")
+        self.wait(lambda _: d.execute_script(
+            "return performance.getEntriesByType('resource')"
+            ".some(e => e.name.endsWith('/api/v1/settings'))"))
+        self.assertFalse(d.find_element(By.ID, "signup-link").is_displayed())
+        d.get(site + "/ui/signup.html")
+        self.wait(lambda _: "closed" in self.status_text())
+        self.assertFalse(d.find_element(By.ID, "signup").is_displayed())
+        self.shoot("signup-closed")
+
+    def test_an_admin_sees_every_user_and_others_do_not(self):
+        d = self.driver
+        admin, _ = self.stack.make_user("webadmin", admin=True, password=PASSWORD)
+        name, auth = self.new_user("webuser")
+        self.login(admin)
+        self.find("#nav a[href='/ui/users.html']").click()
+        self.wait(lambda _: name in self.find("#users").text)
+        row = next(e for e in d.find_elements(By.CSS_SELECTOR, "#users li")
+                   if e.find_element(By.CSS_SELECTOR, ".slug").text == name)
+        self.assertIn(name + "@example.org", row.text)
+        self.assertIn("0 links", row.text)
+        admin_row = next(e for e in d.find_elements(By.CSS_SELECTOR, "#users li")
+                         if e.find_element(By.CSS_SELECTOR, ".slug").text.startswith(admin))
+        self.assertIn("admin", admin_row.find_element(By.CSS_SELECTOR, ".badge").text)
+        self.shoot("users")
+        # Not an admin: no menu entry, and the page says the API's 403.
+        self.login(name)
+        self.find("#nav a[href='/ui/links.html']")
+        self.assertEqual(d.find_elements(By.CSS_SELECTOR, "#nav a[href='/ui/users.html']"), [])
+        refused = self.api("GET", "/api/v1/users", headers=auth)
+        self.assertEqual(refused.status, 403, refused)
+        self.open("/ui/users.html")
+        self.wait(lambda _: self.status_text() == refused.json["message"])
+        self.assertEqual(d.find_elements(By.CSS_SELECTOR, "#users li"), [])

@@ -42,3 +42,17 @@ export function requireLogin(answer) {
   }
   return false;
 }
+
+// The service's public settings (GET /api/v1/settings, an addition beyond API.md: {"signup":
+// "open"|"closed"}); {} when it cannot say.
+export async function settings() {
+  const answer = await api('GET', '/api/v1/settings');
+  return answer.status === 200 && answer.json && answer.json.data ? answer.json.data : {};
+}
+
+// Remembers for the navigation whether the signed-in user is an admin (the admin-only user list
+// answers 200). Only what the menu shows depends on it: the API checks every request itself.
+export async function rememberRole() {
+  const answer = await api('GET', '/api/v1/users?limit=1');
+  sessionStorage.setItem('admin', answer.status === 200 ? '1' : '0');
+}

@@ -1,10 +1,12 @@
 // The log-in page (/): a session login; a signed-in visitor goes on to the links.
-import {api, problem} from './api.js';
+import {api, problem, rememberRole, settings} from './api.js';
 import {say} from './dom.js';
 
 async function start() {
   const probe = await api('GET', '/api/v1/url-shorteners?limit=1');
   if (probe.status === 200) return goOn();
+  // Sign-up link only where signing up is possible (hidden in the page until known).
+  document.getElementById('signup-link').hidden = (await settings()).signup === 'closed';
   document.getElementById('login').addEventListener('submit', async (event) => {
     event.preventDefault();
     const username = document.getElementById('username').value;
@@ -16,7 +18,8 @@ async function start() {
   });
 }
 
-function goOn() {
+async function goOn() {
+  await rememberRole();
   const next = new URLSearchParams(location.search).get('next');
   // Only a path of this site: never an absolute URL someone put in the link.
   window.location.assign(next && /^\/ui\/[A-Za-z0-9_./?=&%-]*$/.test(next) ? next : '/ui/links.html');

@@ -12,12 +12,14 @@ const PAGES = [
 export function nav() {
   const bar = document.getElementById('nav');
   if (!bar) return;
-  const links = PAGES.map(([href, label]) =>
+  const pages = sessionStorage.getItem('admin') === '1' ? PAGES.concat([['/ui/users.html', 'Users']]) : PAGES;
+  const links = pages.map(([href, label]) =>
     el('li', {}, el('a', {href, 'aria-current': location.pathname === href ? 'page' : false}, label)));
   const logout = el('button', {type: 'button', class: 'link', id: 'logout'}, 'Log out');
   logout.addEventListener('click', async () => {
     await api('POST', '/url/logout');
     sessionStorage.removeItem('username');
+    sessionStorage.removeItem('admin');
     window.location.assign('/');
   });
   fill(bar, el('ul', {}, links, el('li', {}, logout)));
