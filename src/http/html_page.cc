@@ -26,11 +26,13 @@ constexpr char kNotFoundHtml[] =
 
 }  // namespace
 
+const char kPageContentSecurityPolicy[] =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'";
+
 void AddPageSecurityHeaders(Response* response) {
-  response->AddHeader("Content-Security-Policy",
-                      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' "
-                      "data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-                      "form-action 'self'; frame-ancestors 'none'");
+  response->AddHeader("Content-Security-Policy", kPageContentSecurityPolicy);
   response->AddHeader("X-Frame-Options", "DENY");
   response->AddHeader("Referrer-Policy", "same-origin");
   response->AddHeader("X-Content-Type-Options", "nosniff");

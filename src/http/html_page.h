@@ -8,8 +8,15 @@
 
 namespace shortener {
 
-// The security headers of every page (API.md "Web interface"): a Content-Security-Policy
-// without 'unsafe-inline' (scripts and styles from the service's own origin only, no framing),
+// The Content-Security-Policy of every page: without 'unsafe-inline' (scripts, styles, images
+// and requests from the service's own origin only, no plugins, no framing). Written twice on
+// purpose: the workers send it with their own pages, and the three shipped web-server configs
+// (conf/lighttpd.conf, conf/nginx-web-headers.conf, conf/apache.conf) send a copy with the
+// static pages, which never reach a worker. tests/unit/html_page_test.cc holds each copy to
+// this text.
+extern const char kPageContentSecurityPolicy[];
+
+// The security headers of every page (API.md "Web interface"): kPageContentSecurityPolicy,
 // X-Frame-Options: DENY, Referrer-Policy: same-origin, X-Content-Type-Options: nosniff. The
 // web-server configs send the same set with the static pages.
 void AddPageSecurityHeaders(Response* response);

@@ -2,6 +2,8 @@
 #include "http/html_page.h"
 
 #include <boost/test/unit_test.hpp>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "http/respond.h"
@@ -64,6 +66,32 @@ BOOST_AUTO_TEST_CASE(other_outcomes_pass_through_for_browsers_too) {
   Response redirect = AnswerOf(ForBrowser(browser, found));
   BOOST_CHECK_EQUAL(redirect.status(), 302);
   BOOST_CHECK_EQUAL(*redirect.FindHeader("Location"), "https://example.org/");
+}
+
+// The web servers send the static pages' policy themselves (no worker serves them): each
+// shipped config must hold the worker's text, so that one policy covers every page.
+BOOST_AUTO_TEST_CASE(every_front_config_sends_the_workers_policy) {
+  Response page = HtmlNotFoundPage(Error::Make(ErrorCode::kNotFound, "URL Shortener not found."));
+  BOOST_CHECK_EQUAL(*page.FindHeader("Content-Security-Policy"), kPageContentSecurityPolicy);
+  for (const char* path :
+       {"conf/lighttpd.conf", "conf/nginx-web-headers.conf", "conf/apache.conf"}) {
+    std::ifstream in(path);
+    BOOST_REQUIRE_MESSAGE(in, "cannot open " << path << " (tests run from the repo root)");
+    std::ostringstream read;
+    read << in.rdbuf();
+    const std::string text = read.str();
+    // Every policy in the file, from its first directive to the closing quote.
+    int policies = 0;
+    for (size_t at = text.find("default-src"); at != std::string::npos;
+         at = text.find("default-src", at + 1)) {
+      const size_t end = text.find('"', at);
+      BOOST_REQUIRE_MESSAGE(end != std::string::npos, path);
+      BOOST_CHECK_MESSAGE(text.substr(at, end - at) == kPageContentSecurityPolicy,
+                          path << " sends another policy: " << text.substr(at, end - at));
+      ++policies;
+    }
+    BOOST_CHECK_MESSAGE(policies >= 1, path << " sends no Content-Security-Policy");
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
