@@ -4,6 +4,7 @@
 #include "domain/clicks.h"
 #include "domain/stats_query.h"
 #include "http/respond.h"
+#include "store/stats_blocks.h"
 
 namespace shortener {
 
@@ -63,7 +64,8 @@ Result<Response> StatsApi::Stats(const Request& request, const std::string& slug
   ASSIGN_OR_RETURN(Principal who, gate_->Check(request, AuthMode::kTokenOrKey));
   ASSIGN_OR_RETURN(Link link, links_->OwnedLink(who, slug));
   ASSIGN_OR_RETURN(DayRange range, StatsRangeOfQuery(request.query, UtcDay(clock_())));
-  ASSIGN_OR_RETURN(StoredStats stored, store_->ReadStats(link.id, range));
+  CachedStatsBlocks blocks(cache_, link);
+  ASSIGN_OR_RETURN(StoredStats stored, store_->ReadStats(link.id, range, &blocks));
   return JsonResponse(200, {{"ok", true}, {"data", StatsJson(SummarizeStats(stored, range))}});
 }
 

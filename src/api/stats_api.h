@@ -10,6 +10,7 @@
 #include "api/auth_gate.h"
 #include "api/links_api.h"
 #include "base/clock.h"
+#include "domain/cache.h"
 #include "domain/link_stats.h"
 #include "http/http.h"
 #include "http/router.h"
@@ -25,9 +26,10 @@ nlohmann::ordered_json StatsJson(const LinkStats& stats);
 
 class StatsApi {
  public:
-  // Borrows every pointer; they must outlive this object. `links` decides who may see a link.
-  StatsApi(LinksApi* links, StatsStore* store, AuthGate* gate, Clock clock)
-      : links_(links), store_(store), gate_(gate), clock_(std::move(clock)) {}
+  // Borrows every pointer; they must outlive this object. `links` decides who may see a link;
+  // `cache` keeps the blocks of long ranges between requests (store/stats_blocks.h).
+  StatsApi(LinksApi* links, StatsStore* store, Cache* cache, AuthGate* gate, Clock clock)
+      : links_(links), store_(store), cache_(cache), gate_(gate), clock_(std::move(clock)) {}
 
   void Register(Router* router);
 
@@ -39,6 +41,7 @@ class StatsApi {
  private:
   LinksApi* links_;
   StatsStore* store_;
+  Cache* cache_;
   AuthGate* gate_;
   Clock clock_;
 };

@@ -222,7 +222,7 @@ int LinkStatsCommand(MysqlStore* store, const std::vector<std::string>& args) {
   if (!range.ok()) return AdminFail("--" + range.error().field + ": " + range.error().message);
   Result<Link> link = FindLinkNamed(store, args[0]);
   if (!link.ok()) return AdminFail(link.error().message);
-  Result<StoredStats> stored = store->ReadStats(link.value().id, range.value());
+  Result<StoredStats> stored = store->ReadStats(link.value().id, range.value(), nullptr);
   if (!stored.ok()) return AdminFail(stored.error().message);
   std::fputs(FormatStatsTable(args[0], SummarizeStats(stored.value(), range.value())).c_str(),
              stdout);

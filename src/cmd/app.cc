@@ -113,7 +113,7 @@ App::App(const Config& config, SlugCodec slugs, LinkSettings settings, Blocklist
           &store_, &cache_, &gate_, &limiter_, &slugs_, &cursors_, SystemClock),
       ops_(&store_, &cache_),
       qr_(config.links.public_base_url, &store_, SystemClock),
-      stats_(&links_, &store_, &gate_, SystemClock),
+      stats_(&links_, &store_, &cache_, &gate_, SystemClock),
       yourls_(&links_, &accounts_, &gate_, &store_, &store_, SystemClock),
       settings_(config.accounts.signup_open),
       users_(&store_, &gate_, &cursors_) {

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,9 @@ struct StoredStatsDay {
   uint64_t human_clicks = 0;
   uint64_t bot_clicks = 0;
   std::string visitors;
+  // The day's unique-visitor estimate when the reader already has it (from a StatsBlock);
+  // without, SummarizeStats counts `visitors`.
+  std::optional<uint64_t> unique_visitors;
 };
 
 // What the store holds for one link and range: its days with clicks, oldest first, and each
@@ -31,13 +35,57 @@ struct StoredStats {
   std::array<ValueCounts, kBreakdownCount> breakdowns;
 };
 
+// The stats read sums a long range from blocks of kStatsBlockDays days (block k: days
+// k * kStatsBlockDays to (k + 1) * kStatsBlockDays - 1 since 1970-01-01) that it keeps between
+// requests, so that it reads the value rows of the range's ends only (docs/performance.md).
+inline constexpr int64_t kStatsBlockDays = 16;
+
+// What the days of one block of one link summed to: their classified visits (human + bot),
+// each day's unique-visitor estimate and each breakdown's clicks per value. A block is right
+// exactly while its classified visits are unchanged: every flush that changes a day's value
+// rows or sketch adds at least one classified visit to that day in the same transaction
+// (mysql_visits.cc), so the number only grows and no two states of a block's rows share it.
+struct StatsBlock {
+  uint64_t visits = 0;
+  std::array<uint64_t, kStatsBlockDays> unique_visitors{};  // by day of the block
+  std::array<ValueCounts, kBreakdownCount> breakdowns;
+};
+
+// Where the StatsBlocks of one link are kept between requests (store/stats_blocks.h: the shared
+// cache). A hint that may lose anything or hold a stale block: the reader uses a block only when
+// its `visits` equals what the days it has just read say.
+class StatsBlockCache {
+ public:
+  virtual ~StatsBlockCache() = default;
+  virtual std::optional<StatsBlock> Get(int64_t block) = 0;
+  virtual void Put(int64_t block, const StatsBlock& stats) = 0;
+};
+
+// One piece of a range cut at block boundaries; `whole` when it is a whole block.
+struct StatsPiece {
+  DayRange days;
+  bool whole = false;
+};
+
+// `range` (days >= 0) cut at block boundaries, oldest first: at most a partial block at either
+// end and whole blocks between.
+std::vector<StatsPiece> StatsPieces(const DayRange& range);
+
+// The unique-visitor estimate of a stored day: its unique_visitors, else the count of its
+// sketch (0 without one, and 0, logged, for a sketch that does not parse).
+uint64_t UniqueVisitorsOf(const StoredStatsDay& day);
+
 // Reads what StoredStats holds. Apart from LinkStore so the handlers can be tested with a fake.
 class StatsStore {
  public:
   virtual ~StatsStore() = default;
   // Link `link_id`'s statistics on the days of `range`, read in one consistent snapshot (so
-  // the totals agree with each other). Empty for a link that does not exist.
-  virtual Result<StoredStats> ReadStats(uint64_t link_id, const DayRange& range) = 0;
+  // the totals agree with each other). Empty for a link that does not exist. With `blocks`
+  // (may be null), whole blocks of the range whose classified visits did not change since they
+  // were kept come from there instead of the value rows, and blocks read are kept there; the
+  // result is the same either way.
+  virtual Result<StoredStats> ReadStats(uint64_t link_id, const DayRange& range,
+                                        StatsBlockCache* blocks) = 0;
 };
 
 // One day of LinkStats::by_day.

@@ -68,7 +68,8 @@ class MysqlStore : public LinkStore,
   Result<bool> AddClicks(const ClickBatch& batch) override;
 
   // StatsStore (mysql_visits.cc).
-  Result<StoredStats> ReadStats(uint64_t link_id, const DayRange& range) override;
+  Result<StoredStats> ReadStats(uint64_t link_id, const DayRange& range,
+                                StatsBlockCache* blocks) override;
 
   // LinkReports (mysql_reports.cc).
   Result<std::optional<Link>> FindOwnedLinkByUrl(uint64_t owner_id, const std::string& url,

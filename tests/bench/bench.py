@@ -277,6 +277,37 @@ class Bench:
         self.rows.append(row)
         return row
 
+    def db_counters(self):
+        """MariaDB's global counters of statements, commits and rows read, written, updated."""
+        env = self.stack_env()
+        out = subprocess.run(
+            ["mariadb", "--no-defaults", "-N", "-B", "--socket=" + env["SHORTENER_MYSQL_SOCKET"],
+             "--user=" + env["SHORTENER_MYSQL_USER"], env["SHORTENER_MYSQL_DATABASE"], "-e",
+             "SHOW GLOBAL STATUS WHERE Variable_name IN ('Com_commit', 'Com_stmt_execute', "
+             "'Handler_read_key', 'Handler_read_next', 'Handler_write', 'Handler_update')"],
+            text=True, stdout=subprocess.PIPE, check=True, timeout=30,
+            env=dict(env, MYSQL_PWD=env["SHORTENER_MYSQL_PASSWORD"]))
+        return {k: int(v) for k, v in (line.split("\t") for line in out.stdout.splitlines())}
+
+    def measure_flushes(self, name, port, web, pids, **lua_env):
+        """measure() of a hot row, noting what the workers' flushes asked of MariaDB meanwhile:
+        transactions (one per flush: hot redirects write nothing else), per worker and second,
+        and per transaction the statements, rows read (by key and next) and rows written."""
+        before = self.db_counters()
+        row = self.measure(name, port, "hot", web, pids, True, **lua_env)
+        after = self.db_counters()
+        d = {k: after[k] - before[k] for k in after}
+        flushes = max(1, d["Com_commit"])
+        row.note = ("%d flush transactions, %.2f per worker and second; each %.1f statements, "
+                    "%.0f rows read, %.0f written or updated (%.2f a request)"
+                    % (d["Com_commit"], d["Com_commit"] / len(pids) / self.args.duration,
+                       d["Com_stmt_execute"] / flushes,
+                       (d["Handler_read_key"] + d["Handler_read_next"]) / flushes,
+                       (d["Handler_write"] + d["Handler_update"]) / flushes,
+                       (d["Handler_write"] + d["Handler_update"])
+                       / max(1, row.result["requests"])))
+        return row
+
     def daemon_pids(self, name):
         return read_pids(os.path.join(self.dir, name + ".pid"))
 
@@ -325,7 +356,8 @@ class Bench:
             clicks = rng.randint(500, 5000)
             bots = clicks // 10
             sql.append("INSERT INTO link_clicks_daily VALUES (@link, %s, %d);" % (d, clicks))
-            sql.append("INSERT INTO link_visits_daily VALUES (@link, %s, %d, %d, X'%s');"
+            sql.append("INSERT INTO link_visits_daily (link_id, day, human_clicks, bot_clicks, "
+                       "visitors) VALUES (@link, %s, %d, %d, X'%s');"
                        % (d, clicks - bots, bots, sparse_sketch(rng, 300).hex()))
             values = []
             for b, n in sizes.items():
@@ -687,11 +719,11 @@ class Bench:
         self.plain = self.spam = self.stats_row = None
         if not plain_port:
             return
-        self.plain = self.measure("GET /r/{slug}, hot cache (clicks on, statistics off)",
-                                  plain_port, "hot", *self.web_pids(plain_port), True)
-        self.spam = self.measure(
+        self.plain = self.measure_flushes("GET /r/{slug}, hot cache (clicks on, statistics off)",
+                                          plain_port, *self.web_pids(plain_port))
+        self.spam = self.measure_flushes(
             "GET /r/{slug}, hot cache, a new referrer host and User-Agent each request",
-            port, "hot", web, pids, True, BENCH_SPAM=1)
+            port, web, pids, BENCH_SPAM=1)
         if self.api_key:
             first = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 365 * 86400))
             last = time.strftime("%Y-%m-%d", time.gmtime())
@@ -744,8 +776,8 @@ class Bench:
         self.fill_cache(port)
         self.wrk(plain_port, "hot", 2)
         start = [rss_kib(p) for p in pids]
-        hot = self.measure("GET /r/{slug}, hot cache (clicks and statistics on)", port, "hot",
-                           web, pids, True)
+        hot = self.measure_flushes("GET /r/{slug}, hot cache (clicks and statistics on)", port,
+                                   web, pids)
         self.statistics_rows(port, web, pids, plain_port)
         self.memory = list(zip(pids, start, [rss_kib(p) for p in pids]))
         self.web_down(port)

@@ -80,6 +80,15 @@ def expected_counts():
     return out, human, bot
 
 
+# The stats read's block of days (src/domain/link_stats.h kStatsBlockDays).
+BLOCK_DAYS = 16
+
+
+def iso_day(day):
+    """YYYY-MM-DD of `day` (days since 1970-01-01)."""
+    return time.strftime("%Y-%m-%d", time.gmtime(day * 86400))
+
+
 def visit_headers(address, agent, referer):
     headers = {"X-Forwarded-For": address}
     if agent is not None:
@@ -287,7 +296,8 @@ class StatsTest(IntegrationTest):
             day = "'1970-01-01' + INTERVAL %d DAY" % (today - back)
             self.stack.mysql("INSERT INTO link_clicks_daily VALUES (%d, %s, %d)"
                              % (link_id, day, clicks))
-            self.stack.mysql("INSERT INTO link_visits_daily VALUES (%d, %s, %d, 0, '')"
+            self.stack.mysql("INSERT INTO link_visits_daily (link_id, day, human_clicks, "
+                             "bot_clicks, visitors) VALUES (%d, %s, %d, 0, '')"
                              % (link_id, day, clicks))
             self.stack.mysql("INSERT INTO link_visit_values VALUES (%d, %s, 1, 'DE', %d)"
                              % (link_id, day, clicks))
@@ -306,6 +316,66 @@ class StatsTest(IntegrationTest):
         self.assertEqual(self.stats(slug, "?from=%s&to=%s" % (date(2), date(2)))["clicks"], 0)
         out = self.stack.admin("link", "stats", slug, "--from", date(45), "--to", date(1)).stdout
         self.assertIn("clicks 10, human 10, bot 0", out)
+
+    def test_a_long_range_uses_kept_blocks_only_while_their_visits_are_unchanged(self):
+        """A long range is summed from blocks of 16 days kept in memcached (docs/performance.md).
+        A block is used only while the classified visits of its days are what they were when it
+        was kept: every flush that changes a day's value rows also adds visits to that day, so
+        a late flush into a past day shows at once."""
+        slug, link_id = self.make_link("blocks")
+        today = int(time.time()) // 86400
+        # 60 past days: a partial block, whole ones, and one day of the next (kStatsBlockDays).
+        first = (today - 100) // BLOCK_DAYS * BLOCK_DAYS + 5
+        last = first + 59
+
+        def day(d):
+            return "'1970-01-01' + INTERVAL %d DAY" % d
+
+        sql = []
+        for d in range(first, last + 1):
+            sql.append("INSERT INTO link_clicks_daily VALUES (%d, %s, 3);" % (link_id, day(d)))
+            sql.append("INSERT INTO link_visits_daily (link_id, day, human_clicks, bot_clicks, "
+                       "visitors) VALUES (%d, %s, 2, 1, '');" % (link_id, day(d)))
+            sql.append("INSERT INTO link_visit_values VALUES (%d, %s, 0, 'a.example', 2), "
+                       "(%d, %s, 0, 'other', 1), (%d, %s, 1, 'DE', 3), (%d, %s, 2, 'desktop', 3), "
+                       "(%d, %s, 3, 'Firefox', 3), (%d, %s, 4, 'Linux', 3);"
+                       % tuple(x for _ in range(6) for x in (link_id, day(d))))
+        self.stack.mysql("\n".join(sql))
+        query = "?from=%s&to=%s" % (iso_day(first), iso_day(last))
+        data = self.stats(slug, query)
+        self.assertEqual((data["clicks"], data["human_clicks"], data["bot_clicks"]), (180, 120, 60))
+        self.assertEqual(data["referrers"], [{"host": "a.example", "clicks": 120},
+                                             {"host": "other", "clicks": 60}])
+        self.assertEqual(self.stats(slug, query, client=self.b), data)  # the other instance too
+        # Rows changed without a visit more (nothing but a flush writes them, and a flush always
+        # adds visits): the whole blocks still answer from what was kept, the partial ends not.
+        self.stack.mysql("UPDATE link_visit_values SET value = 'b.example' WHERE link_id = %d "
+                         "AND breakdown = 0 AND value = 'a.example'" % link_id)
+        kept = self.stats(slug, query)
+        named = {item["host"]: item["clicks"] for item in kept["referrers"]}
+        self.assertEqual(sum(named.values()), 180)
+        self.assertGreater(named.get("a.example", 0), 0, named)  # from kept blocks
+        self.assertGreater(named.get("b.example", 0), 0, named)  # the ends, read every time
+        # A late flush into a day of a kept block: 2 more visits and their values.
+        late = first + 40
+        self.stack.mysql(
+            "UPDATE link_clicks_daily SET clicks = clicks + 2 WHERE link_id = %d AND day = %s;"
+            "UPDATE link_visits_daily SET human_clicks = human_clicks + 2 WHERE link_id = %d AND "
+            "day = %s;"
+            "INSERT INTO link_visit_values VALUES (%d, %s, 0, 'late.example', 2);"
+            "UPDATE link_visit_values SET clicks = clicks + 2 WHERE link_id = %d AND day = %s "
+            "AND breakdown > 0;" % (link_id, day(late), link_id, day(late), link_id, day(late),
+                                     link_id, day(late)))
+        for client in (self.a, self.b):
+            after = self.stats(slug, query, client=client)
+            self.assertEqual(after["clicks"], 182)
+            self.assertEqual(after["human_clicks"], 122)
+            named = {item["host"]: item["clicks"] for item in after["referrers"]}
+            self.assertEqual(named.get("late.example"), 2, named)
+            self.assertEqual(sum(named.values()), 182)
+            self.assertEqual(after["countries"], [{"code": "DE", "clicks": 182}])
+            by_day = {item["date"]: item["clicks"] for item in after["by_day"]}
+            self.assertEqual(by_day[iso_day(late)], 5)
 
     def test_bad_queries_are_422_naming_the_field(self):
         slug, _ = self.make_link("bad")

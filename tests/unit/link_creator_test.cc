@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 
+#include "map_cache.h"
+
 namespace shortener {
 namespace {
 
@@ -49,28 +51,6 @@ class CreatingStore : public LinkStore {
 
  private:
   static Error Unused() { return Error::Make(ErrorCode::kInternal, "unused"); }
-};
-
-class MapCache : public Cache {
- public:
-  std::optional<std::string> Get(const std::string& key) override {
-    auto it = values.find(key);
-    if (it == values.end()) return std::nullopt;
-    return it->second;
-  }
-  void Add(const std::string& key, const std::string& value, int64_t) override {
-    values.emplace(key, value);
-  }
-  void Set(const std::string& key, const std::string& value, int64_t) override {
-    values[key] = value;
-  }
-  std::optional<uint64_t> Increment(const std::string&, uint64_t, int64_t) override {
-    return std::nullopt;
-  }
-  std::optional<uint64_t> Decrement(const std::string&) override { return std::nullopt; }
-  void Delete(const std::string& key) override { values.erase(key); }
-  bool Alive() override { return true; }
-  std::map<std::string, std::string> values;
 };
 
 struct Env {
