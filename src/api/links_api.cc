@@ -84,7 +84,7 @@ Response CreatedResponse(const CreateAnswer& answer) {
   return response;
 }
 
-// How long a browser or shared cache may keep a 301 or 308 (README "Redirect codes"): long
+// How long a browser or shared cache may keep a 301 or 308 (docs/usage.md, redirect codes): long
 // enough to spare repeat visits a round trip, short enough that a PATCH or DELETE reaches
 // everyone within the hour.
 constexpr int64_t kPermanentRedirectMaxAge = 3600;

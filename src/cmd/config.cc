@@ -445,7 +445,7 @@ Key SlugSecret(const char* doc) {
 
 // The one key table. Adding a key: a field in the option struct of the component that uses it
 // (or in Config, for the wiring alone), with its default as the initialiser; an entry here; a
-// paragraph in conf/shortener.conf and a row in the README's table (unit tests hold them
+// paragraph in conf/shortener.conf and a row in docs/configuration.md's table (unit tests hold them
 // together).
 const std::vector<Key>& Keys() {
   using LS = LinkSettings;
