@@ -255,9 +255,12 @@ std::string CommandUsage(const std::string& usage, const std::string& command) {
 }
 
 std::string DatabaseWhere(const Config& config, const std::string& config_path) {
-  MysqlOptions options = config.mysql;
-  std::string where = options.socket.empty() ? options.host + ":" + std::to_string(options.port)
-                                             : "unix socket " + options.socket;
+  const MysqlOptions& options = config.mysql;
+  std::string where;
+  for (const ServerAddress& server : options.ServerList()) {
+    if (!where.empty()) where += ", ";
+    where += server.socket_path.empty() ? server.ToString() : "unix socket " + server.socket_path;
+  }
   where += " (user '" + options.user + "', database '" + options.database + "'; settings from ";
   where += config_path.empty() ? "SHORTENER_* variables only, no config file"
                                : config_path + " and SHORTENER_* variables";

@@ -15,6 +15,7 @@
 #include "base/decimal.h"
 #include "base/file.h"
 #include "base/lines.h"
+#include "base/server_address.h"
 #include "domain/host_literal.h"
 #include "domain/url_check.h"
 
@@ -237,36 +238,11 @@ Status CheckDatabaseName(std::string* name) {
   return Status::Ok();
 }
 
-// One entry of memcached_servers.
-Result<MemcachedServer> ParseMemcachedServer(std::string_view item) {
-  Error bad = Invalid("expected host:port or an absolute socket path, got " + Quoted(item));
-  if (item.empty()) return Invalid("has an empty entry");
-  if (item[0] == '/') {
-    if (HasControl(item)) return bad;
-    return MemcachedServer{"", 0, std::string(item)};
-  }
-  std::string_view host;
-  std::string_view port;
-  if (item[0] == '[') {
-    size_t close = item.find(']');
-    if (close == std::string_view::npos || item.substr(close + 1, 1) != ":") return bad;
-    host = item.substr(1, close - 1);
-    port = item.substr(close + 2);
-  } else {
-    size_t colon = item.rfind(':');
-    if (colon == std::string_view::npos) return bad;
-    host = item.substr(0, colon);
-    port = item.substr(colon + 1);
-    if (host.find(':') != std::string_view::npos) {
-      return Invalid("needs brackets around an IPv6 address ([::1]:11211), got " + Quoted(item));
-    }
-  }
-  if (host.empty() || HasSpaceOrControl(host)) return bad;
-  std::optional<uint64_t> number = ParseDecimal(port);
-  if (!number || *number < 1 || *number > 65535) {
-    return Invalid("port must be from 1 to 65535, got " + Quoted(item));
-  }
-  return MemcachedServer{std::string(host), static_cast<int>(*number), ""};
+// One entry of mysql_servers or memcached_servers, the entry quoted in the message.
+Result<ServerAddress> ParseServerEntry(std::string_view item) {
+  Result<ServerAddress> parsed = ParseServerAddress(item);
+  if (!parsed.ok()) return Invalid(parsed.error().message + ", got " + Quoted(item));
+  return parsed;
 }
 
 // Parses every comma-separated item of `text` (trimmed; empty text: none) with `parse`.
@@ -289,21 +265,23 @@ Result<std::vector<T>> ParseList(const std::string& text,
   return items;
 }
 
-Status ParseMemcachedServers(const std::string& text, Config* config) {
-  Result<std::vector<MemcachedServer>> servers =
-      ParseList<MemcachedServer>(text, ParseMemcachedServer);
-  if (!servers.ok()) return servers.error();
-  config->memcached.servers = std::move(servers).value();
-  return Status::Ok();
-}
-
-std::string ShowMemcachedServers(const Config& config) {
-  std::string out;
-  for (const MemcachedServer& server : config.memcached.servers) {
-    if (!out.empty()) out += ",";
-    out += server.ToString();
-  }
-  return out;
+// A key listing servers (host:port or socket path, comma-separated, order kept).
+Key Servers(const char* name, const char* doc, Field<std::vector<ServerAddress>> field) {
+  auto parse = [field](const std::string& text, Config* config) -> Status {
+    Result<std::vector<ServerAddress>> servers = ParseList<ServerAddress>(text, ParseServerEntry);
+    if (!servers.ok()) return servers.error();
+    field(*config) = std::move(servers).value();
+    return Status::Ok();
+  };
+  auto show = [field](const Config& config) {
+    std::string out;
+    for (const ServerAddress& server : field(config)) {
+      if (!out.empty()) out += ",";
+      out += server.ToString();
+    }
+    return out;
+  };
+  return Key{name, doc, false, parse, show};
 }
 
 // The longest rate-limit window: memcached takes a longer expiry as an absolute time.
@@ -515,6 +493,18 @@ const std::vector<Key>& Keys() {
            "empty: no bound.",
            Bind(&Config::password_hash_lock_file), CheckAbsolutePath),
       // MySQL.
+      Servers("mysql_servers",
+              "Comma-separated host:port entries or absolute unix socket paths of MySQL servers "
+              "or Galera nodes, first choice first; a worker moves to the next when one fails. "
+              "Empty: the one of mysql_socket, mysql_host and mysql_port.",
+              Bind(&Config::mysql, &MysqlOptions::servers)),
+      Number("mysql_failback_interval",
+             "Seconds a MySQL server that failed is left alone before workers try it again.",
+             Bind(&Config::mysql, &MysqlOptions::failback_seconds), 1, 3600, "seconds"),
+      Boolean("mysql_causal_reads",
+              "On a Galera cluster, reads wait for the node to apply what the cluster committed "
+              "before them (wsrep_sync_wait = 1); no effect on a single server.",
+              Bind(&Config::mysql, &MysqlOptions::causal_reads)),
       Text("mysql_socket", "Unix socket of MySQL/MariaDB; empty: TCP to mysql_host and mysql_port.",
            Bind(&Config::mysql, &MysqlOptions::socket), CheckAbsolutePath),
       Text("mysql_host", "MySQL host, when mysql_socket is empty.",
@@ -527,9 +517,9 @@ const std::vector<Key>& Keys() {
       Text("mysql_database", "MySQL database holding the service's tables.",
            Bind(&Config::mysql, &MysqlOptions::database), CheckDatabaseName),
       // memcached.
-      Key{"memcached_servers",
-          "Comma-separated host:port entries or absolute unix socket paths; empty: no cache.",
-          false, ParseMemcachedServers, ShowMemcachedServers},
+      Servers("memcached_servers",
+              "Comma-separated host:port entries or absolute unix socket paths; empty: no cache.",
+              Bind(&Config::memcached, &MemcachedOptions::servers)),
       Number("memcached_timeout_ms", "Longest wait on memcached per operation, in milliseconds.",
              Bind(&Config::memcached, &MemcachedOptions::timeout_ms), 1, 10000, "milliseconds"),
       // Abuse.

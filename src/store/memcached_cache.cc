@@ -13,12 +13,6 @@
 
 namespace shortener {
 
-std::string MemcachedServer::ToString() const {
-  if (!socket_path.empty()) return socket_path;
-  bool v6 = host.find(':') != std::string::npos;
-  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
-}
-
 namespace {
 
 // memcached reads an expiry above 30 days as an absolute unix time, not a duration.

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "base/server_address.h"
 #include "domain/cache.h"
 #include "store/outage.h"
 
@@ -14,18 +15,7 @@ struct memcached_st;
 namespace shortener {
 
 // One entry of memcached_servers: a TCP server or a unix socket.
-struct MemcachedServer {
-  std::string host;         // without brackets for IPv6; empty for a socket
-  int port = 0;             // 1..65535; 0 for a socket
-  std::string socket_path;  // absolute; empty for TCP
-
-  // "host:port" ("[v6]:port" for an IPv6 host) or the socket path, as written in the config.
-  std::string ToString() const;
-};
-
-inline bool operator==(const MemcachedServer& a, const MemcachedServer& b) {
-  return a.host == b.host && a.port == b.port && a.socket_path == b.socket_path;
-}
+using MemcachedServer = ServerAddress;
 
 struct MemcachedOptions {
   std::vector<MemcachedServer> servers = {{"127.0.0.1", 11211, ""}};  // empty: no cache

@@ -4,6 +4,7 @@
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 #include <dirent.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -52,6 +53,57 @@ std::vector<std::string> SplitStatements(const std::string& text) {
   return out;
 }
 
+// The cluster-wide lock of a migration run: row 1 of schema_migration_lock, inserted (and so
+// replicated and certified) before the run and deleted after it. Of two runs inserting it at
+// once, one commits and the other gets a duplicate key (or, through another Galera node, a
+// certification failure): it waits and tries again. A row older than an hour belongs to a run
+// that died (the admin tool was killed mid-run) and is taken over.
+class MigrationLock {
+ public:
+  explicit MigrationLock(sql::Statement& st) : st_(st) {}
+  ~MigrationLock() {
+    if (!held_) return;
+    try {
+      st_.execute("DELETE FROM schema_migration_lock WHERE id = 1");
+    } catch (const sql::SQLException&) {
+      // The connection is gone: the row stays until it is stale, and the next run says so.
+    }
+  }
+  MigrationLock(const MigrationLock&) = delete;
+  MigrationLock& operator=(const MigrationLock&) = delete;
+
+  // Waits up to kWait for the lock; false if another run held it all along.
+  bool Take() {
+    st_.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migration_lock ("
+        " id TINYINT UNSIGNED NOT NULL PRIMARY KEY,"
+        " taken_at DATETIME NOT NULL"
+        ") ENGINE=InnoDB");
+    for (int tries = 0; tries * kPauseMicros < kWaitMicros; ++tries) {
+      try {
+        st_.execute("INSERT INTO schema_migration_lock (id, taken_at) VALUES (1, UTC_TIMESTAMP())");
+        held_ = true;
+        return true;
+      } catch (const sql::SQLException& e) {
+        if (e.getErrorCode() != kErrDuplicateKey && e.getErrorCode() != kErrDeadlock) throw;
+      }
+      st_.execute(
+          "DELETE FROM schema_migration_lock WHERE id = 1 AND taken_at < UTC_TIMESTAMP() - "
+          "INTERVAL 1 HOUR");
+      usleep(kPauseMicros);
+    }
+    return false;
+  }
+
+ private:
+  static constexpr int kErrDuplicateKey = 1062;
+  static constexpr int kErrDeadlock = 1213;
+  static constexpr useconds_t kPauseMicros = 200 * 1000;
+  static constexpr useconds_t kWaitMicros = 60 * 1000 * 1000;
+  sql::Statement& st_;
+  bool held_ = false;
+};
+
 }  // namespace
 
 Status ApplyMigrations(const MysqlOptions& options, const std::string& sql_dir, std::string* log) {
@@ -83,11 +135,11 @@ Status ApplyMigrations(const MysqlOptions& options, const std::string& sql_dir, 
         " name VARCHAR(255) NOT NULL,"
         " applied_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP"
         ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
-    // Two instances starting at once must not both apply the same file: take a named lock for
-    // the whole run (released when the connection closes, whatever happens).
-    std::unique_ptr<sql::ResultSet> locked(
-        st->executeQuery("SELECT GET_LOCK('shortener.migrate', 60)"));
-    if (!locked->next() || locked->getInt(1) != 1) {
+    // Two instances starting at once must not both apply the same file. GET_LOCK would do on
+    // one server, but on a Galera cluster it holds on one node only; a row is replicated and
+    // certified, so of two nodes taking it at once one wins (MigrationLock).
+    MigrationLock lock(*st);
+    if (!lock.Take()) {
       return Error::Make(ErrorCode::kUnavailable, "another migration holds the lock; try again");
     }
     std::unique_ptr<sql::PreparedStatement> applied(

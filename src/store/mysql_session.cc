@@ -1,18 +1,47 @@
 // Opening a MySQL/MariaDB connection with the session settings the store relies on.
 #include "store/mysql_session.h"
 
+#include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 #include <mysql_driver.h>
 
 namespace shortener {
 
-std::unique_ptr<sql::Connection> ConnectMysql(const MysqlOptions& options) {
+namespace {
+
+// MySQL, unlike MariaDB, has no wsrep_sync_wait at all.
+constexpr int kErrUnknownVariable = 1193;
+constexpr int kErrNodeNotReady = 1047;
+
+// True unless the server is a Galera node (wsrep_on) whose state is not Synced (4).
+bool NodeSynced(sql::Statement& st) {
+  try {
+    std::unique_ptr<sql::ResultSet> on(st.executeQuery("SELECT @@wsrep_on"));
+    if (!on->next() || on->getInt(1) == 0) return true;
+  } catch (const sql::SQLException& e) {
+    if (e.getErrorCode() == kErrUnknownVariable) return true;  // MySQL: no Galera
+    throw;
+  }
+  std::unique_ptr<sql::ResultSet> state(st.executeQuery("SHOW STATUS LIKE 'wsrep_local_state'"));
+  return state->next() && state->getString(2) == "4";
+}
+
+}  // namespace
+
+std::vector<ServerAddress> MysqlOptions::ServerList() const {
+  if (!servers.empty()) return servers;
+  if (!socket.empty()) return {ServerAddress{"", 0, socket}};
+  return {ServerAddress{host, port, ""}};
+}
+
+std::unique_ptr<sql::Connection> ConnectMysql(const MysqlOptions& options,
+                                              const ServerAddress& server) {
   sql::ConnectOptionsMap opts;
-  if (!options.socket.empty()) {
+  if (!server.socket_path.empty()) {
     opts["hostName"] = sql::SQLString("localhost");
-    opts["socket"] = sql::SQLString(options.socket);
+    opts["socket"] = sql::SQLString(server.socket_path);
   } else {
-    opts["hostName"] = sql::SQLString("tcp://" + options.host + ":" + std::to_string(options.port));
+    opts["hostName"] = sql::SQLString("tcp://" + server.ToString());
   }
   opts["userName"] = sql::SQLString(options.user);
   opts["password"] = sql::SQLString(options.password);
@@ -30,7 +59,34 @@ std::unique_ptr<sql::Connection> ConnectMysql(const MysqlOptions& options) {
   // Times go in and out as unix seconds by DATETIME arithmetic, which reads DATETIME as UTC only
   // if the session zone is UTC: pin it so every worker reads the same instant.
   st->execute("SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE'");
+  // A Galera node that is not Synced (joining and catching up, a donor, cut off from the
+  // primary component) accepts connections, but its reads would wait (causal reads) or be
+  // refused: refuse it here, as the node itself would, so the caller tries the next one.
+  // Before causal reads are set: this check must not wait for the node to catch up.
+  if (!NodeSynced(*st)) {
+    throw sql::SQLException("the Galera node is not synced", "08S01", kErrNodeNotReady);
+  }
+  if (options.causal_reads) {
+    try {
+      // Bit 1: reads (SELECT, SHOW, BEGIN) wait for the node to catch up with the cluster.
+      // Writes need no wait: certification orders them against everything committed before.
+      st->execute("SET SESSION wsrep_sync_wait = 1");
+    } catch (const sql::SQLException& e) {
+      if (e.getErrorCode() != kErrUnknownVariable) throw;
+    }
+  }
   return conn;
+}
+
+std::unique_ptr<sql::Connection> ConnectMysql(const MysqlOptions& options) {
+  std::vector<ServerAddress> servers = options.ServerList();
+  for (size_t i = 0;; ++i) {
+    try {
+      return ConnectMysql(options, servers[i]);
+    } catch (const sql::SQLException& e) {
+      if (i + 1 == servers.size() || !IsConnectionLost(e.getErrorCode())) throw;
+    }
+  }
 }
 
 bool IsConnectionLost(int error_code) {
@@ -47,5 +103,7 @@ bool IsConnectionLost(int error_code) {
   }
   return false;
 }
+
+bool IsNodeNotReady(int error_code) { return error_code == kErrNodeNotReady; }
 
 }  // namespace shortener

@@ -10,13 +10,22 @@
 
 namespace shortener {
 
-// Opens a connection in UTC, utf8mb4 and strict mode, with the options' timeouts. Throws
-// sql::SQLException when the server cannot be reached.
+// Opens a connection to `server` in UTC, utf8mb4 and strict mode (and causal reads, if asked
+// for), with the options' timeouts. Throws sql::SQLException when the server cannot be reached.
+std::unique_ptr<sql::Connection> ConnectMysql(const MysqlOptions& options,
+                                              const ServerAddress& server);
+
+// A connection to the first server of options.ServerList() that accepts one (the admin tool,
+// migrations). Throws the last server's failure when none does.
 std::unique_ptr<sql::Connection> ConnectMysql(const MysqlOptions& options);
 
 // True for the client error codes that mean the connection is gone (server restarted, killed
 // the session, or cannot be reached), so a reconnect may help.
 bool IsConnectionLost(int error_code);
+
+// True for the error a Galera node answers while it is not part of a primary, synced cluster
+// (joining, desynced, cut off): it ran nothing, and another node may serve.
+bool IsNodeNotReady(int error_code);
 
 }  // namespace shortener
 

@@ -84,10 +84,56 @@ Link mysql_internal::ReadLink(sql::ResultSet& rs) {
 
 MysqlStore::MysqlStore(MysqlOptions options)
     : options_(std::move(options)),
+      servers_(options_.ServerList()),
+      failover_(servers_.size(), std::chrono::seconds(options_.failback_seconds)),
       breaker_(kBreakerFirst, kBreakerMax),
       outage_("mysql", "answering 503", "requests refused") {}
 
 MysqlStore::~MysqlStore() = default;
+
+void MysqlStore::Connect(std::chrono::steady_clock::time_point start) {
+  using Clock = std::chrono::steady_clock;
+  const auto slow_failure = std::chrono::duration<double>(
+      kTimeoutShare * std::min(options_.connect_timeout_seconds, options_.io_timeout_seconds));
+  std::vector<size_t> order = failover_.ConnectOrder(start);
+  for (size_t n = 0; n < order.size(); ++n) {
+    size_t i = order[n];
+    try {
+      session_ = std::make_unique<Session>(options_, servers_[i]);
+    } catch (const sql::SQLException& e) {
+      failover_.Failed(i, Clock::now());
+      // A refusal costs nothing: the next server may answer. A timeout has used the call's
+      // time, and an error that is no connection failure (a wrong password) is the same
+      // everywhere.
+      bool last = n + 1 == order.size();
+      bool next = IsConnectionLost(e.getErrorCode()) || IsNodeNotReady(e.getErrorCode());
+      if (last || !next || Clock::now() - start >= slow_failure) throw;
+      continue;
+    }
+    if (i != server_ && i == 0) {
+      Log(Severity::kInfo, "mysql: back on %s", servers_[i].ToString().c_str());
+    } else if (i != server_) {
+      Log(Severity::kWarn, "mysql: now on %s (%s is the first choice)",
+          servers_[i].ToString().c_str(), servers_[0].ToString().c_str());
+    }
+    server_ = i;
+    return;
+  }
+}
+
+void MysqlStore::MoveBack(std::chrono::steady_clock::time_point now) {
+  std::optional<size_t> back = failover_.MoveBack(server_, now);
+  if (!back) return;
+  try {
+    session_ = std::make_unique<Session>(options_, servers_[*back]);
+  } catch (const sql::SQLException&) {
+    // Still away: stay where we are, ask again after another rest.
+    failover_.Failed(*back, std::chrono::steady_clock::now());
+    return;
+  }
+  Log(Severity::kInfo, "mysql: back on %s", servers_[*back].ToString().c_str());
+  server_ = *back;
+}
 
 Result<RedirectTarget> MysqlStore::FindRedirect(const std::string& slug) {
   return Run<RedirectTarget>("find_redirect", Access::kRead,

@@ -7,21 +7,34 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "base/server_address.h"
 #include "domain/link_reports.h"
 #include "domain/link_stats.h"
 #include "domain/link_transfer.h"
 #include "domain/store.h"
 #include "domain/user_directory.h"
 #include "store/circuit_breaker.h"
+#include "store/failover.h"
 #include "store/outage.h"
 
 namespace shortener {
 
 struct MysqlOptions {
+  // mysql_servers: the servers (or the nodes of one Galera cluster) in order of preference.
+  // Empty: the one server of socket, or else host and port.
+  std::vector<ServerAddress> servers;
   std::string socket;  // unix socket path; when empty, host and port are used
   std::string host = "127.0.0.1";
   int port = 3306;
+  // How long a server that failed is left alone; then a worker that moved on tries it first
+  // again (store/failover.h).
+  int failback_seconds = 30;
+  // Each connection asks for causal reads (wsrep_sync_wait = 1): on a Galera node a read first
+  // waits until the node has applied every write the cluster committed before it, so a read
+  // through one node sees what was written through another. No effect without Galera.
+  bool causal_reads = true;
   std::string user = "shortener";
   std::string password;
   std::string database = "shortener";
@@ -31,6 +44,9 @@ struct MysqlOptions {
   // The workers' settings (WorkerMysqlOptions): a hung server must cost a request about a
   // second (API.md "Retries"), not the admin tool's patient defaults above.
   static constexpr int kWorkerTimeoutSeconds = 1;
+
+  // The servers to connect to, in order: `servers`, or else the single one.
+  std::vector<ServerAddress> ServerList() const;
 };
 
 class MysqlStore : public LinkStore,
@@ -141,7 +157,11 @@ class MysqlStore : public LinkStore,
 
   // Runs fn(session) with a live session and converts database exceptions into
   // kUnavailable (connection lost, deadlock, lock timeout: worth retrying) or kInternal.
-  // A read whose connection was lost is retried once on a new one. A write is never re-sent
+  // A read whose connection was lost is retried once on a new one (on the next server of
+  // mysql_servers if its own is gone). A write that ended in a deadlock or a Galera
+  // certification failure (error 1213: the transaction was rolled back whole) is run again, up
+  // to kConflictRetries times. A Galera node that refuses to serve (1047: not synced) rests,
+  // and the call goes to the next server: nothing was run. A write is never re-sent
   // (the server may have run it before the connection dropped); instead the connection is
   // checked before a write, so one that died while idle costs nothing. A write whose
   // connection was lost once fn had begun may or may not be committed: its kUnavailable says
@@ -150,8 +170,18 @@ class MysqlStore : public LinkStore,
   // doubling to 4 s). outage_ logs the outage once, not once per call.
   template <typename T, typename Fn>
   Result<T> Run(const char* what, Access access, Fn fn);
+  // Opens session_ on the first server of failover_'s order that accepts a connection, trying
+  // the next only while the failures come at once (a refused connection), so a call never
+  // waits more than about one timeout. Throws the last failure when none could be reached.
+  void Connect(std::chrono::steady_clock::time_point start);
+  // Between calls, on a server other than the first choice: moves session_ back to an earlier
+  // server whose rest is over, if it accepts a connection (else it rests again).
+  void MoveBack(std::chrono::steady_clock::time_point now);
 
   MysqlOptions options_;
+  std::vector<ServerAddress> servers_;  // options_.ServerList()
+  ServerFailover failover_;
+  size_t server_ = 0;  // the index into servers_ of session_'s server
   std::unique_ptr<Session> session_;
   CircuitBreaker breaker_;
   OutageLog outage_;

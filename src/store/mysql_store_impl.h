@@ -56,6 +56,9 @@ constexpr int kErrDeadlock = 1213;
 constexpr double kTimeoutShare = 0.9;
 constexpr std::chrono::milliseconds kBreakerFirst{500};
 constexpr std::chrono::milliseconds kBreakerMax{4000};
+// How often a write that lost a deadlock or a Galera certification (1213) is run again. Two
+// nodes creating the same custom slug at once: the loser's retry finds the winner's row (409).
+constexpr int kConflictRetries = 3;
 
 // A client sees this after a lost connection or a busy database: retrying is the right move.
 inline Error Unavailable() {
@@ -82,8 +85,8 @@ struct MysqlStore::Session {
   // connection. Keyed by the address of the statement's text, a string constant.
   std::unordered_map<const char*, std::unique_ptr<sql::PreparedStatement>> statements;
 
-  explicit Session(const MysqlOptions& options)
-      : conn(ConnectMysql(options)), control(conn->createStatement()) {}
+  Session(const MysqlOptions& options, const ServerAddress& server)
+      : conn(ConnectMysql(options, server)), control(conn->createStatement()) {}
 
   // Transactions are begun and ended with statements, never with Connection::setAutoCommit,
   // commit or rollback: Connector/C++ 1.1 ignores a failed COMMIT there (mysql_commit's result
@@ -199,6 +202,7 @@ Result<T> MysqlStore::Run(const char* what, Access access, Fn fn) {
   using Clock = std::chrono::steady_clock;
   const auto slow_failure = std::chrono::duration<double>(
       kTimeoutShare * std::min(options_.connect_timeout_seconds, options_.io_timeout_seconds));
+  int conflicts = 0;
   for (int attempt = 0;; ++attempt) {
     // Set once fn may have sent something: a lost connection before that changed nothing.
     bool sent = false;
@@ -210,15 +214,17 @@ Result<T> MysqlStore::Run(const char* what, Access access, Fn fn) {
       return Unavailable();
     }
     try {
+      if (session_) MoveBack(start);
       if (!session_) {
-        session_ = std::make_unique<Session>(options_);
+        Connect(start);
       } else if (access == Access::kWrite && !session_->conn->isValid()) {
         // A write must not be re-sent after a lost connection (it may have run), so a
         // connection that died while idle is found out before anything is sent on it.
         session_.reset();
         if (Clock::now() - start >= slow_failure) {
           // The check itself waited out a timeout: the server hangs, do not connect again now.
-          breaker_.Failed(Clock::now(), true);
+          failover_.Failed(server_, Clock::now());
+          breaker_.Failed(Clock::now(), failover_.AllResting(Clock::now()));
           outage_.Failed(std::string("no answer to a ping before ") + what, Clock::now());
           return Unavailable();
         }
@@ -235,17 +241,35 @@ Result<T> MysqlStore::Run(const char* what, Access access, Fn fn) {
       bool slow = end - start >= slow_failure;
       int code = e.getErrorCode();
       bool lost = IsConnectionLost(code);
+      // The node ran nothing (not synced): whatever fn sent was refused, a write included.
+      bool refused = IsNodeNotReady(code);
+      if (code == kErrDeadlock && access == Access::kWrite && conflicts < kConflictRetries) {
+        // The whole transaction was rolled back (InnoDB's deadlock victim, or a Galera
+        // certification failure at COMMIT): nothing of it was applied, so it may run again.
+        ++conflicts;
+        try {
+          session_->Rollback();
+        } catch (const sql::SQLException&) {
+          session_.reset();
+        }
+        continue;
+      }
       // Whatever happened, this session may be mid-transaction or dead: start afresh.
       session_.reset();
-      // A connection that died while idle: one quick retry of a read on a new one. Not after a
-      // timeout, which would only double the wait.
-      if (lost && !slow && access == Access::kRead && attempt == 0) continue;
-      if (lost) {
-        breaker_.Failed(end, slow);
+      if (lost || refused) failover_.Failed(server_, end);
+      // A connection that died while idle, or a node not serving: one quick retry of a read on
+      // a new connection (the next server if this one is gone); of a write only when the node
+      // refused it. Not after a timeout, which would only double the wait.
+      if ((lost || refused) && !slow && attempt == 0 && (access == Access::kRead || refused)) {
+        continue;
+      }
+      if (lost || refused) {
+        // With another server ready, the next call goes there: no reason to refuse it.
+        breaker_.Failed(end, slow && failover_.AllResting(end));
         outage_.Failed(std::string(slow ? "timed out" : "failed") + " during " + what + ": error " +
                            std::to_string(code),
                        end);
-        if (access == Access::kWrite && sent) {
+        if (access == Access::kWrite && sent && !refused) {
           Log(Severity::kWarn, "mysql connection lost during %s: error %d; outcome unknown", what,
               code);
           return OutcomeUnknown();

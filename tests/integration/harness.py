@@ -344,12 +344,13 @@ class Stack:
         if before and before != self.load_env():
             raise StackError("db-up on an existing dir changed stack.env")
 
-    def mysql(self, sql, timeout=20):
-        """Runs SQL through the mariadb client on the private socket; returns rows of strings."""
+    def mysql(self, sql, timeout=20, socket=None):
+        """Runs SQL through the mariadb client on the private socket (or `socket`, e.g. one node
+        of a cluster); returns rows of strings."""
         env = dict(os.environ)
         env["MYSQL_PWD"] = self.env.get("SHORTENER_MYSQL_PASSWORD", "")
         cmd = ["mariadb", "--no-defaults", "--protocol=socket",
-               "--socket=" + self.env["SHORTENER_MYSQL_SOCKET"],
+               "--socket=" + (socket or self.env["SHORTENER_MYSQL_SOCKET"]),
                "--user=" + self.env["SHORTENER_MYSQL_USER"],
                "--database=" + self.env["SHORTENER_MYSQL_DATABASE"],
                "--batch", "--skip-column-names", "--raw", "--default-character-set=utf8mb4",

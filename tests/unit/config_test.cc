@@ -6,6 +6,7 @@
 
 #include <boost/test/unit_test.hpp>
 #include <fstream>
+#include <functional>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -153,6 +154,11 @@ BOOST_AUTO_TEST_CASE(valid_values) {
       {"mysql_database", "short_ener_2", "short_ener_2"},
       {"mysql_database", std::string(64, 'd'), std::string(64, 'd')},
       {"memcached_servers", "", "\"\""},
+      {"mysql_servers", "", "\"\""},
+      {"mysql_servers", "g1:3306,/run/g2.sock,[::1]:3307", "g1:3306,/run/g2.sock,[::1]:3307"},
+      {"mysql_failback_interval", "1", "1"},
+      {"mysql_failback_interval", "3600", "3600"},
+      {"mysql_causal_reads", "false", "false"},
       {"memcached_servers", "10.0.0.5:11211,/run/mc.sock", "10.0.0.5:11211,/run/mc.sock"},
       {"memcached_timeout_ms", "1", "1"},
       {"memcached_timeout_ms", "10000", "10000"},
@@ -277,6 +283,8 @@ BOOST_AUTO_TEST_CASE(invalid_values) {
       {"mysql_database", "short-ener", "must be 1 to 64 characters of [A-Za-z0-9_]"},
       {"mysql_database", std::string(65, 'd'), "must be 1 to 64 characters of [A-Za-z0-9_]"},
       {"memcached_servers", "localhost", "expected host:port or an absolute socket path"},
+      {"mysql_servers", "g1:3306,g2", "expected host:port or an absolute socket path, got 'g2'"},
+      {"mysql_failback_interval", "0", "must be from 1 to 3600 seconds"},
       {"memcached_servers", "localhost:0", "port must be from 1 to 65535, got 'localhost:0'"},
       {"memcached_servers", "a:1,", "has an empty entry"},
       {"memcached_servers", "::1:11211", "needs brackets around an IPv6 address"},
@@ -496,10 +504,11 @@ BOOST_AUTO_TEST_CASE(quotes) {
   BOOST_TEST(MustParse("", {"SHORTENER_MYSQL_USER=\"q\""}).mysql.user == "\"q\"");
 }
 
-BOOST_AUTO_TEST_CASE(memcached_servers) {
+// mysql_servers and memcached_servers read the same entries (base/server_address.h).
+BOOST_AUTO_TEST_CASE(server_lists) {
   struct Case {
     std::string value;
-    std::vector<MemcachedServer> servers;
+    std::vector<ServerAddress> servers;
   };
   const std::vector<Case> cases = {
       {"", {}},
@@ -512,36 +521,66 @@ BOOST_AUTO_TEST_CASE(memcached_servers) {
       {"[::1]:11211", {{"::1", 11211, ""}}},
       {"/run/mc.sock,[fe80::1]:5,h:6", {{"", 0, "/run/mc.sock"}, {"fe80::1", 5, ""}, {"h", 6, ""}}},
   };
-  for (const Case& c : cases) {
-    BOOST_TEST_CONTEXT("memcached_servers = " << c.value) {
-      Config config = MustParse("memcached_servers = \"" + c.value + "\"\n");
-      BOOST_TEST_REQUIRE(config.memcached.servers.size() == c.servers.size());
-      for (size_t i = 0; i < c.servers.size(); ++i) {
-        BOOST_TEST_CONTEXT("entry " << i) {
-          BOOST_TEST(config.memcached.servers[i].host == c.servers[i].host);
-          BOOST_TEST(config.memcached.servers[i].port == c.servers[i].port);
-          BOOST_TEST(config.memcached.servers[i].socket_path == c.servers[i].socket_path);
-        }
-      }
-    }
-  }
   const std::vector<std::string> bad = {
       "localhost", "localhost:", ":11211", "host:99999",  "host:-1", "host:x",
       "a:1,,b:2",  ",a:1",       "a:1,",   "run/mc.sock", "[::1]",   "[::1]11211",
       "[]:11211",  "::1:11211",  "a b:1",  "a:1 2",       "a:1;b:2", "a:011211x",
   };
-  for (const std::string& value : bad) {
-    BOOST_TEST_CONTEXT("memcached_servers = " << value) {
-      Result<Config> config = Parse("memcached_servers = " + value + "\n");
-      BOOST_TEST_REQUIRE(!config.ok());
-      BOOST_TEST(config.error().field == "memcached_servers");
-      BOOST_TEST(Contains(config.error().message, "test.conf:1: memcached_servers: "),
-                 config.error().message);
+  using Servers = std::vector<ServerAddress>;
+  const std::vector<std::pair<std::string, std::function<const Servers&(const Config&)>>> keys = {
+      {"memcached_servers",
+       [](const Config& config) -> const Servers& { return config.memcached.servers; }},
+      {"mysql_servers",
+       [](const Config& config) -> const Servers& { return config.mysql.servers; }},
+  };
+  for (const auto& [key, servers_of] : keys) {
+    for (const Case& c : cases) {
+      BOOST_TEST_CONTEXT(key << " = " << c.value) {
+        Config config = MustParse(key + " = \"" + c.value + "\"\n");
+        const Servers& servers = servers_of(config);
+        BOOST_TEST_REQUIRE(servers.size() == c.servers.size());
+        for (size_t i = 0; i < c.servers.size(); ++i) {
+          BOOST_TEST_CONTEXT("entry " << i) {
+            BOOST_TEST(servers[i].host == c.servers[i].host);
+            BOOST_TEST(servers[i].port == c.servers[i].port);
+            BOOST_TEST(servers[i].socket_path == c.servers[i].socket_path);
+          }
+        }
+      }
+    }
+    for (const std::string& value : bad) {
+      BOOST_TEST_CONTEXT(key << " = " << value) {
+        Result<Config> config = Parse(key + " = " + value + "\n");
+        BOOST_TEST_REQUIRE(!config.ok());
+        BOOST_TEST(config.error().field == key);
+        BOOST_TEST(Contains(config.error().message, "test.conf:1: " + key + ": "),
+                   config.error().message);
+      }
     }
   }
   BOOST_TEST((MemcachedServer{"h", 1, ""}.ToString() == "h:1"));
   BOOST_TEST((MemcachedServer{"::1", 11211, ""}.ToString() == "[::1]:11211"));
   BOOST_TEST((MemcachedServer{"", 0, "/run/mc.sock"}.ToString() == "/run/mc.sock"));
+}
+
+// Without mysql_servers the single-server keys name the one server, as before the list existed.
+BOOST_AUTO_TEST_CASE(mysql_server_list_falls_back_to_the_single_server_keys) {
+  Config by_default = MustParse("");
+  BOOST_TEST(by_default.mysql.ServerList().size() == 1u);
+  BOOST_TEST(by_default.mysql.ServerList()[0].ToString() == "127.0.0.1:3306");
+  Config tcp = MustParse("mysql_host = db.internal\nmysql_port = 3307\n");
+  BOOST_TEST(tcp.mysql.ServerList()[0].ToString() == "db.internal:3307");
+  Config socket = MustParse("mysql_socket = /run/mysqld/mysqld.sock\nmysql_host = ignored\n");
+  BOOST_TEST(socket.mysql.ServerList()[0].socket_path == "/run/mysqld/mysqld.sock");
+  Config listed = MustParse(
+      "mysql_servers = 10.0.0.1:3306, /run/g2.sock ,10.0.0.3:3306\nmysql_socket = /x.sock\n");
+  std::vector<ServerAddress> servers = listed.mysql.ServerList();
+  BOOST_TEST_REQUIRE(servers.size() == 3u);
+  BOOST_TEST(servers[0].ToString() == "10.0.0.1:3306");
+  BOOST_TEST(servers[1].ToString() == "/run/g2.sock");
+  BOOST_TEST(servers[2].ToString() == "10.0.0.3:3306");
+  BOOST_TEST(listed.mysql.failback_seconds == 30);
+  BOOST_TEST(listed.mysql.causal_reads);
 }
 
 BOOST_AUTO_TEST_CASE(slug_secret_is_required) {
