@@ -43,7 +43,7 @@ LIB_OBJ  := $(LIB_SRC:src/%.cc=$(BUILD)/src/%.o)
 UNIT_SRC := $(wildcard tests/unit/*.cc)
 UNIT_OBJ := $(UNIT_SRC:tests/unit/%.cc=$(BUILD)/tests/unit/%.o)
 
-.PHONY: all deps run run-instance check test unit integration format format-check layers clean fuzz bench geoip \
+.PHONY: all deps run run-cluster run-instance check test unit integration format format-check layers clean fuzz bench geoip \
         install uninstall
 
 all: $(BUILD)/shortener $(BUILD)/shortener-admin
@@ -102,6 +102,12 @@ run: deps
 	@STACK_WORKER_BIN=$(CURDIR)/$(BUILD)/shortener STACK_ADMIN_BIN=$(CURDIR)/$(BUILD)/shortener-admin \
 	  $(RUN_GEOIP) WORKERS=$(WORKERS) PORT=$(PORT) exec scripts/run.sh
 
+# Three Galera nodes, two memcached, two instances (PORT, PORT+1) in var/cluster; Ctrl-C stops all.
+run-cluster: deps
+	@$(SUBMAKE) all
+	@STACK_WORKER_BIN=$(CURDIR)/$(BUILD)/shortener STACK_ADMIN_BIN=$(CURDIR)/$(BUILD)/shortener-admin \
+	  WORKERS=$(WORKERS) PORT=$(PORT) exec scripts/run-cluster.sh
+
 run-instance: all
 	@STACK_WORKER_BIN=$(CURDIR)/$(BUILD)/shortener STACK_ADMIN_BIN=$(CURDIR)/$(BUILD)/shortener-admin \
 	  $(RUN_GEOIP) WORKERS=$(WORKERS) PORT=$(PORT) exec scripts/run-instance.sh
@@ -116,9 +122,9 @@ check: deps
 	@BUILD_DIR=$(BUILD) scripts/run-tests.sh
 
 # The edit-compile-test loop: format, layers, unit tests and the integration suite behind
-# lighttpd, minus its slowest modules (the other fronts, the fault and supervisor tests).
+# lighttpd, minus its slowest modules (the other fronts, the fault, supervisor and Galera tests).
 # A few minutes; `make check` stays the gate.
-FAST_SKIP := test_fronts. test_resilience. test_supervisor.
+FAST_SKIP := test_fronts. test_resilience. test_supervisor. test_cluster.
 test: deps
 	@$(SUBMAKE) all $(BUILD)/unit_tests
 	@BUILD_DIR=$(BUILD) SUITES="format layers unit integration" \

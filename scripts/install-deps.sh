@@ -15,6 +15,7 @@ readonly PACKAGES=(
   chromium chromium-driver python3-selenium libjs-chart.js  # the web interface: charts; its browser tests
   libmaxminddb-dev libmaxmind-db-writer-perl  # countries; the writer makes the unit tests' database
   mariadb-server mariadb-client memcached lighttpd lighttpd-modules-lua apache2 nginx systemd
+  galera-4 rsync  # make run-cluster and the cluster test: Galera nodes, their rsync state transfer
   curl python3 clang-format iproute2  # iproute2: ss, which tests ask who accepted a socket
   nftables  # conf/nftables-connlimit.nft, the per-address cap in front of Apache (tested)
   wrk nginx  # make bench: the load generator; nginx for the ceiling variants

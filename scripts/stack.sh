@@ -10,8 +10,11 @@
 #   stack.sh is-running DIR [db]         exit 0 if any process of the stack (with db: its MariaDB) is alive
 #   stack.sh port-free PORT              exit 0 if nothing listens on TCP port PORT
 #   stack.sh db-up|db-down|db-restart|purge DIR              scripts/stack/db.sh
+#   stack.sh cluster-up DIR [NODES] | cluster-down DIR | cluster-status DIR |
+#            node-up|node-down|node-kill DIR N               scripts/stack/cluster.sh (Galera)
 #   stack.sh memcached-up DIR [PORT|socket] | memcached-down DIR   scripts/stack/memcached.sh
-#   stack.sh web-up DIR PORT [WORKERS] | web-down DIR PORT   scripts/stack/web.sh (STACK_FRONT, STACK_POOL)
+#   stack.sh memcached-pool-up DIR N | memcached-pool-down DIR
+#   stack.sh web-up DIR PORT [WORKERS] | web-down DIR PORT | web-alive DIR PORT   scripts/stack/web.sh (STACK_FRONT, STACK_POOL)
 #
 # DIR/stack.env (0600) holds the SHORTENER_* config of the stack; the workers and the admin tool
 # get these unless the caller exported the same variable. Environment: STACK_WORKER_BIN,
@@ -27,8 +30,11 @@ cmd=${1:-}
 (( $# > 0 )) && shift
 case $cmd in
   db-up | db-down | db-restart | purge) exec "$PARTS/db.sh" "${cmd#db-}" "$@" ;;
-  memcached-up | memcached-down) exec "$PARTS/memcached.sh" "${cmd#memcached-}" "$@" ;;
-  web-up | web-down) exec "$PARTS/web.sh" "${cmd#web-}" "$@" ;;
+  cluster-up | cluster-down | cluster-status) exec "$PARTS/cluster.sh" "${cmd#cluster-}" "$@" ;;
+  node-up | node-down | node-kill) exec "$PARTS/cluster.sh" "$cmd" "$@" ;;
+  memcached-up | memcached-down | memcached-pool-up | memcached-pool-down)
+    exec "$PARTS/memcached.sh" "${cmd#memcached-}" "$@" ;;
+  web-up | web-down | web-alive) exec "$PARTS/web.sh" "${cmd#web-}" "$@" ;;
   up)
     [[ -n ${1:-} && -n ${2:-} ]] || die "usage: stack.sh up DIR PORT [WORKERS]"
     check_port "$2"
@@ -42,7 +48,9 @@ case $cmd in
     dir_init "${1:?usage: stack.sh down DIR}" || exit 0
     for port in $(web_ports); do "$PARTS/web.sh" down "$D" "$port" >/dev/null; done
     "$PARTS/memcached.sh" down "$D"
-    "$PARTS/db.sh" down "$D" ;;
+    "$PARTS/memcached.sh" pool-down "$D"
+    "$PARTS/db.sh" down "$D"
+    "$PARTS/cluster.sh" down "$D" ;;
   status)
     dir_init "${1:?usage: stack.sh status DIR}" || { say "no stack in $1"; exit 0; }
     echo "stack $D"

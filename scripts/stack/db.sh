@@ -10,10 +10,6 @@ readonly DB_OPTS=(--no-defaults --innodb-buffer-pool-size=64M --innodb-log-file-
   --key-buffer-size=8M --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci)
 
 ping_db() { mariadb-admin --no-defaults --socket="$D/mysql.sock" --user="$DB_ADMIN" --connect-timeout=2 ping &>/dev/null; }
-secret() {  # FILE BYTES: a random hex secret, made once, mode 0600
-  [[ -s $1 ]] || (umask 077 && od -An -tx1 -N"$2" /dev/urandom | tr -d ' \n' >"$1.tmp" && mv -f "$1.tmp" "$1")
-  chmod 600 "$1"
-}
 write_env() {
   env_set SHORTENER_MYSQL_SOCKET "$D/mysql.sock"
   env_set SHORTENER_MYSQL_USER shortener

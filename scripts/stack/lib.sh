@@ -94,6 +94,10 @@ start_bg() {
   echo "$!" >"$pidfile"
 }
 
+secret() {  # FILE BYTES: a random hex secret, made once, mode 0600
+  [[ -s $1 ]] || (umask 077 && od -An -tx1 -N"$2" /dev/urandom | tr -d ' \n' >"$1.tmp" && mv -f "$1.tmp" "$1")
+  chmod 600 "$1"
+}
 env_set() {  # KEY VALUE: one line of DIR/stack.env, atomically, mode 0600
   (
     umask 077

@@ -4,6 +4,9 @@
 # "socket" it listens on DIR/memcached.sock only, mode 0700 (whoever can write to memcached can
 # delete the service's entries and spend anyone's rate limits). Writes SHORTENER_MEMCACHED_SERVERS
 # to DIR/stack.env.
+#   memcached.sh pool-up DIR N | pool-down DIR: a pool of N memcached servers, each in
+# DIR/memcached-K (K = 1..N) on a port of its own, all of them in DIR/stack.env's
+# SHORTENER_MEMCACHED_SERVERS (the workers hash keys over them, libmemcached ketama).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 if (( EUID == 0 )); then AS=(-u root); else AS=(); fi
 
@@ -62,7 +65,25 @@ up() {
   env_set SHORTENER_MEMCACHED_SERVERS "127.0.0.1:$port"
 }
 
+pool_up() {  # N
+  local n=$1 k list='' top=$D
+  [[ $n =~ ^[1-9]$ ]] || die "N must be 1 to 9"
+  for (( k = 1; k <= n; k++ )); do
+    "$0" up "$top/memcached-$k" >/dev/null || die "memcached $k did not start"
+    UNDO+=("'$0' down '$top/memcached-$k'")
+    list+="${list:+,}127.0.0.1:$(<"$top/memcached-$k/memcached.port")"
+  done
+  env_set SHORTENER_MEMCACHED_SERVERS "$list"
+  say "memcached pool up: $list"
+}
+pool_down() {
+  local m
+  for m in "$D"/memcached-[0-9]*; do [[ ! -d $m ]] || "$0" down "$m"; done
+}
+
 case ${1:-} in
+  pool-up) dir_init "${2:?usage: memcached.sh pool-up DIR N}" create; pool_up "${3:-2}" ;;
+  pool-down) dir_init "${2:?usage: memcached.sh pool-down DIR}" || exit 0; pool_down ;;
   up) dir_init "${2:?usage: memcached.sh up DIR [PORT|socket]}" create; up "${3:-}" ;;
   # memcached.port and the stack.env line stay: the next start takes the same port.
   down) dir_init "${2:?usage: memcached.sh down DIR}" || exit 0; stop_daemon memcached "$D/memcached.pid" memcached 10 ;;

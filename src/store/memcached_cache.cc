@@ -22,6 +22,10 @@ constexpr int64_t kMaxRelativeExpiry = 30 * 24 * 3600;
 // between our add that found it and the incr after; either way one more round settles it.
 constexpr int kIncrementRounds = 4;
 
+// A pool member that failed this many calls in a row is taken out of the ring for kDeadSeconds.
+constexpr int kServerFailureLimit = 2;
+constexpr int kDeadSeconds = 2;
+
 // The expiry memcached needs to keep an item ttl_seconds (> 0) from now.
 time_t Expiry(int64_t ttl_seconds) {
   return ttl_seconds > kMaxRelativeExpiry ? std::time(nullptr) + ttl_seconds
@@ -50,6 +54,16 @@ MemcachedCache::MemcachedCache(const MemcachedOptions& options) {
   // After a failure, wait a second before trying the server again rather than paying a
   // connect attempt on every request while it is down.
   memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_RETRY_TIMEOUT, 1);
+  // A pool (several memcached_servers): keys are spread by consistent hashing (ketama), so a
+  // server that goes away moves only its own keys to the others. After kServerFailureLimit
+  // failures in a row it is taken out of the ring (its keys go to the next server on it), and
+  // tried again after kDeadSeconds; a restarted server comes back empty. What this means for
+  // change markers and rate-limit counters: docs/scaling.md, "The memcached pool".
+  memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_DISTRIBUTION,
+                         MEMCACHED_DISTRIBUTION_CONSISTENT_KETAMA);
+  memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_SERVER_FAILURE_LIMIT, kServerFailureLimit);
+  memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_REMOVE_FAILED_SERVERS, 1);
+  memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_DEAD_TIMEOUT, kDeadSeconds);
 }
 
 MemcachedCache::~MemcachedCache() { memcached_free(mc_); }

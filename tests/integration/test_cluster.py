@@ -1,0 +1,283 @@
+"""The service on a three-node MariaDB Galera cluster with a pool of two memcached servers, all on
+loopback (scripts/stack/cluster.sh, as `make run-cluster` starts it), and faults under load.
+
+Two instances: A prefers node 1 (then 2, 3), B prefers node 2 (then 3, 1). Under a steady mix of
+creations and redirects over both: node 2 is killed (SIGKILL) and restarted (it rejoins by IST),
+node 1 is stopped cleanly and restarted, one memcached is killed, then both. Afterwards every link
+answered 201 exists on every node and redirects through both instances, and the clicks counted
+equal the redirects answered. 5xx answers are counted and printed; only requests started while a
+database node is failing or rejoining may get one (FAULT_WINDOW), none while memcached fails. Also: the same custom slug created through
+two nodes at the same moment, 100 times: one 201 and one 409 each time, never two 201s.
+"""
+
+import os
+import random
+import signal
+import threading
+import time
+import unittest
+from concurrent.futures import ThreadPoolExecutor
+
+import harness
+from harness import Client, IntegrationTest, rand_token, wait_for
+from test_concurrency import note
+
+# A 5xx is excused from a node's kill or stop until this long after it has rejoined: Galera
+# pauses commits (and causal reads) while it notices a killed node (evs.suspect_timeout, 3 s
+# here) and while a node joins (view change, then flow control until it has caught up); a
+# request that waits longer than the worker's 1 s database timeout gets its 503.
+FAULT_WINDOW = 3.0
+
+
+class ClusterStack(harness.Stack):
+    """harness.Stack on three Galera nodes and a memcached pool instead of one of each."""
+
+    def start_db(self):
+        self.sh("cluster-up", self.dir, 3, timeout=400)
+        self.db_up = True
+        self.load_env()
+
+    def start_memcached(self):
+        self.sh("memcached-pool-up", self.dir, 2)
+        self.load_env()
+
+    def node_socket(self, n):
+        return os.path.join(self.dir, "galera-%d" % n, "mysql.sock")
+
+    def memcached_pid(self, k):
+        with open(os.path.join(self.dir, "memcached-%d" % k, "memcached.pid")) as f:
+            return int(f.read().split()[0])
+
+
+class Load:
+    """Creations and redirects through both instances from 4 threads until stopped (or 3000
+    requests each); every answer is kept as (start, thread, method, path, status)."""
+
+    def __init__(self, clients):
+        self.clients = clients
+        self.stop = threading.Event()
+        self.lock = threading.Lock()
+        self.answers = []
+        self.links = {}  # slug -> url, every creation answered 201
+        self.clicks = {}  # slug -> redirects answered 302
+
+    def record(self, t0, who, method, path, status):
+        with self.lock:
+            self.answers.append((t0, who, method, path, status))
+
+    def creator(self, k):
+        c = self.clients[k % 2]
+        for i in range(3000):
+            if self.stop.is_set():
+                return
+            url = "https://example.org/cluster/%d/%d/%s" % (k, i, rand_token())
+            t0 = time.time()
+            try:
+                r = c.req("POST", "/url/shorten", json_body={"url": url, "expires_in": None})
+            except OSError as e:
+                self.record(t0, k, "POST", "/url/shorten", repr(e))
+                continue
+            self.record(t0, k, "POST", "/url/shorten", r.status)
+            if r.status == 201:
+                with self.lock:
+                    self.links[r.json["slug"]] = url
+            time.sleep(0.02)
+
+    def redirector(self, k):
+        rng = random.Random(k)
+        for _ in range(3000):
+            if self.stop.is_set():
+                return
+            with self.lock:
+                slugs = list(self.links)
+            if not slugs:
+                time.sleep(0.05)
+                continue
+            slug = rng.choice(slugs)
+            c = self.clients[rng.randrange(2)]
+            t0 = time.time()
+            try:
+                r = c.req("GET", "/r/" + slug)
+            except OSError as e:
+                self.record(t0, k, "GET", "/r/" + slug, repr(e))
+                continue
+            self.record(t0, k, "GET", "/r/" + slug, r.status)
+            if r.status == 302:
+                with self.lock:
+                    self.clicks[slug] = self.clicks.get(slug, 0) + 1
+            time.sleep(0.01)
+
+    def __enter__(self):
+        self.pool = ThreadPoolExecutor(4)
+        self.running = [self.pool.submit(self.creator, k) for k in (0, 1)]
+        self.running += [self.pool.submit(self.redirector, k) for k in (2, 3)]
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        for f in self.running:
+            f.result(timeout=30)  # a thread's exception fails the test here
+        self.pool.shutdown()
+
+
+class ClusterTest(IntegrationTest):
+    @classmethod
+    def setUpClass(cls):
+        t0 = time.time()
+        cls.stack = ClusterStack()
+        try:
+            cls.stack.start_db()
+            cls.stack.start_memcached()
+            note("cluster: three nodes and two memcached up in %.0fs" % (time.time() - t0))
+            user, _ = cls.stack.make_user("cluster")
+            cls.auth = {"X-API-Key": cls.stack.make_api_key(user)}
+            socks = [cls.stack.node_socket(n) for n in (1, 2, 3)]
+            cls.a = Client(cls.stack.start_instance(workers=2, env={
+                "SHORTENER_MYSQL_SERVERS": ",".join(socks),
+                "SHORTENER_MYSQL_FAILBACK_INTERVAL": "3"}), auth=cls.auth)
+            cls.b = Client(cls.stack.start_instance(workers=2, env={
+                "SHORTENER_MYSQL_SERVERS": ",".join(socks[1:] + socks[:1]),
+                "SHORTENER_MYSQL_FAILBACK_INTERVAL": "3"}), auth=cls.auth)
+        except BaseException:
+            cls.stack.failed = True
+            cls.stack.teardown()
+            raise
+        cls.client = cls.a
+        cls.base = cls.a.base
+        cls.public = cls.stack.public_base(cls.base)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.stack.teardown()
+
+    def run(self, result=None):
+        before = (len(result.failures), len(result.errors)) if result is not None else None
+        out = super().run(result)
+        if result is not None and (len(result.failures), len(result.errors)) != before:
+            self.stack.failed = True
+        return out
+
+    def on_every_node(self, slugs):
+        """For each node, the subset of `slugs` it holds."""
+        held = []
+        for n in (1, 2, 3):
+            found = set()
+            chunk = sorted(slugs)
+            for i in range(0, len(chunk), 500):
+                quoted = ",".join("'%s'" % s for s in chunk[i:i + 500])
+                rows = self.stack.mysql("SELECT slug FROM links WHERE slug IN (%s)" % quoted,
+                                        socket=self.stack.node_socket(n))
+                found.update(r[0] for r in rows)
+            held.append(found)
+        return held
+
+    def test_1_the_same_custom_slug_through_two_nodes_gets_one_201(self):
+        outcomes = {}
+        for i in range(100):
+            slug = "race-%s-%d" % (rand_token(6), i)
+            barrier = threading.Barrier(2)
+            got = [None, None]
+
+            def create(k):
+                barrier.wait()
+                r = (self.a, self.b)[k].req("POST", "/url/shorten", json_body={
+                    "url": "https://example.org/race/%d/%d" % (i, k), "slug": slug})
+                got[k] = (r.status, (r.json or {}).get("error"))
+            threads = [threading.Thread(target=create, args=(k,)) for k in (0, 1)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(30)
+            key = tuple(sorted(got, key=str))
+            outcomes[key] = outcomes.get(key, 0) + 1
+            self.assertNotEqual([g[0] for g in got], [201, 201], "two 201s for %s" % slug)
+            self.assertEqual(sorted(g[0] for g in got), [201, 409], (slug, got))
+            self.assertIn((409, "slug_taken"), got)
+        note("cluster: same custom slug through nodes 1 and 2 at once, 100 times: %r" % outcomes)
+
+    def test_2_faults_under_load(self):
+        events = []  # (what, start, end)
+
+        def fault(what, fn):
+            t0 = time.time()
+            fn()
+            events.append((what, t0, time.time()))
+            note("cluster: %s (%.1fs)" % (what, time.time() - t0))
+
+        with Load((self.a, self.b)) as load:
+            time.sleep(3)
+            fault("node 2 killed (SIGKILL)", lambda: self.stack.sh("node-kill", self.stack.dir, 2))
+            time.sleep(4)
+            fault("node 2 restarted, rejoined", lambda: self.stack.sh("node-up", self.stack.dir, 2))
+            time.sleep(2)
+            fault("node 1 stopped cleanly", lambda: self.stack.sh("node-down", self.stack.dir, 1))
+            time.sleep(3)
+            fault("node 1 restarted, rejoined", lambda: self.stack.sh("node-up", self.stack.dir, 1))
+            time.sleep(2)
+            fault("memcached 1 killed", lambda: os.kill(self.stack.memcached_pid(1), signal.SIGKILL))
+            time.sleep(3)
+            fault("memcached 2 killed too", lambda: os.kill(self.stack.memcached_pid(2), signal.SIGKILL))
+            time.sleep(3)
+            fault("memcached 1 and 2 restarted", lambda: [
+                self.stack.sh("memcached-up", os.path.join(self.stack.dir, "memcached-%d" % k))
+                for k in (1, 2)])
+            time.sleep(3)
+
+        answers = sorted(load.answers)
+        failing = [a for a in answers if not isinstance(a[4], int) or a[4] >= 500]
+        # A node's fault lasts from its kill or stop until FAULT_WINDOW after it has rejoined.
+        node_faults = []
+        for what, start, end in events:
+            if what.startswith("node") and "restarted" not in what:
+                node_faults.append([start - 1.0, None])
+            elif what.startswith("node"):
+                node_faults[-1][1] = end + FAULT_WINDOW
+
+        def excused(a):
+            return any(start <= a[0] <= end for start, end in node_faults)
+        t_start = answers[0][0] if answers else time.time()
+        for a in failing:
+            note("cluster: 5xx at +%.2fs %s %s -> %s%s" % (
+                a[0] - t_start, a[2], a[3], a[4], "" if excused(a) else "  (NOT in a fault window)"))
+        by_status = {}
+        for a in answers:
+            by_status[a[4]] = by_status.get(a[4], 0) + 1
+        note("cluster: %d requests under faults %r; %d 5xx, %d outside a node's fault window; "
+             "events %s" % (len(answers), by_status, len(failing),
+                            len([a for a in failing if not excused(a)]),
+                            ["%s at +%.1fs" % (w, s - t_start) for w, s, _ in events]))
+        self.assertGreater(len(load.links), 50, "too few links made under load")
+        # No 5xx at all while only memcached failed, or between the node faults.
+        unexcused = [a for a in failing if not excused(a)]
+
+        # Every link answered 201 is on every node and redirects through both instances.
+        slugs = set(load.links)
+        for n, held in zip((1, 2, 3), self.on_every_node(slugs)):
+            self.assertEqual(sorted(slugs - held), [], "links missing on node %d" % n)
+        clicks = dict(load.clicks)
+        for slug, url in sorted(load.links.items()):
+            for c in (self.a, self.b):
+                r = c.req("GET", "/r/" + slug)
+                self.assertEqual((r.status, r.headers.get("location")), (302, url), slug)
+                clicks[slug] = clicks.get(slug, 0) + 1
+
+        # Clicks: every redirect answered is counted once, whichever node its worker's batch
+        # went to (and however often a batch was retried after a node went away).
+        sent = sum(clicks.values())
+        quoted = ",".join("'%s'" % s for s in slugs)
+        sql = ("SELECT COALESCE(SUM(d.clicks), 0) FROM link_clicks_daily d JOIN links l "
+               "ON l.id = d.link_id WHERE l.slug IN (%s)" % quoted)
+        counted = [None]
+
+        def all_counted():
+            counted[0] = int(self.stack.mysql(sql, socket=self.stack.node_socket(3))[0][0])
+            return counted[0] >= sent
+        wait_for(all_counted, 15, step=0.5)
+        note("cluster: %d links, %d redirects answered, %d clicks counted" % (
+            len(slugs), sent, counted[0]))
+        self.assertEqual(counted[0], sent)
+        self.assertEqual(unexcused, [])
+
+
+if __name__ == "__main__":
+    unittest.main()
