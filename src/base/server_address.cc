@@ -45,6 +45,11 @@ Result<ServerAddress> ParseServerAddress(std::string_view item) {
     if (close == std::string_view::npos || item.substr(close + 1, 1) != ":") return bad;
     host = item.substr(1, close - 1);
     port = item.substr(close + 2);
+    // Brackets are for IPv6 addresses, which hold colons: "[name]:1" would be written back
+    // as "name:1", and "[[x]:1" as something that does not read at all.
+    if (host.find(':') == std::string_view::npos) {
+      return Invalid("has brackets around a host that is not an IPv6 address");
+    }
   } else {
     size_t colon = item.rfind(':');
     if (colon == std::string_view::npos) return bad;
@@ -54,7 +59,10 @@ Result<ServerAddress> ParseServerAddress(std::string_view item) {
       return Invalid("needs brackets around an IPv6 address ([::1]:11211)");
     }
   }
-  if (host.empty() || HasSpaceOrControl(host)) return bad;
+  if (host.empty() || HasSpaceOrControl(host) ||
+      host.find_first_of("[]") != std::string_view::npos) {
+    return bad;
+  }
   std::optional<uint64_t> number = ParseDecimal(port);
   if (!number || *number < 1 || *number > 65535) return Invalid("port must be from 1 to 65535");
   return ServerAddress{std::string(host), static_cast<int>(*number), ""};
