@@ -2,17 +2,15 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <ctime>
-#include <functional>
 #include <string>
 #include <vector>
 
-#include "base/decimal.h"
 #include "base/log.h"
 #include "cmd/admin_commands.h"
 #include "cmd/command_line.h"
 #include "cmd/config.h"
 #include "cmd/link_transfer_commands.h"
+#include "store/memcached_cache.h"
 #include "store/mysql_store.h"
 
 #ifndef SHORTENER_SQL_DIR
@@ -78,83 +76,6 @@ int Migrate(const shortener::Config& config, const std::vector<std::string>& arg
   return 0;
 }
 
-// Deletes every expired link in batches of short transactions, so the links table is never
-// locked for long and redirects and creations carry on meanwhile.
-// Calls delete_batch(limit) until a batch deletes fewer than `limit` rows; returns the total,
-// or the first error. *batches counts the calls.
-shortener::Result<uint64_t> PurgeInBatches(
-    const std::function<shortener::Result<uint64_t>(int)>& delete_batch, long limit, int* batches) {
-  uint64_t total = 0;
-  while (true) {
-    ++*batches;
-    shortener::Result<uint64_t> deleted = delete_batch(static_cast<int>(limit));
-    if (!deleted.ok()) return deleted.error();
-    total += deleted.value();
-    if (deleted.value() < static_cast<uint64_t>(limit)) return total;
-  }
-}
-
-int PurgeExpired(const shortener::Config& config, const std::vector<std::string>& args) {
-  constexpr long kMaxBatch = 100000;
-  long batch = 1000;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--batch" && i + 1 < args.size()) {
-      const std::string& text = args[++i];
-      std::optional<uint64_t> value = shortener::ParseDecimalIn(text, 1, kMaxBatch);
-      if (!value) {
-        return Fail("purge-expired: --batch must be a whole number from 1 to 100000, got '" + text +
-                    "'");
-      }
-      batch = static_cast<long>(*value);
-    } else {
-      return Fail("purge-expired: unexpected argument '" + args[i] + "'");
-    }
-  }
-  shortener::MysqlStore store(config.mysql);
-  // One cut-off for the whole run: links expiring while it runs wait for the next run, so a
-  // steady stream of expiries cannot keep it going forever.
-  const int64_t now = static_cast<int64_t>(std::time(nullptr));
-  int batches = 0;
-  shortener::Result<uint64_t> links = PurgeInBatches(
-      [&](int limit) { return store.DeleteExpiredBatch(now, limit); }, batch, &batches);
-  if (!links.ok()) return Fail("purge-expired: " + links.error().message);
-  uint64_t total = links.value();
-  // Expired login tokens are refused already; deleting them keeps the table small.
-  int token_batches = 0;
-  shortener::Result<uint64_t> tokens = PurgeInBatches(
-      [&](int limit) { return store.PurgeExpiredTokens(now, limit); }, batch, &token_batches);
-  if (!tokens.ok()) return Fail("purge-expired: " + tokens.error().message);
-  // A hold older than freed_slug_hold holds nothing any more, and a key older than its lifetime
-  // is never replayed: both only take room.
-  int hold_batches = 0;
-  shortener::Result<uint64_t> holds = PurgeInBatches(
-      [&](int limit) {
-        return store.ForgetBatch(shortener::MysqlStore::Leftover::kSlugHolds,
-                                 now - config.links.freed_slug_hold, limit);
-      },
-      batch, &hold_batches);
-  if (!holds.ok()) return Fail("purge-expired: " + holds.error().message);
-  int key_batches = 0;
-  shortener::Result<uint64_t> keys = PurgeInBatches(
-      [&](int limit) {
-        return store.ForgetBatch(shortener::MysqlStore::Leftover::kIdempotencyKeys,
-                                 now - shortener::kIdempotencyKeyLifetime, limit);
-      },
-      batch, &key_batches);
-  if (!keys.ok()) return Fail("purge-expired: " + keys.error().message);
-  std::printf("purged %llu expired links in %d batches of at most %ld\n",
-              static_cast<unsigned long long>(total), batches, batch);
-  std::printf("purged %llu expired login tokens\n",
-              static_cast<unsigned long long>(tokens.value()));
-  std::printf("forgot %llu slug holds older than %lld s\n",
-              static_cast<unsigned long long>(holds.value()),
-              static_cast<long long>(config.links.freed_slug_hold));
-  std::printf("forgot %llu idempotency keys older than %lld s\n",
-              static_cast<unsigned long long>(keys.value()),
-              static_cast<long long>(shortener::kIdempotencyKeyLifetime));
-  return 0;
-}
-
 }  // namespace
 
 const char* const kCommands[] = {"migrate", "purge-expired", "user",  "apikey",
@@ -200,13 +121,17 @@ int main(int argc, char** argv) {
   }
   // One look at the database first, so that a wrong address is reported as such, with where
   // it was looked for, instead of as a failure of the command.
-  shortener::Status reachable = shortener::CheckDatabase(config.value(), config_path);
+  shortener::MysqlStore store(config.value().mysql);
+  shortener::Status reachable = shortener::CheckDatabase(config.value(), config_path, &store);
   if (!reachable.ok()) return Fail(reachable.error().message);
   if (command == "migrate") return Migrate(config.value(), args);
-  if (command == "user") return shortener::UserCommand(config.value(), args, stdin);
-  if (command == "apikey") return shortener::ApiKeyCommand(config.value(), args);
-  if (command == "link") return shortener::LinkCommand(config.value(), args);
-  if (command == "import") return shortener::ImportCommand(config.value(), args, stdin);
-  if (command == "export") return shortener::ExportCommand(config.value(), args);
-  return PurgeExpired(config.value(), args);
+  // Connects at its first use: only the commands that change links reach it.
+  shortener::MemcachedCache cache(config.value().memcached);
+  const shortener::AdminContext ctx = shortener::AdminContext::Of(config.value(), &store, &cache);
+  if (command == "user") return shortener::UserCommand(ctx, args, stdin);
+  if (command == "apikey") return shortener::ApiKeyCommand(ctx, args);
+  if (command == "link") return shortener::LinkCommand(ctx, args);
+  if (command == "import") return shortener::ImportCommand(ctx, args, stdin);
+  if (command == "export") return shortener::ExportCommand(ctx, args);
+  return shortener::PurgeCommand(ctx, args);
 }

@@ -11,7 +11,7 @@
 #include "domain/account_rules.h"
 #include "domain/auth.h"
 #include "domain/timefmt.h"
-#include "store/mysql_store.h"
+#include "store/mysql_store.h"  // MysqlOptions, for DatabaseWhere
 
 namespace shortener {
 
@@ -74,7 +74,7 @@ Result<std::string> ReadPassword(std::FILE* in) {
   return *password;
 }
 
-int UserCreate(const Config& config, const std::vector<std::string>& args, std::FILE* in) {
+int UserCreate(const AdminContext& ctx, const std::vector<std::string>& args, std::FILE* in) {
   std::vector<std::string> positional;
   bool admin = false;
   for (const std::string& arg : args) {
@@ -84,25 +84,24 @@ int UserCreate(const Config& config, const std::vector<std::string>& args, std::
       positional.push_back(arg);
     }
   }
-  if (positional.size() != 2) return AdminFail("usage: user create USERNAME EMAIL [--admin]");
+  if (positional.size() != 2) return ctx.Fail("usage: user create USERNAME EMAIL [--admin]");
   for (const Status& check : {CheckUsername(positional[0]), CheckEmail(positional[1])}) {
-    if (!check.ok()) return AdminFail(check.error().message);
+    if (!check.ok()) return ctx.Fail(check.error().message);
   }
   Result<std::string> password = ReadPassword(in);
-  if (!password.ok()) return AdminFail(password.error().message);
-  PasswordHasher hasher(config.argon2);
+  if (!password.ok()) return ctx.Fail(password.error().message);
+  PasswordHasher hasher(ctx.config->argon2);
   Result<std::string> hash = hasher.Hash(password.value());
-  if (!hash.ok()) return AdminFail(hash.error().message);
-  MysqlStore store(config.mysql);
-  NewUser user{positional[0], positional[1], hash.value(), admin, SystemClock()};
-  Result<User> created = store.CreateUser(user);
-  if (!created.ok()) return AdminFail(created.error().message);
-  std::printf("created %suser %" PRIu64 " %s\n", admin ? "admin " : "", created.value().id,
-              TerminalSafe(created.value().username).c_str());
+  if (!hash.ok()) return ctx.Fail(hash.error().message);
+  NewUser user{positional[0], positional[1], hash.value(), admin, ctx.clock()};
+  Result<User> created = ctx.accounts->CreateUser(user);
+  if (!created.ok()) return ctx.Fail(created.error().message);
+  std::fprintf(ctx.out, "created %suser %" PRIu64 " %s\n", admin ? "admin " : "",
+               created.value().id, TerminalSafe(created.value().username).c_str());
   return 0;
 }
 
-int UserPasswd(const Config& config, const std::vector<std::string>& args, std::FILE* in) {
+int UserPasswd(const AdminContext& ctx, const std::vector<std::string>& args, std::FILE* in) {
   std::vector<std::string> positional;
   // Keys go too unless kept on purpose: whoever learnt the old password could have made one.
   EndAccess end = EndAccess::kTokensAndApiKeys;
@@ -116,78 +115,75 @@ int UserPasswd(const Config& config, const std::vector<std::string>& args, std::
     }
   }
   if (positional.size() != 1) {
-    return AdminFail("usage: user passwd USERNAME [--revoke-keys | --keep-keys]");
+    return ctx.Fail("usage: user passwd USERNAME [--revoke-keys | --keep-keys]");
   }
-  MysqlStore store(config.mysql);
-  Result<User> user = FindUserNamed(&store, positional[0]);
-  if (!user.ok()) return AdminFail(user.error().message);
+  Result<User> user = FindUserNamed(ctx.accounts, positional[0]);
+  if (!user.ok()) return ctx.Fail(user.error().message);
   Result<std::string> password = ReadPassword(in);
-  if (!password.ok()) return AdminFail(password.error().message);
-  PasswordHasher hasher(config.argon2);
+  if (!password.ok()) return ctx.Fail(password.error().message);
+  PasswordHasher hasher(ctx.config->argon2);
   Result<std::string> hash = hasher.Hash(password.value());
-  if (!hash.ok()) return AdminFail(hash.error().message);
-  Status set = store.SetPasswordHash(user.value().id, hash.value(), end);
-  if (!set.ok()) return AdminFail(set.error().message);
-  std::printf(
-      "password of %s changed; its login tokens are revoked%s\n",
+  if (!hash.ok()) return ctx.Fail(hash.error().message);
+  Status set = ctx.accounts->SetPasswordHash(user.value().id, hash.value(), end);
+  if (!set.ok()) return ctx.Fail(set.error().message);
+  std::fprintf(
+      ctx.out, "password of %s changed; its login tokens are revoked%s\n",
       TerminalSafe(user.value().username).c_str(),
       end == EndAccess::kTokensAndApiKeys ? ", and its API keys" : "; its API keys are kept");
   return 0;
 }
 
-int UserList(const Config& config, const std::vector<std::string>& args) {
+int UserList(const AdminContext& ctx, const std::vector<std::string>& args) {
   int limit = kDefaultListLimit;
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--limit" && i + 1 < args.size()) {
       std::optional<uint64_t> n = ParseDecimalIn(args[++i], 1, kMaxListLimit);
-      if (!n) return AdminFail("--limit must be a whole number from 1 to 100000");
+      if (!n) return ctx.Fail("--limit must be a whole number from 1 to 100000");
       limit = static_cast<int>(*n);
     } else {
-      return AdminFail("usage: user list [--limit N]");
+      return ctx.Fail("usage: user list [--limit N]");
     }
   }
-  MysqlStore store(config.mysql);
-  Result<std::vector<UserSummary>> users = store.ListUsers(limit);
-  if (!users.ok()) return AdminFail(users.error().message);
-  std::printf("%-8s %-20s %-5s %-20s %-8s %-32s %s\n", "ID", "CREATED", "ADMIN", "DISABLED",
-              "LINKS", "USERNAME", "EMAIL");
+  Result<std::vector<UserSummary>> users = ctx.admin->ListUsers(limit);
+  if (!users.ok()) return ctx.Fail(users.error().message);
+  std::fprintf(ctx.out, "%-8s %-20s %-5s %-20s %-8s %-32s %s\n", "ID", "CREATED", "ADMIN",
+               "DISABLED", "LINKS", "USERNAME", "EMAIL");
   for (const UserSummary& row : users.value()) {
     std::string disabled = row.user.disabled_at ? FormatIso8601(*row.user.disabled_at) : "no";
-    std::printf("%-8" PRIu64 " %-20s %-5s %-20s %-8" PRIu64 " %-32s %s\n", row.user.id,
-                FormatIso8601(row.user.created_at).c_str(), row.user.is_admin ? "yes" : "no",
-                disabled.c_str(), row.links, TerminalSafe(row.user.username).c_str(),
-                TerminalSafe(row.user.email).c_str());
+    std::fprintf(ctx.out, "%-8" PRIu64 " %-20s %-5s %-20s %-8" PRIu64 " %-32s %s\n", row.user.id,
+                 FormatIso8601(row.user.created_at).c_str(), row.user.is_admin ? "yes" : "no",
+                 disabled.c_str(), row.links, TerminalSafe(row.user.username).c_str(),
+                 TerminalSafe(row.user.email).c_str());
   }
   return 0;
 }
 
 // user disable|enable USERNAME.
-int UserDisable(const Config& config, const std::vector<std::string>& args, bool disable) {
+int UserDisable(const AdminContext& ctx, const std::vector<std::string>& args, bool disable) {
   const char* verb = disable ? "disable" : "enable";
-  if (args.size() != 1) return AdminFail(std::string("usage: user ") + verb + " USERNAME");
-  MysqlStore store(config.mysql);
-  Result<User> user = FindUserNamed(&store, args[0]);
-  if (!user.ok()) return AdminFail(user.error().message);
+  if (args.size() != 1) return ctx.Fail(std::string("usage: user ") + verb + " USERNAME");
+  Result<User> user = FindUserNamed(ctx.accounts, args[0]);
+  if (!user.ok()) return ctx.Fail(user.error().message);
   std::optional<int64_t> when;
-  if (disable) when = SystemClock();
-  Status set = store.SetUserDisabled(user.value().id, when);
-  if (!set.ok()) return AdminFail(set.error().message);
+  if (disable) when = ctx.clock();
+  Status set = ctx.admin->SetUserDisabled(user.value().id, when);
+  if (!set.ok()) return ctx.Fail(set.error().message);
   std::string name = TerminalSafe(user.value().username);
   if (disable) {
-    std::printf(
-        "disabled user %s: its logins, login tokens (ended) and API keys are refused; its "
-        "links keep redirecting\n",
-        name.c_str());
+    std::fprintf(ctx.out,
+                 "disabled user %s: its logins, login tokens (ended) and API keys are refused; its "
+                 "links keep redirecting\n",
+                 name.c_str());
   } else {
-    std::printf("enabled user %s: it can log in again, and its API keys work again\n",
-                name.c_str());
+    std::fprintf(ctx.out, "enabled user %s: it can log in again, and its API keys work again\n",
+                 name.c_str());
   }
   return 0;
 }
 
 // user delete USERNAME --yes: the user is disabled first, so that nothing it holds can make a
 // link while its links are being deleted; a delete cut short is finished by running it again.
-int UserDelete(const Config& config, const std::vector<std::string>& args) {
+int UserDelete(const AdminContext& ctx, const std::vector<std::string>& args) {
   std::vector<std::string> positional;
   bool yes = false;
   for (const std::string& arg : args) {
@@ -197,38 +193,38 @@ int UserDelete(const Config& config, const std::vector<std::string>& args) {
       positional.push_back(arg);
     }
   }
-  if (positional.size() != 1) return AdminFail("usage: user delete USERNAME --yes");
-  MysqlStore store(config.mysql);
-  Result<User> user = FindUserNamed(&store, positional[0]);
-  if (!user.ok()) return AdminFail(user.error().message);
+  if (positional.size() != 1) return ctx.Fail("usage: user delete USERNAME --yes");
+  Result<User> user = FindUserNamed(ctx.accounts, positional[0]);
+  if (!user.ok()) return ctx.Fail(user.error().message);
   const uint64_t id = user.value().id;
   std::string name = TerminalSafe(user.value().username);
   if (!yes) {
-    Result<LinkPage> some = store.ListLinks(id, std::nullopt, 1);
-    if (!some.ok()) return AdminFail(some.error().message);
-    return AdminFail("user delete removes " + name + " with its login tokens, API keys and " +
-                     (some.value().links.empty() ? "links (it has none)" : "every link it owns") +
-                     "; nothing was deleted: run it again with --yes");
+    Result<LinkPage> some = ctx.links->ListLinks(id, std::nullopt, 1);
+    if (!some.ok()) return ctx.Fail(some.error().message);
+    return ctx.Fail("user delete removes " + name + " with its login tokens, API keys and " +
+                    (some.value().links.empty() ? "links (it has none)" : "every link it owns") +
+                    "; nothing was deleted: run it again with --yes");
   }
-  Status disabled = store.SetUserDisabled(id, SystemClock());
-  if (!disabled.ok()) return AdminFail(disabled.error().message);
-  Result<uint64_t> links = DeleteLinksOf(config, &store, id);
-  if (!links.ok()) return AdminFail(links.error().message + " (run user delete again to finish)");
-  Status deleted = store.DeleteUser(id);
-  if (!deleted.ok()) return AdminFail(deleted.error().message);
+  Status disabled = ctx.admin->SetUserDisabled(id, ctx.clock());
+  if (!disabled.ok()) return ctx.Fail(disabled.error().message);
+  Result<uint64_t> links = DeleteLinksOf(ctx, id);
+  if (!links.ok()) return ctx.Fail(links.error().message + " (run user delete again to finish)");
+  Status deleted = ctx.admin->DeleteUser(id);
+  if (!deleted.ok()) return ctx.Fail(deleted.error().message);
   // A creation authenticated just before the disable may have committed since: its links go
   // too, so that no link is left with an owner who no longer exists.
-  Result<uint64_t> late = DeleteLinksOf(config, &store, id);
-  if (!late.ok()) return AdminFail(late.error().message);
-  std::printf("deleted user %s with its login tokens, API keys and %" PRIu64
-              " links (their slugs are held for freed_slug_hold)\n",
-              name.c_str(), links.value() + late.value());
+  Result<uint64_t> late = DeleteLinksOf(ctx, id);
+  if (!late.ok()) return ctx.Fail(late.error().message);
+  std::fprintf(ctx.out,
+               "deleted user %s with its login tokens, API keys and %" PRIu64
+               " links (their slugs are held for freed_slug_hold)\n",
+               name.c_str(), links.value() + late.value());
   return 0;
 }
 
 }  // namespace
 
-Result<User> FindUserNamed(MysqlStore* store, const std::string& username) {
+Result<User> FindUserNamed(AccountStore* store, const std::string& username) {
   Result<User> user = store->FindUser(username);
   if (!user.ok() && user.error().code == ErrorCode::kNotFound) {
     return Error::Make(ErrorCode::kNotFound, "no user called '" + username + "'");
@@ -267,36 +263,36 @@ std::string DatabaseWhere(const Config& config, const std::string& config_path) 
   return where + ")";
 }
 
-Status CheckDatabase(const Config& config, const std::string& config_path) {
-  MysqlStore store(config.mysql);
-  Status ping = store.Ping();
+Status CheckDatabase(const Config& config, const std::string& config_path, LinkStore* store) {
+  Status ping = store->Ping();
   if (ping.ok()) return ping;
   return Error::Make(
       ping.error().code,
       "cannot reach MySQL at " + DatabaseWhere(config, config_path) + ": " + ping.error().message);
 }
 
-int AdminFail(const std::string& message) {
-  std::fprintf(stderr, "shortener-admin: %s\n", TerminalSafe(message).c_str());
+int AdminFail(const std::string& message, std::FILE* err) {
+  std::fprintf(err, "shortener-admin: %s\n", TerminalSafe(message).c_str());
   return 1;
 }
 
-int UserCommand(const Config& config, const std::vector<std::string>& args, std::FILE* in) {
-  if (args.empty()) return AdminFail("usage: user create|passwd|list|disable|enable|delete ...");
+int AdminContext::Fail(const std::string& message) const { return AdminFail(message, err); }
+
+int UserCommand(const AdminContext& ctx, const std::vector<std::string>& args, std::FILE* in) {
+  if (args.empty()) return ctx.Fail("usage: user create|passwd|list|disable|enable|delete ...");
   std::vector<std::string> rest(args.begin() + 1, args.end());
-  if (args[0] == "create") return UserCreate(config, rest, in);
-  if (args[0] == "passwd") return UserPasswd(config, rest, in);
-  if (args[0] == "list") return UserList(config, rest);
+  if (args[0] == "create") return UserCreate(ctx, rest, in);
+  if (args[0] == "passwd") return UserPasswd(ctx, rest, in);
+  if (args[0] == "list") return UserList(ctx, rest);
   if (args[0] == "disable" || args[0] == "enable") {
-    return UserDisable(config, rest, args[0] == "disable");
+    return UserDisable(ctx, rest, args[0] == "disable");
   }
-  if (args[0] == "delete") return UserDelete(config, rest);
-  return AdminFail("unknown user command '" + args[0] + "'");
+  if (args[0] == "delete") return UserDelete(ctx, rest);
+  return ctx.Fail("unknown user command '" + args[0] + "'");
 }
 
-int ApiKeyCommand(const Config& config, const std::vector<std::string>& args) {
-  if (args.empty()) return AdminFail("usage: apikey create|list|revoke ...");
-  MysqlStore store(config.mysql);
+int ApiKeyCommand(const AdminContext& ctx, const std::vector<std::string>& args) {
+  if (args.empty()) return ctx.Fail("usage: apikey create|list|revoke ...");
   if (args[0] == "create") {
     std::string name;
     std::vector<std::string> positional;
@@ -307,42 +303,43 @@ int ApiKeyCommand(const Config& config, const std::vector<std::string>& args) {
         positional.push_back(args[i]);
       }
     }
-    if (positional.size() != 1) return AdminFail("usage: apikey create USERNAME [--name LABEL]");
+    if (positional.size() != 1) return ctx.Fail("usage: apikey create USERNAME [--name LABEL]");
     Status name_ok = CheckKeyName(name);
-    if (!name_ok.ok()) return AdminFail("--name: " + name_ok.error().message);
-    Result<User> user = FindUserNamed(&store, positional[0]);
-    if (!user.ok()) return AdminFail(user.error().message);
+    if (!name_ok.ok()) return ctx.Fail("--name: " + name_ok.error().message);
+    Result<User> user = FindUserNamed(ctx.accounts, positional[0]);
+    if (!user.ok()) return ctx.Fail(user.error().message);
     std::string key = NewSecret(SecretKind::kApiKey);
     Result<ApiKeyInfo> stored =
-        store.AddApiKey(user.value().id, name, SecretDigest(key), SystemClock());
-    if (!stored.ok()) return AdminFail(stored.error().message);
-    std::printf("%s\n", key.c_str());
+        ctx.accounts->AddApiKey(user.value().id, name, SecretDigest(key), ctx.clock());
+    if (!stored.ok()) return ctx.Fail(stored.error().message);
+    std::fprintf(ctx.out, "%s\n", key.c_str());
     return 0;
   }
   if (args[0] == "list") {
-    if (args.size() != 2) return AdminFail("usage: apikey list USERNAME");
-    Result<User> user = FindUserNamed(&store, args[1]);
-    if (!user.ok()) return AdminFail(user.error().message);
-    Result<std::vector<ApiKeyInfo>> keys = store.ListApiKeys(user.value().id);
-    if (!keys.ok()) return AdminFail(keys.error().message);
-    std::printf("%-8s %-20s %-20s %s\n", "ID", "CREATED", "LAST USED", "NAME");
+    if (args.size() != 2) return ctx.Fail("usage: apikey list USERNAME");
+    Result<User> user = FindUserNamed(ctx.accounts, args[1]);
+    if (!user.ok()) return ctx.Fail(user.error().message);
+    Result<std::vector<ApiKeyInfo>> keys = ctx.accounts->ListApiKeys(user.value().id);
+    if (!keys.ok()) return ctx.Fail(keys.error().message);
+    std::fprintf(ctx.out, "%-8s %-20s %-20s %s\n", "ID", "CREATED", "LAST USED", "NAME");
     for (const ApiKeyInfo& key : keys.value()) {
       std::string used = key.last_used_at ? FormatIso8601(*key.last_used_at) : "never";
-      std::printf("%-8" PRIu64 " %-20s %-20s %s\n", key.id, FormatIso8601(key.created_at).c_str(),
-                  used.c_str(), TerminalSafe(key.name).c_str());
+      std::fprintf(ctx.out, "%-8" PRIu64 " %-20s %-20s %s\n", key.id,
+                   FormatIso8601(key.created_at).c_str(), used.c_str(),
+                   TerminalSafe(key.name).c_str());
     }
     return 0;
   }
   if (args[0] == "revoke") {
     std::optional<uint64_t> id =
         args.size() == 2 ? ParseDecimalIn(args[1], 1, UINT64_MAX) : std::nullopt;
-    if (!id) return AdminFail("usage: apikey revoke ID");
-    Status deleted = store.DeleteApiKey(std::nullopt, *id);
-    if (!deleted.ok()) return AdminFail(deleted.error().message);
-    std::printf("revoked API key %" PRIu64 "\n", *id);
+    if (!id) return ctx.Fail("usage: apikey revoke ID");
+    Status deleted = ctx.accounts->DeleteApiKey(std::nullopt, *id);
+    if (!deleted.ok()) return ctx.Fail(deleted.error().message);
+    std::fprintf(ctx.out, "revoked API key %" PRIu64 "\n", *id);
     return 0;
   }
-  return AdminFail("unknown apikey command '" + args[0] + "'");
+  return ctx.Fail("unknown apikey command '" + args[0] + "'");
 }
 
 }  // namespace shortener

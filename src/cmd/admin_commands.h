@@ -10,12 +10,50 @@
 #include <string>
 #include <vector>
 
+#include "base/clock.h"
 #include "cmd/config.h"
+#include "domain/admin_store.h"
 #include "domain/cache.h"
+#include "domain/link_stats.h"
+#include "domain/link_transfer.h"
+#include "domain/store.h"
 #include "store/link_cache.h"
-#include "store/mysql_store.h"
 
 namespace shortener {
+
+// What the commands work on, all borrowed. shortener-admin fills it with one MysqlStore (every
+// store interface) and one MemcachedCache (the workers' redirect cache); the unit tests with
+// fakes.
+struct AdminContext {
+  const Config* config = nullptr;
+  LinkStore* links = nullptr;
+  AccountStore* accounts = nullptr;
+  AdminStore* admin = nullptr;
+  StatsStore* stats = nullptr;
+  LinkTransfer* transfer = nullptr;
+  Cache* cache = nullptr;
+  Clock clock = SystemClock;
+  std::FILE* out = stdout;  // what a command prints
+  std::FILE* err = stderr;  // AdminFail's line
+
+  // AdminFail on err.
+  int Fail(const std::string& message) const;
+
+  // A context on `config` whose every store is `stores`, one object implementing them all (as
+  // MysqlStore does), and whose cache is `cache`.
+  template <typename Stores>
+  static AdminContext Of(const Config& config, Stores* stores, Cache* cache) {
+    AdminContext ctx;
+    ctx.config = &config;
+    ctx.links = stores;
+    ctx.accounts = stores;
+    ctx.admin = stores;
+    ctx.stats = stores;
+    ctx.transfer = stores;
+    ctx.cache = cache;
+    return ctx;
+  }
+};
 
 // Usage lines of the commands below, for shortener-admin's help.
 extern const char kAdminCommandsUsage[];
@@ -23,33 +61,38 @@ extern const char kAdminCommandsUsage[];
 // user create USERNAME EMAIL [--admin] | user passwd USERNAME | user list [--limit N] |
 // user disable|enable USERNAME | user delete USERNAME --yes. The password is the first line of
 // `in` (never an argument: those show in ps and shell history).
-int UserCommand(const Config& config, const std::vector<std::string>& args, std::FILE* in);
+int UserCommand(const AdminContext& ctx, const std::vector<std::string>& args, std::FILE* in);
 
 // apikey create USERNAME [--name LABEL] (prints the key alone) | apikey list USERNAME |
 // apikey revoke ID.
-int ApiKeyCommand(const Config& config, const std::vector<std::string>& args);
+int ApiKeyCommand(const AdminContext& ctx, const std::vector<std::string>& args);
 
 // link list [--user USERNAME] [--limit N] | link delete SLUG |
 // link create URL [--slug S] [--owner USERNAME] [--expires SECONDS|TIME | --permanent] |
 // link stats SLUG [--from YYYY-MM-DD] [--to YYYY-MM-DD] (admin_links.cc).
-int LinkCommand(const Config& config, const std::vector<std::string>& args);
+int LinkCommand(const AdminContext& ctx, const std::vector<std::string>& args);
+
+// purge-expired [--batch N]: expired links, expired login tokens, slug holds older than
+// freed_slug_hold and idempotency keys older than kIdempotencyKeyLifetime, each deleted in
+// batches of N (1 to 100000, default 1000) until a batch comes back short (admin_purge.cc).
+int PurgeCommand(const AdminContext& ctx, const std::vector<std::string>& args);
 
 // Shared by the command files (admin_commands.cc, admin_links.cc).
 inline constexpr int kDefaultListLimit = 100;
 inline constexpr int kMaxListLimit = 100000;
 // The user called `username`; kNotFound with a message naming it.
-Result<User> FindUserNamed(MysqlStore* store, const std::string& username);
-// The workers' redirect cache protocol on `cache` (borrowed), to fence the slugs a command
+Result<User> FindUserNamed(AccountStore* store, const std::string& username);
+// The workers' redirect cache protocol on ctx.cache, to fence the slugs a command
 // changes or deletes so that no worker answers from an old entry.
-LinkCache AdminLinkCache(const Config& config, Cache* cache);
+LinkCache AdminLinkCache(const AdminContext& ctx);
 // Deletes every link user `user_id` owns, each as `link delete` does (its redirect stops at
 // once, its slug is held for freed_slug_hold), and returns how many went.
-Result<uint64_t> DeleteLinksOf(const Config& config, MysqlStore* store, uint64_t user_id);
+Result<uint64_t> DeleteLinksOf(const AdminContext& ctx, uint64_t user_id);
 // The first line of `in`, without its line ending (LF or CRLF); nullopt at end of input.
 std::optional<std::string> ReadLine(std::FILE* in);
 
-// The message line every command failure prints; returns 1.
-int AdminFail(const std::string& message);
+// The message line every command failure prints (on `err`); returns 1.
+int AdminFail(const std::string& message, std::FILE* err = stderr);
 
 // The lines of `usage` (shortener-admin's help) about `command`: those starting with
 // "  COMMAND " and the indented lines continuing them. Pure.
@@ -59,8 +102,8 @@ std::string CommandUsage(const std::string& usage, const std::string& command);
 // the database, and which file (or none) the settings came from.
 std::string DatabaseWhere(const Config& config, const std::string& config_path);
 
-// Ok when MySQL answers with `config`'s settings; else an error naming DatabaseWhere.
-Status CheckDatabase(const Config& config, const std::string& config_path);
+// Ok when MySQL (`store`, on `config`'s settings) answers; else an error naming DatabaseWhere.
+Status CheckDatabase(const Config& config, const std::string& config_path, LinkStore* store);
 
 }  // namespace shortener
 

@@ -16,7 +16,6 @@
 #include "domain/stats_query.h"
 #include "domain/timefmt.h"
 #include "store/link_creator.h"
-#include "store/memcached_cache.h"
 
 namespace shortener {
 
@@ -25,7 +24,7 @@ namespace {
 // Links deleted per listing while a user's links go (DeleteLinksOf).
 constexpr int kDeleteBatch = 500;
 
-int LinkList(MysqlStore* store, const std::vector<std::string>& args) {
+int LinkList(const AdminContext& ctx, const std::vector<std::string>& args) {
   std::optional<std::string> username;
   int limit = kDefaultListLimit;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -33,27 +32,27 @@ int LinkList(MysqlStore* store, const std::vector<std::string>& args) {
       username = args[++i];
     } else if (args[i] == "--limit" && i + 1 < args.size()) {
       std::optional<uint64_t> n = ParseDecimalIn(args[++i], 1, kMaxListLimit);
-      if (!n) return AdminFail("--limit must be a whole number from 1 to 100000");
+      if (!n) return ctx.Fail("--limit must be a whole number from 1 to 100000");
       limit = static_cast<int>(*n);
     } else {
-      return AdminFail("usage: link list [--user USERNAME] [--limit N]");
+      return ctx.Fail("usage: link list [--user USERNAME] [--limit N]");
     }
   }
   std::optional<uint64_t> owner;
   if (username) {
-    Result<User> user = FindUserNamed(store, *username);
-    if (!user.ok()) return AdminFail(user.error().message);
+    Result<User> user = FindUserNamed(ctx.accounts, *username);
+    if (!user.ok()) return ctx.Fail(user.error().message);
     owner = user.value().id;
   }
-  Result<LinkPage> page = store->ListLinks(owner, std::nullopt, limit);
-  if (!page.ok()) return AdminFail(page.error().message);
+  Result<LinkPage> page = ctx.links->ListLinks(owner, std::nullopt, limit);
+  if (!page.ok()) return ctx.Fail(page.error().message);
   std::vector<uint64_t> owner_ids;
   for (const Link& link : page.value().links) {
     if (link.owner_id) owner_ids.push_back(*link.owner_id);
   }
-  Result<std::map<uint64_t, std::string>> names = store->Usernames(owner_ids);
-  if (!names.ok()) return AdminFail(names.error().message);
-  std::printf("%-16s %-16s %-20s %-8s %s\n", "SLUG", "OWNER", "EXPIRES", "CLICKS", "URL");
+  Result<std::map<uint64_t, std::string>> names = ctx.admin->Usernames(owner_ids);
+  if (!names.ok()) return ctx.Fail(names.error().message);
+  std::fprintf(ctx.out, "%-16s %-16s %-20s %-8s %s\n", "SLUG", "OWNER", "EXPIRES", "CLICKS", "URL");
   for (const Link& link : page.value().links) {
     std::string owner_text = "-";
     if (link.owner_id) {
@@ -62,15 +61,15 @@ int LinkList(MysqlStore* store, const std::vector<std::string>& args) {
           name != names.value().end() ? name->second : "#" + std::to_string(*link.owner_id);
     }
     std::string expires = link.expires_at ? FormatIso8601(*link.expires_at) : "never";
-    std::printf("%-16s %-16s %-20s %-8" PRIu64 " %s\n", TerminalSafe(link.slug).c_str(),
-                TerminalSafe(owner_text).c_str(), expires.c_str(), link.clicks,
-                TerminalSafe(link.url).c_str());
+    std::fprintf(ctx.out, "%-16s %-16s %-20s %-8" PRIu64 " %s\n", TerminalSafe(link.slug).c_str(),
+                 TerminalSafe(owner_text).c_str(), expires.c_str(), link.clicks,
+                 TerminalSafe(link.url).c_str());
   }
   return 0;
 }
 
 // The link called `slug`; kNotFound with a message naming it.
-Result<Link> FindLinkNamed(MysqlStore* store, const std::string& slug) {
+Result<Link> FindLinkNamed(LinkStore* store, const std::string& slug) {
   Result<Link> link = store->FindLink(slug);
   if (!link.ok() && link.error().code == ErrorCode::kNotFound) {
     return Error::Make(ErrorCode::kNotFound, "no link with slug '" + slug + "'");
@@ -78,15 +77,14 @@ Result<Link> FindLinkNamed(MysqlStore* store, const std::string& slug) {
   return link;
 }
 
-int LinkDelete(const Config& config, MysqlStore* store, const std::vector<std::string>& args) {
-  if (args.size() != 1) return AdminFail("usage: link delete SLUG");
-  Result<Link> link = FindLinkNamed(store, args[0]);
-  if (!link.ok()) return AdminFail(link.error().message);
-  Status deleted = store->DeleteLink(link.value().id, SystemClock());
-  if (!deleted.ok()) return AdminFail(deleted.error().message);
-  MemcachedCache cache(config.memcached);
-  AdminLinkCache(config, &cache).MarkChanged(args[0]);
-  std::printf("deleted link %s\n", TerminalSafe(args[0]).c_str());
+int LinkDelete(const AdminContext& ctx, const std::vector<std::string>& args) {
+  if (args.size() != 1) return ctx.Fail("usage: link delete SLUG");
+  Result<Link> link = FindLinkNamed(ctx.links, args[0]);
+  if (!link.ok()) return ctx.Fail(link.error().message);
+  Status deleted = ctx.links->DeleteLink(link.value().id, ctx.clock());
+  if (!deleted.ok()) return ctx.Fail(deleted.error().message);
+  AdminLinkCache(ctx).MarkChanged(args[0]);
+  std::fprintf(ctx.out, "deleted link %s\n", TerminalSafe(args[0]).c_str());
   return 0;
 }
 
@@ -136,63 +134,63 @@ Result<LinkRequest> ParseLinkCreate(const Config& config, const std::vector<std:
   return request;
 }
 
-int LinkCreate(const Config& config, MysqlStore* store, const std::vector<std::string>& args) {
-  const int64_t now = SystemClock();
+int LinkCreate(const AdminContext& ctx, const std::vector<std::string>& args) {
+  const Config& config = *ctx.config;
+  const int64_t now = ctx.clock();
   std::optional<std::string> owner_name;
   Result<LinkRequest> request = ParseLinkCreate(config, args, &owner_name, now);
-  if (!request.ok()) return AdminFail(request.error().message);
+  if (!request.ok()) return ctx.Fail(request.error().message);
   // The workers' settings and rules, their blocklist included.
   Result<LinkSettings> settings = LinkSettingsOf(config);
-  if (!settings.ok()) return AdminFail(settings.error().message);
+  if (!settings.ok()) return ctx.Fail(settings.error().message);
   Result<BlocklistFile> blocklist = BlocklistFile::Open(config.blocklist_file);
-  if (!blocklist.ok()) return AdminFail(blocklist.error().message);
+  if (!blocklist.ok()) return ctx.Fail(blocklist.error().message);
   if (blocklist.value().watched()) settings.value().blocklist = &blocklist.value();
-  BindBlocklist(&settings.value(), SystemClock);
+  BindBlocklist(&settings.value(), ctx.clock);
   Result<SlugCodec> slugs =
       SlugCodec::Create(config.slug_alphabet, config.slug_min_length, config.slug_secret);
-  if (!slugs.ok()) return AdminFail(slugs.error().message);
+  if (!slugs.ok()) return ctx.Fail(slugs.error().message);
 
   std::optional<uint64_t> owner;
   std::string owner_text = "no owner";
   if (owner_name) {
-    Result<User> user = FindUserNamed(store, *owner_name);
-    if (!user.ok()) return AdminFail(user.error().message);
+    Result<User> user = FindUserNamed(ctx.accounts, *owner_name);
+    if (!user.ok()) return ctx.Fail(user.error().message);
     owner = user.value().id;
     owner_text = "owner " + user.value().username;
   }
-  MemcachedCache memcached(config.memcached);
-  LinkCache cache = AdminLinkCache(config, &memcached);
-  LinkCreator creator(&settings.value(), store, &cache, &slugs.value());
+  LinkCache cache = AdminLinkCache(ctx);
+  LinkCreator creator(&settings.value(), ctx.links, &cache, &slugs.value());
   Result<NewLink> link = creator.Check(request.value(), owner, now);
-  if (!link.ok()) return AdminFail(link.error().message);
+  if (!link.ok()) return ctx.Fail(link.error().message);
   Result<Link> made = creator.Store(link.value());
-  if (!made.ok()) return AdminFail(made.error().message);
+  if (!made.ok()) return ctx.Fail(made.error().message);
   const Link& created = made.value();
   std::string expires =
       created.expires_at ? "expires " + FormatIso8601(*created.expires_at) : "permanent";
-  std::printf("created link %s: %s/r/%s -> %s (%s, %s)\n", TerminalSafe(created.slug).c_str(),
-              TerminalSafe(settings.value().public_base_url).c_str(),
-              TerminalSafe(created.slug).c_str(), TerminalSafe(created.url).c_str(),
-              TerminalSafe(owner_text).c_str(), expires.c_str());
+  std::fprintf(
+      ctx.out, "created link %s: %s/r/%s -> %s (%s, %s)\n", TerminalSafe(created.slug).c_str(),
+      TerminalSafe(settings.value().public_base_url).c_str(), TerminalSafe(created.slug).c_str(),
+      TerminalSafe(created.url).c_str(), TerminalSafe(owner_text).c_str(), expires.c_str());
   return 0;
 }
 
 }  // namespace
 
-LinkCache AdminLinkCache(const Config& config, Cache* cache) {
-  return LinkCache(cache, LinkCache::Options{config.links.cache_secret, config.links.cache_ttl,
-                                             config.links.negative_cache_ttl});
+LinkCache AdminLinkCache(const AdminContext& ctx) {
+  const LinkSettings& links = ctx.config->links;
+  return LinkCache(
+      ctx.cache, LinkCache::Options{links.cache_secret, links.cache_ttl, links.negative_cache_ttl});
 }
 
-Result<uint64_t> DeleteLinksOf(const Config& config, MysqlStore* store, uint64_t user_id) {
-  MemcachedCache memcached(config.memcached);
-  LinkCache cache = AdminLinkCache(config, &memcached);
+Result<uint64_t> DeleteLinksOf(const AdminContext& ctx, uint64_t user_id) {
+  LinkCache cache = AdminLinkCache(ctx);
   uint64_t deleted = 0;
   while (true) {
-    ASSIGN_OR_RETURN(LinkPage page, store->ListLinks(user_id, std::nullopt, kDeleteBatch));
+    ASSIGN_OR_RETURN(LinkPage page, ctx.links->ListLinks(user_id, std::nullopt, kDeleteBatch));
     if (page.links.empty()) return deleted;
     for (const Link& link : page.links) {
-      Status gone = store->DeleteLink(link.id, SystemClock());
+      Status gone = ctx.links->DeleteLink(link.id, ctx.clock());
       // Gone already (a concurrent delete) is what was wanted.
       if (!gone.ok() && gone.error().code != ErrorCode::kNotFound) return gone.error();
       cache.MarkChanged(link.slug);
@@ -204,9 +202,9 @@ Result<uint64_t> DeleteLinksOf(const Config& config, MysqlStore* store, uint64_t
 namespace {
 
 // link stats SLUG [--from D] [--to D]: the stats endpoint's answer as tables, for any link.
-int LinkStatsCommand(MysqlStore* store, const std::vector<std::string>& args) {
+int LinkStatsCommand(const AdminContext& ctx, const std::vector<std::string>& args) {
   const char kUsage[] = "usage: link stats SLUG [--from YYYY-MM-DD] [--to YYYY-MM-DD]";
-  if (args.empty()) return AdminFail(kUsage);
+  if (args.empty()) return ctx.Fail(kUsage);
   std::optional<std::string> from;
   std::optional<std::string> to;
   for (size_t i = 1; i < args.size(); ++i) {
@@ -215,31 +213,30 @@ int LinkStatsCommand(MysqlStore* store, const std::vector<std::string>& args) {
     } else if (args[i] == "--to" && i + 1 < args.size()) {
       to = args[++i];
     } else {
-      return AdminFail(kUsage);
+      return ctx.Fail(kUsage);
     }
   }
-  Result<DayRange> range = StatsRange(from, to, UtcDay(SystemClock()));
-  if (!range.ok()) return AdminFail("--" + range.error().field + ": " + range.error().message);
-  Result<Link> link = FindLinkNamed(store, args[0]);
-  if (!link.ok()) return AdminFail(link.error().message);
-  Result<StoredStats> stored = store->ReadStats(link.value().id, range.value(), nullptr);
-  if (!stored.ok()) return AdminFail(stored.error().message);
+  Result<DayRange> range = StatsRange(from, to, UtcDay(ctx.clock()));
+  if (!range.ok()) return ctx.Fail("--" + range.error().field + ": " + range.error().message);
+  Result<Link> link = FindLinkNamed(ctx.links, args[0]);
+  if (!link.ok()) return ctx.Fail(link.error().message);
+  Result<StoredStats> stored = ctx.stats->ReadStats(link.value().id, range.value(), nullptr);
+  if (!stored.ok()) return ctx.Fail(stored.error().message);
   std::fputs(FormatStatsTable(args[0], SummarizeStats(stored.value(), range.value())).c_str(),
-             stdout);
+             ctx.out);
   return 0;
 }
 
 }  // namespace
 
-int LinkCommand(const Config& config, const std::vector<std::string>& args) {
-  if (args.empty()) return AdminFail("usage: link list|create|delete|stats ...");
-  MysqlStore store(config.mysql);
+int LinkCommand(const AdminContext& ctx, const std::vector<std::string>& args) {
+  if (args.empty()) return ctx.Fail("usage: link list|create|delete|stats ...");
   std::vector<std::string> rest(args.begin() + 1, args.end());
-  if (args[0] == "list") return LinkList(&store, rest);
-  if (args[0] == "delete") return LinkDelete(config, &store, rest);
-  if (args[0] == "create") return LinkCreate(config, &store, rest);
-  if (args[0] == "stats") return LinkStatsCommand(&store, rest);
-  return AdminFail("unknown link command '" + args[0] + "'");
+  if (args[0] == "list") return LinkList(ctx, rest);
+  if (args[0] == "delete") return LinkDelete(ctx, rest);
+  if (args[0] == "create") return LinkCreate(ctx, rest);
+  if (args[0] == "stats") return LinkStatsCommand(ctx, rest);
+  return ctx.Fail("unknown link command '" + args[0] + "'");
 }
 
 }  // namespace shortener

@@ -135,7 +135,7 @@ std::optional<int64_t> ParseDay(std::string_view text) {
 
 // Imports `batch` (unless dry_run, which rolls back), renaming taken slugs once with `suffix`
 // when it is set, and counts the outcomes.
-Status ImportBatch(MysqlStore* store, const Config& config, std::vector<TransferLink> batch,
+Status ImportBatch(LinkTransfer* store, const Config& config, std::vector<TransferLink> batch,
                    bool dry_run, const std::string& suffix, Tally* tally) {
   if (batch.empty()) return Status::Ok();
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
@@ -189,7 +189,7 @@ std::string Value(const Flags& flags, const std::string& name, const std::string
   return it == flags.values.end() ? fallback : it->second;
 }
 
-int ImportYourls(const Config& config, const std::vector<std::string>& args, std::FILE* in) {
+int ImportYourls(const AdminContext& ctx, const std::vector<std::string>& args, std::FILE* in) {
   Result<Flags> parsed = ParseFlags(args, {"--database", "--owner", "--host", "--port", "--socket",
                                            "--user", "--prefix", "--rename-conflicts"});
   if (!parsed.ok()) return AdminFail("import yourls: " + parsed.error().message);
@@ -219,8 +219,8 @@ int ImportYourls(const Config& config, const std::vector<std::string>& args, std
   if (!suffix.empty() && !LooksLikeSlug(suffix)) {
     return AdminFail("import yourls: --rename-conflicts takes characters of A-Z a-z 0-9 _ -");
   }
-  MysqlStore store(config.mysql);
-  Result<User> owner = FindUserNamed(&store, Value(flags, "owner", ""));
+  const Config& config = *ctx.config;
+  Result<User> owner = FindUserNamed(ctx.accounts, Value(flags, "owner", ""));
   if (!owner.ok()) return AdminFail("import yourls: " + owner.error().message);
   Result<std::unique_ptr<Policy>> policy = PolicyOf(config);
   if (!policy.ok()) return AdminFail("import yourls: " + policy.error().message);
@@ -247,14 +247,15 @@ int ImportYourls(const Config& config, const std::vector<std::string>& args, std
         tally.Skipped(row.keyword, link.error().message);
       }
     }
-    Status done = ImportBatch(&store, config, std::move(batch), flags.dry_run, suffix, &tally);
+    Status done =
+        ImportBatch(ctx.transfer, config, std::move(batch), flags.dry_run, suffix, &tally);
     if (!done.ok()) return AdminFail("import yourls: " + done.error().message);
     tally.Progress();
   }
   return tally.Report(flags.dry_run);
 }
 
-int ImportJsonl(const Config& config, const std::vector<std::string>& args) {
+int ImportJsonl(const AdminContext& ctx, const std::vector<std::string>& args) {
   Result<Flags> parsed = ParseFlags(args, {"--owner"});
   if (!parsed.ok()) return AdminFail("import jsonl: " + parsed.error().message);
   const Flags& flags = parsed.value();
@@ -263,13 +264,13 @@ int ImportJsonl(const Config& config, const std::vector<std::string>& args) {
   }
   std::ifstream file(flags.positional[0]);
   if (!file) return AdminFail("import jsonl: cannot open '" + flags.positional[0] + "'");
-  MysqlStore store(config.mysql);
+  const Config& config = *ctx.config;
   Result<std::unique_ptr<Policy>> policy = PolicyOf(config);
   if (!policy.ok()) return AdminFail("import jsonl: " + policy.error().message);
   std::map<std::string, std::optional<uint64_t>> owners;  // username -> id (nullopt: none)
   const std::string forced = Value(flags, "owner", "");
   if (!forced.empty()) {
-    Result<User> user = FindUserNamed(&store, forced);
+    Result<User> user = FindUserNamed(ctx.accounts, forced);
     if (!user.ok()) return AdminFail("import jsonl: " + user.error().message);
     owners[forced] = user.value().id;
   }
@@ -289,7 +290,7 @@ int ImportJsonl(const Config& config, const std::vector<std::string>& args) {
     if (username) {
       auto it = owners.find(*username);
       if (it == owners.end()) {
-        Result<User> user = FindUserNamed(&store, *username);
+        Result<User> user = FindUserNamed(ctx.accounts, *username);
         if (!user.ok() && user.error().code != ErrorCode::kNotFound) {
           return AdminFail("import jsonl: " + user.error().message);
         }
@@ -312,13 +313,13 @@ int ImportJsonl(const Config& config, const std::vector<std::string>& args) {
     link.url = url.value();
     batch.push_back(std::move(link));
     if (batch.size() == kBatch) {
-      Status done = ImportBatch(&store, config, std::move(batch), flags.dry_run, "", &tally);
+      Status done = ImportBatch(ctx.transfer, config, std::move(batch), flags.dry_run, "", &tally);
       if (!done.ok()) return AdminFail("import jsonl: " + done.error().message);
       batch.clear();
       tally.Progress();
     }
   }
-  Status done = ImportBatch(&store, config, std::move(batch), flags.dry_run, "", &tally);
+  Status done = ImportBatch(ctx.transfer, config, std::move(batch), flags.dry_run, "", &tally);
   if (!done.ok()) return AdminFail("import jsonl: " + done.error().message);
   return tally.Report(flags.dry_run);
 }
@@ -486,30 +487,29 @@ Result<ImportLine> ParseExportLine(std::string_view text) {
   return out;
 }
 
-int ImportCommand(const Config& config, const std::vector<std::string>& args, std::FILE* in) {
+int ImportCommand(const AdminContext& ctx, const std::vector<std::string>& args, std::FILE* in) {
   if (args.empty()) return AdminFail("usage: import yourls|jsonl ...");
   const std::vector<std::string> rest(args.begin() + 1, args.end());
-  if (args[0] == "yourls") return ImportYourls(config, rest, in);
-  if (args[0] == "jsonl") return ImportJsonl(config, rest);
+  if (args[0] == "yourls") return ImportYourls(ctx, rest, in);
+  if (args[0] == "jsonl") return ImportJsonl(ctx, rest);
   return AdminFail("unknown import source '" + args[0] + "' (yourls or jsonl)");
 }
 
-int ExportCommand(const Config& config, const std::vector<std::string>& args) {
+int ExportCommand(const AdminContext& ctx, const std::vector<std::string>& args) {
   Result<Flags> parsed = ParseFlags(args, {"--owner"});
   if (!parsed.ok() || !parsed.value().positional.empty() || parsed.value().dry_run) {
     return AdminFail("usage: export [--owner USERNAME]");
   }
-  MysqlStore store(config.mysql);
   std::optional<uint64_t> owner;
   const std::string name = Value(parsed.value(), "owner", "");
   if (!name.empty()) {
-    Result<User> user = FindUserNamed(&store, name);
+    Result<User> user = FindUserNamed(ctx.accounts, name);
     if (!user.ok()) return AdminFail("export: " + user.error().message);
     owner = user.value().id;
   }
   uint64_t after = 0;
   for (;;) {
-    Result<std::vector<ExportedLink>> page = store.ExportLinks(owner, after, 1000);
+    Result<std::vector<ExportedLink>> page = ctx.transfer->ExportLinks(owner, after, 1000);
     if (!page.ok()) return AdminFail("export: " + page.error().message);
     if (page.value().empty()) break;
     for (const ExportedLink& link : page.value()) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cmd/admin_commands.h"
 #include "cmd/config.h"
 #include "domain/link_transfer.h"
 #include "domain/url_check.h"
@@ -23,10 +24,10 @@ extern const char kTransferCommandsUsage[];
 //   --owner USERNAME [--rename-conflicts SUFFIX] [--dry-run]
 // import jsonl FILE [--owner USERNAME] [--dry-run]
 // The YOURLS database password is $YOURLS_DB_PASSWORD, else the first line of `in`.
-int ImportCommand(const Config& config, const std::vector<std::string>& args, std::FILE* in);
+int ImportCommand(const AdminContext& ctx, const std::vector<std::string>& args, std::FILE* in);
 
 // export [--owner USERNAME]: one JSON object per line on stdout (ExportLine).
-int ExportCommand(const Config& config, const std::vector<std::string>& args);
+int ExportCommand(const AdminContext& ctx, const std::vector<std::string>& args);
 
 // Pure parts, unit-tested.
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/server_address.h"
+#include "domain/admin_store.h"
 #include "domain/link_reports.h"
 #include "domain/link_stats.h"
 #include "domain/link_transfer.h"
@@ -51,6 +52,7 @@ struct MysqlOptions {
 
 class MysqlStore : public LinkStore,
                    public AccountStore,
+                   public AdminStore,
                    public ClickStore,
                    public LinkReports,
                    public LinkTransfer,
@@ -117,36 +119,15 @@ class MysqlStore : public LinkStore,
   Result<std::vector<ApiKeyInfo>> ListApiKeys(uint64_t user_id) override;
   Status DeleteApiKey(std::optional<uint64_t> user_id, uint64_t key_id) override;
   Result<uint64_t> PurgeExpiredTokens(int64_t now, int limit) override;
-  // Deletes up to `limit` (> 0) links whose expiry is at or before `now` (unix seconds), oldest
-  // expiry first, and holds their slugs from `now` on (like DeleteLink), in one transaction of
-  // its own; returns how many it deleted. Permanent links are never deleted. Callers purge in
-  // a loop of small batches so no lock on the links table is held for long; fewer than `limit`
-  // means none was left.
-  Result<uint64_t> DeleteExpiredBatch(int64_t now, int limit);
-  // What the purge forgets once it is old enough to mean nothing any more.
-  enum class Leftover {
-    kSlugHolds,        // older than freed_slug_hold: holding nothing
-    kIdempotencyKeys,  // older than kIdempotencyKeyLifetime: never replayed
-  };
-  // Deletes up to `limit` (> 0) rows of `what` made at or before `made_before` (now minus their
-  // lifetime); returns how many. Batches as above.
-  Result<uint64_t> ForgetBatch(Leftover what, int64_t made_before, int limit);
-
-  // shortener-admin's reads (mysql_admin.cc). Up to `limit` users, oldest first, with how many
-  // links each owns; password hashes are left empty.
-  Result<std::vector<UserSummary>> ListUsers(int limit);
+  // AdminStore, for shortener-admin (mysql_purge.cc, mysql_admin.cc).
+  Result<uint64_t> DeleteExpiredBatch(int64_t now, int limit) override;
+  Result<uint64_t> ForgetBatch(Leftover what, int64_t made_before, int limit) override;
+  Result<std::vector<UserSummary>> ListUsers(int limit) override;
+  Result<std::map<uint64_t, std::string>> Usernames(const std::vector<uint64_t>& ids) override;
+  Status SetUserDisabled(uint64_t user_id, std::optional<int64_t> disabled_at) override;
+  Status DeleteUser(uint64_t user_id) override;
   // UserDirectory, for GET /api/v1/users (mysql_admin.cc).
   Result<UserPage> ListUsersPage(std::optional<uint64_t> before_id, int limit) override;
-  // The usernames of the given user ids (ids without a user are left out).
-  Result<std::map<uint64_t, std::string>> Usernames(const std::vector<uint64_t>& ids);
-  // Disables user `user_id` from `disabled_at` on (a user disabled already keeps its first
-  // time) and ends its login tokens, in one transaction; or enables it (nullopt). Its API keys
-  // are kept: refused while it is disabled, good again once enabled. kNotFound if no such user.
-  Status SetUserDisabled(uint64_t user_id, std::optional<int64_t> disabled_at);
-  // Deletes user `user_id` with its login tokens, API keys and idempotency keys, in one
-  // transaction; not its links (the caller deletes those first, through DeleteLink, so each
-  // slug is held and each link's data goes as a single deletion's does). kNotFound if gone.
-  Status DeleteUser(uint64_t user_id);
 
   // The connection and its prepared statements, defined in mysql_store_impl.h: Connector/C++
   // stays in the .cc files. Opaque everywhere else.
