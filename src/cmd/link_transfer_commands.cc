@@ -224,8 +224,11 @@ int ImportYourls(const AdminContext& ctx, const std::vector<std::string>& args, 
   if (!owner.ok()) return AdminFail("import yourls: " + owner.error().message);
   Result<std::unique_ptr<Policy>> policy = PolicyOf(config);
   if (!policy.ok()) return AdminFail("import yourls: " + policy.error().message);
+  // The workers' visitor keys: an imported day's unique visitors are hashed as theirs are.
+  Result<VisitorKeys> keys = VisitorKeys::Create(config.slug_secret);
+  if (!keys.ok()) return AdminFail("import yourls: " + keys.error().message);
   Result<std::unique_ptr<YourlsSource>> yourls =
-      YourlsSource::Open(source, Value(flags, "prefix", "yourls_"));
+      YourlsSource::Open(source, Value(flags, "prefix", "yourls_"), std::move(keys).value());
   if (!yourls.ok()) return AdminFail("import yourls: " + yourls.error().message);
   Result<uint64_t> total = yourls.value()->CountLinks();
   if (!total.ok()) return AdminFail("import yourls: " + total.error().message);
@@ -326,26 +329,28 @@ int ImportJsonl(const AdminContext& ctx, const std::vector<std::string>& args) {
 
 }  // namespace
 
-std::vector<DayClicks> YourlsDays(const YourlsLink& row) {
-  std::vector<DayClicks> days;
+std::vector<VisitRollup> YourlsStats(const YourlsLink& row) {
+  std::vector<VisitRollup> stats;
   uint64_t logged = 0;
-  for (const DayClicks& d : row.log_days) {
-    if (d.clicks == 0) continue;
-    days.push_back(d);
-    logged += d.clicks;
+  for (const VisitRollup& v : row.log_stats) {
+    if (v.stats.clicks == 0) continue;
+    stats.push_back(v);
+    logged += v.stats.clicks;
   }
-  if (row.clicks <= logged) return days;
-  const uint64_t rest = row.clicks - logged;
+  if (row.clicks <= logged) return stats;
   const int64_t created_day = row.created_at >= 0 ? row.created_at / 86400 : 0;
-  for (DayClicks& d : days) {
-    if (d.day == created_day) {
-      d.clicks += rest;
-      return days;
-    }
+  auto at = stats.begin();
+  while (at != stats.end() && at->day < created_day) ++at;
+  if (at == stats.end() || at->day != created_day) {
+    at = stats.insert(at, VisitRollup{0, created_day, DayStats{}});
   }
-  auto at = days.begin();
-  while (at != days.end() && at->day < created_day) ++at;
-  days.insert(at, DayClicks{created_day, rest});
+  AddUnclassified(&at->stats, row.clicks - logged);
+  return stats;
+}
+
+std::vector<DayClicks> YourlsDays(const std::vector<VisitRollup>& stats) {
+  std::vector<DayClicks> days;
+  for (const VisitRollup& v : stats) days.push_back(DayClicks{v.day, v.stats.clicks});
   return days;
 }
 
@@ -370,7 +375,8 @@ Result<TransferLink> ConvertYourlsLink(const YourlsLink& row, const UrlPolicy& p
   if (!row.title.empty()) metadata["title"] = row.title;
   // A title that is not UTF-8 (an old latin1 table read wrongly) is replaced, not refused.
   link.metadata_json = metadata.dump(-1, ' ', false, json::error_handler_t::replace);
-  link.days = YourlsDays(row);
+  link.stats = YourlsStats(row);
+  link.days = YourlsDays(link.stats);
   return link;
 }
 

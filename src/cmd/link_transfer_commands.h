@@ -34,14 +34,20 @@ int ExportCommand(const AdminContext& ctx, const std::vector<std::string>& args)
 // A YOURLS row as the link to import: keyword -> slug (IsValidImportedSlug, after appending
 // `rename_suffix` when it is not empty), url through AcceptTargetUrl (IRIs converted), title ->
 // metadata {"title": ...} (none when empty), created_at kept for both times, permanent, and
-// the days of YourlsDays. Errors (kValidation) say why the row cannot be imported.
+// the days and statistics of YourlsStats. Errors (kValidation) say why the row cannot be imported.
 Result<TransferLink> ConvertYourlsLink(const YourlsLink& row, const UrlPolicy& policy,
                                        uint64_t owner_id, const std::string& rename_suffix);
 
-// A YOURLS link's per-day clicks: its log's days, plus on its creation day what the `clicks`
-// total holds beyond the log (a pruned log, or stats turned off), so the days sum to the
-// total. When the log holds more than the total, the log's days are kept as they are.
-std::vector<DayClicks> YourlsDays(const YourlsLink& row);
+// A YOURLS link's per-day statistics: its log's days as classified, plus on its creation day
+// what the `clicks` total holds beyond the log (a pruned log, or stats turned off) as
+// unclassified visits (AddUnclassified: referrer and country "unknown", device, browser and OS
+// "other", human, no visitor), so the days sum to the total and on every day each breakdown
+// sums to the day's clicks. When the log holds more than the total, its days are kept as they
+// are. Ascending days, none with 0 clicks.
+std::vector<VisitRollup> YourlsStats(const YourlsLink& row);
+
+// The per-day clicks of those statistics.
+std::vector<DayClicks> YourlsDays(const std::vector<VisitRollup>& stats);
 
 // The export line of a link (one JSON object, no newline): slug, url, owner (username or null),
 // created_at, updated_at, expires_at (ISO 8601 UTC, or null), metadata, max_visits (or null),

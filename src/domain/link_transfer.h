@@ -27,6 +27,11 @@ struct TransferLink {
   std::optional<uint64_t> max_visits;  // unset: no limit
   int redirect_code = kDefaultRedirectCode;
   std::vector<DayClicks> days;  // ascending days, each with clicks > 0
+  // The visit statistics of some of those days (docs/statistics.md): ascending days, each one
+  // of `days` with stats.clicks equal to its clicks (human + bot = each breakdown's sum);
+  // link_id is unused (0). Days without are unclassified, as clicks counted with
+  // visit_statistics off.
+  std::vector<VisitRollup> stats;
 };
 
 // What the import made of one TransferLink.
@@ -51,7 +56,8 @@ class LinkTransfer {
  public:
   virtual ~LinkTransfer() = default;
 
-  // Imports `links` in one transaction: each link with its day rows, or nothing of it, and
+  // Imports `links` in one transaction: each link with its day rows and statistics (written as
+  // a worker's flush writes them: top 50 + other per breakdown), or nothing of it, and
   // the outcome of each in order. Slugs must already be valid (IsValidImportedSlug), targets
   // accepted by the URL rules and owners existing users. A second call with the same links
   // writes nothing (all kAlreadyThere), so an interrupted import can simply run again. A slug

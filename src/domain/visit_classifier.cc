@@ -13,13 +13,34 @@ namespace shortener {
 
 VisitClassifier::VisitClassifier(VisitorKeys keys, CountryLookup country,
                                  std::vector<IpNetwork> trusted_proxies)
-    : keys_(std::move(keys)),
-      country_(std::move(country)),
-      trusted_proxies_(std::move(trusted_proxies)) {}
+    : country_(std::move(country)),
+      trusted_proxies_(std::move(trusted_proxies)),
+      key_(std::move(keys)) {}
 
-const DailyVisitorKey& VisitClassifier::KeyOf(int64_t day) {
-  if (!key_ || key_->day() != day) key_ = keys_.ForDay(day);
-  return *key_;
+Visit VisitClass::ToVisit(uint64_t link_id, int64_t day) const {
+  Visit visit;
+  visit.link_id = link_id;
+  visit.day = day;
+  visit.bot = agent.bot;
+  visit.values[static_cast<size_t>(Breakdown::kReferrer)] = referrer;
+  visit.values[static_cast<size_t>(Breakdown::kCountry)] = country;
+  visit.values[static_cast<size_t>(Breakdown::kDevice)] = DeviceName(agent.device);
+  visit.values[static_cast<size_t>(Breakdown::kBrowser)] = agent.browser;
+  visit.values[static_cast<size_t>(Breakdown::kOs)] = agent.os;
+  visit.visitor_hash = visitor_hash;
+  return visit;
+}
+
+VisitClass ClassifyVisit(std::string_view address, std::string_view referer,
+                         std::string_view user_agent, std::string_view country,
+                         const DailyVisitorKey& key) {
+  VisitClass out;
+  out.referrer = ReferrerHost(referer);
+  out.country = CountryValue(country);
+  out.agent = ClassifyUserAgent(user_agent);
+  // Bots are not visitors (VisitStats adds human visits only): no hash to make for them.
+  if (!out.agent.bot) out.visitor_hash = key.Hash(address, user_agent);
+  return out;
 }
 
 void VisitClassifier::Count(const Request& request, uint64_t link_id, int64_t now,
@@ -38,21 +59,10 @@ void VisitClassifier::Count(const Request& request, uint64_t link_id, int64_t no
           found.error().message.c_str());
     }
   }
-  const std::string referrer = ReferrerHost(request.referer);
-  const UserAgentClass agent = ClassifyUserAgent(request.user_agent);
-
-  Visit visit;
-  visit.link_id = link_id;
-  visit.day = UtcDay(now);
-  visit.bot = agent.bot;
-  visit.values[static_cast<size_t>(Breakdown::kReferrer)] = referrer;
-  visit.values[static_cast<size_t>(Breakdown::kCountry)] = country;
-  visit.values[static_cast<size_t>(Breakdown::kDevice)] = DeviceName(agent.device);
-  visit.values[static_cast<size_t>(Breakdown::kBrowser)] = agent.browser;
-  visit.values[static_cast<size_t>(Breakdown::kOs)] = agent.os;
-  // Bots are not visitors (VisitStats adds human visits only): no hash to make for them.
-  if (!agent.bot) visit.visitor_hash = KeyOf(visit.day).Hash(address, request.user_agent);
-  counter->CountVisit(visit);
+  const int64_t day = UtcDay(now);
+  const VisitClass visit =
+      ClassifyVisit(address, request.referer, request.user_agent, country, key_.KeyOf(day));
+  counter->CountVisit(visit.ToVisit(link_id, day));
 }
 
 }  // namespace shortener

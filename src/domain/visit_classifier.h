@@ -13,11 +13,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/error.h"
 #include "domain/clicks.h"
 #include "domain/client_address.h"
+#include "domain/ua_class.h"
+#include "domain/visit_stats.h"
 #include "domain/visitor_key.h"
 #include "http/http.h"
 
@@ -26,6 +29,39 @@ namespace shortener {
 // The country of a client address: an ISO 3166-1 alpha-2 code or kUnknownCountry; an error when
 // the database is corrupt at its record. The wiring binds store/geoip.h's GeoIp::Country.
 using CountryLookup = std::function<Result<std::string>(std::string_view address)>;
+
+// What one visit's raw parts classify into (docs/statistics.md "What is counted"): the worker's
+// requests (VisitClassifier) and the rows of a YOURLS click log (store/yourls_source.h) both go
+// through ClassifyVisit, so an imported visit counts exactly as a redirect would.
+struct VisitClass {
+  std::string referrer;  // ReferrerHost
+  std::string country;   // CountryValue
+  UserAgentClass agent;
+  uint64_t visitor_hash = 0;  // 0 for a bot (bots are not visitors)
+
+  // The visit VisitStats::Add counts; its views point into this object.
+  Visit ToVisit(uint64_t link_id, int64_t day) const;
+};
+
+// Classifies a visit from `address` with headers `referer` and `user_agent` (empty when absent)
+// whose country is `country` (a code as CountryValue reads it), on the day of `key`.
+VisitClass ClassifyVisit(std::string_view address, std::string_view referer,
+                         std::string_view user_agent, std::string_view country,
+                         const DailyVisitorKey& key);
+
+// The key of the day asked for, derived again only when the day changes.
+class DailyKeyCache {
+ public:
+  explicit DailyKeyCache(VisitorKeys keys) : keys_(std::move(keys)) {}
+  const DailyVisitorKey& KeyOf(int64_t day) {
+    if (!key_ || key_->day() != day) key_ = keys_.ForDay(day);
+    return *key_;
+  }
+
+ private:
+  VisitorKeys keys_;
+  std::optional<DailyVisitorKey> key_;
+};
 
 class VisitClassifier {
  public:
@@ -40,13 +76,9 @@ class VisitClassifier {
   void Count(const Request& request, uint64_t link_id, int64_t now, ClickCounter* counter);
 
  private:
-  // The key of UTC day `day`, derived again only when the day changes.
-  const DailyVisitorKey& KeyOf(int64_t day);
-
-  VisitorKeys keys_;
   CountryLookup country_;
   std::vector<IpNetwork> trusted_proxies_;
-  std::optional<DailyVisitorKey> key_;
+  DailyKeyCache key_;
   bool geoip_error_logged_ = false;
 };
 

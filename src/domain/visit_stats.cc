@@ -3,6 +3,10 @@
 
 #include <algorithm>
 
+#include "base/ascii.h"
+#include "domain/referrer.h"
+#include "domain/ua_class.h"
+
 namespace shortener {
 
 std::string_view BreakdownName(Breakdown breakdown) {
@@ -19,6 +23,26 @@ std::string_view BreakdownName(Breakdown breakdown) {
       break;
   }
   return "os";
+}
+
+std::string CountryValue(std::string_view code) {
+  const auto letter = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); };
+  if (code.size() != 2 || !letter(code[0]) || !letter(code[1])) {
+    return std::string(kUnknownCountry);
+  }
+  return ToUpperAscii(code);
+}
+
+void AddUnclassified(DayStats* day, uint64_t clicks) {
+  if (clicks == 0) return;
+  day->clicks += clicks;
+  day->human_clicks += clicks;
+  const UserAgentClass none;  // the classes of a User-Agent that says nothing
+  const std::string_view values[kBreakdownCount] = {kUnknownReferrer, kUnknownCountry,
+                                                    DeviceName(none.device), none.browser, none.os};
+  for (size_t b = 0; b < kBreakdownCount; ++b) {
+    day->breakdowns[b][std::string(values[b])] += clicks;
+  }
 }
 
 VisitStats::VisitStats(size_t max_values) : max_values_(std::max<size_t>(max_values, 1)) {}

@@ -35,6 +35,11 @@ namespace shortener {
 // database configured (store/geoip.h).
 inline constexpr std::string_view kUnknownCountry = "unknown";
 
+// A country code as stored: two ASCII letters, upper-cased; anything else (empty, "A1", a
+// longer text) is kUnknownCountry. The country database's codes and YOURLS's country_code
+// column (empty when its GeoIP had none) both pass through here.
+std::string CountryValue(std::string_view code);
+
 // The value that sums what a breakdown does not list by name.
 inline constexpr std::string_view kOtherValue = "other";
 // How many named values per breakdown a stored rollup of one (link, day) keeps (API.md).
@@ -75,6 +80,12 @@ struct DayStats {
 };
 
 using LinkDay = std::pair<uint64_t, int64_t>;  // (link id, day)
+
+// Adds `clicks` visits of which nothing is known to `day` (an imported total beyond its click
+// log, docs/statistics.md "Imported statistics"): human clicks, referrer kUnknownReferrer,
+// country kUnknownCountry, device, browser and OS "other", no visitor (the sketch is unchanged).
+// Keeps clicks = human + bot = the sum of every breakdown.
+void AddUnclassified(DayStats* day, uint64_t clicks);
 
 class VisitStats {
  public:

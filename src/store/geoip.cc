@@ -10,8 +10,6 @@ namespace {
 // The longest address text: an IPv6 address with an embedded IPv4 one is 45 characters.
 constexpr size_t kMaxAddressText = 45;
 
-bool IsAsciiLetter(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
-
 // The code at `path` (NULL-terminated keys) in `entry`, if it is a two-letter string.
 // Returns "" when it is not; sets `failed` when libmaxminddb reports a corrupt database.
 template <typename... Keys>
@@ -26,13 +24,9 @@ std::string CodeAt(MMDB_entry_s* entry, bool& failed, Keys... path) {
     }
     return {};
   }
-  if (!data.has_data || data.type != MMDB_DATA_TYPE_UTF8_STRING || data.data_size != 2 ||
-      !IsAsciiLetter(data.utf8_string[0]) || !IsAsciiLetter(data.utf8_string[1])) {
-    return {};
-  }
-  std::string code(data.utf8_string, 2);
-  for (char& c : code) c = static_cast<char>(c >= 'a' ? c - 'a' + 'A' : c);
-  return code;
+  if (!data.has_data || data.type != MMDB_DATA_TYPE_UTF8_STRING) return {};
+  std::string code = CountryValue(std::string_view(data.utf8_string, data.data_size));
+  return code == kUnknownCountry ? std::string() : code;
 }
 
 Error DatabaseError(int status) {

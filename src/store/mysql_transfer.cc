@@ -1,6 +1,8 @@
 // MysqlStore's LinkTransfer (domain/link_transfer.h): links imported and exported whole.
 #include <cppconn/exception.h>
 
+#include <algorithm>
+
 #include "store/mysql_store_impl.h"
 
 namespace shortener {
@@ -33,9 +35,10 @@ struct ImportedDay {
 };
 
 // Imports one link into the open transaction of `s`: the links row, then the slug's hold (the
-// order of every transaction touching a slug, mysql_create.cc); its days are added to `days`.
+// order of every transaction touching a slug, mysql_create.cc); its days are added to `days`
+// and its statistics to `visits`.
 ImportOutcome ImportOne(MysqlStore::Session& s, const TransferLink& link, int64_t held_after,
-                        std::vector<ImportedDay>* days) {
+                        std::vector<ImportedDay>* days, std::vector<VisitRollup>* visits) {
   {
     sql::PreparedStatement& st = s.Prepared(kSlugHolder);
     st.setString(1, link.slug);
@@ -72,6 +75,7 @@ ImportOutcome ImportOne(MysqlStore::Session& s, const TransferLink& link, int64_
     return ImportOutcome::kSlugTaken;
   }
   for (const DayClicks& d : link.days) days->push_back(ImportedDay{id, d});
+  for (const VisitRollup& v : link.stats) visits->push_back(VisitRollup{id, v.day, v.stats});
   return ImportOutcome::kImported;
 }
 
@@ -84,9 +88,10 @@ Result<std::vector<ImportOutcome>> MysqlStore::ImportLinks(const std::vector<Tra
   return Run<Outcomes>("import_links", Access::kWrite, [&](Session& s) -> Result<Outcomes> {
     Outcomes outcomes;
     std::vector<ImportedDay> days;
+    std::vector<VisitRollup> visits;
     s.Begin();
     for (const TransferLink& link : links) {
-      outcomes.push_back(ImportOne(s, link, now - freed_slug_hold, &days));
+      outcomes.push_back(ImportOne(s, link, now - freed_slug_hold, &days, &visits));
     }
     SendInChunks(s, days.size(), kInsertDays,
                  [&days](sql::PreparedStatement& st, int param, size_t row) {
@@ -95,6 +100,12 @@ Result<std::vector<ImportOutcome>> MysqlStore::ImportLinks(const std::vector<Tra
                    st.setUInt64(param + 2, days[row].day.clicks);
                    return param + 3;
                  });
+    // The flush's own writer, so imported statistics are stored exactly as counted ones. It
+    // wants (link, day) order; ids grow with the inserts, but nothing promises it.
+    std::sort(visits.begin(), visits.end(), [](const VisitRollup& a, const VisitRollup& b) {
+      return LinkDay(a.link_id, a.day) < LinkDay(b.link_id, b.day);
+    });
+    AddVisits(s, visits);
     if (dry_run) {
       s.Rollback();
     } else {
@@ -119,9 +130,17 @@ Result<std::vector<ExportedLink>> MysqlStore::ExportLinks(std::optional<uint64_t
       Link link = ReadLink(*rs);
       ExportedLink e;
       e.id = link.id;
-      e.link = TransferLink{
-          link.slug,       link.url,           link.owner_id,   link.created_at,    link.updated_at,
-          link.expires_at, link.metadata_json, link.max_visits, link.redirect_code, {}};
+      e.link = TransferLink{link.slug,
+                            link.url,
+                            link.owner_id,
+                            link.created_at,
+                            link.updated_at,
+                            link.expires_at,
+                            link.metadata_json,
+                            link.max_visits,
+                            link.redirect_code,
+                            {},
+                            {}};
       out.push_back(std::move(e));
     }
     if (out.empty()) return out;

@@ -8,15 +8,19 @@
 #include <map>
 
 #include "base/ascii.h"
+#include "domain/visit_classifier.h"
+#include "domain/visit_stats.h"
 #include "store/mysql_session.h"
 
 namespace shortener {
 
 struct YourlsSource::Impl {
+  explicit Impl(VisitorKeys visitor_keys) : keys(std::move(visitor_keys)) {}
   std::unique_ptr<sql::Connection> conn;
-  std::unique_ptr<sql::PreparedStatement> first_page, next_page, log_days, count;
+  std::unique_ptr<sql::PreparedStatement> first_page, next_page, log_rows, count;
   bool started = false;
   std::string last_keyword;
+  DailyKeyCache keys;
 };
 
 namespace {
@@ -41,7 +45,8 @@ YourlsSource::YourlsSource(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) 
 YourlsSource::~YourlsSource() = default;
 
 Result<std::unique_ptr<YourlsSource>> YourlsSource::Open(const MysqlOptions& options,
-                                                         const std::string& prefix) {
+                                                         const std::string& prefix,
+                                                         VisitorKeys keys) {
   if (!ValidPrefix(prefix)) {
     return Error::Make(
         ErrorCode::kBadRequest,
@@ -54,7 +59,7 @@ Result<std::unique_ptr<YourlsSource>> YourlsSource::Open(const MysqlOptions& opt
       "SELECT keyword, url, COALESCE(title, ''), TIMESTAMPDIFF(SECOND, '1970-01-01', "
       "`timestamp`), clicks FROM " +
       url;
-  auto impl = std::make_unique<Impl>();
+  auto impl = std::make_unique<Impl>(std::move(keys));
   try {
     impl->conn = ConnectMysql(options);
     for (const std::string& table : {url, log}) {
@@ -72,12 +77,14 @@ Result<std::unique_ptr<YourlsSource>> YourlsSource::Open(const MysqlOptions& opt
     impl->first_page.reset(impl->conn->prepareStatement(columns + " ORDER BY keyword LIMIT ?"));
     impl->next_page.reset(
         impl->conn->prepareStatement(columns + " WHERE keyword > ? ORDER BY keyword LIMIT ?"));
-    // Grouped by the keyword's bytes: under a case-insensitive collation "abc" and "ABC"
-    // would otherwise fold into one group.
-    impl->log_days.reset(impl->conn->prepareStatement(
-        "SELECT CAST(shorturl AS BINARY) AS k, DATEDIFF(click_time, '1970-01-01') AS d, "
-        "COUNT(*) FROM " +
-        log + " WHERE shorturl BETWEEN ? AND ? GROUP BY k, d ORDER BY k, d"));
+    // The keyword's bytes: under a case-insensitive collation the range also holds "ABC"'s
+    // rows for "abc", which must not count for it. COALESCE: columns that are NULL in tables
+    // altered by plugins read as absent headers.
+    impl->log_rows.reset(impl->conn->prepareStatement(
+        "SELECT CAST(shorturl AS BINARY), DATEDIFF(click_time, '1970-01-01'), "
+        "COALESCE(referrer, ''), COALESCE(user_agent, ''), COALESCE(ip_address, ''), "
+        "COALESCE(country_code, '') FROM " +
+        log + " WHERE shorturl BETWEEN ? AND ?"));
     impl->count.reset(impl->conn->prepareStatement("SELECT COUNT(*) FROM " + url));
   } catch (const sql::SQLException& e) {
     return Failed("connecting", e);
@@ -115,15 +122,26 @@ Result<std::vector<YourlsLink>> YourlsSource::NextLinks(int limit) {
     if (page.empty()) return page;
     impl_->started = true;
     impl_->last_keyword = page.back().keyword;
-    std::map<std::string, YourlsLink*> by_keyword;
-    for (YourlsLink& link : page) by_keyword[link.keyword] = &link;
-    impl_->log_days->setString(1, page.front().keyword);
-    impl_->log_days->setString(2, page.back().keyword);
-    std::unique_ptr<sql::ResultSet> days(impl_->log_days->executeQuery());
-    while (days->next()) {
-      auto it = by_keyword.find(days->getString(1));
-      if (it == by_keyword.end() || days->isNull(2)) continue;
-      it->second->log_days.push_back(DayClicks{days->getInt64(2), days->getUInt64(3)});
+    std::map<std::string, uint64_t> by_keyword;  // keyword -> index in page
+    for (size_t i = 0; i < page.size(); ++i) by_keyword[page[i].keyword] = i;
+    // Keyed by (index in page, day); at most kMaxValuesInMemory values a breakdown, as in a
+    // worker: a day's top 50 is what the store keeps of them anyway.
+    VisitStats counted;
+    impl_->log_rows->setString(1, page.front().keyword);
+    impl_->log_rows->setString(2, page.back().keyword);
+    std::unique_ptr<sql::ResultSet> rows(impl_->log_rows->executeQuery());
+    while (rows->next()) {
+      auto it = by_keyword.find(rows->getString(1));
+      if (it == by_keyword.end() || rows->isNull(2)) continue;
+      const int64_t day = rows->getInt64(2);
+      const VisitClass visit = ClassifyVisit(
+          std::string(rows->getString(5)), std::string(rows->getString(3)),
+          std::string(rows->getString(4)), std::string(rows->getString(6)), impl_->keys.KeyOf(day));
+      counted.Add(visit.ToVisit(it->second, day));
+    }
+    for (auto& [key, stats] : counted.Take()) {
+      YourlsLink& link = page[key.first];
+      link.log_stats.push_back(VisitRollup{0, key.second, std::move(stats)});
     }
   } catch (const sql::SQLException& e) {
     return Failed("reading links", e);

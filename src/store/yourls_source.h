@@ -10,18 +10,24 @@
 
 #include "base/error.h"
 #include "domain/store.h"
+#include "domain/visitor_key.h"
 #include "store/mysql_store.h"
 
 namespace shortener {
 
-// One row of `<prefix>url`, with the per-day counts of its rows in `<prefix>log`.
+// One row of `<prefix>url`, with its rows in `<prefix>log` counted per day and classified.
 struct YourlsLink {
   std::string keyword;
   std::string url;
   std::string title;
-  int64_t created_at = 0;           // unix seconds, from the `timestamp` column
-  uint64_t clicks = 0;              // the `clicks` column: the total
-  std::vector<DayClicks> log_days;  // ascending; may sum to less than `clicks` (log pruned or off)
+  int64_t created_at = 0;  // unix seconds, from the `timestamp` column
+  uint64_t clicks = 0;     // the `clicks` column: the total
+  // Its log rows per day (ascending), classified as the workers classify visits (ClassifyVisit:
+  // referrer host, country_code, User-Agent classes, the day's keyed visitor hash of
+  // (ip_address, user_agent)); stats.clicks is the day's rows; link_id is 0. They may sum to
+  // less than `clicks` (log pruned or off). The addresses, User-Agents and referrers themselves
+  // are dropped as each row is read.
+  std::vector<VisitRollup> log_stats;
 };
 
 class YourlsSource {
@@ -31,8 +37,10 @@ class YourlsSource {
   // of [A-Za-z0-9_] (YOURLS's default is "yourls_"); it is checked here because a table name
   // cannot be a statement parameter. Errors: kBadRequest naming the prefix or the missing
   // table, kUnavailable when the server cannot be reached (the message names where).
+  // `keys` are the service's visitor keys (slug_secret), so that the imported unique visitors
+  // of a day are hashed as the workers hash that day's visitors.
   static Result<std::unique_ptr<YourlsSource>> Open(const MysqlOptions& options,
-                                                    const std::string& prefix);
+                                                    const std::string& prefix, VisitorKeys keys);
   ~YourlsSource();
 
   // How many rows `<prefix>url` holds (for the progress line).

@@ -56,6 +56,30 @@ def fixture_target(n):
     return "https://example.org/" + str(n)
 
 
+# How the service classifies the fixture's log values (docs/statistics.md): referrer -> host,
+# User-Agent -> (device, browser, OS, bot), country_code -> country.
+LOG_REFERRERS = {"": "direct", "https://news.example.com/some/path?q=1": "news.example.com",
+                 "http://WWW.Example.ORG/": "www.example.org", "not a referrer": "unknown",
+                 "android-app://com.slack/": "com.slack"}
+LOG_AGENTS = {"Chrome": ("desktop", "Chrome", "Windows", False),
+              "iPhone": ("mobile", "Safari", "iOS", False),
+              "Googlebot": ("bot", "Googlebot", "other", True),
+              "": ("bot", "other bot", "other", True)}
+LOG_COUNTRIES = {"DE": "DE", "": "unknown", "fr": "FR"}
+# What the clicks of a total beyond its log count as: nothing is known of them.
+UNKNOWN_VISIT = {"referrers": "unknown", "countries": "unknown", "devices": "other",
+                 "browsers": "other", "os": "other"}
+BREAKDOWN_KEYS = {"referrers": "host", "countries": "code", "devices": "device",
+                  "browsers": "browser", "os": "os"}
+
+
+def agent_class(user_agent):
+    for marker, cls in LOG_AGENTS.items():
+        if marker and marker in user_agent:
+            return cls
+    return LOG_AGENTS[""]
+
+
 def root_sql(stack, sql, database=None):
     """SQL as MariaDB's administrator on the stack's socket (what makes and grants databases)."""
     user = "root" if os.geteuid() == 0 else os.environ.get("USER", "root")
@@ -197,10 +221,87 @@ class YourlsImportTest(IntegrationTest):
         r = mine.req("GET", "/api/v1/url-shorteners/" + fixture_keyword(50))
         self.assertEqual(r.json["data"]["metadata"], {})
 
+    def test_2b_the_log_folds_into_the_statistics(self):
+        """The stats endpoint of imported links shows what their log rows classify into, plus the
+        total beyond the log as unknown visits on the creation day; every breakdown sums to the
+        clicks, and no address, User-Agent or referrer path was stored."""
+        mine = Client(self.base, auth={"X-API-Key": self.stack.make_api_key(self.owner)})
+        checked = 0
+        # Short and long keywords, an IRI target, one whose log and total differ by 0..6.
+        for n in (1, 2, 3, 5, 40, 1234, 4441, 9990):
+            keyword = fixture_keyword(n)
+            with self.subTest(keyword=keyword):
+                rows = root_sql(self.stack, "SET time_zone = '+00:00'; SELECT DATE(click_time), "
+                                "referrer, user_agent, ip_address, country_code FROM yourls_log "
+                                "WHERE shorturl = '%s'" % keyword, database=SOURCE_DB)
+                (created, total), = root_sql(self.stack, "SET time_zone = '+00:00'; SELECT "
+                                             "DATE(`timestamp`), clicks FROM yourls_url WHERE "
+                                             "keyword = '%s'" % keyword, database=SOURCE_DB)
+                total = int(total)
+                rest = total - len(rows)
+                expected = {b: {} for b in BREAKDOWN_KEYS}
+                by_day, humans, bots, visitors = {}, 0, 0, {}
+
+                def count(day, values, bot, clicks=1):
+                    nonlocal humans, bots
+                    for b, value in values.items():
+                        expected[b][value] = expected[b].get(value, 0) + clicks
+                    by_day[day] = by_day.get(day, 0) + clicks
+                    humans, bots = humans + (0 if bot else clicks), bots + (clicks if bot else 0)
+
+                for day, referrer, agent, ip, country in rows:
+                    device, browser, system, bot = agent_class(agent)
+                    count(day, {"referrers": LOG_REFERRERS[referrer],
+                                "countries": LOG_COUNTRIES[country], "devices": device,
+                                "browsers": browser, "os": system}, bot)
+                    if not bot:
+                        visitors.setdefault(day, set()).add((ip, agent))
+                if rest > 0:
+                    count(created, UNKNOWN_VISIT, False, rest)
+                query = "?from=%s&to=%s" % (created, max(by_day) if by_day else created)
+                r = mine.req("GET", "/api/v1/url-shorteners/%s/stats%s" % (keyword, query))
+                self.assertEqual(r.status, 200, r.body)
+                data = r.json["data"]
+                self.assertEqual((data["clicks"], data["human_clicks"], data["bot_clicks"]),
+                                 (total, humans, bots))
+                self.assertEqual({d["date"]: d["clicks"] for d in data["by_day"] if d["clicks"]},
+                                 by_day)
+                # A small count of distinct (address, User-Agent) pairs a day is exact.
+                self.assertEqual({d["date"]: d["unique_visitors"] for d in data["by_day"]
+                                  if d["unique_visitors"]},
+                                 {day: len(v) for day, v in visitors.items()})
+                for b, key in BREAKDOWN_KEYS.items():
+                    shown = {item[key]: item["clicks"] for item in data[b]}
+                    self.assertEqual(shown, expected[b], b)
+                    self.assertEqual(sum(shown.values()), total, b)
+                checked += 1
+        self.assertEqual(checked, 8)
+        # Over every imported link and day: human + bot = the day's clicks, and each breakdown
+        # sums to them (the invariant the flush keeps).
+        owner_id = self.stack.mysql_value("SELECT id FROM users WHERE username = '%s'" % self.owner)
+        self.assertEqual(self.stack.mysql_value(
+            "SELECT COUNT(*) FROM link_clicks_daily d JOIN links l ON l.id = d.link_id "
+            "LEFT JOIN link_visits_daily v ON v.link_id = d.link_id AND v.day = d.day "
+            "WHERE l.owner_id = %s AND d.day < '2026-01-01' AND COALESCE(v.human_clicks + "
+            "v.bot_clicks, 0) <> d.clicks" % owner_id), "0")
+        self.assertEqual(self.stack.mysql_value(
+            "SELECT COUNT(*) FROM (SELECT v.link_id, v.day, v.breakdown, SUM(v.clicks) AS s "
+            "FROM link_visit_values v JOIN links l ON l.id = v.link_id WHERE l.owner_id = %s "
+            "GROUP BY v.link_id, v.day, v.breakdown) g JOIN link_clicks_daily d ON "
+            "d.link_id = g.link_id AND d.day = g.day WHERE g.s <> d.clicks" % owner_id), "0")
+        # Hosts only: no path, address or User-Agent reached the statistics.
+        self.assertEqual(self.stack.mysql_value(
+            "SELECT COUNT(*) FROM link_visit_values WHERE value LIKE '%/%' OR value LIKE "
+            "'198.51.%' OR value LIKE '%Mozilla%'"), "0")
+
     def test_3_a_second_run_imports_nothing_twice(self):
         # The imported days (the redirects above add clicks on today's date, flushed any time).
         days_sql = "SELECT CONCAT(COUNT(*), ' ', SUM(clicks)) FROM link_clicks_daily WHERE day < '2026-01-01'"
         days_before = self.stack.mysql_value(days_sql)
+        stats_sql = ("SELECT CONCAT(COUNT(*), ' ', SUM(human_clicks), ' ', SUM(bot_clicks), ' ', "
+                     "(SELECT SUM(clicks) FROM link_visit_values WHERE day < '2026-01-01')) "
+                     "FROM link_visits_daily WHERE day < '2026-01-01'")
+        stats_before = self.stack.mysql_value(stats_sql)
         rc, out, err = admin(self.stack, "import", "yourls", *self.source, env_extra=self.password)
         self.assertEqual(rc, 1, err)
         self.assertIn("import yourls: 0 links imported (0 clicks), %d already there, %d skipped"
@@ -208,6 +309,7 @@ class YourlsImportTest(IntegrationTest):
         self.assertEqual(self.imported_count(), IMPORTED)
         self.assertEqual(
             self.stack.mysql_value(days_sql), days_before)
+        self.assertEqual(self.stack.mysql_value(stats_sql), stats_before)
 
     def test_4_rename_conflicts_imports_reserved_and_taken_keywords_under_a_suffix(self):
         rc, out, err = admin(self.stack, "import", "yourls", *self.source, "--rename-conflicts",

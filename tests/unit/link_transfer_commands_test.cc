@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "domain/visit_classifier.h"
+
 namespace shortener {
 namespace {
 
@@ -19,9 +21,16 @@ YourlsLink Row(const std::string& keyword, const std::string& url, uint64_t clic
   row.title = "Köln — 🚀";
   row.created_at = 19000 * kDay + 3600;  // an hour into day 19000
   row.clicks = clicks;
-  row.log_days = std::move(log_days);
+  // Each logged click a visit of which nothing is known: the tests below look at the days.
+  for (const DayClicks& d : log_days) {
+    VisitRollup v{0, d.day, DayStats{}};
+    AddUnclassified(&v.stats, d.clicks);
+    row.log_stats.push_back(std::move(v));
+  }
   return row;
 }
+
+std::vector<DayClicks> DaysOf(const YourlsLink& row) { return YourlsDays(YourlsStats(row)); }
 
 bool SameDays(const std::vector<DayClicks>& a, const std::vector<DayClicks>& b) {
   if (a.size() != b.size()) return false;
@@ -35,16 +44,47 @@ BOOST_AUTO_TEST_SUITE(link_transfer_commands)
 
 BOOST_AUTO_TEST_CASE(the_total_beyond_the_log_goes_to_the_creation_day) {
   // Log on later days only: the rest becomes a day of its own, in order.
-  BOOST_TEST(SameDays(YourlsDays(Row("a", "", 10, {{19001, 3}, {19005, 2}})),
+  BOOST_TEST(SameDays(DaysOf(Row("a", "", 10, {{19001, 3}, {19005, 2}})),
                       {{19000, 5}, {19001, 3}, {19005, 2}}));
   // Log on the creation day already: added to it.
   BOOST_TEST(
-      SameDays(YourlsDays(Row("a", "", 10, {{19000, 4}, {19002, 1}})), {{19000, 9}, {19002, 1}}));
+      SameDays(DaysOf(Row("a", "", 10, {{19000, 4}, {19002, 1}})), {{19000, 9}, {19002, 1}}));
   // No log at all (stats off): one day with the total; nothing at all for 0 clicks.
-  BOOST_TEST(SameDays(YourlsDays(Row("a", "", 7, {})), {{19000, 7}}));
-  BOOST_TEST(YourlsDays(Row("a", "", 0, {})).empty());
+  BOOST_TEST(SameDays(DaysOf(Row("a", "", 7, {})), {{19000, 7}}));
+  BOOST_TEST(DaysOf(Row("a", "", 0, {})).empty());
   // A log holding more than the total is kept as it is.
-  BOOST_TEST(SameDays(YourlsDays(Row("a", "", 1, {{19003, 2}})), {{19003, 2}}));
+  BOOST_TEST(SameDays(DaysOf(Row("a", "", 1, {{19003, 2}})), {{19003, 2}}));
+}
+
+BOOST_AUTO_TEST_CASE(the_rest_beyond_the_log_is_classified_unknown_and_every_breakdown_sums) {
+  // Two logged visits on the creation day (a phone from a referrer, a crawler), 3 more in the
+  // total: the creation day holds 5, each breakdown summing to 5.
+  YourlsLink row = Row("a", "", 5, {});
+  VisitorKeys keys = VisitorKeys::Create("secret").value();
+  VisitStats counted;
+  const VisitClass phone = ClassifyVisit(
+      "198.51.100.7", "https://news.example.com/a?b",
+      "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like "
+      "Gecko) Version/17.0 Mobile/15E148 Safari/604.1",
+      "de", keys.ForDay(19000));
+  const VisitClass bot = ClassifyVisit("198.51.100.8", "", "Googlebot/2.1", "", keys.ForDay(19000));
+  counted.Add(phone.ToVisit(0, 19000));
+  counted.Add(bot.ToVisit(0, 19000));
+  for (auto& [key, stats] : counted.Take())
+    row.log_stats.push_back(VisitRollup{0, key.second, stats});
+  const std::vector<VisitRollup> stats = YourlsStats(row);
+  BOOST_TEST_REQUIRE(stats.size() == 1u);
+  const DayStats& day = stats[0].stats;
+  BOOST_TEST(day.clicks == 5u);
+  BOOST_TEST(day.human_clicks == 4u);
+  BOOST_TEST(day.bot_clicks == 1u);
+  BOOST_TEST(day.visitors.Count() == 1u);  // the phone; the rest are nobody known
+  const auto& b = day.breakdowns;
+  BOOST_TEST((b[0] == ValueCounts{{"direct", 1}, {"news.example.com", 1}, {"unknown", 3}}));
+  BOOST_TEST((b[1] == ValueCounts{{"DE", 1}, {"unknown", 4}}));
+  BOOST_TEST((b[2] == ValueCounts{{"bot", 1}, {"mobile", 1}, {"other", 3}}));
+  BOOST_TEST((b[3] == ValueCounts{{"Googlebot", 1}, {"Safari", 1}, {"other", 3}}));
+  BOOST_TEST((b[4] == ValueCounts{{"iOS", 1}, {"other", 4}}));
 }
 
 BOOST_AUTO_TEST_CASE(a_row_becomes_a_permanent_link_with_its_title) {
