@@ -10,6 +10,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "api/export_line.h"
 #include "base/clock.h"
 #include "base/decimal.h"
 #include "base/terminal_text.h"
@@ -33,13 +34,16 @@ const char kTransferCommandsUsage[] =
     "                            import the links of an export (owners by username, or all\n"
     "                            for USERNAME)\n"
     "  export [--owner USERNAME] every link (or USERNAME's) as JSON lines on stdout, with its\n"
-    "                            clicks per day\n";
+    "                            clicks and statistics per day\n";
 
 namespace {
 
 using json = nlohmann::ordered_json;
 
 constexpr int kBatch = 500;
+// Links per export read: each comes with every day of its clicks and statistics (up to 250
+// value rows a day), so pages stay small.
+constexpr int kExportPage = 200;
 
 // A skipped link: its slug (or keyword) and why.
 struct Skip {
@@ -122,15 +126,6 @@ Result<std::unique_ptr<Policy>> PolicyOf(const Config& config) {
   }
   BindBlocklist(&policy->settings, SystemClock);
   return policy;
-}
-
-std::string DayText(int64_t day) { return FormatIso8601(day * 86400).substr(0, 10); }
-
-std::optional<int64_t> ParseDay(std::string_view text) {
-  if (text.size() != 10) return std::nullopt;
-  std::optional<int64_t> t = ParseIso8601(std::string(text) + "T00:00:00Z");
-  if (!t) return std::nullopt;
-  return *t / 86400;
 }
 
 // Imports `batch` (unless dry_run, which rolls back), renaming taken slugs once with `suffix`
@@ -380,119 +375,6 @@ Result<TransferLink> ConvertYourlsLink(const YourlsLink& row, const UrlPolicy& p
   return link;
 }
 
-std::string ExportLine(const ExportedLink& exported) {
-  const TransferLink& link = exported.link;
-  json line = json::object();
-  line["slug"] = link.slug;
-  line["url"] = link.url;
-  line["owner"] = exported.owner_username ? json(*exported.owner_username) : json(nullptr);
-  line["created_at"] = FormatIso8601(link.created_at);
-  line["updated_at"] = FormatIso8601(link.updated_at);
-  line["expires_at"] = link.expires_at ? json(FormatIso8601(*link.expires_at)) : json(nullptr);
-  json metadata = json::parse(link.metadata_json, nullptr, false);
-  line["metadata"] = metadata.is_discarded() ? json::object() : metadata;
-  line["max_visits"] = link.max_visits ? json(*link.max_visits) : json(nullptr);
-  line["redirect_code"] = link.redirect_code;
-  uint64_t clicks = 0;
-  json days = json::array();
-  for (const DayClicks& d : link.days) {
-    clicks += d.clicks;
-    days.push_back(json{{"day", DayText(d.day)}, {"clicks", d.clicks}});
-  }
-  line["clicks"] = clicks;
-  line["days"] = std::move(days);
-  return line.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-Result<ImportLine> ParseExportLine(std::string_view text) {
-  json line = json::parse(text, nullptr, false);
-  if (line.is_discarded() || !line.is_object()) {
-    return Error::Validation("", "not a JSON object");
-  }
-  auto text_field = [&](const char* name) -> Result<std::string> {
-    auto it = line.find(name);
-    if (it == line.end() || !it->is_string()) {
-      return Error::Validation(name, std::string("\"") + name + "\" must be a string");
-    }
-    return it->get<std::string>();
-  };
-  auto time_field = [&](const char* name) -> Result<int64_t> {
-    ASSIGN_OR_RETURN(std::string value, text_field(name));
-    std::optional<int64_t> t = ParseIso8601(value);
-    if (!t) return Error::Validation(name, std::string("\"") + name + "\" is not an ISO 8601 time");
-    return *t;
-  };
-  ImportLine out;
-  TransferLink& link = out.link;
-  ASSIGN_OR_RETURN(link.slug, text_field("slug"));
-  if (!IsValidImportedSlug(link.slug)) {
-    return Error::Validation("slug",
-                             "\"slug\" is not 1 to 100 characters of A-Z a-z 0-9 _ - "
-                             "or is a reserved word");
-  }
-  ASSIGN_OR_RETURN(link.url, text_field("url"));
-  ASSIGN_OR_RETURN(link.created_at, time_field("created_at"));
-  ASSIGN_OR_RETURN(link.updated_at, time_field("updated_at"));
-  auto expires = line.find("expires_at");
-  if (expires == line.end() || !expires->is_null()) {
-    ASSIGN_OR_RETURN(int64_t at, time_field("expires_at"));
-    link.expires_at = at;
-  }
-  auto owner = line.find("owner");
-  if (owner != line.end() && !owner->is_null()) {
-    ASSIGN_OR_RETURN(std::string name, text_field("owner"));
-    out.owner = name;
-  }
-  auto metadata = line.find("metadata");
-  if (metadata == line.end() || !metadata->is_object()) {
-    return Error::Validation("metadata", "\"metadata\" must be an object");
-  }
-  link.metadata_json = metadata->dump();
-  // Both absent in an export from before they existed: no limit, the default code.
-  auto max_visits = line.find("max_visits");
-  if (max_visits != line.end() && !max_visits->is_null()) {
-    if (!max_visits->is_number_unsigned() || max_visits->get<uint64_t>() == 0) {
-      return Error::Validation("max_visits", "\"max_visits\" must be a positive number or null");
-    }
-    link.max_visits = max_visits->get<uint64_t>();
-  }
-  auto code = line.find("redirect_code");
-  if (code != line.end()) {
-    const bool known = code->is_number_unsigned() &&
-                       (*code == 301 || *code == 302 || *code == 307 || *code == 308);
-    if (!known) {
-      return Error::Validation("redirect_code", "\"redirect_code\" must be 301, 302, 307 or 308");
-    }
-    link.redirect_code = code->get<int>();
-  }
-  auto days = line.find("days");
-  if (days == line.end() || !days->is_array()) {
-    return Error::Validation("days", "\"days\" must be an array");
-  }
-  uint64_t sum = 0;
-  for (const json& d : *days) {
-    auto day = d.is_object() ? d.find("day") : d.end();
-    auto clicks = d.is_object() ? d.find("clicks") : d.end();
-    if (day == d.end() || !day->is_string() || clicks == d.end() || !clicks->is_number_unsigned() ||
-        clicks->get<uint64_t>() == 0) {
-      return Error::Validation("days",
-                               "each of \"days\" must be {\"day\": \"YYYY-MM-DD\", "
-                               "\"clicks\": N} with N > 0");
-    }
-    std::optional<int64_t> number = ParseDay(day->get<std::string>());
-    if (!number || (!link.days.empty() && *number <= link.days.back().day)) {
-      return Error::Validation("days", "\"days\" must hold valid dates in ascending order");
-    }
-    link.days.push_back(DayClicks{*number, clicks->get<uint64_t>()});
-    sum += clicks->get<uint64_t>();
-  }
-  auto clicks = line.find("clicks");
-  if (clicks != line.end() && (!clicks->is_number_unsigned() || clicks->get<uint64_t>() != sum)) {
-    return Error::Validation("clicks", "\"clicks\" must be the sum of \"days\"");
-  }
-  return out;
-}
-
 int ImportCommand(const AdminContext& ctx, const std::vector<std::string>& args, std::FILE* in) {
   if (args.empty()) return AdminFail("usage: import yourls|jsonl ...");
   const std::vector<std::string> rest(args.begin() + 1, args.end());
@@ -515,7 +397,7 @@ int ExportCommand(const AdminContext& ctx, const std::vector<std::string>& args)
   }
   uint64_t after = 0;
   for (;;) {
-    Result<std::vector<ExportedLink>> page = ctx.transfer->ExportLinks(owner, after, 1000);
+    Result<std::vector<ExportedLink>> page = ctx.transfer->ExportLinks(owner, after, kExportPage);
     if (!page.ok()) return AdminFail("export: " + page.error().message);
     if (page.value().empty()) break;
     for (const ExportedLink& link : page.value()) {

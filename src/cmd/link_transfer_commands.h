@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "api/export_line.h"
 #include "cmd/admin_commands.h"
 #include "cmd/config.h"
 #include "domain/link_transfer.h"
@@ -48,20 +49,6 @@ std::vector<VisitRollup> YourlsStats(const YourlsLink& row);
 
 // The per-day clicks of those statistics.
 std::vector<DayClicks> YourlsDays(const std::vector<VisitRollup>& stats);
-
-// The export line of a link (one JSON object, no newline): slug, url, owner (username or null),
-// created_at, updated_at, expires_at (ISO 8601 UTC, or null), metadata, max_visits (or null),
-// redirect_code, clicks (the total) and days ([{"day": "YYYY-MM-DD", "clicks": N}, ...]). How
-// many of max_visits were used is not exported: an imported limited link starts afresh.
-std::string ExportLine(const ExportedLink& link);
-
-// An export line back to a link and its owner's username (nullopt for none). Errors
-// (kValidation) name the field that is missing or wrong; the URL rules are the caller's.
-struct ImportLine {
-  TransferLink link;
-  std::optional<std::string> owner;
-};
-Result<ImportLine> ParseExportLine(std::string_view line);
 
 }  // namespace shortener
 

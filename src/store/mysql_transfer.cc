@@ -2,6 +2,7 @@
 #include <cppconn/exception.h>
 
 #include <algorithm>
+#include <map>
 
 #include "store/mysql_store_impl.h"
 
@@ -27,6 +28,14 @@ const char kExportOwned[] =
 const char kDaysOfRange[] =
     "SELECT link_id, DATEDIFF(day, '1970-01-01'), clicks FROM link_clicks_daily "
     "WHERE link_id BETWEEN ? AND ? ORDER BY link_id, day";
+
+// The visit statistics of a page's id range, in the same order (sql/009).
+const char kStatsDaysOfRange[] =
+    "SELECT link_id, DATEDIFF(day, '1970-01-01'), human_clicks, bot_clicks, visitors "
+    "FROM link_visits_daily WHERE link_id BETWEEN ? AND ? ORDER BY link_id, day";
+const char kStatsValuesOfRange[] =
+    "SELECT link_id, DATEDIFF(day, '1970-01-01'), breakdown, value, clicks "
+    "FROM link_visit_values WHERE link_id BETWEEN ? AND ? ORDER BY link_id, day";
 
 // One day row of an imported link, sent with the rest of its batch's.
 struct ImportedDay {
@@ -77,6 +86,50 @@ ImportOutcome ImportOne(MysqlStore::Session& s, const TransferLink& link, int64_
   for (const DayClicks& d : link.days) days->push_back(ImportedDay{id, d});
   for (const VisitRollup& v : link.stats) visits->push_back(VisitRollup{id, v.day, v.stats});
   return ImportOutcome::kImported;
+}
+
+// Fills each link's stats from the statistics tables (page in id order, not empty).
+void ReadStatsOfPage(MysqlStore::Session& s, std::vector<ExportedLink>* page) {
+  std::map<uint64_t, ExportedLink*> by_id;
+  for (ExportedLink& e : *page) by_id[e.id] = &e;
+  std::map<LinkDay, DayStats*> days;
+  sql::PreparedStatement& daily = s.Prepared(kStatsDaysOfRange);
+  daily.setUInt64(1, page->front().id);
+  daily.setUInt64(2, page->back().id);
+  std::unique_ptr<sql::ResultSet> rs(daily.executeQuery());
+  while (rs->next()) {
+    auto it = by_id.find(rs->getUInt64(1));
+    if (it == by_id.end()) continue;  // another owner's link between the page's ids
+    VisitRollup v{0, rs->getInt64(2), DayStats{}};
+    v.stats.human_clicks = rs->getUInt64(3);
+    v.stats.bot_clicks = rs->getUInt64(4);
+    v.stats.clicks = v.stats.human_clicks + v.stats.bot_clicks;
+    Result<HyperLogLog> sketch = HyperLogLog::Parse(std::string(rs->getString(5)));
+    if (sketch.ok()) {
+      v.stats.visitors = std::move(sketch).value();
+    } else {
+      // As the stats read counts it: no visitors (the next flush of the day replaces it).
+      Log(Severity::kError,
+          "link %llu day %lld: stored unique-visitor sketch is corrupt; "
+          "exported without visitors",
+          static_cast<unsigned long long>(it->first), static_cast<long long>(v.day));
+    }
+    std::vector<VisitRollup>& stats = it->second->link.stats;
+    stats.push_back(std::move(v));
+    days[LinkDay(it->first, stats.back().day)] = &stats.back().stats;
+  }
+  rs.reset();
+  // Pointers into the vectors are stable from here on: nothing more is pushed.
+  sql::PreparedStatement& values = s.Prepared(kStatsValuesOfRange);
+  values.setUInt64(1, page->front().id);
+  values.setUInt64(2, page->back().id);
+  rs.reset(values.executeQuery());
+  while (rs->next()) {
+    auto it = days.find(LinkDay(rs->getUInt64(1), rs->getInt64(2)));
+    const size_t breakdown = rs->getUInt(3);
+    if (it == days.end() || breakdown >= kBreakdownCount) continue;
+    it->second->breakdowns[breakdown][std::string(rs->getString(4))] = rs->getUInt64(5);
+  }
 }
 
 }  // namespace
@@ -158,6 +211,7 @@ Result<std::vector<ExportedLink>> MysqlStore::ExportLinks(std::optional<uint64_t
         out[at].link.days.push_back(DayClicks{drs->getInt64(2), drs->getUInt64(3)});
       }
     }
+    ReadStatsOfPage(s, &out);
     return out;
   });
   if (!page.ok()) return page;

@@ -1,12 +1,14 @@
-// Fuzzes ParseExportLine (src/cmd/link_transfer_commands.h), the reader of `import jsonl`'s
-// lines: any line is read or refused with kValidation naming a field; a line it reads has a valid
-// imported slug, days in strictly ascending order each with clicks > 0, and metadata that is a
-// JSON object; and writing what it read (ExportLine) then reading that again gives the same link.
+// Fuzzes ParseExportLine (src/api/export_line.h), the reader of `import jsonl`'s lines: any line
+// is read or refused with kValidation naming a field; a line it reads has a valid imported slug,
+// days in strictly ascending order each with clicks > 0, metadata that is a JSON object, and
+// statistics on some of those days, in order, each with human + bot > 0 and at most the day's
+// clicks and every breakdown summing to human + bot with at most 50 named values; and writing
+// what it read (ExportLine) then reading that again gives the same link, statistics included.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
-#include "cmd/link_transfer_commands.h"
+#include "api/export_line.h"
 #include "domain/slug.h"
 #include "fuzz_check.h"
 
@@ -26,6 +28,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   FUZZ_CHECK(!link.metadata_json.empty() && link.metadata_json.front() == '{',
              "metadata is not an object");
+  size_t at = 0;
+  for (size_t i = 0; i < link.stats.size(); ++i) {
+    const shortener::VisitRollup& v = link.stats[i];
+    FUZZ_CHECK(i == 0 || link.stats[i - 1].day < v.day, "statistics days out of order");
+    while (at < link.days.size() && link.days[at].day < v.day) ++at;
+    FUZZ_CHECK(at < link.days.size() && link.days[at].day == v.day,
+               "statistics of a day not in days");
+    FUZZ_CHECK(v.stats.clicks > 0 && v.stats.clicks == v.stats.human_clicks + v.stats.bot_clicks &&
+                   v.stats.clicks <= link.days[at].clicks,
+               "statistics counts that do not add up");
+    for (const shortener::ValueCounts& counts : v.stats.breakdowns) {
+      uint64_t sum = 0;
+      for (const auto& [value, clicks] : counts) sum += clicks;
+      FUZZ_CHECK(sum == v.stats.clicks, "a breakdown that does not sum to the day's visits");
+      FUZZ_CHECK(shortener::NamedValues(counts) <= shortener::kTopValues, "more than 50 values");
+    }
+  }
   shortener::ExportedLink again;
   again.link = link;
   again.owner_username = line.value().owner;
@@ -37,7 +56,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                  back.updated_at == link.updated_at && back.expires_at == link.expires_at &&
                  back.days.size() == link.days.size() && back.max_visits == link.max_visits &&
                  back.redirect_code == link.redirect_code &&
-                 reread.value().owner == line.value().owner,
+                 reread.value().owner == line.value().owner &&
+                 back.stats.size() == link.stats.size(),
              "a written line reads back as another link");
+  for (size_t i = 0; i < link.stats.size(); ++i) {
+    const shortener::DayStats& a = link.stats[i].stats;
+    const shortener::DayStats& b = back.stats[i].stats;
+    FUZZ_CHECK(back.stats[i].day == link.stats[i].day && a.human_clicks == b.human_clicks &&
+                   a.bot_clicks == b.bot_clicks && a.visitors == b.visitors &&
+                   a.breakdowns == b.breakdowns,
+               "statistics read back as others");
+  }
   return 0;
 }

@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import tempfile
+import time
 
 from harness import REPO, Client, IntegrationTest, _clean_env, rand_token
 
@@ -24,6 +25,8 @@ REFUSED_URLS = {n for n in range(1, 9996) if n % 1000 in (13, 17)}
 RESERVED_WORDS = {"api", "url", "r", "ui", "qr", "static", "healthz", "metrics", "admin", "login",
                   "signup"}
 TAKEN = {"taken1", "taken2"}
+CHROME = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+          "Chrome/120.0.0.0 Safari/537.36")
 
 
 def base36(n):
@@ -371,6 +374,20 @@ class ExportImportTest(IntegrationTest):
         link_id = self.stack.mysql_value("SELECT id FROM links WHERE slug = '%s'" % slugs[0])
         self.stack.mysql("INSERT INTO link_clicks_daily (link_id, day, clicks) VALUES (%s, "
                          "'2026-01-02', 3), (%s, '2026-01-05', 1)" % (link_id, link_id))
+        # Real visits with statistics: two people from a referrer and a crawler, flushed.
+        stats_id = self.stack.mysql_value("SELECT id FROM links WHERE slug = '%s'" % slugs[2])
+        visitors = Client(self.base, auth=None)
+        for agent, referer in ((CHROME, "https://news.example.com/a?b=1"),
+                               (CHROME + " x", "https://news.example.com/"),
+                               ("Googlebot/2.1", "")):
+            r = visitors.req("GET", "/r/" + slugs[2], headers={"User-Agent": agent,
+                                                               "Referer": referer})
+            self.assertEqual(r.status, 302, r.body)
+        deadline = time.time() + 30
+        while time.time() < deadline and self.stack.mysql_value(
+                "SELECT COALESCE(SUM(human_clicks + bot_clicks), 0) FROM link_visits_daily "
+                "WHERE link_id = %s" % stats_id) != "3":
+            time.sleep(0.2)
 
         rc, first, err = admin(self.stack, "export", "--owner", owner)
         self.assertEqual(rc, 0, err)
@@ -384,6 +401,13 @@ class ExportImportTest(IntegrationTest):
         self.assertEqual(lines[0]["owner"], owner)
         self.assertEqual((lines[3]["max_visits"], lines[3]["redirect_code"]), (5, 308))
         self.assertEqual((lines[0]["max_visits"], lines[0]["redirect_code"]), (None, 302))
+        self.assertEqual(lines[0]["stats"], [])
+        (stats,) = lines[2]["stats"]
+        self.assertEqual((stats["human_clicks"], stats["bot_clicks"]), (2, 1))
+        self.assertEqual(stats["referrers"], {"direct": 1, "news.example.com": 2})
+        self.assertEqual(stats["devices"], {"bot": 1, "desktop": 2})
+        self.assertEqual(stats["browsers"], {"Chrome": 2, "Googlebot": 1})
+        self.assertTrue(stats["visitors"])
 
         root_sql(self.stack, "DROP DATABASE IF EXISTS %s; CREATE DATABASE %s; GRANT ALL ON %s.* TO "
                  "'shortener'@'localhost';" % (COPY_DB, COPY_DB, COPY_DB))
@@ -402,13 +426,22 @@ class ExportImportTest(IntegrationTest):
             f.write(json.dumps(dict(lines[0], slug="other2", url="javascript:alert(1)")) + "\n")
             f.write(json.dumps(dict(lines[0], slug="other3", owner="nobody_x")) + "\n")
             f.write(json.dumps(dict(lines[0], slug="other4", clicks=5)) + "\n")
+            # Statistics that do not add up: the line is reported, with the reason.
+            bad_stats = dict(lines[2], slug="other5")
+            bad_stats["stats"] = [dict(stats, referrers={"direct": 1})]
+            f.write(json.dumps(bad_stats) + "\n")
+            bad_stats["stats"] = [dict(stats, visitors="bm90IGEgc2tldGNo")]
+            f.write(json.dumps(bad_stats) + "\n")
             path = f.name
         self.addCleanup(os.unlink, path)
         rc, out, err = admin(self.stack, "import", "jsonl", path, database=COPY_DB)
         self.assertEqual(rc, 1, err)
-        self.assertIn("import jsonl: 4 links imported (4 clicks), 0 already there, 5 skipped", out)
+        self.assertIn("import jsonl: 4 links imported (7 clicks), 0 already there, 7 skipped", out)
         skipped = skipped_of(out)
-        self.assertEqual(set(skipped), {"line 5", "line 6", "other2", "other3", "line 9"})
+        self.assertEqual(set(skipped), {"line 5", "line 6", "other2", "other3", "line 9",
+                                        "line 10", "line 11"})
+        self.assertIn('"referrers" must sum to human_clicks + bot_clicks', skipped["line 10"])
+        self.assertIn('"visitors" must be a unique-visitor sketch', skipped["line 11"])
         rc, second, err = admin(self.stack, "export", "--owner", owner, database=COPY_DB)
         self.assertEqual(rc, 0, err)
         self.assertEqual(second, first)

@@ -1,5 +1,4 @@
-// Unit tests of the pure parts of src/cmd/link_transfer_commands.h: YOURLS rows -> links, and
-// export lines both ways.
+// Unit tests of the pure parts of src/cmd/link_transfer_commands.h: YOURLS rows -> links.
 #include "cmd/link_transfer_commands.h"
 
 #include <boost/test/unit_test.hpp>
@@ -123,75 +122,6 @@ BOOST_AUTO_TEST_CASE(rows_that_cannot_come_over_say_why) {
   BOOST_TEST(ConvertYourlsLink(Row("api", "https://example.org/", 0, {}), policy, 1, "-old")
                  .value()
                  .slug == "api-old");
-}
-
-BOOST_AUTO_TEST_CASE(an_export_line_reads_back_as_the_same_link) {
-  ExportedLink out;
-  out.link.slug = "Ab_9";
-  out.link.url = "https://example.org/x?y=1";
-  out.link.created_at = 19000 * kDay;
-  out.link.updated_at = 19001 * kDay + 5;
-  out.link.expires_at = 20000 * kDay;
-  out.link.metadata_json = "{\"title\":\"Zoë\",\"tags\":[1,2]}";
-  out.link.max_visits = 10;
-  out.link.redirect_code = 308;
-  out.link.days = {{19000, 3}, {19002, 1}};
-  out.owner_username = "alice";
-  const std::string line = ExportLine(out);
-  BOOST_TEST(line ==
-             "{\"slug\":\"Ab_9\",\"url\":\"https://example.org/x?y=1\",\"owner\":\"alice\","
-             "\"created_at\":\"2022-01-08T00:00:00Z\",\"updated_at\":\"2022-01-09T00:00:05Z\","
-             "\"expires_at\":\"2024-10-04T00:00:00Z\",\"metadata\":{\"title\":\"Zoë\",\"tags\":"
-             "[1,2]},\"max_visits\":10,\"redirect_code\":308,\"clicks\":4,\"days\":[{\"day\":"
-             "\"2022-01-08\",\"clicks\":3},{\"day\":"
-             "\"2022-01-10\",\"clicks\":1}]}");
-  Result<ImportLine> back = ParseExportLine(line);
-  BOOST_TEST_REQUIRE(back.ok());
-  BOOST_TEST(back.value().link.slug == "Ab_9");
-  BOOST_TEST(back.value().link.url == out.link.url);
-  BOOST_TEST(back.value().link.created_at == out.link.created_at);
-  BOOST_TEST(back.value().link.updated_at == out.link.updated_at);
-  BOOST_TEST(*back.value().link.expires_at == *out.link.expires_at);
-  BOOST_TEST(back.value().link.metadata_json == out.link.metadata_json);
-  BOOST_TEST(SameDays(back.value().link.days, out.link.days));
-  BOOST_TEST(*back.value().link.max_visits == 10u);
-  BOOST_TEST(back.value().link.redirect_code == 308);
-  BOOST_TEST(*back.value().owner == "alice");
-}
-
-BOOST_AUTO_TEST_CASE(bad_export_lines_name_their_field) {
-  const std::string good =
-      "\"url\":\"https://e.org/\",\"created_at\":\"2024-01-01T00:00:00Z\",\"updated_at\":"
-      "\"2024-01-01T00:00:00Z\",\"expires_at\":null,\"metadata\":{}";
-  const std::vector<std::pair<std::string, std::string>> cases = {
-      {"not json", ""},
-      {"[1]", ""},
-      {"{" + good + ",\"days\":[]}", "slug"},
-      {"{\"slug\":\"a.b\"," + good + ",\"days\":[]}", "slug"},
-      {"{\"slug\":\"abc\"," + good + "}", "days"},
-      {"{\"slug\":\"abc\"," + good + ",\"days\":[{\"day\":\"2024-02-30\",\"clicks\":1}]}", "days"},
-      {"{\"slug\":\"abc\"," + good + ",\"days\":[{\"day\":\"2024-01-02\",\"clicks\":0}]}", "days"},
-      {"{\"slug\":\"abc\"," + good +
-           ",\"days\":[{\"day\":\"2024-01-02\",\"clicks\":1},{\"day\":\"2024-01-01\",\"clicks\":1}]"
-           "}",
-       "days"},
-      {"{\"slug\":\"abc\"," + good +
-           ",\"days\":[{\"day\":\"2024-01-02\",\"clicks\":2}],\"clicks\":3}",
-       "clicks"},
-      {"{\"slug\":\"abc\"," + good + ",\"days\":[],\"redirect_code\":303}", "redirect_code"},
-      {"{\"slug\":\"abc\"," + good + ",\"days\":[],\"max_visits\":0}", "max_visits"},
-      {"{\"slug\":\"abc\"," + good + ",\"days\":[],\"max_visits\":-1}", "max_visits"},
-      {"{\"slug\":\"abc\",\"url\":\"https://e.org/\",\"created_at\":\"yesterday\",\"updated_at\":"
-       "\"2024-01-01T00:00:00Z\",\"metadata\":{},\"days\":[]}",
-       "created_at"},
-  };
-  for (const auto& [line, field] : cases) {
-    BOOST_TEST_CONTEXT(line) {
-      Result<ImportLine> read = ParseExportLine(line);
-      BOOST_TEST_REQUIRE(!read.ok());
-      BOOST_TEST(read.error().field == field);
-    }
-  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
