@@ -106,11 +106,11 @@ run: deps
 run-cluster: deps
 	@$(SUBMAKE) all
 	@STACK_WORKER_BIN=$(CURDIR)/$(BUILD)/shortener STACK_ADMIN_BIN=$(CURDIR)/$(BUILD)/shortener-admin \
-	  WORKERS=$(WORKERS) PORT=$(PORT) exec scripts/run-cluster.sh
+	  WORKERS=$(WORKERS) PORT=$(PORT) exec scripts/run.sh cluster
 
 run-instance: all
 	@STACK_WORKER_BIN=$(CURDIR)/$(BUILD)/shortener STACK_ADMIN_BIN=$(CURDIR)/$(BUILD)/shortener-admin \
-	  $(RUN_GEOIP) WORKERS=$(WORKERS) PORT=$(PORT) exec scripts/run-instance.sh
+	  $(RUN_GEOIP) WORKERS=$(WORKERS) PORT=$(PORT) exec scripts/run.sh instance
 
 # Optional: a free (CC0) country database for the statistics, through npm (scripts/fetch-geoip.sh).
 geoip:
@@ -119,7 +119,7 @@ geoip:
 # The full gate: every suite (about 15 minutes here; twice that with SANITIZE).
 check: deps
 	@$(SUBMAKE) all $(BUILD)/unit_tests $(BUILD)/fcgi_302
-	@BUILD_DIR=$(BUILD) scripts/run-tests.sh
+	@BUILD_DIR=$(BUILD) /usr/bin/python3 tests/run_suites.py
 
 # The edit-compile-test loop: format, layers, unit tests and the integration suite behind
 # lighttpd, minus its slowest modules (the other fronts, the fault, supervisor and Galera tests).
@@ -128,7 +128,7 @@ FAST_SKIP := test_fronts. test_resilience. test_supervisor. test_cluster.
 test: deps
 	@$(SUBMAKE) all $(BUILD)/unit_tests
 	@BUILD_DIR=$(BUILD) SUITES="format layers unit integration" \
-	  INTEGRATION_ARGS="$(FAST_SKIP:%=--skip %)" scripts/run-tests.sh
+	  INTEGRATION_ARGS="$(FAST_SKIP:%=--skip %)" /usr/bin/python3 tests/run_suites.py
 
 unit: $(BUILD)/unit_tests
 	$(BUILD)/unit_tests
@@ -166,7 +166,7 @@ bench: deps
 # Optimised without debug info (the installed binaries are also stripped; there is no separate
 # debug package) and hardened: _FORTIFY_SOURCE checks, stack protector, stack clash protection,
 # a position-independent executable and full RELRO (relocations resolved at start, then
-# read-only). scripts/check-deploy.sh checks the installed binaries with readelf.
+# read-only). tests/deploy/check_deploy.py checks the installed binaries with readelf.
 RELEASE_OPT     := -O2 -DNDEBUG -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2 -fstack-protector-strong \
                    -fstack-clash-protection -fPIE
 RELEASE_LDFLAGS := -pie -Wl,-z,relro,-z,now
@@ -265,7 +265,7 @@ $(FUZZ_BUILD)/%_fuzz: $(FUZZ_BUILD)/tests/fuzz/%_fuzz.o $(FUZZ_BUILD)/libshorten
 
 # Targets run one after another (each is one process on one core) and all run even after one
 # fails; the run corpus is a fresh copy, so what the fuzzer learns never grows tests/fuzz/corpus/.
-# One line "fuzz <target>: passed|failed" per target, which scripts/run-tests.sh counts.
+# One line "fuzz <target>: passed|failed" per target, which tests/run_suites.py counts.
 fuzz: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/%)
 	@failed=0; \
 	for t in $(FUZZ_TARGETS); do \

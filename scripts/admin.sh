@@ -5,19 +5,10 @@
 #   scripts/admin.sh apikey create demo --name laptop
 # Environment: STACK_DIR (default var/), STACK_ADMIN_BIN (default build/shortener-admin); a
 # SHORTENER_* variable exported by the caller wins over the stack's.
-set -euo pipefail
-
-REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-readonly DIR=${STACK_DIR:-$REPO/var}
-readonly ADMIN=${STACK_ADMIN_BIN:-$REPO/build/shortener-admin}
-
-if [[ ! -f $DIR/stack.env ]]; then
-  printf 'admin.sh: no `make run` stack in %s (start one with: make run)\n' "$DIR" >&2
+source "$(dirname "${BASH_SOURCE[0]}")/stack/lib.sh"
+if ! dir_init "${STACK_DIR:-$REPO/var}" || [[ ! -f $D/stack.env ]]; then
+  printf 'admin.sh: no `make run` stack in %s (start one with: make run)\n' "${STACK_DIR:-$REPO/var}" >&2
   exit 1
 fi
-[[ -x $ADMIN ]] || { printf 'admin.sh: %s is not built (make all)\n' "$ADMIN" >&2; exit 1; }
-while IFS= read -r line || [[ -n $line ]]; do
-  [[ $line =~ ^SHORTENER_[A-Z0-9_]+= ]] || continue
-  [[ -v ${line%%=*} ]] || export "${line?}"
-done <"$DIR/stack.env"
-exec "$ADMIN" "$@"
+check_bin "$ADMIN_BIN" STACK_ADMIN_BIN
+with_stack_env "$ADMIN_BIN" "$@"

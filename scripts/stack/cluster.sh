@@ -21,7 +21,7 @@ readonly PROVIDER=/usr/lib/galera/libgalera_smm.so
 if (( EUID == 0 )); then AS=(setpriv --reuid=mysql --regid=mysql --init-groups) OWNER=mysql; else AS=() OWNER=$(id -un); fi
 
 node_dir() { echo "$D/galera-$1"; }
-nodes() { local n; for n in "$D"/galera-*; do [[ ${n##*/galera-} =~ ^[0-9]+$ ]] && echo "${n##*/galera-}"; done | sort -n; }
+nodes() { local n; for n in "$D"/galera-*; do [[ ! ${n##*/galera-} =~ ^[0-9]+$ ]] || echo "${n##*/galera-}"; done | sort -n; }
 sql() {  # N SQL...: as the database's root (socket authentication) on node N
   local n=$1; shift
   mariadb --no-defaults --socket="$(node_dir "$n")/mysql.sock" --user=root --batch --skip-column-names "$@"
@@ -75,32 +75,20 @@ node_up() {  # N: a node of an existing cluster rejoins
 }
 
 up() {
-  local count=${1:-3} n dir password servers=''
+  local count=${1:-3} n dir servers=''
   [[ $count =~ ^[1-9]$ ]] || die "NODES must be 1 to 9"
   [[ -r $PROVIDER ]] || die "$PROVIDER not found: install galera-4 (make deps)"
-  check_bin "$ADMIN_BIN" STACK_ADMIN_BIN
   (( ${#D} < 90 )) || die "stack directory too long for a unix socket path: $D"
   touch "$D/traverse" && chmod 711 "$D"  # the mysql user reaches its node directories
-  secret "$D/mysql.password" 24
-  secret "$D/slug_secret" 32
+  db_secrets
   for (( n = 1; n <= count; n++ )); do
     dir=$(node_dir "$n")
     mkdir -p "$dir" && chown "$OWNER" "$dir"
     [[ -s $dir/ports ]] || echo "$(pick_port) $(pick_port) $(pick_port) $(pick_port)" >"$dir/ports"
-    if [[ ! -d $dir/data ]]; then
-      if (( n == 1 )); then
-        say "creating the data directory of node 1"
-        rm -rf "$dir/data.new"
-        local socket_user=()
-        (( EUID == 0 )) || socket_user=(--auth-root-socket-user="$(id -un)")
-        "${AS[@]}" mariadb-install-db --no-defaults --datadir="$dir/data.new" --auth-root-authentication-method=socket \
-          "${socket_user[@]}" --skip-test-db --skip-name-resolve >"$dir/install.log" 2>&1 </dev/null ||
-          { show_log "$dir/install.log"; die "mariadb-install-db failed"; }
-        mv "$dir/data.new" "$dir/data"
-      else
-        # Empty: the node receives a full copy from the cluster when it first joins.
-        mkdir "$dir/data" && chown "$OWNER" "$dir/data"
-      fi
+    if [[ ! -d $dir/data ]] && (( n == 1 )); then
+      db_install "$dir/data" "$dir/install.log" "${AS[@]}" mariadb-install-db --no-defaults
+    elif [[ ! -d $dir/data ]]; then  # empty: the node receives a full copy when it first joins
+      mkdir "$dir/data" && chown "$OWNER" "$dir/data"
     fi
   done
   # The node that stopped last may bootstrap; in this stack that is node 1 (down stops it last).
@@ -111,22 +99,12 @@ up() {
   start_node 1 new
   UNDO+=("'$0' down '$D'")
   wait_synced 1 "$START_TIMEOUT"
-  password=$(<"$D/mysql.password")
-  sql 1 <<SQL || die "could not create the database and user"
-CREATE DATABASE IF NOT EXISTS shortener;
-CREATE USER IF NOT EXISTS 'shortener'@'localhost' IDENTIFIED BY '$password';
-ALTER USER 'shortener'@'localhost' IDENTIFIED BY '$password';
-GRANT ALL PRIVILEGES ON shortener.* TO 'shortener'@'localhost';
-SQL
+  db_account sql 1
   for (( n = 2; n <= count; n++ )); do start_node "$n"; done
   for (( n = 2; n <= count; n++ )); do wait_synced "$n" "$JOIN_TIMEOUT"; done
   for (( n = 1; n <= count; n++ )); do servers+="${servers:+,}$(node_dir "$n")/mysql.sock"; done
-  env_set SHORTENER_MYSQL_SERVERS "$servers"
-  env_set SHORTENER_MYSQL_USER shortener
-  env_set SHORTENER_MYSQL_PASSWORD "$password"
-  env_set SHORTENER_MYSQL_DATABASE shortener
-  env_set SHORTENER_SLUG_SECRET "$(<"$D/slug_secret")"
-  with_stack_env "$ADMIN_BIN" migrate --sql-dir "$REPO/sql" || die "migration failed"
+  db_env SHORTENER_MYSQL_SERVERS "$servers"
+  db_migrate
   say "Galera cluster up: $count nodes Synced ($servers)"
 }
 

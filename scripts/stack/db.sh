@@ -10,34 +10,15 @@ readonly DB_OPTS=(--no-defaults --innodb-buffer-pool-size=64M --innodb-log-file-
   --key-buffer-size=8M --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci)
 
 ping_db() { mariadb-admin --no-defaults --socket="$D/mysql.sock" --user="$DB_ADMIN" --connect-timeout=2 ping &>/dev/null; }
-write_env() {
-  env_set SHORTENER_MYSQL_SOCKET "$D/mysql.sock"
-  env_set SHORTENER_MYSQL_USER shortener
-  env_set SHORTENER_MYSQL_PASSWORD "$(<"$D/mysql.password")"
-  env_set SHORTENER_MYSQL_DATABASE shortener
-  env_set SHORTENER_SLUG_SECRET "$(<"$D/slug_secret")"
-}
+write_env() { db_env SHORTENER_MYSQL_SOCKET "$D/mysql.sock"; }
 
 up() {
-  local pid deadline password
+  local pid deadline
   if pid=$(live_pid "$D/mysql.pid" mariadbd); then write_env; say "MariaDB already running (pid $pid)"; return 0; fi
-  check_bin "$ADMIN_BIN" STACK_ADMIN_BIN
   (( ${#D} < 100 )) || die "stack directory too long for a unix socket path: $D"
-  secret "$D/mysql.password" 24
-  secret "$D/slug_secret" 32
+  db_secrets
   rm -f "$D/mysql.pid" "$D/mysql.sock"
-  if [[ ! -d $D/mysql ]]; then
-    # Made in mysql.new and renamed when complete: an interrupted first start leaves nothing
-    # that a later start would take for a good data directory.
-    say "creating MariaDB data directory $D/mysql"
-    rm -rf "$D/mysql.new"
-    local socket_user=()
-    (( EUID == 0 )) || socket_user=(--auth-root-socket-user="$DB_ADMIN")
-    mariadb-install-db "${DB_OPTS[@]}" --datadir="$D/mysql.new" --auth-root-authentication-method=socket \
-      "${socket_user[@]}" --skip-test-db --skip-name-resolve "${RUN_AS[@]}" >"$D/mysql-install.log" 2>&1 </dev/null ||
-      { show_log "$D/mysql-install.log"; die "mariadb-install-db failed"; }
-    mv "$D/mysql.new" "$D/mysql"
-  fi
+  [[ -d $D/mysql ]] || db_install "$D/mysql" "$D/mysql-install.log" mariadb-install-db "${DB_OPTS[@]}" "${RUN_AS[@]}"
   start_bg "$D/mysql.log" "$D/mysql.pid" mariadbd "${DB_OPTS[@]}" --datadir="$D/mysql" \
     --socket="$D/mysql.sock" --pid-file="$D/mysql.pid" --log-error="$D/mysql.log" \
     --skip-networking --skip-name-resolve --max-connections=500 "${RUN_AS[@]}"
@@ -49,16 +30,9 @@ up() {
     (( SECONDS < deadline )) || { show_log "$D/mysql.log"; die "MariaDB did not answer within ${START_TIMEOUT}s"; }
     sleep 0.2
   done
-  # Every start, so the account always matches mysql.password.
-  password=$(<"$D/mysql.password")
-  mariadb --no-defaults --socket="$D/mysql.sock" --user="$DB_ADMIN" --batch <<SQL || die "could not create the database and user"
-CREATE DATABASE IF NOT EXISTS shortener;
-CREATE USER IF NOT EXISTS 'shortener'@'localhost' IDENTIFIED BY '$password';
-ALTER USER 'shortener'@'localhost' IDENTIFIED BY '$password';
-GRANT ALL PRIVILEGES ON shortener.* TO 'shortener'@'localhost';
-SQL
+  db_account mariadb --no-defaults --socket="$D/mysql.sock" --user="$DB_ADMIN" --batch
   write_env
-  with_stack_env "$ADMIN_BIN" migrate --sql-dir "$REPO/sql" || die "migration failed"
+  db_migrate
   say "MariaDB up (pid $pid, socket $D/mysql.sock)"
 }
 

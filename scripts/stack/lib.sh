@@ -56,28 +56,24 @@ live_pid() {
 }
 # children PID: its live child processes (a supervisor's workers).
 children() { local c; for c in $(cat "/proc/$1/task/$1/children" 2>/dev/null); do is_alive "$c" && echo "$c"; done; return 0; }
+# gone TIMEOUT PID...: waits up to TIMEOUT seconds for every PID to exit; 1 if one is left.
+gone() {
+  local deadline=$(( SECONDS + $1 )) pid
+  shift
+  for pid; do
+    while is_alive "$pid"; do (( SECONDS < deadline )) || return 1; sleep 0.1; done
+  done
+}
 # stop_pids TIMEOUT WHAT PID...: SIGTERM, wait up to TIMEOUT seconds for all, then SIGKILL.
 stop_pids() {
-  local timeout=$1 what=$2 pid left=() deadline
+  local timeout=$1 what=$2
   shift 2
   (( $# > 0 )) || return 0
   kill -TERM "$@" 2>/dev/null || true
-  deadline=$(( SECONDS + timeout ))
-  while :; do
-    left=()
-    for pid; do is_alive "$pid" && left+=("$pid"); done
-    (( ${#left[@]} > 0 )) || return 0
-    (( SECONDS < deadline )) || break
-    sleep 0.1
-  done
-  say "$what did not stop within ${timeout}s: SIGKILL to ${left[*]}" >&2
-  kill -KILL "${left[@]}" 2>/dev/null || true
-  for (( deadline = SECONDS + 5; SECONDS < deadline; )); do
-    left=()
-    for pid; do is_alive "$pid" && left+=("$pid"); done
-    (( ${#left[@]} > 0 )) || return 0
-    sleep 0.1
-  done
+  gone "$timeout" "$@" && return 0
+  say "$what did not stop within ${timeout}s: SIGKILL to what is left of $*" >&2
+  kill -KILL "$@" 2>/dev/null || true
+  gone 5 "$@" || true
 }
 # stop_daemon LABEL PIDFILE COMM TIMEOUT: stops it if that pid is still a live COMM process.
 stop_daemon() {
@@ -116,3 +112,40 @@ with_stack_env() {
     "$@"
   )
 }
+
+# What the stack's MariaDB (db.sh) and its Galera cluster (cluster.sh) share.
+db_secrets() { check_bin "$ADMIN_BIN" STACK_ADMIN_BIN; secret "$D/mysql.password" 24; secret "$D/slug_secret" 32; }
+# db_install DATADIR LOG CMD...: a new data directory by CMD (mariadb-install-db and options),
+# made in DATADIR.new and renamed when complete: an interrupted first start leaves nothing that a
+# later start would take for a good one. The database's root logs in by socket authentication.
+db_install() {
+  local dir=$1 log=$2 user=()
+  shift 2
+  (( EUID == 0 )) || user=(--auth-root-socket-user="$(id -un)")
+  say "creating MariaDB data directory $dir"
+  rm -rf "$dir.new"
+  "$@" --datadir="$dir.new" --auth-root-authentication-method=socket "${user[@]}" --skip-test-db \
+    --skip-name-resolve >"$log" 2>&1 </dev/null || { show_log "$log"; die "mariadb-install-db failed"; }
+  mv "$dir.new" "$dir"
+}
+# db_account CLIENT...: the database and its account through CLIENT (mariadb, as root), every
+# start, so the account always matches mysql.password.
+db_account() {
+  local password
+  password=$(<"$D/mysql.password")
+  "$@" <<SQL || die "could not create the database and user"
+CREATE DATABASE IF NOT EXISTS shortener;
+CREATE USER IF NOT EXISTS 'shortener'@'localhost' IDENTIFIED BY '$password';
+ALTER USER 'shortener'@'localhost' IDENTIFIED BY '$password';
+GRANT ALL PRIVILEGES ON shortener.* TO 'shortener'@'localhost';
+SQL
+}
+# db_env KEY VALUE: the workers' database settings in stack.env, the servers as KEY = VALUE.
+db_env() {
+  env_set "$1" "$2"
+  env_set SHORTENER_MYSQL_USER shortener
+  env_set SHORTENER_MYSQL_PASSWORD "$(<"$D/mysql.password")"
+  env_set SHORTENER_MYSQL_DATABASE shortener
+  env_set SHORTENER_SLUG_SECRET "$(<"$D/slug_secret")"
+}
+db_migrate() { with_stack_env "$ADMIN_BIN" migrate --sql-dir "$REPO/sql" || die "migration failed"; }

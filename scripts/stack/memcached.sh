@@ -10,31 +10,28 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 if (( EUID == 0 )); then AS=(-u root); else AS=(); fi
 
-start() {  # PORT: 0 once it accepts connections, 1 if it exited (e.g. the port was taken)
-  local deadline pid
-  start_bg "$D/memcached.log" "$D/memcached.pid" memcached -l 127.0.0.1 -p "$1" -U 0 -m 64 "${AS[@]}"
+# start READY ARGS...: memcached ARGS; 0 once the command READY succeeds, 1 if memcached exited
+# first (e.g. its port was taken).
+start() {
+  local ready=$1 deadline pid
+  shift
+  start_bg "$D/memcached.log" "$D/memcached.pid" memcached "$@" -m 64 "${AS[@]}"
   pid=$(<"$D/memcached.pid")
   UNDO+=("stop_pids 10 memcached $pid")
   for (( deadline = SECONDS + START_TIMEOUT; SECONDS < deadline; )); do
     is_alive "$pid" || return 1
-    tcp_accepts "$1" && { is_alive "$pid" || return 1; return 0; }  # ours, not another program's
+    $ready && { is_alive "$pid" || return 1; return 0; }  # ours, not another program's
     sleep 0.05
   done
-  die "memcached did not accept connections on 127.0.0.1:$1 within ${START_TIMEOUT}s"
+  die "memcached did not start ($*) within ${START_TIMEOUT}s"
 }
 
 up_socket() {
-  local sock=$D/memcached.sock pid deadline
+  local sock=$D/memcached.sock pid
   if ! pid=$(live_pid "$D/memcached.pid" memcached); then
     rm -f "$sock" "$D/memcached.port"
-    start_bg "$D/memcached.log" "$D/memcached.pid" memcached -s "$sock" -a 0700 -m 64 "${AS[@]}"
+    start "test -S $sock" -s "$sock" -a 0700 || { show_log "$D/memcached.log"; die "memcached did not start on $sock"; }
     pid=$(<"$D/memcached.pid")
-    UNDO+=("stop_pids 10 memcached $pid")
-    deadline=$(( SECONDS + START_TIMEOUT ))
-    until [[ -S $sock ]]; do
-      is_alive "$pid" && (( SECONDS < deadline )) || { show_log "$D/memcached.log"; die "memcached did not start on $sock"; }
-      sleep 0.05
-    done
   fi
   env_set SHORTENER_MEMCACHED_SERVERS "$sock"
   say "memcached up (pid $pid, $sock)"
@@ -56,7 +53,7 @@ up() {
         port=$(cat "$D/memcached.port" 2>/dev/null) || true
         [[ $try == 1 && -n $port ]] && ! port_in_use "$port" || port=$(pick_port)
       fi
-      if start "$port"; then break; fi
+      if start "tcp_accepts $port" -l 127.0.0.1 -p "$port" -U 0; then break; fi
       [[ -z $want && $try != 5 ]] || { show_log "$D/memcached.log"; die "memcached exited during start"; }
     done
     echo "$port" >"$D/memcached.port"

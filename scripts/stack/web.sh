@@ -47,12 +47,7 @@ render() {
     -e "s|@DIR@|$W|g" -e "s|@PORT@|$PORT|g" -e "s|@USER@|$user|" "${@:3}" "$1" >"$2"
   ! grep -n '^[^#]*\(/run/\|/usr/local/share\|/var/\|@[A-Z]*@\)' "$2" >&2 || die "unreplaced system path in $2"
 }
-# install_web DIR: the web interface (web/) and Debian's Chart.js, as `make install` lays them.
-install_web() {
-  rm -rf "$1" && cp -r "$REPO/web" "$1" && mkdir -p "$1/ui/v1/vendor" &&
-    cp "$CHART_JS" "$1/ui/v1/vendor/chart.min.js"
-}
-readonly CHART_JS=/usr/share/javascript/chart.js/chart.min.js  # libjs-chart.js
+# write_conf: the front's config rendered and checked; FRONT_ARGV runs it in the foreground.
 write_conf() {
   local kb body_bytes no_log=()
   case $(front) in
@@ -68,26 +63,20 @@ write_conf() {
         -e '/^server.username\|^server.groupname/d' -e "s|/run/lighttpd.pid|$W/lighttpd.pid|" \
         -e "s|/var/www/html|$W/htdocs|" -e "s|/var/cache/lighttpd/uploads|$W/tmp|" \
         -e "s|^server.max-request-size = .*|server.max-request-size = $kb|"
+      FRONT_ARGV=(lighttpd -D -f "$W/lighttpd.conf")
       lighttpd -tt -f "$W/lighttpd.conf" ;;
     nginx)
       render "$REPO/conf/nginx.conf" "$W/site.conf" -e "s|^\( *\)listen 80;|\1listen 127.0.0.1:$PORT;|" \
         -e '/listen \[::\]:80;/d' -e "s|include fastcgi_params;|include /etc/nginx/fastcgi_params;|"
       render "$REPO/conf/dev/nginx-main.conf" "$W/nginx.conf"
+      FRONT_ARGV=(nginx -c "$W/nginx.conf" -g 'daemon off;')
       nginx -t -q -c "$W/nginx.conf" ;;
     apache2)
       render "$REPO/conf/apache.conf" "$W/site.conf" -e "s|<VirtualHost \*:80>|<VirtualHost 127.0.0.1:$PORT>|"
       render "$REPO/conf/dev/apache-main.conf" "$W/apache2.conf"
+      FRONT_ARGV=(apache2 -f "$W/apache2.conf" -DFOREGROUND)
       apache2 -t -f "$W/apache2.conf" ;;
   esac
-}
-start_front() {
-  local argv=()
-  case $(front) in
-    lighttpd) argv=(lighttpd -D -f "$W/lighttpd.conf") ;;
-    nginx) argv=(nginx -c "$W/nginx.conf" -g 'daemon off;') ;;
-    apache2) argv=(apache2 -f "$W/apache2.conf" -DFOREGROUND) ;;
-  esac
-  start_bg "$W/error.log" "$W/$(front).pid" "${argv[@]}"
 }
 # Runs inside with_stack_env: the caller's and stack.env's SHORTENER_* reach the workers.
 start_pool() {  # WORKERS
@@ -127,9 +116,11 @@ up() {
     touch "$D/traverse"  # Apache's www-data children must pass through DIR to the socket
     chmod 711 "$D" "$W"
   fi
-  rm -rf "$W/errors" && cp -r "$REPO/conf/lighttpd-errors" "$W/errors" && chmod -R a+rX "$W/errors"
-  install_web "$W/web" && mkdir -p "$W/conf" && cp "$REPO/conf/nginx-web-headers.conf" "$W/conf/" &&
-    chmod -R a+rX "$W/web" "$W/conf"
+  # The error bodies, the web interface with Debian's Chart.js (libjs-chart.js) and nginx's
+  # header include, as `make install` lays them.
+  rm -rf "$W/errors" "$W/web" && cp -r "$REPO/conf/lighttpd-errors" "$W/errors" && cp -r "$REPO/web" "$W/web" &&
+    mkdir -p "$W/web/ui/v1/vendor" "$W/conf" && cp "$REPO/conf/nginx-web-headers.conf" "$W/conf/" &&
+    cp /usr/share/javascript/chart.js/chart.min.js "$W/web/ui/v1/vendor/" && chmod -R a+rX "$W/errors" "$W/web" "$W/conf"
   if [[ $(stat -c %s "$W/workers.log" 2>/dev/null || echo 0) -gt $LOG_ROTATE_BYTES ]]; then
     mv -f "$W/workers.log" "$W/workers.log.1"
   fi
@@ -145,7 +136,7 @@ up() {
   done
   (( ${#alive[@]} == expected )) || failed "${#alive[@]} of $expected worker processes running"
   [[ $comm != apache2 ]] || (( EUID != 0 )) || chown www-data:www-data "$W/fcgi.sock"
-  start_front
+  start_bg "$W/error.log" "$W/$comm.pid" "${FRONT_ARGV[@]}"
   pid=$(<"$W/$comm.pid")
   for (( deadline = SECONDS + START_TIMEOUT; ; )); do
     code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$PORT/healthz") || true
@@ -176,11 +167,9 @@ down() {  # [quiet]
 status() {
   local pid wpids=() what
   mapfile -t wpids < <(workers)
-  what="${#wpids[@]} worker processes"
+  what="${#wpids[@]} workers: ${wpids[*]}"
   if [[ $(cat "$W/pool" 2>/dev/null) == supervisor && ${#wpids[@]} -gt 0 ]]; then
     what="supervisor pid ${wpids[0]}, $(( ${#wpids[@]} - 1 )) workers: ${wpids[*]:1}"
-  elif (( ${#wpids[@]} > 0 )); then
-    what="${#wpids[@]} workers: ${wpids[*]}"
   fi
   if pid=$(front_pid); then
     printf '  %-10s %s\n' "web $PORT" "running, http://localhost:$PORT, $(front) pid $pid, $what"

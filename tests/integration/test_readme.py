@@ -103,8 +103,9 @@ class RunHintsTest(IntegrationTest):
     """`make run` and `make run-instance` print a "try:" hint; pasted as printed, it must
     create a link (201) on the port it names (issue 10, point 22)."""
 
-    def start(self, script, env, lines, marker):
-        p = subprocess.Popen(["bash", os.path.join(REPO, "scripts", script)], env=env, cwd=REPO,
+    def start(self, script, env, lines, marker, *args):
+        p = subprocess.Popen(["bash", os.path.join(REPO, "scripts", script)] + list(args), env=env,
+                             cwd=REPO,
                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT, start_new_session=True)
         self.addCleanup(self.stop, p)
@@ -148,7 +149,7 @@ class RunHintsTest(IntegrationTest):
         # The second instance's hint names its own port and makes its key itself.
         env2 = dict(env, PORT=str(second))
         lines2 = []
-        self.start("run-instance.sh", env2, lines2, "Ctrl-C stops this instance only.")
+        self.start("run.sh", env2, lines2, "Ctrl-C stops this instance only.", "instance")
         hint2 = _hint(lines2)
         self.assertIn("http://localhost:%d/" % second, hint2[-1])
         self.run_hint(hint2, env2, second)
