@@ -92,9 +92,10 @@ struct LinkChange {
   int64_t now = 0;  // becomes updated_at
 };
 
-// Turns a fresh AUTO_INCREMENT id into its slug, or returns nullopt when that slug may not be
-// used (a reserved word), in which case the store takes the next id.
-using SlugMaker = std::function<std::optional<std::string>(uint64_t id)>;
+// Turns a fresh slug number (never given before; not the row's id) into its slug, or returns
+// nullopt when that slug may not be used (a reserved word), in which case the store takes the
+// next number.
+using SlugMaker = std::function<std::optional<std::string>(uint64_t number)>;
 
 // The 201 a create answered, as kept for a retry with the same Idempotency-Key.
 struct CreateAnswer {
@@ -132,8 +133,9 @@ class LinkStore {
   virtual Result<RedirectTarget> FindRedirect(const std::string& slug) = 0;
 
   // Inserts a link and returns it as stored. A custom slug is inserted as given (kSlugTaken if
-  // any link holds it). Otherwise the slug is make_slug(id) of the row's own id; when that slug
-  // is held by a custom link or refused, the row is rolled back and the next id is tried.
+  // any link holds it). Otherwise the slug is make_slug(n) of a fresh number n (a store-wide
+  // counter, not the row's id); when that slug is held by a custom link or refused, nothing is
+  // written and the next number is tried.
   // A custom slug held after its link was freed (see NewLink::freed_slug_hold) is kSlugTaken
   // unless link.owner_id owned that link; a generated slug skips held slugs like taken ones.
   // Returns only after the row is committed.

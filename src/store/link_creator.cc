@@ -102,8 +102,8 @@ Result<NewLink> LinkCreator::Check(const LinkRequest& request, std::optional<uin
 
 SlugMaker LinkCreator::GeneratedSlugs() const {
   const SlugCodec* slugs = slugs_;
-  return [slugs](uint64_t id) -> std::optional<std::string> {
-    std::string slug = slugs->Encode(id);
+  return [slugs](uint64_t number) -> std::optional<std::string> {
+    std::string slug = slugs->Encode(number);
     if (IsReservedSlug(slug)) return std::nullopt;
     return slug;
   };

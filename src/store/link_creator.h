@@ -80,7 +80,7 @@ class LinkCreator {
                                  const std::function<CreateAnswer(const Link&)>& answer_of);
 
  private:
-  // Turns AUTO_INCREMENT ids into generated slugs, skipping reserved words.
+  // Turns the store's slug numbers into generated slugs, skipping reserved words.
   SlugMaker GeneratedSlugs() const;
   // Publishes a link just created to the redirect cache (LinkCache::Publish).
   void Publish(const Link& link, int64_t now);

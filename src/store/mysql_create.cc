@@ -10,24 +10,46 @@ using namespace mysql_internal;
 
 namespace {
 
-// A custom slug can hold the slug of the next id too; a few tries always get past them.
+// A generated slug can be held by a custom slug (or a freed one); a few tries always get past.
 constexpr int kMaxSlugAttempts = 8;
 
-const char kInsertLink[] =
-    "INSERT INTO links (slug, url, owner_id, created_at, updated_at, expires_at, metadata, "
-    "max_visits, redirect_code) VALUES (?, ?, ?, " SHORTENER_DATETIME_PARAM
-    ", " SHORTENER_DATETIME_PARAM ", " SHORTENER_DATETIME_PARAM ", ?, ?, ?)";
-// Names a fresh row after its id unless the slug is held (sql/006): no row changed then.
-const char kSetGeneratedSlug[] =
-    "UPDATE links SET slug = ? WHERE id = ? AND NOT EXISTS (SELECT 1 FROM freed_slugs "
-    "WHERE slug = ? AND freed_at > " SHORTENER_DATETIME_PARAM ")";
-// The slug's hold against anyone but the freed link's owner. A locking read, after the link's
-// own insert: every transaction touching a slug's links row and its freed_slugs row (this one,
-// DeleteLink, the purge) locks them in that order, so they wait for each other, never deadlock.
+// The row's columns and values, shared by the inserts below.
+#define LINK_INSERT                                                                        \
+  "INSERT INTO links (slug, url, owner_id, created_at, updated_at, expires_at, metadata, " \
+  "max_visits, redirect_code) "
+#define LINK_VALUES                                                                                \
+  "?, ?, ?, " SHORTENER_DATETIME_PARAM ", " SHORTENER_DATETIME_PARAM ", " SHORTENER_DATETIME_PARAM \
+  ", ?, ?, ?"
+const char kInsertLink[] = LINK_INSERT "VALUES (" LINK_VALUES ") RETURNING id";
+// A creation in one autocommit statement (no transaction, no second round trip for the id):
+// the row goes in unless its slug is held (sql/006), which leaves no row and returns none.
+// INSERT ... SELECT takes shared locks on the freed_slugs entry it reads before inserting the
+// links row, the reverse of DeleteLink's order: two such statements for one slug at the same
+// moment may deadlock, and the victim is run again by Run (1213).
+// Held against everyone: a generated slug never lands on a held one, not even its owner's.
+const char kInsertGenerated[] =
+    LINK_INSERT "SELECT " LINK_VALUES
+                " FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM freed_slugs "
+                "WHERE slug = ? AND freed_at > " SHORTENER_DATETIME_PARAM ") RETURNING id";
+// Held against anyone but the freed link's owner (API.md freed_slug_hold).
+const char kInsertCustom[] = LINK_INSERT "SELECT " LINK_VALUES
+                                         " FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM freed_slugs "
+                                         "WHERE slug = ? AND freed_at > " SHORTENER_DATETIME_PARAM
+                                         " AND NOT (owner_id <=> ?)) RETURNING id";
+// The number a generated slug is made of (sql/016): a sequence, not the row's AUTO_INCREMENT
+// id, so that the slug is known before the row is written and the row goes in whole in one
+// statement. Unique across Galera nodes (INCREMENT BY 0 interleaves them like AUTO_INCREMENT);
+// drawn from the server's cache, without a write, most of the time.
+const char kNextSlugNumber[] = "SELECT NEXTVAL(link_slug_numbers)";
+// The slug's hold against anyone but the freed link's owner, for an import's transaction
+// (SlugHeldFrom). A locking read, after the link's own insert: the import, DeleteLink and the
+// purge lock a slug's links row and then its freed_slugs row, so they wait for each other,
+// never deadlock (a creation's single statement above takes them the other way round).
 const char kSlugHeldFromOwner[] =
     "SELECT 1 FROM freed_slugs WHERE slug = ? AND freed_at > " SHORTENER_DATETIME_PARAM
     " AND NOT (owner_id <=> ?) LOCK IN SHARE MODE";
-const char kDropLink[] = "DELETE FROM links WHERE id = ?";
+#undef LINK_INSERT
+#undef LINK_VALUES
 
 // The key's row goes in first, with a placeholder answer filled in once the link exists: a
 // second request with the same key waits on this row before it creates anything, so it cannot
@@ -61,9 +83,43 @@ Error SlugHeld() {
                      "that old copies of it do not lead somewhere new; choose another.");
 }
 
-// Inserts `link` into the open transaction of `s`. kSlugTaken (the caller rolls back) when a
-// custom slug is taken or held; a generated slug that is taken, refused or held is dropped
-// with its row and the next id is tried.
+// Binds parameter `i` of `st` to `value`, or to NULL when it is unset.
+void SetOrNull(sql::PreparedStatement& st, int i, const std::optional<std::string>& value) {
+  value ? st.setString(i, *value) : st.setNull(i, sql::DataType::VARCHAR);
+}
+void SetOrNull(sql::PreparedStatement& st, int i, const std::optional<uint64_t>& value) {
+  value ? st.setUInt64(i, *value) : st.setNull(i, sql::DataType::BIGINT);
+}
+void SetOrNull(sql::PreparedStatement& st, int i, const std::optional<int64_t>& value) {
+  value ? st.setInt64(i, *value) : st.setNull(i, sql::DataType::BIGINT);
+}
+
+// Binds the row's values (LINK_VALUES) of `link` under `slug` from parameter 1; returns the
+// next free parameter.
+int BindLinkValues(sql::PreparedStatement& st, const std::optional<std::string>& slug,
+                   const Link& link) {
+  SetOrNull(st, 1, slug);
+  st.setString(2, link.url);
+  SetOrNull(st, 3, link.owner_id);
+  st.setInt64(4, link.created_at);
+  st.setInt64(5, link.updated_at);
+  SetOrNull(st, 6, link.expires_at);
+  st.setString(7, link.metadata_json);
+  SetOrNull(st, 8, link.max_visits);
+  st.setInt(9, link.redirect_code);
+  return 10;
+}
+
+// Runs a bound INSERT ... RETURNING id: the new row's id, or nullopt when it inserted nothing.
+std::optional<uint64_t> InsertReturningId(sql::PreparedStatement& st) {
+  std::unique_ptr<sql::ResultSet> rs(st.executeQuery());
+  if (!rs->next()) return std::nullopt;
+  return rs->getUInt64(1);
+}
+
+// Inserts `link` on `s`, each row in one statement (committed by it unless the caller holds a
+// transaction open). kSlugTaken when a custom slug is taken or held (nothing was inserted);
+// a generated slug that is taken, refused or held is passed over for the next number's.
 Result<Link> InsertLink(MysqlStore::Session& s, const NewLink& link, const SlugMaker& make_slug) {
   Link out;
   out.url = link.url;
@@ -74,49 +130,51 @@ Result<Link> InsertLink(MysqlStore::Session& s, const NewLink& link, const SlugM
   out.max_visits = link.max_visits;
   out.redirect_code = link.redirect_code;
   const int64_t held_after = link.now - link.freed_slug_hold;
-  auto insert = [&](const std::optional<std::string>& slug) { return InsertLinkRow(s, slug, out); };
 
   if (link.custom_slug) {
+    sql::PreparedStatement& insert = s.Prepared(kInsertCustom);
+    int param = BindLinkValues(insert, link.custom_slug, out);
+    insert.setString(param, *link.custom_slug);
+    insert.setInt64(param + 1, held_after);
+    SetOrNull(insert, param + 2, link.owner_id);
+    s.Writing();
+    std::optional<uint64_t> id;
     try {
-      out.id = insert(link.custom_slug);
+      id = InsertReturningId(insert);
     } catch (const sql::SQLException& e) {
-      // Only the statement is undone; the caller rolls the transaction back.
       if (e.getErrorCode() != kErrDuplicateKey) throw;
       return SlugTaken();
     }
-    if (SlugHeldFrom(s, *link.custom_slug, held_after, link.owner_id)) return SlugHeld();
+    if (!id) return SlugHeld();
+    out.id = *id;
     out.slug = *link.custom_slug;
     return out;
   }
 
-  // The slug derives from the row's own id, so the row is inserted first and named after, in
-  // one transaction, so no reader ever sees a link without a slug.
   for (int attempt = 0; attempt < kMaxSlugAttempts; ++attempt) {
-    out.id = insert(std::nullopt);
-    std::optional<std::string> slug = make_slug(out.id);
-    bool named = false;
-    if (slug) {
-      sql::PreparedStatement& set_slug = s.Prepared(kSetGeneratedSlug);
-      set_slug.setString(1, *slug);
-      set_slug.setUInt64(2, out.id);
-      set_slug.setString(3, *slug);
-      set_slug.setInt64(4, held_after);
-      try {
-        named = set_slug.executeUpdate() == 1;
-      } catch (const sql::SQLException& e) {
-        if (e.getErrorCode() != kErrDuplicateKey) throw;
-      }
+    std::unique_ptr<sql::ResultSet> number(s.Prepared(kNextSlugNumber).executeQuery());
+    if (!number->next()) throw std::runtime_error("NEXTVAL gave no row");
+    std::optional<std::string> slug = make_slug(number->getUInt64(1));
+    if (!slug) continue;
+    sql::PreparedStatement& insert = s.Prepared(kInsertGenerated);
+    int param = BindLinkValues(insert, slug, out);
+    insert.setString(param, *slug);
+    insert.setInt64(param + 1, held_after);
+    s.Writing();
+    std::optional<uint64_t> id;
+    try {
+      id = InsertReturningId(insert);
+    } catch (const sql::SQLException& e) {
+      if (e.getErrorCode() != kErrDuplicateKey) throw;
     }
-    if (named) {
+    if (id) {
+      out.id = *id;
       out.slug = std::move(*slug);
       return out;
     }
-    // The id stays consumed (InnoDB never reuses it), so the next attempt gets a new slug.
-    sql::PreparedStatement& drop = s.Prepared(kDropLink);
-    drop.setUInt64(1, out.id);
-    drop.executeUpdate();
+    // The number stays consumed (a sequence never gives it again): the next one is new.
   }
-  Log(Severity::kError, "no free generated slug after %d ids", kMaxSlugAttempts);
+  Log(Severity::kError, "no free generated slug after %d numbers", kMaxSlugAttempts);
   return Error::Make(ErrorCode::kInternal, "Internal error.");
 }
 
@@ -161,33 +219,10 @@ std::optional<KeyedCreate> ClaimKey(MysqlStore::Session& s, uint64_t user_id,
 uint64_t mysql_internal::InsertLinkRow(MysqlStore::Session& s,
                                        const std::optional<std::string>& slug, const Link& link) {
   sql::PreparedStatement& st = s.Prepared(kInsertLink);
-  if (slug) {
-    st.setString(1, *slug);
-  } else {
-    st.setNull(1, sql::DataType::VARCHAR);
-  }
-  st.setString(2, link.url);
-  if (link.owner_id) {
-    st.setUInt64(3, *link.owner_id);
-  } else {
-    st.setNull(3, sql::DataType::BIGINT);
-  }
-  st.setInt64(4, link.created_at);
-  st.setInt64(5, link.updated_at);
-  if (link.expires_at) {
-    st.setInt64(6, *link.expires_at);
-  } else {
-    st.setNull(6, sql::DataType::BIGINT);
-  }
-  st.setString(7, link.metadata_json);
-  if (link.max_visits) {
-    st.setUInt64(8, *link.max_visits);
-  } else {
-    st.setNull(8, sql::DataType::BIGINT);
-  }
-  st.setInt(9, link.redirect_code);
-  st.executeUpdate();
-  return LastInsertId(s);
+  BindLinkValues(st, slug, link);
+  std::optional<uint64_t> id = InsertReturningId(st);
+  if (!id) throw std::runtime_error("INSERT ... RETURNING gave no row");
+  return *id;
 }
 
 bool mysql_internal::SlugHeldFrom(MysqlStore::Session& s, const std::string& slug,
@@ -195,25 +230,16 @@ bool mysql_internal::SlugHeldFrom(MysqlStore::Session& s, const std::string& slu
   sql::PreparedStatement& held = s.Prepared(kSlugHeldFromOwner);
   held.setString(1, slug);
   held.setInt64(2, held_after);
-  if (owner_id) {
-    held.setUInt64(3, *owner_id);
-  } else {
-    held.setNull(3, sql::DataType::BIGINT);
-  }
+  SetOrNull(held, 3, owner_id);
   std::unique_ptr<sql::ResultSet> rs(held.executeQuery());
   return rs->next();
 }
 
 Result<Link> MysqlStore::CreateLink(const NewLink& link, const SlugMaker& make_slug) {
   return Run<Link>("create_link", Access::kWrite, [&](Session& s) -> Result<Link> {
-    s.Begin();
-    Result<Link> created = InsertLink(s, link, make_slug);
-    if (!created.ok()) {
-      s.Rollback();
-      return created;
-    }
-    s.Commit();
-    return created;
+    // Until the INSERT, only a slug number was drawn: a connection lost then changed nothing.
+    s.Retryable();
+    return InsertLink(s, link, make_slug);
   });
 }
 

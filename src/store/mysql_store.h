@@ -142,10 +142,13 @@ class MysqlStore : public LinkStore,
   // mysql_servers if its own is gone). A write that ended in a deadlock or a Galera
   // certification failure (error 1213: the transaction was rolled back whole) is run again, up
   // to kConflictRetries times. A Galera node that refuses to serve (1047: not synced) rests,
-  // and the call goes to the next server: nothing was run. A write is never re-sent
-  // (the server may have run it before the connection dropped); instead the connection is
-  // checked before a write, so one that died while idle costs nothing. A write whose
-  // connection was lost once fn had begun may or may not be committed: its kUnavailable says
+  // and the call goes to the next server: nothing was run. A write is never re-sent once
+  // its outcome is at stake (Session::at_stake: the server may have run it before the
+  // connection dropped); before that (a creation's draw of its slug number) a lost
+  // connection is retried once like a read. A connection idle for
+  // kIdleCheck or longer is checked (a ping) before a write, so one that died while idle costs
+  // nothing; a busy one is not, saving a round trip per write. A write whose connection was
+  // lost once its outcome was at stake may or may not be committed: its kUnavailable says
   // so (a deadlock or lock timeout, by contrast, rolled it back). After a call that failed
   // slowly (a timeout), calls answer kUnavailable at once while breaker_ is open (0.5 s,
   // doubling to 4 s). outage_ logs the outage once, not once per call.

@@ -59,6 +59,10 @@ constexpr std::chrono::milliseconds kBreakerMax{4000};
 // How often a write that lost a deadlock or a Galera certification (1213) is run again. Two
 // nodes creating the same custom slug at once: the loser's retry finds the winner's row (409).
 constexpr int kConflictRetries = 3;
+// A connection unused for this long is pinged before a write (Run). A server restart, a
+// killed session or a cut network between two requests of a busy worker is caught by the
+// retryable first statement of a creation instead (drawing its slug number).
+constexpr std::chrono::seconds kIdleCheck{1};
 
 // A client sees this after a lost connection or a busy database: retrying is the right move.
 inline Error Unavailable() {
@@ -85,6 +89,14 @@ struct MysqlStore::Session {
   // connection. Keyed by the address of the statement's text, a string constant.
   std::unordered_map<const char*, std::unique_ptr<sql::PreparedStatement>> statements;
 
+  // When the last call on this connection ended (Run pings one idle for kIdleCheck).
+  std::chrono::steady_clock::time_point last_used = std::chrono::steady_clock::now();
+  // Whether the current call has sent something whose effect may be durable, so that after a
+  // lost connection its outcome is unknown and it must not be sent again. Run sets it for every
+  // write before fn (the safe assumption); a write whose first statements cannot commit
+  // anything clears it (Retryable) and sets it again (Writing) before the first that can.
+  bool at_stake = false;
+
   Session(const MysqlOptions& options, const ServerAddress& server)
       : conn(ConnectMysql(options, server)), control(conn->createStatement()) {}
 
@@ -95,6 +107,11 @@ struct MysqlStore::Session {
   void Begin() { control->execute("START TRANSACTION"); }
   void Commit() { control->execute("COMMIT"); }
   void Rollback() { control->execute("ROLLBACK"); }
+
+  // See at_stake. Retryable() only as a write's first step, before anything was sent;
+  // Writing() before the first statement that may change something.
+  void Retryable() { at_stake = false; }
+  void Writing() { at_stake = true; }
 
   // The statement for `text` (a string constant), prepared on this connection's first use of
   // it and kept for the connection's life: each statement is prepared once per connection.
@@ -115,11 +132,11 @@ inline uint64_t LastInsertId(MysqlStore::Session& s) {
   return rs->getUInt64(1);
 }
 
-// Inserts a links row for `link` (its id and clicks ignored) under `slug` (NULL: a generated
-// slug is set once the id is known) into the open transaction of `s`; returns the new id.
-// Throws like any statement: kErrDuplicateKey when the slug is taken (only the statement is
-// undone). Locks the new row: callers check the slug's hold (SlugHeldFrom) after it, the order
-// every transaction touching a slug follows (mysql_create.cc).
+// Inserts a links row for `link` (its id and clicks ignored) under `slug` (NULL: a row without
+// a slug, which no reader lists) into the open transaction of `s`; returns the new id (one
+// round trip: INSERT ... RETURNING). Throws like any statement: kErrDuplicateKey when the slug
+// is taken (only the statement is undone). Locks the new row: callers check the slug's hold
+// (SlugHeldFrom) after it, the order DeleteLink and the purge follow too (mysql_create.cc).
 uint64_t InsertLinkRow(MysqlStore::Session& s, const std::optional<std::string>& slug,
                        const Link& link);
 
@@ -217,7 +234,8 @@ Result<T> MysqlStore::Run(const char* what, Access access, Fn fn) {
       if (session_) MoveBack(start);
       if (!session_) {
         Connect(start);
-      } else if (access == Access::kWrite && !session_->conn->isValid()) {
+      } else if (access == Access::kWrite && start - session_->last_used >= kIdleCheck &&
+                 !session_->conn->isValid()) {
         // A write must not be re-sent after a lost connection (it may have run), so a
         // connection that died while idle is found out before anything is sent on it.
         session_.reset();
@@ -231,7 +249,9 @@ Result<T> MysqlStore::Run(const char* what, Access access, Fn fn) {
         continue;
       }
       sent = true;
+      session_->at_stake = access == Access::kWrite;
       Result<T> result = fn(*session_);
+      session_->last_used = Clock::now();
       breaker_.Succeeded();
       outage_.Succeeded(Clock::now());
       return result;
@@ -254,22 +274,23 @@ Result<T> MysqlStore::Run(const char* what, Access access, Fn fn) {
         }
         continue;
       }
+      // Whether a lost connection leaves this write's outcome unknown (see Session::at_stake).
+      const bool at_stake = sent && access == Access::kWrite && session_ && session_->at_stake;
       // Whatever happened, this session may be mid-transaction or dead: start afresh.
       session_.reset();
       if (lost || refused) failover_.Failed(server_, end);
       // A connection that died while idle, or a node not serving: one quick retry of a read on
       // a new connection (the next server if this one is gone); of a write only when the node
-      // refused it. Not after a timeout, which would only double the wait.
-      if ((lost || refused) && !slow && attempt == 0 && (access == Access::kRead || refused)) {
-        continue;
-      }
+      // refused it or nothing at stake was sent. Not after a timeout, which would only double
+      // the wait.
+      if ((lost || refused) && !slow && attempt == 0 && (!at_stake || refused)) continue;
       if (lost || refused) {
         // With another server ready, the next call goes there: no reason to refuse it.
         breaker_.Failed(end, slow && failover_.AllResting(end));
         outage_.Failed(std::string(slow ? "timed out" : "failed") + " during " + what + ": error " +
                            std::to_string(code),
                        end);
-        if (access == Access::kWrite && sent && !refused) {
+        if (at_stake && !refused) {
           Log(Severity::kWarn, "mysql connection lost during %s: error %d; outcome unknown", what,
               code);
           return OutcomeUnknown();

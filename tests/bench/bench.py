@@ -3,6 +3,8 @@
 
     python3 tests/bench/bench.py --build-dir build-bench [--workers 8] [--duration 10]
     python3 tests/bench/bench.py --build-dir build --smoke     # the machinery only, a few seconds
+    python3 tests/bench/bench.py --only core                   # the FastCGI ceiling, our hot,
+                                                               # miss, unknown-slug and creation rows
     python3 tests/bench/bench.py --only login-flood            # the FastCGI ceiling, our hot row,
                                                                # and the hot row under a login flood
     python3 tests/bench/bench.py --only stats                  # the ceiling, hot with statistics on
@@ -25,6 +27,8 @@ row below, one after another, each for --duration seconds:
                            1,000,000 distinct ones): the workers' memory stays bounded
   the stats endpoint       GET .../stats of a link with 366 days of statistics, one client
   our redirect, miss       GET /r/{slug}, every slug requested once: memcached miss, MySQL read
+  unknown slugs            GET /r/{slug} of slugs that name no link: 10,000 asked again and
+                           again (remembered absences), and a new one every request
   creation                 POST /api/v1/url-shortener (with an API key when the admin CLI makes one)
   mix                      95% hot redirects, 5% creations
   hot under a login flood  the hot row again while LOGIN_FLOOD_CLIENTS clients send logins of
@@ -36,7 +40,9 @@ row below, one after another, each for --duration seconds:
                            rows/s (a note, not a wrk row)
 
 Prints one table (and writes it as Markdown to bench/results/latest.md) with requests/s, p50 and
-p99 latency, errors (non-2xx/3xx answers and socket errors), the ratio to the FastCGI ceiling,
+p99 latency, errors (non-2xx/3xx answers and socket errors; a 404 of an unknown-slug row is the
+expected answer, not an error), the ratio to the FastCGI ceiling, the MySQL statements per request
+(server-wide status counters before and after: every statement and ping the row caused),
 and each of our workers' resident memory before and after the row; then the targets, met or not.
 Every process it starts is stopped by pid at the end, also after a failure or Ctrl-C.
 """
@@ -69,6 +75,7 @@ HOT_SLUGS = 20000
 WARM_FIRST, WARM_COUNT = 20001, 20000
 MISS_FIRST = 40001
 SEED_BATCH = 5000  # rows per INSERT statement
+UNKNOWN_SLUGS = 10000  # the repeated unknown-slug flood's distinct slugs
 LOGIN_FLOOD_CLIENTS = 4  # small: the flooding clients share the machine with everything else
 
 STACK_TIMEOUT = 240  # seconds, one stack.sh call (MariaDB's first init is the slow one)
@@ -144,10 +151,11 @@ def wait_http(port, path="/r/" + slug(1), timeout=30):
 
 
 class Row:
-    def __init__(self, name, result, note="", rss=None, cpu=None):
+    def __init__(self, name, result, note="", rss=None, cpu=None, mysql=None):
         self.name, self.result, self.note = name, result, note
         self.rss = rss  # [(before KiB, after KiB)] per worker of ours
         self.cpu = cpu  # CPU_PARTS -> CPU seconds used during the row
+        self.mysql = mysql  # MySQL statements and pings sent during the row (None: no database)
 
     def errors(self):
         r = self.result
@@ -266,14 +274,22 @@ class Bench:
         groups = {"web": web, "app": app, "mc": self.daemon_pids("memcached"),
                   "db": self.daemon_pids("mysql")}
         before = [rss_kib(p) for p in app] if ours else None
+        db0 = self.db_counters() if groups["db"] else None
         cpu0 = {k: cpu_seconds(v) for k, v in groups.items()}
         result = self.wrk(port, mode, self.args.duration, clients, **lua_env)
         cpu = {k: cpu_seconds(v) - cpu0[k] for k, v in groups.items()}
+        mysql = None
+        if db0:
+            db1 = self.db_counters()
+            # Questions counts every statement a client sent (prepared executions included) but
+            # not pings (Com_admin_commands); minus the SHOW that read the counters.
+            mysql = (db1["Questions"] - db0["Questions"] - 1
+                     + db1["Com_admin_commands"] - db0["Com_admin_commands"])
         cpu["wrk"] = result["wrk_cpu"]
         rss = list(zip(before, [rss_kib(p) for p in app])) if ours else None
         if mode == "miss" and result["requests"] > lua_env["BENCH_MISS_COUNT"]:
             note = (note + " " if note else "") + "(ran out of unseen slugs: some were hits)"
-        row = Row(name, result, note, rss, cpu)
+        row = Row(name, result, note, rss, cpu, mysql)
         self.rows.append(row)
         return row
 
@@ -284,7 +300,8 @@ class Bench:
             ["mariadb", "--no-defaults", "-N", "-B", "--socket=" + env["SHORTENER_MYSQL_SOCKET"],
              "--user=" + env["SHORTENER_MYSQL_USER"], env["SHORTENER_MYSQL_DATABASE"], "-e",
              "SHOW GLOBAL STATUS WHERE Variable_name IN ('Com_commit', 'Com_stmt_execute', "
-             "'Handler_read_key', 'Handler_read_next', 'Handler_write', 'Handler_update')"],
+             "'Handler_read_key', 'Handler_read_next', 'Handler_write', 'Handler_update', "
+             "'Questions', 'Com_admin_commands')"],
             text=True, stdout=subprocess.PIPE, check=True, timeout=30,
             env=dict(env, MYSQL_PWD=env["SHORTENER_MYSQL_PASSWORD"]))
         return {k: int(v) for k, v in (line.split("\t") for line in out.stdout.splitlines())}
@@ -530,15 +547,33 @@ class Bench:
         self.measure(name, port, "hot", [p.pid], pool, note=note)
         self.stop_own()
 
-    def ours(self, workers):
-        shortener = os.path.join(self.build, "shortener")
+    def set_ours_env(self):
+        """The workers' settings of every row of ours: the limits that one client address and
+        one API key would run into go out of the way (each is still counted)."""
+        self.ours_env = {}
         # One API key creates every link, so the per-user creation limit (API.md) goes out of
         # the way once the worker has it.
-        self.ours_env = {}
         unlimited = {"SHORTENER_RATE_LIMIT_CREATE": "1000000/1"}
         if self.worker_accepts(**unlimited):
             self.ours_env.update(unlimited)
             self.notes.append("The creation rate limit is raised to 1000000/1 for the bench (still one memcached increment per creation).")
+        # The unknown-slug rows come from one address: its 404 allowance goes out of the way.
+        not_found = {"SHORTENER_RATE_LIMIT_NOT_FOUND": "1000000/1"}
+        if self.worker_accepts(**not_found):
+            self.ours_env.update(not_found)
+
+    def unknown_rows(self, port, web, pids, ours=True):
+        """404s: a flood over UNKNOWN_SLUGS slugs that name no link, asked again and again (after
+        its first request each one is a remembered absence, negative_cache_ttl), and one where
+        every request brings a new unknown slug (each a cache miss and a MySQL read)."""
+        self.measure("GET /r/{slug}, flood of %d unknown slugs, repeated" % UNKNOWN_SLUGS, port,
+                     "unknown", web, pids, ours, BENCH_UNKNOWN_COUNT=UNKNOWN_SLUGS)
+        self.measure("GET /r/{slug}, a new unknown slug every request", port, "unknown", web,
+                     pids, ours, BENCH_UNKNOWN_COUNT=0)
+
+    def ours(self, workers):
+        shortener = os.path.join(self.build, "shortener")
+        self.set_ours_env()
         # The login flood stands for many addresses: no per-address limit may stop it early.
         logins = {"SHORTENER_RATE_LIMIT_LOGIN": "1000000/1",
                   "SHORTENER_RATE_LIMIT_LOGIN_FAIL": "1000000/1"}
@@ -583,6 +618,7 @@ class Bench:
         self.statistics_rows(port, web, pids, plain_port)
         self.measure("GET /r/{slug}, every one a cache miss", port, "miss", web, pids, True,
                      BENCH_MISS_FIRST=MISS_FIRST, BENCH_MISS_COUNT=self.miss_count(0))
+        self.unknown_rows(port, web, pids)
         create = self.measure(self.create_name(), port, "create", web, pids, True)
         self.measure("mix: 95% hot redirects, 5% creations", port, "mix", web, pids, True)
         if self.login_flood:
@@ -671,6 +707,8 @@ class Bench:
             return self.run_statistics()
         if a.only == "import":
             return self.run_import()
+        if a.only == "core":
+            return self.run_core()
         self.seed(a.links)
         self.ceiling_static()
         name = "lighttpd + fcgi_302, unix, pool %d" % a.workers
@@ -687,6 +725,33 @@ class Bench:
         self.ceiling_nginx(a.workers, keep_conn=True)
         self.targets = self.check_targets(hot, off, create)
         self.yourls_import()
+
+    def run_core(self):
+        """--only core: the FastCGI ceiling before and after our hot, miss, unknown-slug and
+        creation rows (the rows issue 17 moves), a few minutes instead of the whole bench."""
+        a = self.args
+        self.seed(a.links)
+        name = "lighttpd + fcgi_302, unix, pool %d" % a.workers
+        self.refs = [self.ceiling_fcgi(a.workers, name, reference=True)]
+        self.set_ours_env()
+        port = self.web_up(os.path.join(self.build, "shortener"), a.workers, self.ours_env)
+        web, pids = self.web_pids(port)
+        self.api_key = self.make_api_key()
+        self.check_create(port)
+        log("warming up our workers")
+        self.fill_cache(port)
+        self.wrk(port, "miss", 1, BENCH_MISS_FIRST=WARM_FIRST, BENCH_MISS_COUNT=WARM_COUNT)
+        self.wrk(port, "create", 1)
+        start = [rss_kib(p) for p in pids]
+        self.measure("GET /r/{slug}, hot cache", port, "hot", web, pids, True)
+        self.measure("GET /r/{slug}, every one a cache miss", port, "miss", web, pids, True,
+                     BENCH_MISS_FIRST=MISS_FIRST, BENCH_MISS_COUNT=self.miss_count(0))
+        self.unknown_rows(port, web, pids)
+        self.measure(self.create_name(), port, "create", web, pids, True)
+        self.memory = list(zip(pids, start, [rss_kib(p) for p in pids]))
+        self.web_down(port)
+        self.refs.append(self.ceiling_fcgi(a.workers, name + " (again)", reference=True))
+        self.targets = []
 
     def run_login_flood(self):
         """--only login-flood: the hot row beside the FastCGI ceiling, then again while logins of
@@ -847,7 +912,8 @@ class Bench:
             return "(no wrk rows in this run)"
         ref = self.ref_rate()
         ref_cpu = sum(r.cpu_per_request() for r in self.refs) / len(self.refs)
-        head = ["", "req/s", "p50 ms", "p99 ms", "errors", "/ ceiling", "/ ceiling by CPU"]
+        head = ["", "req/s", "p50 ms", "p99 ms", "errors", "/ ceiling", "/ ceiling by CPU",
+                "MySQL stmts/req"]
         head += ["CPU µs/req " + k if k == "web" else k for k in CPU_PARTS] + ["sum"]
         head += ["worker RSS KiB before→after"]
         lines = []
@@ -857,7 +923,8 @@ class Bench:
             rss = " ".join("%d→%d" % (b, e) for b, e in r.rss) if r.rss else ""
             lines.append([r.name, "%.0f" % r.rate(), "%.2f" % (r.result["p50_us"] / 1000),
                           "%.2f" % (r.result["p99_us"] / 1000), str(r.errors()),
-                          "%.2f" % (r.rate() / ref), "%.2f" % (ref_cpu / r.cpu_per_request())]
+                          "%.2f" % (r.rate() / ref), "%.2f" % (ref_cpu / r.cpu_per_request()),
+                          "" if r.mysql is None else "%.2f" % (r.mysql / n)]
                          + ["%.0f" % c for c in cpu] +
                          ["%.0f" % sum(cpu), rss])
         if markdown:
@@ -887,7 +954,7 @@ class Bench:
                   % (when, os.cpu_count(), cpu, a.threads, a.connections, a.duration, a.workers,
                      "smoke: no database" if a.smoke else "no links seeded"
                      if a.only == "import" else "%d links seeded"
-                     % (HOT_SLUGS if a.only else a.links)))
+                     % (a.links if a.only == "core" else HOT_SLUGS if a.only else a.links)))
         print()
         print(header)
         print(self.table(markdown=False))
@@ -970,8 +1037,9 @@ def main():
     p.add_argument("--smoke", action="store_true",
                    help="the machinery only: no database, ceilings for one second each")
     p.add_argument("--keep", action="store_true", help="keep the temp dir (logs)")
-    p.add_argument("--only", choices=["login-flood", "stats", "import"],
-                   help="login-flood: only the hot row, alone and under a login flood, beside "
+    p.add_argument("--only", choices=["core", "login-flood", "stats", "import"],
+                   help="core: the ceiling, our hot, miss, unknown-slug and creation rows; "
+                        "login-flood: only the hot row, alone and under a login flood, beside "
                         "the FastCGI ceiling; stats: only the hot row with visit statistics on "
                         "and off, with referrer spam, and the stats endpoint; import: only the YOURLS "
                         "import of the fixture")

@@ -10,6 +10,10 @@
 --   BENCH_SPAM        hot: "1" sends a new referrer host and User-Agent with every request
 --                     (up to 1,000,000 distinct ones), for the statistics' memory bound
 --   BENCH_PATH        get: the path every request GETs (with the API key)
+--   BENCH_UNKNOWN_COUNT
+--                     unknown: GET /r/ of slugs that name no link, a random one of N ("nolink"
+--                     plus 7 digits), or with 0 a new one every request; the expected answer is
+--                     404, so only other answers are counted as status errors
 -- Redirects carry a browser's User-Agent and a Referer, as visits do: one of a few browsers and
 -- one of 200 referrer hosts, so the statistics classify them like real traffic.
 -- The seeded slugs are "bench" plus the link's number in 7 digits (bench.py seeds them).
@@ -24,6 +28,7 @@ local api_key = os.getenv("BENCH_API_KEY") or ""
 local mix_create = tonumber(os.getenv("BENCH_MIX_CREATE") or "5")
 local spam = os.getenv("BENCH_SPAM") == "1"
 local get_path = os.getenv("BENCH_PATH") or "/healthz"
+local unknown_count = tonumber(os.getenv("BENCH_UNKNOWN_COUNT") or "0")
 
 local agents = {
   "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
@@ -92,6 +97,12 @@ function request()
     return create()
   elseif mode == "get" then
     return wrk.format("GET", get_path, get_headers)
+  elseif mode == "unknown" then
+    if unknown_count > 0 then
+      return wrk.format("GET", string.format("/r/nolink%07d", math.random(unknown_count)))
+    end
+    return wrk.format("GET", string.format("/r/nolink%d-%d-%d", tid or 0, sent,
+                                           math.random(1000000000)))
   elseif mode == "mix" then
     if math.random(100) <= mix_create then return create() end
     return redirect_hot()
@@ -99,8 +110,21 @@ function request()
   error("unknown BENCH_MODE " .. mode)
 end
 
+-- Unknown slugs: a 404 is the right answer; anything else is counted here.
+unexpected = 0
+if mode == "unknown" then
+  function response(status, headers, body)
+    if status ~= 404 then unexpected = unexpected + 1 end
+  end
+end
+
 function done(summary, latency, requests)
   local e = summary.errors
+  if mode == "unknown" then
+    local n = 0
+    for _, t in ipairs(threads) do n = n + t:get("unexpected") end
+    e = {connect = e.connect, read = e.read, write = e.write, status = n, timeout = e.timeout}
+  end
   io.write(string.format(
       'BENCH_RESULT {"requests": %d, "duration_us": %d, "connect": %d, "read": %d, ' ..
       '"write": %d, "status": %d, "timeout": %d, "p50_us": %d, "p99_us": %d, "max_us": %d}\n',

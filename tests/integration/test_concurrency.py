@@ -7,6 +7,7 @@ stack as it was. Failures list what was seen (status, body, timing) for the odd 
 """
 
 import os
+import random
 import re
 import signal
 import socket
@@ -255,45 +256,37 @@ class ConcurrencyTest(TwoInstancesTest):
 
     # -- 3. a generated slug that a custom slug already holds ----------------------------------
 
-    def test_generated_slug_taken_by_custom_slug_skips_to_next_id(self):
-        """Learns the slugs of three ids N, N+1, N+2 by making links (no secret is computed),
-        removes those rows and winds AUTO_INCREMENT back to N; then a custom link takes the slug
-        of N+1 (and id N itself), so the next generated link's id N+1 collides: it must still get
-        a 201, with the slug of N+2, and the custom link must be left alone."""
-        made = []
-        for i in range(3):
-            js = self.shorten("https://example.org/ahead/%d?%s" % (i, rand_token())).json
-            made.append(js["slug"])
-        rows = self.stack.mysql("SELECT id, slug FROM links WHERE slug IN (%s) ORDER BY id" % sql_list(made))
-        ids = [int(r[0]) for r in rows]
-        self.assertEqual([r[1] for r in rows], made)
-        top = int(self.stack.mysql_value("SELECT MAX(id) FROM links"))
-        if ids != [ids[0], ids[0] + 1, ids[0] + 2] or top != ids[2]:
-            self.fail("three creations in a row did not get ids N, N+1, N+2 with N+2 the newest "
-                      "(another writer, or a reserved slug skipped?): %r, max %d" % (ids, top))
-        n = ids[0]
-        s_n1, s_n2 = made[1], made[2]
+    def test_generated_slug_taken_by_custom_slug_skips_to_next_number(self):
+        """Generated slugs are made of numbers from the sequence link_slug_numbers (sql/016).
+        Learns the slugs of numbers N, N+1, N+2 by making links from a restart at N (no secret is
+        computed), removes those rows and restarts the sequence at N again; then a custom link
+        takes the slug of N, so the next generated link's number collides: it must still get a
+        201, with the slug of N+1, and the custom link must be left alone."""
+        n = 8_000_000 + random.randrange(1_000_000)
+        self.stack.mysql("ALTER SEQUENCE link_slug_numbers RESTART WITH %d" % n)
+        made = [self.shorten("https://example.org/ahead/%d?%s" % (i, rand_token())).json["slug"]
+                for i in range(3)]
+        self.assertEqual(len(set(made)), 3)
+        s_n, s_n1 = made[0], made[1]
         # Nobody asked for these slugs, so nothing about them is in memcached.
-        self.stack.mysql("DELETE FROM links WHERE id IN (%d, %d, %d)" % tuple(ids))
-        self.stack.mysql("ALTER TABLE links AUTO_INCREMENT = %d" % n)
+        self.stack.mysql("DELETE FROM links WHERE slug IN (%s)" % sql_list(made))
+        self.stack.mysql("ALTER SEQUENCE link_slug_numbers RESTART WITH %d" % n)
 
         custom_url = "https://example.org/custom-holds-generated"
-        r = self.shorten(custom_url, client=self.b, slug=s_n1)
-        self.assertEqual(r.json["slug"], s_n1)
-        self.assertEqual(self.stack.mysql("SELECT id FROM links WHERE slug = '%s'" % s_n1), [(str(n),)],
-                         "the custom link was expected to take id N (AUTO_INCREMENT wound back)")
+        r = self.shorten(custom_url, client=self.b, slug=s_n)
+        self.assertEqual(r.json["slug"], s_n)
 
         gen_url = "https://example.org/generated-after-collision"
         r = self.v1_create(gen_url, client=self.a)
         rec = r.json["data"]
-        self.assertNotEqual(rec["slug"], s_n1, "a generated slug equal to an existing custom slug")
-        self.assertEqual(rec["slug"], s_n2, "after the collision at id N+1, id N+2 (its slug) is taken")
-        self.assertEqual(rec["_id"], str(n + 2))
+        self.assertNotEqual(rec["slug"], s_n, "a generated slug equal to an existing custom slug")
+        self.assertEqual(rec["slug"], s_n1, "after the collision at N, N+1 (its slug) is taken")
 
-        rows = self.stack.mysql("SELECT id, slug, url FROM links WHERE id >= %d ORDER BY id" % n)
-        self.assertEqual(rows, [(str(n), s_n1, custom_url), (str(n + 2), s_n2, gen_url)])
+        rows = self.stack.mysql("SELECT slug, url FROM links WHERE slug IN (%s) ORDER BY id"
+                                % sql_list(made))
+        self.assertEqual(rows, [(s_n, custom_url), (s_n1, gen_url)])
         for c in (self.a, self.b):
-            for s, u in ((s_n1, custom_url), (s_n2, gen_url)):
+            for s, u in ((s_n, custom_url), (s_n1, gen_url)):
                 r = self.req("GET", "/r/" + s, client=c)
                 self.assertEqual((r.status, r.headers.get("location")), (302, u), s)
 

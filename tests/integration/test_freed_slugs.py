@@ -2,6 +2,7 @@
 user cannot re-create the slug until the hold has passed; its owner can; no generated slug lands
 on a held one; purge-expired forgets holds older than the hold."""
 
+import random
 import re
 import time
 
@@ -58,15 +59,19 @@ class FreedSlugTest(IntegrationTest):
         self.assertEqual(self.shorten("https://example.org/renewed", slug=slug).json["slug"], slug)
 
     def test_a_generated_slug_never_lands_on_a_held_one(self):
-        # The slug of the newest id is held once its link is deleted; winding AUTO_INCREMENT back
-        # makes the next creation draw that id, and so that slug, again.
-        r = self.v1_create("https://example.org/wind-back")
-        link_id, held = int(r.json["data"]["_id"]), r.json["data"]["slug"]
+        # Generated slugs are made of numbers from the sequence link_slug_numbers (sql/016):
+        # restarting it at a number makes the next creation draw that number, and so its slug,
+        # again. Learn the slugs of numbers N and N+1; N's is held once its link is deleted (even
+        # from the same owner), N+1's row goes without a hold (straight from the table).
+        number = 7_000_000 + random.randrange(1_000_000)
+        self.stack.mysql("ALTER SEQUENCE link_slug_numbers RESTART WITH %d" % number)
+        held = self.v1_create("https://example.org/wind-back").json["data"]["slug"]
+        free = self.v1_create("https://example.org/wind-back-2").json["data"]["slug"]
         self.delete(held)
-        self.stack.mysql("ALTER TABLE links AUTO_INCREMENT = %d" % link_id)
+        self.stack.mysql("DELETE FROM links WHERE slug = '%s'" % free)
+        self.stack.mysql("ALTER SEQUENCE link_slug_numbers RESTART WITH %d" % number)
         r = self.v1_create("https://example.org/after-wind-back")
-        self.assertNotEqual(r.json["data"]["slug"], held)
-        self.assertGreater(int(r.json["data"]["_id"]), link_id)
+        self.assertEqual(r.json["data"]["slug"], free, "N's held slug was not passed for N+1's")
         self.assertIsNone(self.stack.mysql_value("SELECT id FROM links WHERE slug = '%s'" % held))
 
     def test_purge_forgets_holds_older_than_the_hold(self):
