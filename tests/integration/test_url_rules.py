@@ -209,6 +209,26 @@ class NegativeCacheTest(IntegrationTest):
                 r = self.req("GET", "/" + slug)
                 self.assertEqual(r.json, {"ok": True, "original_url": "https://example.org/probed-then-made"})
 
+    def test_a_miss_fills_memcached_and_the_next_redirects_read_it(self):
+        # The miss path's fill must land, and the next redirects, whichever worker answers
+        # them, must be served from it, not from MariaDB.
+        slug = self.stack.insert_link("https://example.org/filled")
+        self.assertIsNone(memcached_get(self.stack, "r2:" + slug))
+        r = self.req("GET", "/r/" + slug)
+        self.assertEqual((r.status, r.headers.get("location")), (302, "https://example.org/filled"))
+        value = memcached_get(self.stack, "r2:" + slug)
+        self.assertIsNotNone(value, "the miss did not fill the cache")
+        self.assertIn("https://example.org/filled", value)
+        # Behind the service's back: only a redirect served from the cache keeps the old target.
+        self.stack.mysql("UPDATE links SET url = 'https://example.org/changed' WHERE slug = '%s'"
+                         % slug)
+        for _ in range(4):  # every worker: each reads the one shared entry
+            r = self.req("GET", "/r/" + slug)
+            self.assertEqual(r.headers.get("location"), "https://example.org/filled")
+        self.stack.forget_cached([slug])
+        r = self.req("GET", "/r/" + slug)
+        self.assertEqual(r.headers.get("location"), "https://example.org/changed")
+
     def test_unknown_slug_is_remembered_in_memcached(self):
         slug = "absent" + rand_token(8)
         self.assert_error(self.req("GET", "/r/" + slug), 404, "not_found")
