@@ -16,6 +16,9 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
+// A line's deepest nesting: metadata of 32 levels (the API's cap) inside the line's object.
+constexpr int kMaxLineDepth = 40;
+
 std::string DayText(int64_t day) { return FormatIso8601(day * 86400).substr(0, 10); }
 
 std::optional<int64_t> ParseDay(std::string_view text) {
@@ -157,7 +160,22 @@ std::string ExportLine(const ExportedLink& exported) {
 }
 
 Result<ImportLine> ParseExportLine(std::string_view text) {
-  json line = json::parse(text, nullptr, false);
+  // Nesting is capped while parsing (as for request bodies, http/json_body.cc): the web
+  // interface's import hands a worker lines of up to import_max_body_bytes, and a line of
+  // brackets would otherwise take its stack. Metadata stored here is at most 32 levels deep.
+  struct TooDeep {};
+  json line;
+  try {
+    line = json::parse(
+        text,
+        [](int depth, json::parse_event_t, json&) {
+          if (depth > kMaxLineDepth) throw TooDeep{};
+          return true;
+        },
+        /*allow_exceptions=*/false);
+  } catch (const TooDeep&) {
+    return Error::Validation("", "nested too deeply");
+  }
   if (line.is_discarded() || !line.is_object()) {
     return Error::Validation("", "not a JSON object");
   }

@@ -116,7 +116,8 @@ App::App(const Config& config, SlugCodec slugs, LinkSettings settings, Blocklist
       stats_(&links_, &store_, &cache_, &gate_, SystemClock),
       yourls_(&links_, &accounts_, &gate_, &store_, &store_, SystemClock),
       settings_(config.accounts.signup_open),
-      users_(&store_, &gate_, &cursors_) {
+      users_(&store_, &gate_, &cursors_),
+      import_(&store_, &store_, &gate_, &links_.settings()) {
   ops_.Register(&router_);
   qr_.Register(&router_);
   accounts_.Register(&router_);
@@ -125,6 +126,7 @@ App::App(const Config& config, SlugCodec slugs, LinkSettings settings, Blocklist
   yourls_.Register(&router_);
   settings_.Register(&router_);
   users_.Register(&router_);
+  import_.Register(&router_);
   std::vector<std::string> labels = router_.Patterns();
   labels.push_back("none");  // requests no route matched (404)
   SetRouteLabels(std::move(labels));

@@ -6,6 +6,7 @@
 
 #include "api/accounts_api.h"
 #include "api/auth_gate.h"
+#include "api/import_api.h"
 #include "api/links_api.h"
 #include "api/ops_api.h"
 #include "api/qr_api.h"
@@ -82,6 +83,7 @@ class App {
   YourlsApi yourls_;
   SettingsApi settings_;
   UsersApi users_;
+  ImportApi import_;
   Router router_;
 };
 

@@ -47,6 +47,8 @@ struct Config {
 
   // Largest request body read.
   size_t max_body_bytes = 65536;
+  // The body limit of POST /api/v1/import alone (an export is larger than any other body).
+  size_t import_max_body_bytes = 67108864;
 
   // Password hashes computed at once by the workers sharing password_hash_lock_file; 0: half
   // the processors (DefaultHostSlots).

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/export_line.h"
+#include "api/link_import.h"
 #include "base/clock.h"
 #include "base/decimal.h"
 #include "base/terminal_text.h"
@@ -40,42 +41,21 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-constexpr int kBatch = 500;
 // Links per export read: each comes with every day of its clicks and statistics (up to 250
 // value rows a day), so pages stay small.
 constexpr int kExportPage = 200;
 
-// A skipped link: its slug (or keyword) and why.
-struct Skip {
-  std::string slug;
-  std::string reason;
-};
-
-// The import's running totals and its report.
+// The import's progress line and report around its ImportSummary.
 class Tally {
  public:
   Tally(const char* what, uint64_t expected) : what_(what), expected_(expected) {}
 
-  void Add(ImportOutcome outcome, const TransferLink& link) {
-    if (outcome == ImportOutcome::kImported) {
-      ++imported_;
-      for (const DayClicks& d : link.days) clicks_ += d.clicks;
-    } else if (outcome == ImportOutcome::kAlreadyThere) {
-      ++already_;
-    } else {
-      Skipped(link.slug,
-              "the slug is taken (another link holds it, or a deleted link's slug is "
-              "still held)");
-    }
-  }
-  void Skipped(const std::string& slug, const std::string& reason) {
-    skips_.push_back(Skip{slug, reason});
-  }
+  ImportSummary* summary() { return &summary_; }
 
   // A progress line on a terminal only (rows, rows/s, ETA), rewritten in place.
-  void Progress() {
+  void Progress() const {
     if (!isatty(STDERR_FILENO)) return;
-    const uint64_t done = imported_ + already_ + skips_.size();
+    const uint64_t done = summary_.done();
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     const double rate = seconds > 0 ? done / seconds : 0;
@@ -91,20 +71,19 @@ class Tally {
     if (isatty(STDERR_FILENO)) std::fputc('\n', stderr);
     std::printf("%s%s: %" PRIu64 " links imported (%" PRIu64 " clicks), %" PRIu64
                 " already there, %zu skipped\n",
-                dry_run ? "dry run, nothing written: " : "", what_, imported_, clicks_, already_,
-                skips_.size());
-    for (const Skip& skip : skips_) {
-      std::printf("skipped %s: %s\n", TerminalSafe(skip.slug).c_str(),
+                dry_run ? "dry run, nothing written: " : "", what_, summary_.imported,
+                summary_.clicks, summary_.already_there, summary_.skipped.size());
+    for (const ImportSkip& skip : summary_.skipped) {
+      std::printf("skipped %s: %s\n", TerminalSafe(skip.what).c_str(),
                   TerminalSafe(skip.reason).c_str());
     }
-    return skips_.empty() ? 0 : 1;
+    return summary_.skipped.empty() ? 0 : 1;
   }
 
  private:
   const char* what_;
   uint64_t expected_;
-  uint64_t imported_ = 0, already_ = 0, clicks_ = 0;
-  std::vector<Skip> skips_;
+  ImportSummary summary_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
@@ -126,30 +105,6 @@ Result<std::unique_ptr<Policy>> PolicyOf(const Config& config) {
   }
   BindBlocklist(&policy->settings, SystemClock);
   return policy;
-}
-
-// Imports `batch` (unless dry_run, which rolls back), renaming taken slugs once with `suffix`
-// when it is set, and counts the outcomes.
-Status ImportBatch(LinkTransfer* store, const Config& config, std::vector<TransferLink> batch,
-                   bool dry_run, const std::string& suffix, Tally* tally) {
-  if (batch.empty()) return Status::Ok();
-  const int64_t now = static_cast<int64_t>(std::time(nullptr));
-  ASSIGN_OR_RETURN(std::vector<ImportOutcome> outcomes,
-                   store->ImportLinks(batch, now, config.links.freed_slug_hold, dry_run));
-  std::vector<TransferLink> renamed;
-  for (size_t i = 0; i < batch.size(); ++i) {
-    if (outcomes[i] == ImportOutcome::kSlugTaken && !suffix.empty()) {
-      TransferLink again = batch[i];
-      again.slug += suffix;
-      if (IsValidImportedSlug(again.slug)) {
-        renamed.push_back(std::move(again));
-        continue;
-      }
-    }
-    tally->Add(outcomes[i], batch[i]);
-  }
-  if (renamed.empty()) return Status::Ok();
-  return ImportBatch(store, config, std::move(renamed), dry_run, "", tally);
 }
 
 // Flag parsing shared by the commands: "--name VALUE" pairs, bare "--dry-run", positionals.
@@ -229,7 +184,7 @@ int ImportYourls(const AdminContext& ctx, const std::vector<std::string>& args, 
   if (!total.ok()) return AdminFail("import yourls: " + total.error().message);
   Tally tally("import yourls", total.value());
   for (;;) {
-    Result<std::vector<YourlsLink>> rows = yourls.value()->NextLinks(kBatch);
+    Result<std::vector<YourlsLink>> rows = yourls.value()->NextLinks(kImportBatch);
     if (!rows.ok()) return AdminFail("import yourls: " + rows.error().message);
     if (rows.value().empty()) break;
     std::vector<TransferLink> batch;
@@ -242,11 +197,11 @@ int ImportYourls(const AdminContext& ctx, const std::vector<std::string>& args, 
       if (link.ok()) {
         batch.push_back(std::move(link).value());
       } else {
-        tally.Skipped(row.keyword, link.error().message);
+        tally.summary()->Skip(row.keyword, link.error().message);
       }
     }
-    Status done =
-        ImportBatch(ctx.transfer, config, std::move(batch), flags.dry_run, suffix, &tally);
+    Status done = ImportBatch(ctx.transfer, config.links.freed_slug_hold, std::move(batch),
+                              flags.dry_run, suffix, tally.summary());
     if (!done.ok()) return AdminFail("import yourls: " + done.error().message);
     tally.Progress();
   }
@@ -265,59 +220,22 @@ int ImportJsonl(const AdminContext& ctx, const std::vector<std::string>& args) {
   const Config& config = *ctx.config;
   Result<std::unique_ptr<Policy>> policy = PolicyOf(config);
   if (!policy.ok()) return AdminFail("import jsonl: " + policy.error().message);
-  std::map<std::string, std::optional<uint64_t>> owners;  // username -> id (nullopt: none)
+  ExportImportOptions options;
+  options.policy = &policy.value()->url();
+  options.freed_slug_hold = config.links.freed_slug_hold;
+  options.dry_run = flags.dry_run;
   const std::string forced = Value(flags, "owner", "");
   if (!forced.empty()) {
     Result<User> user = FindUserNamed(ctx.accounts, forced);
     if (!user.ok()) return AdminFail("import jsonl: " + user.error().message);
-    owners[forced] = user.value().id;
+    options.owner_id = user.value().id;
   }
   Tally tally("import jsonl", 0);
-  std::vector<TransferLink> batch;
-  std::string text;
-  for (uint64_t number = 1; std::getline(file, text); ++number) {
-    if (text.empty()) continue;
-    const std::string where = "line " + std::to_string(number);
-    Result<ImportLine> line = ParseExportLine(text);
-    if (!line.ok()) {
-      tally.Skipped(where, line.error().message);
-      continue;
-    }
-    TransferLink link = std::move(line.value().link);
-    std::optional<std::string> username = forced.empty() ? line.value().owner : forced;
-    if (username) {
-      auto it = owners.find(*username);
-      if (it == owners.end()) {
-        Result<User> user = FindUserNamed(ctx.accounts, *username);
-        if (!user.ok() && user.error().code != ErrorCode::kNotFound) {
-          return AdminFail("import jsonl: " + user.error().message);
-        }
-        it = owners
-                 .emplace(*username,
-                          user.ok() ? std::optional<uint64_t>(user.value().id) : std::nullopt)
-                 .first;
-      }
-      if (!it->second) {
-        tally.Skipped(link.slug, "no user called '" + *username + "' (create it first)");
-        continue;
-      }
-      link.owner_id = it->second;
-    }
-    Result<std::string> url = AcceptTargetUrl(link.url, policy.value()->url(), "url");
-    if (!url.ok()) {
-      tally.Skipped(link.slug, url.error().message);
-      continue;
-    }
-    link.url = url.value();
-    batch.push_back(std::move(link));
-    if (batch.size() == kBatch) {
-      Status done = ImportBatch(ctx.transfer, config, std::move(batch), flags.dry_run, "", &tally);
-      if (!done.ok()) return AdminFail("import jsonl: " + done.error().message);
-      batch.clear();
-      tally.Progress();
-    }
-  }
-  Status done = ImportBatch(ctx.transfer, config, std::move(batch), flags.dry_run, "", &tally);
+  options.progress = [&tally](const ImportSummary&) { tally.Progress(); };
+  LineReader next_line = [&file](std::string* line) {
+    return static_cast<bool>(std::getline(file, *line));
+  };
+  Status done = ImportExportLines(next_line, ctx.transfer, ctx.accounts, options, tally.summary());
   if (!done.ok()) return AdminFail("import jsonl: " + done.error().message);
   return tally.Report(flags.dry_run);
 }

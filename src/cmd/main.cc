@@ -117,7 +117,8 @@ int ServeRequests(const Config& config, const std::string& config_path) {
   }
   FCGX_Request fcgi;
   FCGX_InitRequest(&fcgi, FCGI_LISTENSOCK_FILENO, FCGI_FAIL_ACCEPT_ON_INTR);
-  size_t max_body = config.max_body_bytes;
+  // Fixed for the worker's life, as every limit read at start.
+  const BodyLimits body_limits{config.max_body_bytes, kImportPath, config.import_max_body_bytes};
   int failed_accepts = 0;
   // Idle workers block in accept() itself, not in a poll() before it: the kernel then wakes one
   // worker per connection instead of every idle one, and a connection the web server keeps open
@@ -158,7 +159,7 @@ int ServeRequests(const Config& config, const std::string& config_path) {
     // dropped) is applied before this request is answered.
     if (g_reload) Reload(config_path, app);
     bool body_timed_out = false;
-    Request request = ReadRequest(&fcgi, max_body, &body_timed_out);
+    Request request = ReadRequest(&fcgi, body_limits, &body_timed_out);
     Response response = body_timed_out ? BodyTimeoutResponse() : app->Handle(request);
     WriteResponse(&fcgi, request, response);
     FCGX_Finish_r(&fcgi);

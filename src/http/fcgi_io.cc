@@ -87,7 +87,7 @@ bool ReadBody(FCGX_Request* fcgi, size_t length, Clock::time_point deadline, std
 
 }  // namespace
 
-Request ReadRequest(FCGX_Request* fcgi, size_t max_body_bytes, bool* body_timed_out,
+Request ReadRequest(FCGX_Request* fcgi, const BodyLimits& limits, bool* body_timed_out,
                     std::chrono::milliseconds body_timeout) {
   auto deadline = Clock::now() + body_timeout;
   *body_timed_out = false;
@@ -126,7 +126,7 @@ Request ReadRequest(FCGX_Request* fcgi, size_t max_body_bytes, bool* body_timed_
   if (length_text.empty()) return request;
   std::optional<uint64_t> length = ParseDecimal(length_text);
   if (!length) return request;
-  if (*length > max_body_bytes) {
+  if (*length > limits.For(request.method, request.path)) {
     request.body_too_large = true;
     return request;
   }

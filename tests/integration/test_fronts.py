@@ -22,6 +22,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import test_bad_input  # noqa: E402
+import test_import_api  # noqa: E402
 import test_ops  # noqa: E402
 import test_redirect  # noqa: E402
 import test_url_api  # noqa: E402
@@ -45,6 +46,8 @@ CLASSES = (
     test_bad_input.ListRefusalTest,
     test_bad_input.RoutingTest,
     test_yourls_api.YourlsThroughFrontTest,
+    # The import's body limit on its path only, which each front sets itself.
+    test_import_api.ImportApiTest,
     test_web_pages.HtmlNotFoundTest,
     test_web_pages.QrCodeTest,
 )

@@ -528,3 +528,51 @@ class WebUiPagesTest(BrowserTest):
         self.open("/ui/users.html")
         self.wait(lambda _: self.status_text() == refused.json["message"])
         self.assertEqual(d.find_elements(By.CSS_SELECTOR, "#users li"), [])
+
+    def test_an_admin_uploads_an_export_and_sees_the_summary(self):
+        d = self.driver
+        admin, _ = self.stack.make_user("webimport", admin=True, password=PASSWORD)
+        owner, auth = self.new_user("webowner")
+        good = "web-imp-" + rand_token(8)
+        lines = [json.dumps({"slug": good, "url": "https://example.org/web-import", "owner": owner,
+                             "created_at": "2025-03-01T10:00:00Z",
+                             "updated_at": "2025-03-01T10:00:00Z", "expires_at": None,
+                             "metadata": {}, "clicks": 2,
+                             "days": [{"day": "2025-03-02", "clicks": 2}]}),
+                 "not json",
+                 json.dumps({"slug": "web-bad-" + rand_token(8), "url": "javascript:alert(1)",
+                             "owner": owner, "created_at": "2025-03-01T10:00:00Z",
+                             "updated_at": "2025-03-01T10:00:00Z", "expires_at": None,
+                             "metadata": {}, "days": []})]
+        path = os.path.join(self.stack.dir, "web-export.jsonl")
+        with open(path, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        self.login(admin)
+        self.find("#nav a[href='/ui/import.html']").click()
+        self.find("#file").send_keys(path)
+        self.find("#dry-run").click()
+        self.find("#submit").click()
+        totals = self.find("#totals")
+        self.assertEqual(totals.text, "Dry run, nothing written: 1 link imported (2 clicks), "
+                                      "0 already there, 2 skipped")
+        self.assertEqual(self.api("GET", "/api/v1/url-shorteners/" + good, headers=auth).status,
+                         404)
+        self.find("#dry-run").click()
+        self.find("#submit").click()
+        self.wait(lambda _: self.find("#totals").text.startswith("1 link imported (2 clicks), "
+                                                                 "0 already there, 2 skipped"))
+        skipped = [e.text for e in d.find_elements(By.CSS_SELECTOR, "#skipped li")]
+        self.assertEqual(len(skipped), 2, skipped)
+        self.assertIn("line 2", skipped[0])
+        self.assertIn("not a JSON object", skipped[0])
+        r = self.api("GET", "/api/v1/url-shorteners/" + good, headers=auth)
+        self.assertEqual((r.status, r.json["data"]["clicks"]), (200, 2))
+        self.shoot("import")
+        # Not an admin: no menu entry, and the API's 403 on the page.
+        self.login(owner)
+        self.find("#nav a[href='/ui/links.html']")
+        self.assertEqual(d.find_elements(By.CSS_SELECTOR, "#nav a[href='/ui/import.html']"), [])
+        self.open("/ui/import.html")
+        self.find("#file").send_keys(path)
+        self.find("#submit").click()
+        self.wait(lambda _: self.status_text() == "Only an administrator may import links.")

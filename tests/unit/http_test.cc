@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "http/fcgi_io.h"
+
 namespace shortener {
 namespace {
 
@@ -73,6 +75,15 @@ std::string Describe(const std::map<std::string, std::string>& map) {
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(http)
+
+BOOST_AUTO_TEST_CASE(the_larger_body_limit_holds_for_a_post_to_its_path_only) {
+  const BodyLimits limits{65536, "/api/v1/import", 67108864};
+  BOOST_TEST(limits.For("POST", "/api/v1/import") == 67108864u);
+  BOOST_TEST(limits.For("PUT", "/api/v1/import") == 65536u);
+  BOOST_TEST(limits.For("POST", "/api/v1/import2") == 65536u);
+  BOOST_TEST(limits.For("POST", "/api/v1/url-shortener") == 65536u);
+  BOOST_TEST((BodyLimits{65536, "", 1}.For("POST", "") == 65536u));
+}
 
 BOOST_AUTO_TEST_CASE(add_header_accepts_plain_values) {
   Response response;

@@ -2,13 +2,17 @@
 // change carries the page's Origin, which the server's CSRF rule checks.
 
 export async function api(method, path, body) {
+  if (body !== undefined) return send(method, path, 'application/json', JSON.stringify(body));
+  if (method === 'POST') return send(method, path, 'application/json', '{}');
+  return send(method, path);
+}
+
+// A request with a body of another kind (a file): `body` as fetch takes it, with `type`.
+export async function send(method, path, type, body) {
   const init = {method, credentials: 'same-origin', headers: {Accept: 'application/json'}};
-  if (body !== undefined) {
-    init.headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  } else if (method === 'POST') {
-    init.headers['Content-Type'] = 'application/json';
-    init.body = '{}';
+  if (type !== undefined) {
+    init.headers['Content-Type'] = type;
+    init.body = body;
   }
   let response;
   try {

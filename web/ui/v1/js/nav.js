@@ -12,7 +12,8 @@ const PAGES = [
 export function nav() {
   const bar = document.getElementById('nav');
   if (!bar) return;
-  const pages = sessionStorage.getItem('admin') === '1' ? PAGES.concat([['/ui/users.html', 'Users']]) : PAGES;
+  const admin = [['/ui/users.html', 'Users'], ['/ui/import.html', 'Import']];
+  const pages = sessionStorage.getItem('admin') === '1' ? PAGES.concat(admin) : PAGES;
   const links = pages.map(([href, label]) =>
     el('li', {}, el('a', {href, 'aria-current': location.pathname === href ? 'page' : false}, label)));
   const logout = el('button', {type: 'button', class: 'link', id: 'logout'}, 'Log out');
