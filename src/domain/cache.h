@@ -22,6 +22,14 @@ class Cache {
   virtual void Add(const std::string& key, const std::string& value, int64_t ttl_seconds) = 0;
   // Stores `value` for ttl_seconds (> 0), replacing what `key` held. Best effort.
   virtual void Set(const std::string& key, const std::string& value, int64_t ttl_seconds) = 0;
+  // Set, on every server of a pool rather than the one `key` maps to: for a value that must be
+  // found by a reader whose map of keys to servers differs from this caller's (one that has taken
+  // a failing server out of its ring while this caller has not, or the other way round). Costs a
+  // round trip per server. A single cache is one server.
+  virtual void SetEverywhere(const std::string& key, const std::string& value,
+                             int64_t ttl_seconds) {
+    Set(key, value, ttl_seconds);
+  }
   // Atomically adds 1 to the decimal counter under `key` and returns its new value; when `key`
   // holds nothing, stores `initial` for ttl_seconds (1 to 30 days) and returns it. Concurrent
   // callers on every instance see distinct values. nullopt when the cache is unreachable (the

@@ -79,7 +79,10 @@ void LinkCache::Publish(const std::string& slug, const CachedLink& link, int64_t
 }
 
 void LinkCache::MarkChanged(const std::string& slug) {
-  cache_->Set(Key(slug), RedirectEntryCodec::Fence(), kChangeFenceSeconds);
+  // On every server of a pool: a worker that has taken the key's server out of its ring (it
+  // failed for that worker) reads the next one, perhaps holding an entry it filled there; the
+  // marker must reach it whether or not this worker has taken the server out too.
+  cache_->SetEverywhere(Key(slug), RedirectEntryCodec::Fence(), kChangeFenceSeconds);
 }
 
 }  // namespace shortener

@@ -84,7 +84,9 @@ class LinkCache {
 
   // Tells every instance that `slug`'s row changed (updated, deleted or disabled): its entry is
   // replaced by the change marker for kChangeFenceSeconds, which refuses fills, so a reader that
-  // loaded the old row just before the change cannot cache it again afterwards. Best effort:
+  // loaded the old row just before the change cannot cache it again afterwards. With a pool the
+  // marker goes to every server (Cache::SetEverywhere), since workers may disagree, while one
+  // is failing, about which server holds the key. Best effort:
   // with the cache unreachable there is nothing to invalidate either, unless it comes back with
   // the old entry, which then lives at most until its own expiry (link_ttl or the link's).
   void MarkChanged(const std::string& slug);

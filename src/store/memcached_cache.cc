@@ -32,28 +32,35 @@ time_t Expiry(int64_t ttl_seconds) {
                                           : static_cast<time_t>(ttl_seconds);
 }
 
-}  // namespace
-
-MemcachedCache::MemcachedCache(const MemcachedOptions& options) {
-  mc_ = memcached_create(nullptr);
-  for (const MemcachedServer& server : options.servers) {
+// A handle on `servers` with the timeouts and key prefix of `options`; no connection yet.
+memcached_st* NewHandle(const std::vector<MemcachedServer>& servers,
+                        const MemcachedOptions& options) {
+  memcached_st* mc = memcached_create(nullptr);
+  for (const MemcachedServer& server : servers) {
     if (!server.socket_path.empty()) {
-      memcached_server_add_unix_socket(mc_, server.socket_path.c_str());
+      memcached_server_add_unix_socket(mc, server.socket_path.c_str());
     } else {
-      memcached_server_add(mc_, server.host.c_str(), static_cast<in_port_t>(server.port));
+      memcached_server_add(mc, server.host.c_str(), static_cast<in_port_t>(server.port));
     }
   }
   if (!options.key_prefix.empty()) {
-    memcached_callback_set(mc_, MEMCACHED_CALLBACK_PREFIX_KEY, options.key_prefix.c_str());
+    memcached_callback_set(mc, MEMCACHED_CALLBACK_PREFIX_KEY, options.key_prefix.c_str());
   }
-  memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
-  memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, options.timeout_ms);
-  memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, options.timeout_ms);
-  memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_SND_TIMEOUT, options.timeout_ms * 1000);
-  memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_RCV_TIMEOUT, options.timeout_ms * 1000);
+  memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
+  memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, options.timeout_ms);
+  memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, options.timeout_ms);
+  memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_SND_TIMEOUT, options.timeout_ms * 1000);
+  memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_RCV_TIMEOUT, options.timeout_ms * 1000);
   // After a failure, wait a second before trying the server again rather than paying a
   // connect attempt on every request while it is down.
-  memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_RETRY_TIMEOUT, 1);
+  memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_RETRY_TIMEOUT, 1);
+  return mc;
+}
+
+}  // namespace
+
+MemcachedCache::MemcachedCache(const MemcachedOptions& options) {
+  mc_ = NewHandle(options.servers, options);
   // A pool (several memcached_servers): keys are spread by consistent hashing (ketama), so a
   // server that goes away moves only its own keys to the others. After kServerFailureLimit
   // failures in a row it is taken out of the ring (its keys go to the next server on it), and
@@ -64,9 +71,17 @@ MemcachedCache::MemcachedCache(const MemcachedOptions& options) {
   memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_SERVER_FAILURE_LIMIT, kServerFailureLimit);
   memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_REMOVE_FAILED_SERVERS, 1);
   memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_DEAD_TIMEOUT, kDeadSeconds);
+  if (options.servers.size() > 1) {
+    for (const MemcachedServer& server : options.servers) {
+      each_server_.push_back(NewHandle({server}, options));
+    }
+  }
 }
 
-MemcachedCache::~MemcachedCache() { memcached_free(mc_); }
+MemcachedCache::~MemcachedCache() {
+  for (memcached_st* mc : each_server_) memcached_free(mc);
+  memcached_free(mc_);
+}
 
 void MemcachedCache::Note(bool ok, const char* what, int rc) {
   auto now = std::chrono::steady_clock::now();
@@ -109,6 +124,20 @@ void MemcachedCache::Set(const std::string& key, const std::string& value, int64
   memcached_return_t rc = memcached_set(mc_, key.data(), key.size(), value.data(), value.size(),
                                         Expiry(ttl_seconds), 0);
   Note(memcached_success(rc), "set", rc);
+}
+
+void MemcachedCache::SetEverywhere(const std::string& key, const std::string& value,
+                                   int64_t ttl_seconds) {
+  if (each_server_.empty()) return Set(key, value, ttl_seconds);
+  if (ttl_seconds <= 0) return;
+  bool any = false;
+  for (memcached_st* mc : each_server_) {
+    any |= memcached_success(memcached_set(mc, key.data(), key.size(), value.data(), value.size(),
+                                           Expiry(ttl_seconds), 0));
+  }
+  // The pool answered if one server did; each dead one costs this call its connect timeout at
+  // most, and then nothing for a second (the handle's retry timeout).
+  Note(any, "set everywhere", any ? MEMCACHED_SUCCESS : MEMCACHED_CONNECTION_FAILURE);
 }
 
 std::optional<uint64_t> MemcachedCache::Increment(const std::string& key, uint64_t initial,

@@ -36,6 +36,8 @@ class MemcachedCache : public Cache {
   std::optional<std::string> Get(const std::string& key) override;
   void Add(const std::string& key, const std::string& value, int64_t ttl_seconds) override;
   void Set(const std::string& key, const std::string& value, int64_t ttl_seconds) override;
+  void SetEverywhere(const std::string& key, const std::string& value,
+                     int64_t ttl_seconds) override;
   std::optional<uint64_t> Increment(const std::string& key, uint64_t initial,
                                     int64_t ttl_seconds) override;
   std::optional<uint64_t> Decrement(const std::string& key) override;
@@ -48,6 +50,8 @@ class MemcachedCache : public Cache {
   void Note(bool ok, const char* what, int rc);
 
   memcached_st* mc_ = nullptr;
+  // With a pool: one handle per server (connected on first use), for SetEverywhere.
+  std::vector<memcached_st*> each_server_;
   OutageLog outage_{"memcached", "serving from MySQL", "cache operations failed"};
 };
 

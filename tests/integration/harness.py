@@ -403,6 +403,22 @@ class Stack:
                 reply = s.recv(100)
                 assert reply in (b"DELETED\r\n", b"NOT_FOUND\r\n"), reply
 
+    def memcached_get(self, key, port=None):
+        """The value memcached holds under `key` (the workers' prefix "<database>:" added), as
+        text, or None; asks the stack's memcached, or the one on 127.0.0.1:`port`."""
+        host, default_port = self.env["SHORTENER_MEMCACHED_SERVERS"].split(",")[0].rsplit(":", 1)
+        full = "%s:%s" % (self.env["SHORTENER_MYSQL_DATABASE"], key)
+        with socket.create_connection((host, int(port or default_port)), timeout=5) as s:
+            s.sendall(b"get %s\r\n" % full.encode())
+            data = b""
+            while not data.endswith(b"END\r\n"):
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        lines = data.split(b"\r\n")
+        return lines[1].decode() if lines[0].startswith(b"VALUE") else None
+
     def _wait_tcp(self, port, seconds):
         deadline = time.time() + seconds
         while time.time() < deadline:

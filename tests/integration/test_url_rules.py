@@ -38,21 +38,6 @@ def memcached_set(stack, key, value, ttl=3600):
     assert reply.startswith(b"STORED"), reply
 
 
-def memcached_get(stack, key):
-    host, port = stack.env["SHORTENER_MEMCACHED_SERVERS"].rsplit(":", 1)
-    full = "%s:%s" % (stack.env["SHORTENER_MYSQL_DATABASE"], key)
-    with socket.create_connection((host, int(port)), timeout=5) as s:
-        s.sendall(b"get %s\r\n" % full.encode())
-        data = b""
-        while not data.endswith(b"END\r\n"):
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-    lines = data.split(b"\r\n")
-    return lines[1].decode() if lines[0].startswith(b"VALUE") else None
-
-
 class IriTest(IntegrationTest):
     def test_iris_through_both_endpoints_and_the_redirect(self):
         for iri, uri in IRIS:
@@ -170,7 +155,7 @@ class ForgedCacheTest(IntegrationTest):
                     self.assertEqual((r.status, r.headers.get("location")),
                                      (302, "https://example.org/real-target"), (path, r))
                 # The forged value was replaced by the service's own.
-                self.assertNotEqual(memcached_get(self.stack, "r2:" + slug), value)
+                self.assertNotEqual(self.stack.memcached_get("r2:" + slug), value)
 
     def test_forged_entry_for_an_unknown_slug_is_404(self):
         for value in self.forged_values("x"):
@@ -213,10 +198,10 @@ class NegativeCacheTest(IntegrationTest):
         # The miss path's fill must land, and the next redirects, whichever worker answers
         # them, must be served from it, not from MariaDB.
         slug = self.stack.insert_link("https://example.org/filled")
-        self.assertIsNone(memcached_get(self.stack, "r2:" + slug))
+        self.assertIsNone(self.stack.memcached_get("r2:" + slug))
         r = self.req("GET", "/r/" + slug)
         self.assertEqual((r.status, r.headers.get("location")), (302, "https://example.org/filled"))
-        value = memcached_get(self.stack, "r2:" + slug)
+        value = self.stack.memcached_get("r2:" + slug)
         self.assertIsNotNone(value, "the miss did not fill the cache")
         self.assertIn("https://example.org/filled", value)
         # Behind the service's back: only a redirect served from the cache keeps the old target.
@@ -232,6 +217,6 @@ class NegativeCacheTest(IntegrationTest):
     def test_unknown_slug_is_remembered_in_memcached(self):
         slug = "absent" + rand_token(8)
         self.assert_error(self.req("GET", "/r/" + slug), 404, "not_found")
-        value = memcached_get(self.stack, "r2:" + slug)
+        value = self.stack.memcached_get("r2:" + slug)
         self.assertIsNotNone(value, "no negative entry cached")
         self.assertRegex(value, r"^m[A-Za-z0-9_-]{22} - \d+$")
