@@ -2,10 +2,13 @@
 // purge mysql_purge.cc): links and their clicks, and the conversion of sql::SQLException into
 // the project's errors through Run (mysql_store_impl.h).
 #include <cppconn/statement.h>
+#include <sodium.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <limits>
 
+#include "base/sodium.h"
 #include "store/mysql_store_impl.h"
 
 namespace shortener {
@@ -316,6 +319,12 @@ Result<bool> MysqlStore::AddClicks(const ClickBatch& batch) {
     s.Commit();
     return true;
   });
+}
+
+void mysql_internal::ConflictPause(int conflicts) {
+  RequireSodium();
+  const uint32_t below_micros = 1000u << std::clamp(conflicts, 1, kConflictRetries);
+  usleep(randombytes_uniform(below_micros));
 }
 
 Status MysqlStore::Ping() {

@@ -58,7 +58,10 @@ constexpr std::chrono::milliseconds kBreakerFirst{500};
 constexpr std::chrono::milliseconds kBreakerMax{4000};
 // How often a write that lost a deadlock or a Galera certification (1213) is run again. Two
 // nodes creating the same custom slug at once: the loser's retry finds the winner's row (409).
-constexpr int kConflictRetries = 3;
+// A hot row written through several nodes (the visits of a link with max_visits) loses often:
+// each retry waits a random time below 2^n ms first (ConflictPause), so the writers spread out
+// instead of colliding again; all eight pauses together stay under half a second.
+constexpr int kConflictRetries = 8;
 // A connection unused for this long is pinged before a write (Run). A server restart, a
 // killed session or a cut network between two requests of a busy worker is caught by the
 // retryable first statement of a creation instead (drawing its slug number).
@@ -211,6 +214,9 @@ void QueryInChunks(MysqlStore::Session& s, size_t n, const ChunkedSql& sql, Bind
 // link_visits_daily and link_visit_values (mysql_visits.cc). Throws like any statement.
 void AddVisits(MysqlStore::Session& s, const std::vector<VisitRollup>& visits);
 
+// Sleeps a random time below 2^conflicts milliseconds (1 <= conflicts <= kConflictRetries).
+void ConflictPause(int conflicts);
+
 }  // namespace mysql_internal
 
 template <typename T, typename Fn>
@@ -272,6 +278,7 @@ Result<T> MysqlStore::Run(const char* what, Access access, Fn fn) {
         } catch (const sql::SQLException&) {
           session_.reset();
         }
+        ConflictPause(conflicts);
         continue;
       }
       // Whether a lost connection leaves this write's outcome unknown (see Session::at_stake).

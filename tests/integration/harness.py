@@ -274,11 +274,13 @@ class Stack:
         self.env = env
         return env
 
-    def admin(self, *args, input=None, check=True, timeout=SCRIPT_TIMEOUT):
-        """Runs shortener-admin ARGS with the stack's settings; returns the CompletedProcess
-        (stdout and stderr as text)."""
+    def admin(self, *args, input=None, check=True, timeout=SCRIPT_TIMEOUT, env=None):
+        """Runs shortener-admin ARGS with the stack's settings (and `env`'s SHORTENER_* over
+        them); returns the CompletedProcess (stdout and stderr as text)."""
+        overrides = env or {}
         env = _clean_env()
         env.update(self.env)
+        env.update(overrides)
         cmd = [env["STACK_ADMIN_BIN"]] + [str(a) for a in args]
         p = subprocess.run(cmd, env=env, cwd=REPO, input=(input or "").encode(),
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)

@@ -198,6 +198,8 @@ class ClusterTest(IntegrationTest):
                 r = (self.a, self.b)[k].req("POST", "/url/shorten", json_body={
                     "url": "https://example.org/race/%d/%d" % (i, k), "slug": slug})
                 got[k] = (r.status, (r.json or {}).get("error"))
+                bodies[k] = r.body
+            bodies = [None, None]
             threads = [threading.Thread(target=create, args=(k,)) for k in (0, 1)]
             for t in threads:
                 t.start()
@@ -205,7 +207,12 @@ class ClusterTest(IntegrationTest):
                 t.join(30)
             key = tuple(sorted(got, key=str))
             outcomes[key] = outcomes.get(key, 0) + 1
-            self.assertNotEqual([g[0] for g in got], [201, 201], "two 201s for %s" % slug)
+            if [g[0] for g in got] == [201, 201]:
+                rows = [self.stack.mysql("SET SESSION wsrep_sync_wait = 1; SELECT id, url FROM "
+                                         "links WHERE slug = '%s'" % slug,
+                                         socket=self.stack.node_socket(n)) for n in (1, 2, 3)]
+                self.fail("two 201s for %s (try %d): %r; rows on nodes 1-3: %r" % (
+                    slug, i, bodies, rows))
             self.assertEqual(sorted(g[0] for g in got), [201, 409], (slug, got))
             self.assertIn((409, "slug_taken"), got)
         note("cluster: same custom slug through nodes 1 and 2 at once, 100 times: %r" % outcomes)
@@ -353,6 +360,87 @@ class ClusterTest(IntegrationTest):
             finally:
                 self.stack.sh("memcached-up", os.path.join(self.stack.dir, "memcached-%d" % home))
             time.sleep(3)  # both rings whole again (a server out is retried after 2 s)
+
+    def test_4_max_visits_exact_through_two_nodes(self):
+        # Instances A and B write through nodes 1 and 2: every visit of a limited link is an
+        # UPDATE of the same row on two nodes at once, which Galera certifies one at a time.
+        url = "https://example.org/limited/%s" % rand_token()
+        r = self.a.req("POST", "/url/shorten",
+                       json_body={"url": url, "expires_in": None, "max_visits": 30})
+        self.assertEqual(r.status, 201, r.body)
+        slug = r.json["slug"]
+        statuses = []
+        lock = threading.Lock()
+
+        def visit(c):
+            for _ in range(20):
+                got = c.req("GET", "/r/" + slug).status
+                with lock:
+                    statuses.append(got)
+        with ThreadPoolExecutor(4) as pool:
+            for f in [pool.submit(visit, c) for c in (self.a, self.a, self.b, self.b)]:
+                f.result(timeout=120)
+        by_status = {s: statuses.count(s) for s in set(statuses)}
+        self.assertEqual(by_status, {302: 30, 404: 50}, "80 visits of a link with max_visits 30")
+
+        def clicks():
+            got = self.b.req("GET", "/api/v1/url-shorteners/" + slug)
+            return got.status == 200 and got.json["data"]["clicks"] == 30
+        wait_for(clicks, 30, step=0.5)
+
+    def test_5_a_rate_limit_is_shared_by_instances_on_two_nodes(self):
+        user, _ = self.stack.make_user("limited")
+        auth = {"X-API-Key": self.stack.make_api_key(user)}
+        socks = [self.stack.node_socket(n) for n in (1, 2, 3)]
+        limited = [Client(self.stack.start_instance(workers=2, env={
+            "SHORTENER_MYSQL_SERVERS": ",".join(socks[k:] + socks[:k]),
+            "SHORTENER_RATE_LIMIT_CREATE": "12/3600"}), auth=auth) for k in (0, 1)]
+        statuses = []
+        lock = threading.Lock()
+
+        def create(c, k):
+            for i in range(10):
+                got = c.req("POST", "/url/shorten", json_body={
+                    "url": "https://example.org/rate/%d/%d/%s" % (k, i, rand_token())})
+                with lock:
+                    statuses.append(got.status)
+        with ThreadPoolExecutor(4) as pool:
+            for f in [pool.submit(create, limited[k % 2], k) for k in range(4)]:
+                f.result(timeout=120)
+        by_status = {s: statuses.count(s) for s in set(statuses)}
+        self.assertEqual(by_status, {201: 12, 429: 28},
+                         "40 creations over two instances, 12 allowed an hour")
+
+    def test_6_purges_run_on_two_nodes_at_once(self):
+        # 300 expired links and 10 live ones, written on node 1; purge-expired on nodes 1 and 2
+        # at the same moment, in small batches so that their transactions interleave.
+        tag = rand_token(8)
+        values = ",".join(
+            "('px%s%03d', 'https://example.org/expired', UTC_TIMESTAMP() - INTERVAL 2 DAY, "
+            "UTC_TIMESTAMP() - INTERVAL 2 DAY, UTC_TIMESTAMP() - INTERVAL %d %s, '{}')" % (
+                tag, i, 1 if i < 300 else -30, "HOUR" if i < 300 else "DAY")
+            for i in range(310))
+        self.stack.mysql("SET time_zone = '+00:00'; INSERT INTO links (slug, url, created_at, "
+                         "updated_at, expires_at, metadata) VALUES " + values,
+                         socket=self.stack.node_socket(1))
+        runs = []
+        with ThreadPoolExecutor(2) as pool:
+            futures = [pool.submit(self.stack.admin, "purge-expired", "--batch", "25", check=False,
+                                   env={"SHORTENER_MYSQL_SERVERS": self.stack.node_socket(n)})
+                       for n in (1, 2)]
+            runs = [f.result(timeout=300) for f in futures]
+        for p in runs:
+            self.assertEqual(p.returncode, 0, p.stderr)
+        for n in (1, 2, 3):
+            left = self.stack.mysql(
+                "SET SESSION wsrep_sync_wait = 1; SELECT SUM(expires_at < UTC_TIMESTAMP()), "
+                "COUNT(*) FROM links WHERE slug LIKE 'px%s%%'" % tag,
+                socket=self.stack.node_socket(n))[0]
+            self.assertEqual(left, ("0", "10"), "node %d: expired left, links left" % n)
+            held = self.stack.mysql(
+                "SET SESSION wsrep_sync_wait = 1; SELECT COUNT(*), COUNT(DISTINCT slug) FROM "
+                "freed_slugs WHERE slug LIKE 'px%s%%'" % tag, socket=self.stack.node_socket(n))[0]
+            self.assertEqual(held, ("300", "300"), "node %d: one hold per purged slug" % n)
 
 
 if __name__ == "__main__":
