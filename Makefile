@@ -149,10 +149,13 @@ clean:
 # ---- bench: release build in build-bench/, measured on a private stack (tests/bench/bench.py) ----
 #   make bench                          about five minutes; table on stdout and bench/results/latest.md
 #   make bench BENCH_ARGS="--duration 5 --connections 128"
+#   make bench CLUSTER=1                adds hot, miss and creation rows on a three-node Galera
+#                                       cluster (tests/bench/bench.py --cluster; about 3 min more)
 # The release objects live apart from build/, so a bench never mixes with the debug build.
 BENCH_BUILD := build-bench
 BENCH_OPT   := -O2 -DNDEBUG
 BENCH_ARGS  ?=
+CLUSTER     ?=
 
 $(BUILD)/fcgi_302: tests/bench/fcgi_302.cc
 	@mkdir -p $(@D)
@@ -160,7 +163,8 @@ $(BUILD)/fcgi_302: tests/bench/fcgi_302.cc
 
 bench: deps
 	@$(SUBMAKE) BUILD=$(BENCH_BUILD) OPT="$(BENCH_OPT)" all $(BENCH_BUILD)/fcgi_302
-	@python3 tests/bench/bench.py --build-dir $(BENCH_BUILD) --workers $(WORKERS) $(BENCH_ARGS)
+	@python3 tests/bench/bench.py --build-dir $(BENCH_BUILD) --workers $(WORKERS) \
+	  $(if $(filter 1 yes true,$(CLUSTER)),--cluster) $(BENCH_ARGS)
 
 # ---- release: the build `make install` installs, apart in build-release/ ---------------------
 # Optimised without debug info (the installed binaries are also stripped; there is no separate

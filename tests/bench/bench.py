@@ -10,6 +10,8 @@
     python3 tests/bench/bench.py --only stats                  # the ceiling, hot with statistics on
                                                                # and off, spam, the stats endpoint
     python3 tests/bench/bench.py --only import                 # the YOURLS import of the fixture
+    python3 tests/bench/bench.py --only core --cluster         # core, and hot, miss and creation
+                                                               # on a 3-node Galera cluster too
 
 Starts a private stack (scripts/stack.sh: MariaDB, memcached, lighttpd + `shortener --workers N`,
 the supervised pool production runs; the bare FastCGI 302 under spawn-fcgi) in a temp dir, on free loopback ports; seeds links straight into MariaDB (multi-row INSERTs of custom-slug
@@ -35,6 +37,12 @@ row below, one after another, each for --duration seconds:
                            random users without pause (each one Argon2 work; issue 10 point 6)
   ceiling variants         pool sizes, TCP instead of a unix socket, nginx with and without
                            fastcgi_keep_conn + upstream keepalive
+  --cluster (CLUSTER=1)    after our creation row: a three-node Galera cluster on loopback
+                           (scripts/stack.sh cluster-up, its own memcached) and our hot, miss
+                           and creation rows on it, the miss row again with causal reads off,
+                           what Galera did meanwhile (write-sets, certification failures, flow
+                           control); the cluster stopped, then the single server's creation row
+                           again: the ratio cluster / single is against the mean of the two
   YOURLS import            `shortener-admin import yourls` of tests/fixtures/yourls.sql (10,000
                            links, 100,000 log rows) from a database beside ours: links/s and log
                            rows/s (a note, not a wrk row)
@@ -90,6 +98,13 @@ STATS_COST, STATS_P99_FACTOR, STATS_ENDPOINT_MS = 0.10, 1.5, 20.0
 STATS_SLUG = "benchstats"  # the link seeded with 366 days of statistics
 YOURLS_FIXTURE = os.path.join(REPO, "tests", "fixtures", "yourls.sql")
 YOURLS_DB = "yourls_bench"  # where the import row loads the fixture, beside the bench's database
+# --cluster (make bench CLUSTER=1): the same rows on a three-node Galera cluster of this machine.
+CLUSTER_NODES = 3
+CLUSTER_UP_TIMEOUT = 400  # seconds for cluster.sh up: node 1's first init and two SSTs
+CLUSTER_CREATE_RATIO = 0.50  # creation on the cluster, at least this share of the single server's
+WSREP_COUNTERS = ("wsrep_replicated", "wsrep_local_cert_failures", "wsrep_local_bf_aborts",
+                  "wsrep_flow_control_paused_ns", "wsrep_flow_control_sent",
+                  "wsrep_flow_control_recv")
 
 
 def log(msg):
@@ -156,6 +171,7 @@ class Row:
         self.rss = rss  # [(before KiB, after KiB)] per worker of ours
         self.cpu = cpu  # CPU_PARTS -> CPU seconds used during the row
         self.mysql = mysql  # MySQL statements and pings sent during the row (None: no database)
+        self.db_each = None  # a cluster's: CPU seconds of each node during the row
 
     def errors(self):
         r = self.result
@@ -174,12 +190,17 @@ class Bench:
         self.args = args
         self.build = os.path.abspath(args.build_dir)
         self.dir = tempfile.mkdtemp(prefix="sb-", dir="/tmp")  # short: unix socket paths
+        # Every stack this run starts (the single server's; --cluster's): stopped and removed
+        # at the end. self.dir is the one the rows run against.
+        self.stack_dirs = [self.dir]
         self.ports = set()
         self.own = []  # (pids, name) started by this script outside stack.sh, to stop at the end
         self.rows = []
         self.notes = []
         self.api_key = ""
         self.clicks_supported = False
+        self.cluster_target = None  # (what, got, met) once --cluster's rows ran
+        self.last_db = None  # the database counters' change over the last row measured
         self.env = dict(os.environ)
         for k in list(self.env):
             if k.startswith("SHORTENER_"):
@@ -190,10 +211,10 @@ class Bench:
 
     # ---- processes ---------------------------------------------------------------------------
 
-    def stack(self, *args, extra_env=None):
+    def stack(self, *args, extra_env=None, timeout=STACK_TIMEOUT):
         env = dict(self.env, **(extra_env or {}))
         out = subprocess.run([STACK_SH, *args], env=env, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, text=True, timeout=STACK_TIMEOUT)
+                             stderr=subprocess.STDOUT, text=True, timeout=timeout)
         if out.returncode != 0:
             raise RuntimeError("stack.sh %s failed:\n%s" % (" ".join(args), out.stdout))
         return out.stdout
@@ -272,39 +293,70 @@ class Bench:
         workers' memory before and after."""
         log("measuring: %s" % name)
         groups = {"web": web, "app": app, "mc": self.daemon_pids("memcached"),
-                  "db": self.daemon_pids("mysql")}
+                  "db": self.db_pids()}
         before = [rss_kib(p) for p in app] if ours else None
         db0 = self.db_counters() if groups["db"] else None
+        self.last_db = None
         cpu0 = {k: cpu_seconds(v) for k, v in groups.items()}
+        db_each0 = [cpu_seconds([p]) for p in groups["db"]]
         result = self.wrk(port, mode, self.args.duration, clients, **lua_env)
         cpu = {k: cpu_seconds(v) - cpu0[k] for k, v in groups.items()}
+        # A cluster's: each node's share (the node the workers use first, then the others).
+        db_each = [cpu_seconds([p]) - c for p, c in zip(groups["db"], db_each0)]
         mysql = None
         if db0:
             db1 = self.db_counters()
+            self.last_db = dict({k: db1[k] - db0.get(k, 0) for k in db1}, nodes=db1["nodes"])
             # Questions counts every statement a client sent (prepared executions included) but
             # not pings (Com_admin_commands); minus the SHOW that read the counters.
-            mysql = (db1["Questions"] - db0["Questions"] - 1
+            mysql = (db1["Questions"] - db0["Questions"] - db1["nodes"]
                      + db1["Com_admin_commands"] - db0["Com_admin_commands"])
         cpu["wrk"] = result["wrk_cpu"]
         rss = list(zip(before, [rss_kib(p) for p in app])) if ours else None
         if mode == "miss" and result["requests"] > lua_env["BENCH_MISS_COUNT"]:
             note = (note + " " if note else "") + "(ran out of unseen slugs: some were hits)"
         row = Row(name, result, note, rss, cpu, mysql)
+        row.db_each = db_each if len(db_each) > 1 else None
         self.rows.append(row)
         return row
 
-    def db_counters(self):
-        """MariaDB's global counters of statements, commits and rows read, written, updated."""
+    def db_sockets(self):
+        """The unix sockets of the stack's database: its MariaDB, or every node of its cluster."""
         env = self.stack_env()
-        out = subprocess.run(
-            ["mariadb", "--no-defaults", "-N", "-B", "--socket=" + env["SHORTENER_MYSQL_SOCKET"],
-             "--user=" + env["SHORTENER_MYSQL_USER"], env["SHORTENER_MYSQL_DATABASE"], "-e",
-             "SHOW GLOBAL STATUS WHERE Variable_name IN ('Com_commit', 'Com_stmt_execute', "
-             "'Handler_read_key', 'Handler_read_next', 'Handler_write', 'Handler_update', "
-             "'Questions', 'Com_admin_commands')"],
-            text=True, stdout=subprocess.PIPE, check=True, timeout=30,
-            env=dict(env, MYSQL_PWD=env["SHORTENER_MYSQL_PASSWORD"]))
-        return {k: int(v) for k, v in (line.split("\t") for line in out.stdout.splitlines())}
+        servers = env.get("SHORTENER_MYSQL_SERVERS", "")
+        return servers.split(",") if servers else [env["SHORTENER_MYSQL_SOCKET"]]
+
+    def db_pids(self):
+        """The stack's mariadbd processes: its MariaDB, or the nodes of its cluster."""
+        pids = self.daemon_pids("mysql")
+        n = 1
+        while os.path.isdir(os.path.join(self.dir, "galera-%d" % n)):
+            pids += read_pids(os.path.join(self.dir, "galera-%d" % n, "mysql.pid"))
+            n += 1
+        return pids
+
+    def db_counters(self):
+        """MariaDB's global counters of statements, commits and rows read, written, updated, and
+        on a cluster Galera's (write-sets replicated, certification failures, flow control),
+        summed over the nodes; "nodes": how many were asked (each SHOW is a Question)."""
+        env = self.stack_env()
+        total = {}
+        sockets = self.db_sockets()
+        for sock in sockets:
+            out = subprocess.run(
+                ["mariadb", "--no-defaults", "-N", "-B", "--socket=" + sock,
+                 "--user=" + env["SHORTENER_MYSQL_USER"], env["SHORTENER_MYSQL_DATABASE"], "-e",
+                 "SHOW GLOBAL STATUS WHERE Variable_name IN ('Com_commit', 'Com_stmt_execute', "
+                 "'Handler_read_key', 'Handler_read_next', 'Handler_write', 'Handler_update', "
+                 "'Questions', 'Com_admin_commands', 'Innodb_data_fsyncs', %s)"
+                 % ", ".join("'%s'" % k for k in WSREP_COUNTERS)],
+                text=True, stdout=subprocess.PIPE, check=True, timeout=30,
+                env=dict(env, MYSQL_PWD=env["SHORTENER_MYSQL_PASSWORD"]))
+            for line in out.stdout.splitlines():
+                k, v = line.split("\t")
+                total[k] = total.get(k, 0) + int(v)
+        total["nodes"] = len(sockets)
+        return total
 
     def measure_flushes(self, name, port, web, pids, **lua_env):
         """measure() of a hot row, noting what the workers' flushes asked of MariaDB meanwhile:
@@ -348,7 +400,7 @@ class Bench:
             sql.append("INSERT INTO links (slug, url, created_at, updated_at, expires_at, "
                        "metadata) VALUES %s;" % values)
         t0 = time.time()
-        subprocess.run(["mariadb", "--no-defaults", "--socket=" + env["SHORTENER_MYSQL_SOCKET"],
+        subprocess.run(["mariadb", "--no-defaults", "--socket=" + self.db_sockets()[0],
                         "--user=" + env["SHORTENER_MYSQL_USER"], env["SHORTENER_MYSQL_DATABASE"]],
                        input="\n".join(sql), text=True, check=True, timeout=300,
                        env=dict(env, MYSQL_PWD=env["SHORTENER_MYSQL_PASSWORD"]))
@@ -385,14 +437,14 @@ class Bench:
                     name = "other" if (b == 0 and i == n - 1) else "v%d-%d.example" % (b, i)
                     values.append("(@link, %s, %d, '%s', %d)" % (d, b, name, share))
             sql.append("INSERT INTO link_visit_values VALUES %s;" % ",".join(values))
-        subprocess.run(["mariadb", "--no-defaults", "--socket=" + env["SHORTENER_MYSQL_SOCKET"],
+        subprocess.run(["mariadb", "--no-defaults", "--socket=" + self.db_sockets()[0],
                         "--user=" + env["SHORTENER_MYSQL_USER"], env["SHORTENER_MYSQL_DATABASE"]],
                        input="\n".join(sql), text=True, check=True, timeout=300,
                        env=dict(env, MYSQL_PWD=env["SHORTENER_MYSQL_PASSWORD"]))
 
     def root_sql(self, sql, database=None):
         """SQL as MariaDB's administrator on the stack's socket (makes and grants databases)."""
-        cmd = ["mariadb", "--no-defaults", "--socket=" + self.stack_env()["SHORTENER_MYSQL_SOCKET"],
+        cmd = ["mariadb", "--no-defaults", "--socket=" + self.db_sockets()[0],
                "--user=" + ("root" if os.geteuid() == 0 else os.environ.get("USER", "root")),
                "--batch", "--skip-column-names", "--default-character-set=utf8mb4"]
         out = subprocess.run(cmd + (["--database=" + database] if database else []), input=sql,
@@ -600,11 +652,7 @@ class Bench:
         if self.stats_supported and self.api_key:
             self.seed_stats()
         self.check_create(port)
-        # Warm-up, so the "before" memory has every path's connections, statements and buffers.
-        log("warming up our workers")
-        self.fill_cache(port)
-        self.wrk(port, "miss", 1, BENCH_MISS_FIRST=WARM_FIRST, BENCH_MISS_COUNT=WARM_COUNT)
-        self.wrk(port, "create", 1)
+        self.warm_up(port)
         for other in (off_port, plain_port):
             if other:
                 self.wrk(other, "hot", 2)
@@ -620,6 +668,9 @@ class Bench:
                      BENCH_MISS_FIRST=MISS_FIRST, BENCH_MISS_COUNT=self.miss_count(0))
         self.unknown_rows(port, web, pids)
         create = self.measure(self.create_name(), port, "create", web, pids, True)
+        self.note_galera(create)
+        if self.args.cluster:
+            self.cluster_rows(port, web, pids, create)
         self.measure("mix: 95% hot redirects, 5% creations", port, "mix", web, pids, True)
         if self.login_flood:
             self.hot_under_login_flood(port, web, pids)
@@ -664,6 +715,14 @@ class Bench:
         row.note = "logins answered: " + ", ".join(
             "%s x %d" % (k, v) for k, v in sorted(answers.items(), key=str))
 
+    def warm_up(self, port):
+        """Every hot slug cached, and the workers' connections, statements and buffers of the
+        miss and creation paths made (so the "before" memory has them too)."""
+        log("warming up our workers")
+        self.fill_cache(port)
+        self.wrk(port, "miss", 1, BENCH_MISS_FIRST=WARM_FIRST, BENCH_MISS_COUNT=WARM_COUNT)
+        self.wrk(port, "create", 1)
+
     def fill_cache(self, port):
         """Requests every hot slug once, so the hot rows see no miss at all."""
         done = 0
@@ -696,6 +755,105 @@ class Bench:
         self.measure(self.create_name() + suffix, port, "create", web, pids)
         self.web_down(port)
 
+    def cluster_rows(self, single_port, single_web, single_pids, single_create):
+        """--cluster: our hot, miss and creation rows again on a three-node Galera cluster of
+        this machine (scripts/stack.sh cluster-up: every node on loopback, durable commits as
+        on the single server) with its own memcached on a socket, as the single server's; one
+        instance of the same pool size, mysql_servers listing node 1, 2, 3 (reads and writes go
+        to node 1, which certifies each commit with the two others), and a second one with
+        causal reads off for the miss row's cost. Then the single server's creation row again,
+        so the ratio divides by the mean of the two rows around the cluster's."""
+        a, single, single_key = self.args, self.dir, self.api_key
+        self.dir = tempfile.mkdtemp(prefix="sbc-", dir="/tmp")
+        self.stack_dirs.append(self.dir)
+        try:
+            t0 = time.time()
+            log("cluster: %d Galera nodes in %s" % (CLUSTER_NODES, self.dir))
+            self.stack("cluster-up", self.dir, str(CLUSTER_NODES), timeout=CLUSTER_UP_TIMEOUT)
+            self.stack("memcached-up", self.dir, "socket")
+            log("cluster: up in %.0fs" % (time.time() - t0))
+            self.seed(a.links)
+            shortener = os.path.join(self.build, "shortener")
+            port = self.web_up(shortener, a.workers, self.ours_env)
+            causal_off = {"SHORTENER_MYSQL_CAUSAL_READS": "false"}
+            off_port = None
+            if self.worker_accepts(**causal_off):
+                off_port = self.web_up(shortener, a.workers, dict(self.ours_env, **causal_off))
+            web, pids = self.web_pids(port)
+            self.api_key = self.make_api_key()
+            self.check_create(port)
+            self.warm_up(port)
+            label = "cluster of %d: " % CLUSTER_NODES
+            self.measure(label + "GET /r/{slug}, hot cache", port, "hot", web, pids, True)
+            miss = self.measure(label + "GET /r/{slug}, every one a cache miss", port, "miss",
+                                web, pids, True, BENCH_MISS_FIRST=MISS_FIRST,
+                                BENCH_MISS_COUNT=self.miss_count(0))
+            if off_port:
+                off_web, off_pids = self.web_pids(off_port)
+                # Its workers' connections and statements, by slugs that name no link (each a
+                # MySQL read of the same lookup), so the row's slugs stay unseen.
+                self.wrk(off_port, "unknown", 1, BENCH_UNKNOWN_COUNT=0)
+                count = self.miss_count(1)
+                off = self.measure(label + "GET /r/{slug}, every one a cache miss, causal reads "
+                                   "off", off_port, "miss", off_web, off_pids, True,
+                                   BENCH_MISS_FIRST=self.miss_first, BENCH_MISS_COUNT=count)
+                self.notes.append(
+                    "Causal reads (mysql_causal_reads, wsrep_sync_wait = 1) on the cluster's miss "
+                    "row: %.0f/s on, %.0f/s off (%.0f%% of the rate), p50 %.2f / %.2f ms, "
+                    "database CPU %.0f / %.0f µs a request."
+                    % (miss.rate(), off.rate(), 100 * (1 - miss.rate() / off.rate()),
+                       miss.result["p50_us"] / 1000, off.result["p50_us"] / 1000,
+                       miss.cpu["db"] * 1e6 / max(1, miss.result["requests"]),
+                       off.cpu["db"] * 1e6 / max(1, off.result["requests"])))
+            create = self.measure(label + self.create_name(), port, "create", web, pids, True)
+            self.note_galera(create)
+            if off_port:
+                # Not a setting to run with: what the creation's two reads (the API key's and
+                # NEXTVAL) waiting for the node to catch up cost.
+                self.note_galera(self.measure(label + self.create_name() + ", causal reads off",
+                                              off_port, "create", off_web, off_pids, True))
+            for p in (port, off_port):
+                if p:
+                    self.web_down(p)
+            # Down before the single server's row again, so the idle nodes take no CPU from it.
+            self.stack("down", self.dir)
+        finally:
+            self.dir, self.api_key = single, single_key
+        again = self.measure(self.create_name() + " (again)", single_port, "create", single_web,
+                             single_pids, True)
+        self.note_galera(again)
+        ref = (single_create.rate() + again.rate()) / 2
+        ratio = create.rate() / ref
+        self.notes.append("Creation, cluster / single server: %.0f / %.0f per second (the mean of "
+                          "the single server's rows before and after the cluster's) = %.2f."
+                          % (create.rate(), ref, ratio))
+        self.cluster_target = (
+            "creation on the cluster of %d >= %.2f of the single server's, no errors"
+            % (CLUSTER_NODES, CLUSTER_CREATE_RATIO),
+            "%.2f (%.0f/s against %.0f/s), %d errors" % (ratio, create.rate(), ref,
+                                                         create.errors()),
+            ratio >= CLUSTER_CREATE_RATIO and create.errors() == 0)
+
+    def note_galera(self, row):
+        """A creation row's redo-log flushes, and on a cluster what Galera did meanwhile (summed
+        over the nodes): write-sets replicated, certification failures, transactions aborted by
+        a replicated one, flow control."""
+        d = self.last_db or {}
+        n = max(1, row.result["requests"])
+        nodes = d.get("nodes", 1)
+        row.note = "%.2f InnoDB fsyncs a request%s" % (d.get("Innodb_data_fsyncs", 0) / n,
+                                                      " (all nodes)" if nodes > 1 else "")
+        if row.db_each:
+            row.note += "; database CPU µs a request, node by node: " + ", ".join(
+                "%.0f" % (c * 1e6 / n) for c in row.db_each)
+        if nodes > 1:
+            row.note += ("; %.2f write-sets replicated a request, %d certification failures, %d "
+                         "brute-force aborts; flow control: %d pause requests, each node paused "
+                         "%.0f ms on average"
+                         % (d.get("wsrep_replicated", 0) / n, d.get("wsrep_local_cert_failures", 0),
+                            d.get("wsrep_local_bf_aborts", 0), d.get("wsrep_flow_control_sent", 0),
+                            d.get("wsrep_flow_control_paused_ns", 0) / 1e6 / nodes))
+
     def run(self):
         a = self.args
         log("stack in %s" % self.dir)
@@ -724,6 +882,8 @@ class Bench:
         self.ceiling_nginx(a.workers, keep_conn=False)
         self.ceiling_nginx(a.workers, keep_conn=True)
         self.targets = self.check_targets(hot, off, create)
+        if self.cluster_target:
+            self.targets.append(self.cluster_target)
         self.yourls_import()
 
     def run_core(self):
@@ -738,20 +898,20 @@ class Bench:
         web, pids = self.web_pids(port)
         self.api_key = self.make_api_key()
         self.check_create(port)
-        log("warming up our workers")
-        self.fill_cache(port)
-        self.wrk(port, "miss", 1, BENCH_MISS_FIRST=WARM_FIRST, BENCH_MISS_COUNT=WARM_COUNT)
-        self.wrk(port, "create", 1)
+        self.warm_up(port)
         start = [rss_kib(p) for p in pids]
         self.measure("GET /r/{slug}, hot cache", port, "hot", web, pids, True)
         self.measure("GET /r/{slug}, every one a cache miss", port, "miss", web, pids, True,
                      BENCH_MISS_FIRST=MISS_FIRST, BENCH_MISS_COUNT=self.miss_count(0))
         self.unknown_rows(port, web, pids)
-        self.measure(self.create_name(), port, "create", web, pids, True)
+        create = self.measure(self.create_name(), port, "create", web, pids, True)
+        self.note_galera(create)
+        if a.cluster:
+            self.cluster_rows(port, web, pids, create)
         self.memory = list(zip(pids, start, [rss_kib(p) for p in pids]))
         self.web_down(port)
         self.refs.append(self.ceiling_fcgi(a.workers, name + " (again)", reference=True))
-        self.targets = []
+        self.targets = [self.cluster_target] if self.cluster_target else []
 
     def run_login_flood(self):
         """--only login-flood: the hot row beside the FastCGI ceiling, then again while logins of
@@ -862,10 +1022,11 @@ class Bench:
 
     def down(self):
         self.stop_own()
-        try:
-            self.stack("down", self.dir)
-        except (RuntimeError, subprocess.TimeoutExpired) as e:
-            log(str(e))
+        for d in reversed(self.stack_dirs):
+            try:
+                self.stack("down", d)
+            except (RuntimeError, subprocess.TimeoutExpired) as e:
+                log(str(e))
 
     # ---- the report --------------------------------------------------------------------------
 
@@ -966,6 +1127,7 @@ class Bench:
             mark = "n/a" if ok is None else ("met" if ok else "MISSED")
             tl.append((what, got, mark))
             print("target %-6s %s: %s" % (mark, what, got))
+        self.notes = list(dict.fromkeys(self.notes))  # once each (a cluster's stack repeats some)
         for n in self.notes:
             print("note: " + n)
         if a.smoke:
@@ -1037,6 +1199,11 @@ def main():
     p.add_argument("--smoke", action="store_true",
                    help="the machinery only: no database, ceilings for one second each")
     p.add_argument("--keep", action="store_true", help="keep the temp dir (logs)")
+    p.add_argument("--cluster", action="store_true",
+                   help="also the hot, miss and creation rows on a three-node Galera cluster "
+                        "(and the miss row with causal reads off), after the single server's "
+                        "creation row, then that row again (make bench CLUSTER=1; adds about "
+                        "three minutes); with the whole bench or --only core")
     p.add_argument("--only", choices=["core", "login-flood", "stats", "import"],
                    help="core: the ceiling, our hot, miss, unknown-slug and creation rows; "
                         "login-flood: only the hot row, alone and under a login flood, beside "
@@ -1044,6 +1211,8 @@ def main():
                         "and off, with referrer spam, and the stats endpoint; import: only the YOURLS "
                         "import of the fixture")
     a = p.parse_args()
+    if a.cluster and (a.smoke or a.only not in (None, "core")):
+        p.error("--cluster goes with the whole bench or --only core")
     if a.smoke:
         a.duration, a.connections = 1, 16
     elif a.links < MISS_FIRST + 10000:
@@ -1064,11 +1233,16 @@ def main():
         else:
             failed = False
     finally:
+        # A second Ctrl-C must not cut the teardown short (it is bounded: stop timeouts); the
+        # stack.sh calls below inherit the ignored signals too.
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, signal.SIG_IGN)
         b.down()
-        if failed or a.keep:
-            log("kept %s (logs)" % b.dir)
-        else:
-            shutil.rmtree(b.dir, ignore_errors=True)
+        for d in b.stack_dirs:
+            if failed or a.keep:
+                log("kept %s (logs)" % d)
+            else:
+                shutil.rmtree(d, ignore_errors=True)
         log("%s in %.0fs" % ("failed" if failed else "done", time.time() - t0))
     if a.smoke:
         print("bench smoke: %s" % ("failed" if failed else "passed"))
