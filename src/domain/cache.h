@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace shortener {
 
@@ -16,6 +17,14 @@ class Cache {
   virtual ~Cache() = default;
   // The value stored under `key`, or nullopt on a miss or when the cache is unreachable.
   virtual std::optional<std::string> Get(const std::string& key) = 0;
+  // Get of each of `keys`, answered in their order: for a reader of many keys, one round trip
+  // per server instead of one per key (memcached's multi-get). This default asks one by one.
+  virtual std::vector<std::optional<std::string>> GetMany(const std::vector<std::string>& keys) {
+    std::vector<std::optional<std::string>> values;
+    values.reserve(keys.size());
+    for (const std::string& key : keys) values.push_back(Get(key));
+    return values;
+  }
   // Stores `value` for ttl_seconds (> 0) unless `key` already holds a value. Best effort.
   // Fills use add rather than set so that a fill racing with a Delete of a newer change does
   // not overwrite what another worker stored meanwhile.

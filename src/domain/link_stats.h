@@ -57,7 +57,9 @@ struct StatsBlock {
 class StatsBlockCache {
  public:
   virtual ~StatsBlockCache() = default;
-  virtual std::optional<StatsBlock> Get(int64_t block) = 0;
+  // The kept blocks of `blocks`, in their order (nullopt where none is kept): all asked at
+  // once, as a range needs up to 23 of them.
+  virtual std::vector<std::optional<StatsBlock>> Get(const std::vector<int64_t>& blocks) = 0;
   virtual void Put(int64_t block, const StatsBlock& stats) = 0;
 };
 

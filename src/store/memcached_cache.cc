@@ -6,7 +6,9 @@
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
+#include <map>
 #include <string>
+#include <string_view>
 
 #include "base/log.h"
 #include "base/metrics.h"
@@ -59,7 +61,7 @@ memcached_st* NewHandle(const std::vector<MemcachedServer>& servers,
 
 }  // namespace
 
-MemcachedCache::MemcachedCache(const MemcachedOptions& options) {
+MemcachedCache::MemcachedCache(const MemcachedOptions& options) : key_prefix_(options.key_prefix) {
   mc_ = NewHandle(options.servers, options);
   // A pool (several memcached_servers): keys are spread by consistent hashing (ketama), so a
   // server that goes away moves only its own keys to the others. After kServerFailureLimit
@@ -109,6 +111,46 @@ std::optional<std::string> MemcachedCache::Get(const std::string& key) {
   CountCacheLookup(rc == MEMCACHED_SUCCESS);
   if (rc != MEMCACHED_SUCCESS) return std::nullopt;
   return out;
+}
+
+std::vector<std::optional<std::string>> MemcachedCache::GetMany(
+    const std::vector<std::string>& keys) {
+  std::vector<std::optional<std::string>> values(keys.size());
+  if (keys.empty()) return values;
+  std::map<std::string_view, size_t> index;
+  std::vector<const char*> key_data;
+  std::vector<size_t> key_sizes;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    index.emplace(keys[i], i);
+    key_data.push_back(keys[i].data());
+    key_sizes.push_back(keys[i].size());
+  }
+  memcached_return_t rc = memcached_mget(mc_, key_data.data(), key_sizes.data(), keys.size());
+  if (!memcached_success(rc)) {
+    Note(false, "get many", rc);
+    for (size_t i = 0; i < keys.size(); ++i) CountCacheLookup(false);
+    return values;
+  }
+  // Every answer is read to the end, so the handle is left clean for the next call.
+  memcached_result_st* result;
+  while ((result = memcached_fetch_result(mc_, nullptr, &rc)) != nullptr) {
+    std::string_view key(memcached_result_key_value(result), memcached_result_key_length(result));
+    if (!key_prefix_.empty() && key.size() > key_prefix_.size() &&
+        key.substr(0, key_prefix_.size()) == key_prefix_ && index.count(key) == 0) {
+      key.remove_prefix(key_prefix_.size());
+    }
+    auto it = index.find(key);
+    if (it != index.end()) {
+      values[it->second] =
+          std::string(memcached_result_value(result), memcached_result_length(result));
+    }
+    memcached_result_free(result);
+  }
+  // The loop ends on END (every server answered) or on an error of one server, whose keys
+  // then read as misses.
+  Note(rc == MEMCACHED_END || rc == MEMCACHED_NOTFOUND || memcached_success(rc), "get many", rc);
+  for (const std::optional<std::string>& value : values) CountCacheLookup(value.has_value());
+  return values;
 }
 
 void MemcachedCache::Add(const std::string& key, const std::string& value, int64_t ttl_seconds) {

@@ -34,6 +34,7 @@ class MemcachedCache : public Cache {
   MemcachedCache& operator=(const MemcachedCache&) = delete;
 
   std::optional<std::string> Get(const std::string& key) override;
+  std::vector<std::optional<std::string>> GetMany(const std::vector<std::string>& keys) override;
   void Add(const std::string& key, const std::string& value, int64_t ttl_seconds) override;
   void Set(const std::string& key, const std::string& value, int64_t ttl_seconds) override;
   void SetEverywhere(const std::string& key, const std::string& value,
@@ -50,6 +51,8 @@ class MemcachedCache : public Cache {
   void Note(bool ok, const char* what, int rc);
 
   memcached_st* mc_ = nullptr;
+  // options.key_prefix: libmemcached may hand a multi-get's keys back with it.
+  std::string key_prefix_;
   // With a pool: one handle per server (connected on first use), for SetEverywhere.
   std::vector<memcached_st*> each_server_;
   OutageLog outage_{"memcached", "serving from MySQL", "cache operations failed"};

@@ -287,22 +287,34 @@ Result<StoredStats> MysqlStore::ReadStats(uint64_t link_id, const DayRange& rang
     rs.reset();
     // stats.days is in day order: the days of a piece are a run of it. Without a place to keep
     // blocks, the range is one piece: two reads instead of two per block.
-    const std::vector<StatsPiece> pieces =
-        blocks != nullptr ? StatsPieces(range) : std::vector<StatsPiece>{{range, false}};
+    struct Piece {
+      DayRange days;
+      size_t begin, end;  // its run of stats.days
+      uint64_t visits;    // classified
+      bool keep;          // a whole block, kept between requests
+    };
+    std::vector<Piece> pieces;
+    std::vector<int64_t> wanted;  // the blocks of the pieces kept, for one multi-get
     size_t next = 0;
-    for (const StatsPiece& piece : pieces) {
-      const size_t begin = next;
-      uint64_t visits = 0;
-      for (; next < stats.days.size() && stats.days[next].day <= piece.days.last; ++next) {
-        visits += stats.days[next].human_clicks + stats.days[next].bot_clicks;
+    for (const StatsPiece& piece :
+         blocks != nullptr ? StatsPieces(range) : std::vector<StatsPiece>{{range, false}}) {
+      Piece p{piece.days, next, next, 0, blocks != nullptr && piece.whole};
+      for (; p.end < stats.days.size() && stats.days[p.end].day <= piece.days.last; ++p.end) {
+        p.visits += stats.days[p.end].human_clicks + stats.days[p.end].bot_clicks;
       }
-      if (visits == 0) continue;  // nothing classified: no values, no sketches
-      const int64_t block = piece.days.first / kStatsBlockDays;
-      const bool keep = blocks != nullptr && piece.whole;
-      if (keep) {
-        std::optional<StatsBlock> kept = blocks->Get(block);
-        if (kept && kept->visits == visits) {
-          for (size_t d = begin; d < next; ++d) {
+      next = p.end;
+      if (p.visits == 0) continue;  // nothing classified: no values, no sketches
+      if (p.keep) wanted.push_back(p.days.first / kStatsBlockDays);
+      pieces.push_back(p);
+    }
+    std::vector<std::optional<StatsBlock>> kept_blocks =
+        wanted.empty() ? std::vector<std::optional<StatsBlock>>() : blocks->Get(wanted);
+    size_t kept_at = 0;
+    for (const Piece& piece : pieces) {
+      if (piece.keep) {
+        const std::optional<StatsBlock>& kept = kept_blocks[kept_at++];
+        if (kept && kept->visits == piece.visits) {
+          for (size_t d = piece.begin; d < piece.end; ++d) {
             stats.days[d].unique_visitors =
                 kept->unique_visitors[static_cast<size_t>(stats.days[d].day - piece.days.first)];
           }
@@ -317,12 +329,12 @@ Result<StoredStats> MysqlStore::ReadStats(uint64_t link_id, const DayRange& rang
       rs.reset(BoundToRange(s.Prepared(kReadStatsSketches), link_id, piece.days).executeQuery());
       while (rs->next()) {
         const int64_t day = rs->getInt64(1);
-        for (size_t d = begin; d < next; ++d) {
+        for (size_t d = piece.begin; d < piece.end; ++d) {
           if (stats.days[d].day == day) stats.days[d].visitors = std::string(rs->getString(2));
         }
       }
       StatsBlock read;
-      read.visits = visits;
+      read.visits = piece.visits;
       rs.reset(BoundToRange(s.Prepared(kReadStatsValues), link_id, piece.days).executeQuery());
       while (rs->next()) {
         size_t breakdown = rs->getUInt(1);
@@ -334,14 +346,14 @@ Result<StoredStats> MysqlStore::ReadStats(uint64_t link_id, const DayRange& rang
       for (size_t b = 0; b < kBreakdownCount; ++b) {
         for (const auto& [value, clicks] : read.breakdowns[b]) stats.breakdowns[b][value] += clicks;
       }
-      if (keep) {
-        for (size_t d = begin; d < next; ++d) {
+      if (piece.keep) {
+        for (size_t d = piece.begin; d < piece.end; ++d) {
           StoredStatsDay& day = stats.days[d];
           day.unique_visitors = UniqueVisitorsOf(day);
           read.unique_visitors[static_cast<size_t>(day.day - piece.days.first)] =
               *day.unique_visitors;
         }
-        blocks->Put(block, read);
+        blocks->Put(piece.days.first / kStatsBlockDays, read);
       }
     }
     s.Commit();

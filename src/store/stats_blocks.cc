@@ -65,10 +65,17 @@ CachedStatsBlocks::CachedStatsBlocks(Cache* cache, const Link& link)
 
 std::string CachedStatsBlocks::Key(int64_t block) const { return prefix_ + std::to_string(block); }
 
-std::optional<StatsBlock> CachedStatsBlocks::Get(int64_t block) {
-  std::optional<std::string> text = cache_->Get(Key(block));
-  if (!text) return std::nullopt;
-  return DecodeStatsBlock(*text);
+std::vector<std::optional<StatsBlock>> CachedStatsBlocks::Get(const std::vector<int64_t>& blocks) {
+  std::vector<std::string> keys;
+  keys.reserve(blocks.size());
+  for (int64_t block : blocks) keys.push_back(Key(block));
+  std::vector<std::optional<std::string>> texts = cache_->GetMany(keys);
+  std::vector<std::optional<StatsBlock>> kept;
+  kept.reserve(blocks.size());
+  for (const std::optional<std::string>& text : texts) {
+    kept.push_back(text ? DecodeStatsBlock(*text) : std::nullopt);
+  }
+  return kept;
 }
 
 void CachedStatsBlocks::Put(int64_t block, const StatsBlock& stats) {

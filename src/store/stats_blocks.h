@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "domain/cache.h"
 #include "domain/link_stats.h"
@@ -29,7 +30,8 @@ std::optional<StatsBlock> DecodeStatsBlock(std::string_view text);
 class CachedStatsBlocks : public StatsBlockCache {
  public:
   CachedStatsBlocks(Cache* cache, const Link& link);
-  std::optional<StatsBlock> Get(int64_t block) override;
+  // One multi-get of the cache (Cache::GetMany).
+  std::vector<std::optional<StatsBlock>> Get(const std::vector<int64_t>& blocks) override;
   void Put(int64_t block, const StatsBlock& stats) override;
 
  private:

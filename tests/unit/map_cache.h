@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "domain/cache.h"
 
@@ -18,6 +19,10 @@ class MapCache : public Cache {
     auto it = values.find(key);
     if (it == values.end()) return std::nullopt;
     return it->second;
+  }
+  std::vector<std::optional<std::string>> GetMany(const std::vector<std::string>& keys) override {
+    ++many_calls;
+    return Cache::GetMany(keys);
   }
   void Add(const std::string& key, const std::string& value, int64_t ttl) override {
     if (values.emplace(key, value).second) last_ttl = ttl;
@@ -35,6 +40,7 @@ class MapCache : public Cache {
 
   std::map<std::string, std::string> values;
   int64_t last_ttl = 0;  // of the last value stored
+  int many_calls = 0;    // GetMany calls
 };
 
 }  // namespace shortener

@@ -74,18 +74,39 @@ BOOST_AUTO_TEST_CASE(each_link_keeps_its_own_blocks) {
   Link same_id_later = a;  // the id again, after a database restore
   same_id_later.created_at = 2000;
   CachedStatsBlocks blocks(&cache, a);
-  BOOST_TEST(!blocks.Get(1300).has_value());
+  BOOST_TEST(!blocks.Get({1300})[0].has_value());
   blocks.Put(1300, SampleBlock());
   BOOST_TEST(cache.last_ttl == 30 * 86400);
-  std::optional<StatsBlock> got = blocks.Get(1300);
+  std::optional<StatsBlock> got = blocks.Get({1300})[0];
   BOOST_REQUIRE(got.has_value());
   BOOST_TEST(Same(*got, SampleBlock()));
-  BOOST_TEST(!blocks.Get(1301).has_value());
+  BOOST_TEST(!blocks.Get({1301})[0].has_value());
   CachedStatsBlocks other(&cache, same_id_later);
-  BOOST_TEST(!other.Get(1300).has_value());
+  BOOST_TEST(!other.Get({1300})[0].has_value());
   // Whatever else the shared cache holds there is a miss, not a block.
   cache.values.begin()->second = "garbage";
-  BOOST_TEST(!blocks.Get(1300).has_value());
+  BOOST_TEST(!blocks.Get({1300})[0].has_value());
+}
+
+BOOST_AUTO_TEST_CASE(blocks_are_asked_at_once_and_answered_in_order) {
+  MapCache cache;
+  Link link;
+  link.id = 9;
+  link.created_at = 1000;
+  CachedStatsBlocks blocks(&cache, link);
+  StatsBlock second = SampleBlock();
+  second.visits = 99;
+  blocks.Put(1302, SampleBlock());
+  blocks.Put(1300, second);
+  std::vector<std::optional<StatsBlock>> got = blocks.Get({1300, 1301, 1302});
+  BOOST_REQUIRE(got.size() == 3u);
+  BOOST_REQUIRE(got[0].has_value());
+  BOOST_TEST(got[0]->visits == 99u);
+  BOOST_TEST(!got[1].has_value());
+  BOOST_REQUIRE(got[2].has_value());
+  BOOST_TEST(Same(*got[2], SampleBlock()));
+  BOOST_TEST(cache.many_calls == 1);
+  BOOST_TEST(blocks.Get({}).empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
