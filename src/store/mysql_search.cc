@@ -9,8 +9,10 @@ namespace {
 
 // The window: the ids of the next `window` links below the cursor, newest first. An
 // index-only range scan of idx_links_owner (or of the primary key for an admin's search).
-#define WINDOW_OWNER \
-  "(SELECT id FROM links WHERE owner_id = ? AND id < ? ORDER BY id DESC LIMIT ?) w"
+// FORCE INDEX, as for the list (mysql_store.cc kListOwner): the cursor must bound a range.
+#define WINDOW_OWNER                                                                         \
+  "(SELECT id FROM links FORCE INDEX (idx_links_owner) WHERE owner_id = ? AND id < ? ORDER " \
+  "BY id DESC LIMIT ?) w"
 #define WINDOW_ALL "(SELECT id FROM links WHERE id < ? ORDER BY id DESC LIMIT ?) w"
 const char kWindowOwner[] = "SELECT COUNT(*), COALESCE(MIN(w.id), 0) FROM " WINDOW_OWNER;
 const char kWindowAll[] = "SELECT COUNT(*), COALESCE(MIN(w.id), 0) FROM " WINDOW_ALL;
@@ -21,7 +23,9 @@ const char kWindowAll[] = "SELECT COUNT(*), COALESCE(MIN(w.id), 0) FROM " WINDOW
 #define MATCHES                                                                        \
   "slug IS NOT NULL AND id < ? AND id >= ? AND (slug COLLATE ascii_general_ci LIKE ? " \
   "ESCAPE '!' OR url COLLATE ascii_general_ci LIKE ? ESCAPE '!') ORDER BY id DESC LIMIT ?"
-const char kMatchOwner[] = "SELECT " LINK_COLUMNS " FROM links WHERE owner_id = ? AND " MATCHES;
+const char kMatchOwner[] =
+    "SELECT " LINK_COLUMNS
+    " FROM links FORCE INDEX (idx_links_owner) WHERE owner_id = ? AND " MATCHES;
 const char kMatchAll[] = "SELECT " LINK_COLUMNS " FROM links WHERE " MATCHES;
 
 // "%text%" with LIKE's wildcards and the escape character itself escaped.
