@@ -18,6 +18,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 readonly STOP_TIMEOUT=30
 readonly JOIN_TIMEOUT=120  # seconds a joining node gets to reach Synced (an SST copies everything)
 readonly PROVIDER=/usr/lib/galera/libgalera_smm.so
+# Write-sets each node applies in parallel (wsrep_slave_threads, default 1). With one, nodes 2
+# and 3 applied a stream of creations through node 1 more slowly than node 1 committed them, and
+# flow control paused the whole cluster for a fifth of the time (`make bench CLUSTER=1`).
+readonly APPLIERS=4
 if (( EUID == 0 )); then AS=(setpriv --reuid=mysql --regid=mysql --init-groups) OWNER=mysql; else AS=() OWNER=$(id -un); fi
 
 node_dir() { echo "$D/galera-$1"; }
@@ -48,6 +52,7 @@ start_node() {  # N [new]: starts node N (new: bootstraps a new cluster)
     --innodb-buffer-pool-size=32M --innodb-log-file-size=16M --key-buffer-size=8M \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci --max-connections=300 \
     --binlog-format=ROW --default-storage-engine=InnoDB --innodb-autoinc-lock-mode=2 \
+    --wsrep-slave-threads="$APPLIERS" \
     --wsrep-on=ON --wsrep-provider="$PROVIDER" --wsrep-cluster-name="shortener-$(basename "$D")" \
     --wsrep-node-name="node$n" --wsrep-cluster-address="$(cluster_address)" \
     --wsrep-node-address="127.0.0.1:$gmcast" --wsrep-sst-method=rsync \

@@ -41,6 +41,13 @@ const char kInsertCustom[] = LINK_INSERT "SELECT " LINK_VALUES
 // statement. Unique across Galera nodes (INCREMENT BY 0 interleaves them like AUTO_INCREMENT);
 // drawn from the server's cache, without a write, most of the time.
 const char kNextSlugNumber[] = "SELECT NEXTVAL(link_slug_numbers)";
+// The same without a causal read's wait: a node's numbers never depend on what the others
+// committed (each draws its own interleaved ones), and on a cluster the wait is a
+// group-communication round that queues behind the commits in flight: one of a creation's two
+// waits (the API key's read keeps its own: a key revoked through another node must fail at
+// once). For a session with causal reads on (so the variable exists there).
+const char kNextSlugNumberNoWait[] =
+    "SET STATEMENT wsrep_sync_wait = 0 FOR SELECT NEXTVAL(link_slug_numbers)";
 // The slug's hold against anyone but the freed link's owner, for an import's transaction
 // (SlugHeldFrom). A locking read, after the link's own insert: the import, DeleteLink and the
 // purge lock a slug's links row and then its freed_slugs row, so they wait for each other,
@@ -152,7 +159,8 @@ Result<Link> InsertLink(MysqlStore::Session& s, const NewLink& link, const SlugM
   }
 
   for (int attempt = 0; attempt < kMaxSlugAttempts; ++attempt) {
-    std::unique_ptr<sql::ResultSet> number(s.Prepared(kNextSlugNumber).executeQuery());
+    std::unique_ptr<sql::ResultSet> number(
+        s.Prepared(s.causal_reads ? kNextSlugNumberNoWait : kNextSlugNumber).executeQuery());
     if (!number->next()) throw std::runtime_error("NEXTVAL gave no row");
     std::optional<std::string> slug = make_slug(number->getUInt64(1));
     if (!slug) continue;

@@ -35,7 +35,7 @@ std::vector<ServerAddress> MysqlOptions::ServerList() const {
 }
 
 std::unique_ptr<sql::Connection> ConnectMysql(const MysqlOptions& options,
-                                              const ServerAddress& server) {
+                                              const ServerAddress& server, bool* causal) {
   sql::ConnectOptionsMap opts;
   if (!server.socket_path.empty()) {
     opts["hostName"] = sql::SQLString("localhost");
@@ -63,6 +63,7 @@ std::unique_ptr<sql::Connection> ConnectMysql(const MysqlOptions& options,
   // primary component) accepts connections, but its reads would wait (causal reads) or be
   // refused: refuse it here, as the node itself would, so the caller tries the next one.
   // Before causal reads are set: this check must not wait for the node to catch up.
+  if (causal) *causal = false;
   if (!NodeSynced(*st)) {
     throw sql::SQLException("the Galera node is not synced", "08S01", kErrNodeNotReady);
   }
@@ -71,6 +72,7 @@ std::unique_ptr<sql::Connection> ConnectMysql(const MysqlOptions& options,
       // Bit 1: reads (SELECT, SHOW, BEGIN) wait for the node to catch up with the cluster.
       // Writes need no wait: certification orders them against everything committed before.
       st->execute("SET SESSION wsrep_sync_wait = 1");
+      if (causal) *causal = true;
     } catch (const sql::SQLException& e) {
       if (e.getErrorCode() != kErrUnknownVariable) throw;
     }

@@ -12,8 +12,10 @@ namespace shortener {
 
 // Opens a connection to `server` in UTC, utf8mb4 and strict mode (and causal reads, if asked
 // for), with the options' timeouts. Throws sql::SQLException when the server cannot be reached.
+// `causal`, when given, is set to whether the session now has causal reads on (false when not
+// asked for, or on a server without wsrep_sync_wait).
 std::unique_ptr<sql::Connection> ConnectMysql(const MysqlOptions& options,
-                                              const ServerAddress& server);
+                                              const ServerAddress& server, bool* causal = nullptr);
 
 // A connection to the first server of options.ServerList() that accepts one (the admin tool,
 // migrations). Throws the last server's failure when none does.

@@ -85,6 +85,9 @@ inline Error OutcomeUnknown() {
 }  // namespace mysql_internal
 
 struct MysqlStore::Session {
+  // Whether this connection has causal reads on (wsrep_sync_wait = 1, ConnectMysql): a
+  // statement that needs no wait says so itself. Declared before conn, which sets it.
+  bool causal_reads = false;
   std::unique_ptr<sql::Connection> conn;
   // For START TRANSACTION, COMMIT and ROLLBACK (no parameters, nothing to bind).
   std::unique_ptr<sql::Statement> control;
@@ -101,7 +104,7 @@ struct MysqlStore::Session {
   bool at_stake = false;
 
   Session(const MysqlOptions& options, const ServerAddress& server)
-      : conn(ConnectMysql(options, server)), control(conn->createStatement()) {}
+      : conn(ConnectMysql(options, server, &causal_reads)), control(conn->createStatement()) {}
 
   // Transactions are begun and ended with statements, never with Connection::setAutoCommit,
   // commit or rollback: Connector/C++ 1.1 ignores a failed COMMIT there (mysql_commit's result

@@ -102,7 +102,8 @@ YOURLS_DB = "yourls_bench"  # where the import row loads the fixture, beside the
 CLUSTER_NODES = 3
 CLUSTER_UP_TIMEOUT = 400  # seconds for cluster.sh up: node 1's first init and two SSTs
 CLUSTER_CREATE_RATIO = 0.50  # creation on the cluster, at least this share of the single server's
-WSREP_COUNTERS = ("wsrep_replicated", "wsrep_local_cert_failures", "wsrep_local_bf_aborts",
+WSREP_COUNTERS = ("wsrep_replicated", "wsrep_causal_reads", "wsrep_local_cert_failures",
+                  "wsrep_local_bf_aborts",
                   "wsrep_flow_control_paused_ns", "wsrep_flow_control_sent",
                   "wsrep_flow_control_recv")
 
@@ -442,9 +443,10 @@ class Bench:
                        input="\n".join(sql), text=True, check=True, timeout=300,
                        env=dict(env, MYSQL_PWD=env["SHORTENER_MYSQL_PASSWORD"]))
 
-    def root_sql(self, sql, database=None):
-        """SQL as MariaDB's administrator on the stack's socket (makes and grants databases)."""
-        cmd = ["mariadb", "--no-defaults", "--socket=" + self.db_sockets()[0],
+    def root_sql(self, sql, database=None, socket=None):
+        """SQL as MariaDB's administrator on the stack's socket (or `socket`: one node of a
+        cluster); makes and grants databases, sets server variables."""
+        cmd = ["mariadb", "--no-defaults", "--socket=" + (socket or self.db_sockets()[0]),
                "--user=" + ("root" if os.geteuid() == 0 else os.environ.get("USER", "root")),
                "--batch", "--skip-column-names", "--default-character-set=utf8mb4"]
         out = subprocess.run(cmd + (["--database=" + database] if database else []), input=sql,
@@ -784,10 +786,12 @@ class Bench:
             self.check_create(port)
             self.warm_up(port)
             label = "cluster of %d: " % CLUSTER_NODES
-            self.measure(label + "GET /r/{slug}, hot cache", port, "hot", web, pids, True)
+            self.note_galera(self.measure(label + "GET /r/{slug}, hot cache", port, "hot", web,
+                                          pids, True))
             miss = self.measure(label + "GET /r/{slug}, every one a cache miss", port, "miss",
                                 web, pids, True, BENCH_MISS_FIRST=MISS_FIRST,
                                 BENCH_MISS_COUNT=self.miss_count(0))
+            self.note_galera(miss)
             if off_port:
                 off_web, off_pids = self.web_pids(off_port)
                 # Its workers' connections and statements, by slugs that name no link (each a
@@ -797,6 +801,7 @@ class Bench:
                 off = self.measure(label + "GET /r/{slug}, every one a cache miss, causal reads "
                                    "off", off_port, "miss", off_web, off_pids, True,
                                    BENCH_MISS_FIRST=self.miss_first, BENCH_MISS_COUNT=count)
+                self.note_galera(off)
                 self.notes.append(
                     "Causal reads (mysql_causal_reads, wsrep_sync_wait = 1) on the cluster's miss "
                     "row: %.0f/s on, %.0f/s off (%.0f%% of the rate), p50 %.2f / %.2f ms, "
@@ -808,10 +813,11 @@ class Bench:
             create = self.measure(label + self.create_name(), port, "create", web, pids, True)
             self.note_galera(create)
             if off_port:
-                # Not a setting to run with: what the creation's two reads (the API key's and
-                # NEXTVAL) waiting for the node to catch up cost.
+                # Not a setting to run with: what the API key's read waiting for the node to
+                # catch up costs a creation.
                 self.note_galera(self.measure(label + self.create_name() + ", causal reads off",
                                               off_port, "create", off_web, off_pids, True))
+            self.create_without_flush(label, port, web, pids)
             for p in (port, off_port):
                 if p:
                     self.web_down(p)
@@ -834,23 +840,43 @@ class Bench:
                                                          create.errors()),
             ratio >= CLUSTER_CREATE_RATIO and create.errors() == 0)
 
+    def create_without_flush(self, label, port, web, pids):
+        """The cluster's creation row with every node writing its redo log at commit but
+        flushing it once a second (innodb_flush_log_at_trx_commit = 2, set and put back on the
+        running nodes): not what the stack runs (a link answered 201 would then be lost if all
+        three nodes' machines failed within that second; here they share one), only a measure
+        of what the flushes cost."""
+        def on_each(value):
+            for sock in self.db_sockets():
+                self.root_sql("SET GLOBAL innodb_flush_log_at_trx_commit = %d" % value,
+                              socket=sock)
+        on_each(2)
+        try:
+            self.note_galera(self.measure(
+                label + self.create_name() + ", innodb_flush_log_at_trx_commit = 2", port,
+                "create", web, pids, True))
+        finally:
+            on_each(1)
+
     def note_galera(self, row):
-        """A creation row's redo-log flushes, and on a cluster what Galera did meanwhile (summed
-        over the nodes): write-sets replicated, certification failures, transactions aborted by
-        a replicated one, flow control."""
+        """A row's InnoDB flushes, and on a cluster each node's CPU and what Galera did meanwhile
+        (summed over the nodes): write-sets replicated, causal reads, certification failures,
+        transactions aborted by a replicated one, flow control."""
         d = self.last_db or {}
         n = max(1, row.result["requests"])
         nodes = d.get("nodes", 1)
-        row.note = "%.2f InnoDB fsyncs a request%s" % (d.get("Innodb_data_fsyncs", 0) / n,
-                                                      " (all nodes)" if nodes > 1 else "")
+        row.note += "%s%.2f InnoDB fsyncs a request%s" % (
+            "; " if row.note else "", d.get("Innodb_data_fsyncs", 0) / n,
+            " (all nodes)" if nodes > 1 else "")
         if row.db_each:
             row.note += "; database CPU µs a request, node by node: " + ", ".join(
                 "%.0f" % (c * 1e6 / n) for c in row.db_each)
         if nodes > 1:
-            row.note += ("; %.2f write-sets replicated a request, %d certification failures, %d "
-                         "brute-force aborts; flow control: %d pause requests, each node paused "
-                         "%.0f ms on average"
-                         % (d.get("wsrep_replicated", 0) / n, d.get("wsrep_local_cert_failures", 0),
+            row.note += ("; a request: %.2f write-sets replicated, %.2f causal reads; %d "
+                         "certification failures, %d brute-force aborts; flow control: %d pause "
+                         "requests, each node paused %.0f ms on average"
+                         % (d.get("wsrep_replicated", 0) / n, d.get("wsrep_causal_reads", 0) / n,
+                            d.get("wsrep_local_cert_failures", 0),
                             d.get("wsrep_local_bf_aborts", 0), d.get("wsrep_flow_control_sent", 0),
                             d.get("wsrep_flow_control_paused_ns", 0) / 1e6 / nodes))
 

@@ -442,6 +442,26 @@ class ClusterTest(IntegrationTest):
                 "freed_slugs WHERE slug LIKE 'px%s%%'" % tag, socket=self.stack.node_socket(n))[0]
             self.assertEqual(held, ("300", "300"), "node %d: one hold per purged slug" % n)
 
+    def test_7_a_creation_waits_for_the_cluster_once(self):
+        # Causal reads (wsrep_sync_wait): the API key's read waits for the node to catch up (a
+        # key revoked through another node must fail at once); the slug's number (NEXTVAL)
+        # does not: each node draws its own. Counted by the nodes' wsrep_causal_reads.
+        def causal_reads():
+            return sum(int(self.stack.mysql("SHOW GLOBAL STATUS LIKE 'wsrep_causal_reads'",
+                                            socket=self.stack.node_socket(n))[0][1])
+                       for n in (1, 2, 3))
+        count = 30
+        before = causal_reads()
+        for i in range(count):
+            r = self.a.req("POST", "/url/shorten",
+                           json_body={"url": "https://example.org/causal/%d" % i})
+            self.assertEqual(r.status, 201, r.body)
+        waits = causal_reads() - before
+        note("cluster: %d creations, %d causal reads" % (count, waits))
+        self.assertGreaterEqual(waits, count, "each creation's API key read waits")
+        # Two waits a creation would be 60; the margin is for other workers' reads meanwhile.
+        self.assertLessEqual(waits, count + count // 3, "NEXTVAL does not wait")
+
 
 if __name__ == "__main__":
     unittest.main()
