@@ -12,10 +12,12 @@
     python3 tests/bench/bench.py --only import                 # the YOURLS import of the fixture
     python3 tests/bench/bench.py --only core --cluster         # core, and hot, miss and creation
                                                                # on a 3-node Galera cluster too
+    python3 tests/bench/bench.py --only scale                  # hot, spread misses and list pages
+                                                               # with 300,000 links, then 10,000,000
 
 Starts a private stack (scripts/stack.sh: MariaDB, memcached, lighttpd + `shortener --workers N`,
-the supervised pool production runs; the bare FastCGI 302 under spawn-fcgi) in a temp dir, on free loopback ports; seeds links straight into MariaDB (multi-row INSERTs of custom-slug
-rows, the fastest way to 100,000+ rows); then runs wrk (tests/bench/shortener.lua) against each
+the supervised pool production runs; the bare FastCGI 302 under spawn-fcgi) in a temp dir, on free loopback ports; seeds links straight into MariaDB (INSERT ... SELECT of custom-slug
+rows from MariaDB's sequence tables, the fastest way to millions of rows); then runs wrk (tests/bench/shortener.lua) against each
 row below, one after another, each for --duration seconds:
 
   the server ceiling       lighttpd answering a 302 itself (mod_redirect)
@@ -58,6 +60,7 @@ Every process it starts is stopped by pid at the end, also after a failure or Ct
 import argparse
 import http.client
 import json
+import math
 import os
 import platform
 import random
@@ -69,6 +72,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -82,8 +86,12 @@ RESULTS = os.path.join(REPO, "bench", "results", "latest.md")
 HOT_SLUGS = 20000
 WARM_FIRST, WARM_COUNT = 20001, 20000
 MISS_FIRST = 40001
-SEED_BATCH = 5000  # rows per INSERT statement
+SEED_BATCH = 200000  # rows per INSERT ... SELECT statement
 UNKNOWN_SLUGS = 10000  # the repeated unknown-slug flood's distinct slugs
+# --only scale: the list rows' page size and the deep page (the bench user owns --links links);
+# the big table's hot and miss ratios and the deep page's time may differ this much.
+LIST_LIMIT, LIST_PAGES, SCALE_TOLERANCE = 100, 1000, 0.20
+SETTLE_SECONDS = 300  # longest wait for InnoDB to write the big seed's pages
 LOGIN_FLOOD_CLIENTS = 4  # small: the flooding clients share the machine with everything else
 
 STACK_TIMEOUT = 240  # seconds, one stack.sh call (MariaDB's first init is the slow one)
@@ -114,6 +122,14 @@ def log(msg):
 
 def slug(n):
     return "bench%07d" % n
+
+
+def coprime_stride(count, stride=7919):
+    """A stride that visits each of `count` numbers once (i * stride mod count): no shared
+    divisor with count."""
+    while math.gcd(stride, count) != 1:
+        stride += 2
+    return stride
 
 
 def rss_kib(pid):
@@ -316,6 +332,11 @@ class Bench:
         rss = list(zip(before, [rss_kib(p) for p in app])) if ours else None
         if mode == "miss" and result["requests"] > lua_env["BENCH_MISS_COUNT"]:
             note = (note + " " if note else "") + "(ran out of unseen slugs: some were hits)"
+        kinds = ["%s %d" % (k, result[k]) for k in ("status", "timeout", "connect", "read", "write")
+                 if result[k]]
+        if kinds:
+            # Which kind tells a 5xx or a 429 (status) from a 2 s wait (timeout) or a refusal.
+            note = (note + " " if note else "") + "(errors: %s)" % ", ".join(kinds)
         row = Row(name, result, note, rss, cpu, mysql)
         row.db_each = db_each if len(db_each) > 1 else None
         self.rows.append(row)
@@ -388,30 +409,39 @@ class Bench:
 
     # ---- the stack ---------------------------------------------------------------------------
 
-    def seed(self, count):
-        """COUNT custom-slug links bench0000001.. straight into MariaDB, 30 days to live."""
+    def mariadb(self, sql, timeout=300):
+        """Runs SQL with the service's account; returns the mariadb client's output (tab-separated
+        rows, no header)."""
         env = self.stack_env()
-        sql = ["SET time_zone = '+00:00';"]
-        for first in range(1, count + 1, SEED_BATCH):
-            last = min(count, first + SEED_BATCH - 1)
-            values = ",".join(
-                "('%s','https://example.com/seeded/%d',UTC_TIMESTAMP(),UTC_TIMESTAMP(),"
-                "UTC_TIMESTAMP() + INTERVAL 30 DAY,'{}')" % (slug(n), n)
-                for n in range(first, last + 1))
-            sql.append("INSERT INTO links (slug, url, created_at, updated_at, expires_at, "
-                       "metadata) VALUES %s;" % values)
+        out = subprocess.run(
+            ["mariadb", "--no-defaults", "-N", "-B", "--socket=" + self.db_sockets()[0],
+             "--user=" + env["SHORTENER_MYSQL_USER"], env["SHORTENER_MYSQL_DATABASE"]],
+            input=sql, text=True, stdout=subprocess.PIPE, check=True, timeout=timeout,
+            env=dict(env, MYSQL_PWD=env["SHORTENER_MYSQL_PASSWORD"]))
+        return out.stdout
+
+    def seed(self, count, first=1, owner=None):
+        """Custom-slug links bench0000001.. (numbers first..count) straight into MariaDB, 30 days
+        to live, owned by the user with id `owner` (or nobody). Generated by the server from its
+        sequence tables, SEED_BATCH rows a statement, so ten million take minutes, not hours."""
         t0 = time.time()
-        subprocess.run(["mariadb", "--no-defaults", "--socket=" + self.db_sockets()[0],
-                        "--user=" + env["SHORTENER_MYSQL_USER"], env["SHORTENER_MYSQL_DATABASE"]],
-                       input="\n".join(sql), text=True, check=True, timeout=300,
-                       env=dict(env, MYSQL_PWD=env["SHORTENER_MYSQL_PASSWORD"]))
-        log("seeded %d links in %.1fs" % (count, time.time() - t0))
+        sql = ["SET time_zone = '+00:00';"]
+        for lo in range(first, count + 1, SEED_BATCH):
+            hi = min(count, lo + SEED_BATCH - 1)
+            # slug(n): at least 7 digits, as "%07d" (LPAD alone would cut 8-digit numbers).
+            sql.append(
+                "INSERT INTO links (slug, url, created_at, updated_at, expires_at, metadata, "
+                "owner_id) SELECT CONCAT('bench', IF(seq < 10000000, LPAD(seq, 7, '0'), seq)), "
+                "CONCAT('https://example.com/seeded/', seq), UTC_TIMESTAMP(), UTC_TIMESTAMP(), "
+                "UTC_TIMESTAMP() + INTERVAL 30 DAY, '{}', %s FROM seq_%d_to_%d;"
+                % ("NULL" if owner is None else int(owner), lo, hi))
+        self.mariadb("\n".join(sql), timeout=3600)
+        log("seeded links %d..%d in %.1fs" % (first, count, time.time() - t0))
 
     def seed_stats(self):
         """STATS_SLUG, owned by the bench user, with 366 days of statistics as the flushes write
         them: a day's clicks, human/bot split, a sparse sketch of 300 visitors, and a busy day's
         breakdowns (50 referrer hosts + other, 30 countries, 5 devices, 10 browsers, 8 OS)."""
-        env = self.stack_env()
         rng = random.Random(13)
         sql = ["SET time_zone = '+00:00';",
                "INSERT INTO links (slug, url, owner_id, created_at, updated_at, expires_at, "
@@ -438,10 +468,7 @@ class Bench:
                     name = "other" if (b == 0 and i == n - 1) else "v%d-%d.example" % (b, i)
                     values.append("(@link, %s, %d, '%s', %d)" % (d, b, name, share))
             sql.append("INSERT INTO link_visit_values VALUES %s;" % ",".join(values))
-        subprocess.run(["mariadb", "--no-defaults", "--socket=" + self.db_sockets()[0],
-                        "--user=" + env["SHORTENER_MYSQL_USER"], env["SHORTENER_MYSQL_DATABASE"]],
-                       input="\n".join(sql), text=True, check=True, timeout=300,
-                       env=dict(env, MYSQL_PWD=env["SHORTENER_MYSQL_PASSWORD"]))
+        self.mariadb("\n".join(sql))
 
     def root_sql(self, sql, database=None, socket=None):
         """SQL as MariaDB's administrator on the stack's socket (or `socket`: one node of a
@@ -883,7 +910,9 @@ class Bench:
     def run(self):
         a = self.args
         log("stack in %s" % self.dir)
-        self.stack("db-up", self.dir)
+        # --only scale sizes InnoDB as a production server would: the links table in memory.
+        self.stack("db-up", self.dir, extra_env={"STACK_DB_BUFFER_POOL": a.db_buffer_pool}
+                   if a.only == "scale" else None)
         self.stack("memcached-up", self.dir)
         if a.only == "login-flood":
             return self.run_login_flood()
@@ -893,6 +922,8 @@ class Bench:
             return self.run_import()
         if a.only == "core":
             return self.run_core()
+        if a.only == "scale":
+            return self.run_scale()
         self.seed(a.links)
         self.ceiling_static()
         name = "lighttpd + fcgi_302, unix, pool %d" % a.workers
@@ -938,6 +969,109 @@ class Bench:
         self.web_down(port)
         self.refs.append(self.ceiling_fcgi(a.workers, name + " (again)", reference=True))
         self.targets = [self.cluster_target] if self.cluster_target else []
+
+    def run_scale(self):
+        """--only scale (issue 17, target 5): the hot, spread-miss and list rows with --links links,
+        then again after the table has grown to --scale-links, in the same run: the slug and
+        owner indexes must keep a miss and a deep page as cheap in the big table."""
+        a = self.args
+        name = "lighttpd + fcgi_302, unix, pool %d" % a.workers
+        self.refs = [self.ceiling_fcgi(a.workers, name, reference=True)]
+        self.set_ours_env()
+        self.api_key = self.make_api_key()
+        if not self.api_key:
+            raise RuntimeError("--only scale needs the admin CLI's user and apikey commands")
+        owner = int(self.mariadb("SELECT id FROM users WHERE username = 'bench';"))
+        # The small table's links are the bench user's: its list has LIST_PAGES pages and more.
+        self.seed(a.links, owner=owner)
+        port = self.web_up(os.path.join(self.build, "shortener"), a.workers, self.ours_env)
+        web, pids = self.web_pids(port)
+        log("warming up our workers")
+        self.fill_cache(port)
+        self.wrk(port, "miss", 1, BENCH_MISS_FIRST=WARM_FIRST, BENCH_MISS_COUNT=WARM_COUNT)
+        deep = self.list_page(port, LIST_PAGES)
+        start = [rss_kib(p) for p in pids]
+        rows = {}
+        for links, first in ((a.links, MISS_FIRST), (a.scale_links, a.links + 1)):
+            if links != a.links:
+                self.seed(links, first=a.links + 1)
+                self.settle()
+            label = " (%s links)" % "{:,}".format(links)
+            count = links - first + 1
+            rows[links] = (
+                self.measure("GET /r/{slug}, hot cache" + label, port, "hot", web, pids, True),
+                self.measure("GET /r/{slug}, every one a cache miss, spread" + label, port, "miss",
+                             web, pids, True, BENCH_MISS_FIRST=first, BENCH_MISS_COUNT=count,
+                             BENCH_MISS_STRIDE=coprime_stride(count)),
+                self.measure("GET /api/v1/url-shorteners?limit=%d, 1st page, 1 client%s"
+                             % (LIST_LIMIT, label), port, "get", web, pids, True, clients=1,
+                             BENCH_PATH=self.list_path(None)),
+                self.measure("GET /api/v1/url-shorteners?limit=%d, page %d, 1 client%s"
+                             % (LIST_LIMIT, LIST_PAGES, label), port, "get", web, pids, True,
+                             clients=1, BENCH_PATH=self.list_path(deep)))
+        self.memory = list(zip(pids, start, [rss_kib(p) for p in pids]))
+        self.web_down(port)
+        self.refs.append(self.ceiling_fcgi(a.workers, name + " (again)", reference=True))
+        # Judged by CPU per request (the "/ ceiling by CPU" column): on a shared machine the
+        # rates move with other people's load between rows, the CPU a request costs much less.
+        small, big = rows[a.links], rows[a.scale_links]
+        ref_cpu = sum(r.cpu_per_request() for r in self.refs) / len(self.refs)
+        ref = self.ref_rate()
+        self.targets = []
+        sizes = ("{:,}".format(a.links), "{:,}".format(a.scale_links))
+        for what, i in (("hot", 0), ("miss", 1)):
+            by_cpu = [ref_cpu / r[i].cpu_per_request() for r in (small, big)]
+            self.targets.append((
+                "%s with %s links within %.0f%% of %s links (by CPU)"
+                % (what, sizes[1], SCALE_TOLERANCE * 100, sizes[0]),
+                "%.2f vs %.2f of the ceiling by CPU (%.2f vs %.2f by rate)"
+                % (by_cpu[1], by_cpu[0], big[i].rate() / ref, small[i].rate() / ref),
+                by_cpu[1] >= by_cpu[0] * (1 - SCALE_TOLERANCE)))
+        for size, r in zip(sizes, (small, big)):
+            first, deep_page = r[2], r[3]
+            self.targets.append((
+                "list page %d costs what page 1 does (CPU per request, within %.0f%%), %s links"
+                % (LIST_PAGES, SCALE_TOLERANCE * 100, size),
+                "%.0f vs %.0f µs (p50 %.2f vs %.2f ms)"
+                % (deep_page.cpu_per_request() * 1e6, first.cpu_per_request() * 1e6,
+                   deep_page.result["p50_us"] / 1000, first.result["p50_us"] / 1000),
+                deep_page.cpu_per_request() <= first.cpu_per_request() * (1 + SCALE_TOLERANCE)))
+
+    def settle(self):
+        """Waits (up to SETTLE_SECONDS) until InnoDB has written the seeded rows' dirty pages, so
+        the next rows do not share the machine with that background flushing."""
+        self.root_sql("SET GLOBAL innodb_max_dirty_pages_pct = 0;")
+        t0 = time.time()
+        try:
+            while time.time() - t0 < SETTLE_SECONDS:
+                dirty = int(self.mariadb("SHOW GLOBAL STATUS LIKE "
+                                         "'Innodb_buffer_pool_pages_dirty';").split()[1])
+                if dirty < 100:
+                    break
+                time.sleep(1)
+        finally:
+            self.root_sql("SET GLOBAL innodb_max_dirty_pages_pct = DEFAULT;")
+        log("InnoDB settled in %.0fs (%d dirty pages left)" % (time.time() - t0, dirty))
+
+    def list_path(self, cursor):
+        path = "/api/v1/url-shorteners?limit=%d" % LIST_LIMIT
+        return path + ("&cursor=" + urllib.parse.quote(cursor, safe="") if cursor else "")
+
+    def list_page(self, port, page):
+        """The cursor of the bench user's list page `page` (walked from the first)."""
+        cursor = None
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            for _ in range(page - 1):
+                c.request("GET", self.list_path(cursor), headers={"X-API-Key": self.api_key})
+                r = c.getresponse()
+                body = json.loads(r.read())
+                if r.status != 200 or not body["data"]["next_cursor"]:
+                    raise RuntimeError("list walk: status %d, no page %d" % (r.status, page))
+                cursor = body["data"]["next_cursor"]
+        finally:
+            c.close()
+        return cursor
 
     def run_login_flood(self):
         """--only login-flood: the hot row beside the FastCGI ceiling, then again while logins of
@@ -1140,8 +1274,9 @@ class Bench:
         header = ("%s; %d cores (%s); wrk -t%d -c%d, %d s a row; pool %d; %s"
                   % (when, os.cpu_count(), cpu, a.threads, a.connections, a.duration, a.workers,
                      "smoke: no database" if a.smoke else "no links seeded"
-                     if a.only == "import" else "%d links seeded"
-                     % (a.links if a.only == "core" else HOT_SLUGS if a.only else a.links)))
+                     if a.only == "import" else "%s links seeded"
+                     % (a.links if a.only == "core" else "%d then %d" % (a.links, a.scale_links)
+                        if a.only == "scale" else HOT_SLUGS if a.only else a.links)))
         print()
         print(header)
         print(self.table(markdown=False))
@@ -1230,12 +1365,18 @@ def main():
                         "(and the miss row with causal reads off), after the single server's "
                         "creation row, then that row again (make bench CLUSTER=1; adds about "
                         "three minutes); with the whole bench or --only core")
-    p.add_argument("--only", choices=["core", "login-flood", "stats", "import"],
+    p.add_argument("--scale-links", type=int, default=10000000,
+                   help="--only scale: the big table's size (> --links)")
+    p.add_argument("--db-buffer-pool", default="4G",
+                   help="--only scale: MariaDB's innodb_buffer_pool_size (the other modes keep "
+                        "the stack's 64M)")
+    p.add_argument("--only", choices=["core", "login-flood", "stats", "import", "scale"],
                    help="core: the ceiling, our hot, miss, unknown-slug and creation rows; "
                         "login-flood: only the hot row, alone and under a login flood, beside "
                         "the FastCGI ceiling; stats: only the hot row with visit statistics on "
                         "and off, with referrer spam, and the stats endpoint; import: only the YOURLS "
-                        "import of the fixture")
+                        "import of the fixture; scale: hot, spread-miss and list rows with --links "
+                        "links, then with --scale-links")
     a = p.parse_args()
     if a.cluster and (a.smoke or a.only not in (None, "core")):
         p.error("--cluster goes with the whole bench or --only core")
@@ -1243,6 +1384,11 @@ def main():
         a.duration, a.connections = 1, 16
     elif a.links < MISS_FIRST + 10000:
         p.error("--links must be at least %d" % (MISS_FIRST + 10000))
+    elif a.only == "scale" and a.scale_links <= a.links:
+        p.error("--scale-links must be more than --links")
+    elif a.only == "scale" and a.links < LIST_PAGES * LIST_LIMIT:
+        p.error("--only scale needs --links of at least %d (list page %d)"
+                % (LIST_PAGES * LIST_LIMIT, LIST_PAGES))
     for tool in ("wrk", "lighttpd", "spawn-fcgi", "nginx"):
         if not shutil.which(tool):
             sys.exit("bench: %s not found (make deps installs it)" % tool)

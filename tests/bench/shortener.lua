@@ -4,6 +4,8 @@
 --   BENCH_MISS_FIRST, BENCH_MISS_COUNT
 --                     miss: slugs FIRST.. FIRST+COUNT-1, each requested once across all threads
 --                     (thread t of T takes FIRST+t, FIRST+t+T, ...), so every one is a cache miss
+--   BENCH_MISS_STRIDE miss: the i-th of those is slug FIRST + (i * STRIDE) mod COUNT instead, so the
+--                     reads spread over the whole range (STRIDE and COUNT share no divisor)
 --   BENCH_THREADS     wrk's -t, for the miss split
 --   BENCH_API_KEY     create and mix: sent as X-API-Key when not empty
 --   BENCH_MIX_CREATE  mix: percentage of requests that are creations (default 5)
@@ -23,6 +25,7 @@ local mode = os.getenv("BENCH_MODE") or "hot"
 local hot_slugs = tonumber(os.getenv("BENCH_HOT_SLUGS") or "10000")
 local miss_first = tonumber(os.getenv("BENCH_MISS_FIRST") or "1")
 local miss_count = tonumber(os.getenv("BENCH_MISS_COUNT") or "1")
+local miss_stride = tonumber(os.getenv("BENCH_MISS_STRIDE") or "1")
 local nthreads = tonumber(os.getenv("BENCH_THREADS") or "1")
 local api_key = os.getenv("BENCH_API_KEY") or ""
 local mix_create = tonumber(os.getenv("BENCH_MIX_CREATE") or "5")
@@ -91,7 +94,8 @@ function request()
     return redirect_hot()
   elseif mode == "miss" then
     -- Past the end it wraps around (then hits): bench.py flags a run that sent more than COUNT.
-    local n = miss_first + ((tid or 0) + (sent - 1) * nthreads) % miss_count
+    local i = ((tid or 0) + (sent - 1) * nthreads) % miss_count
+    local n = miss_first + (i * miss_stride) % miss_count
     return wrk.format("GET", "/r/" .. slug(n))
   elseif mode == "create" then
     return create()
