@@ -143,8 +143,7 @@ LinksApi::LinksApi(LinkSettings settings, LinkStore* store, Cache* cache, AuthGa
       limiter_(limiter),
       cursors_(cursors),
       clock_(std::move(clock)),
-      links_cache_(cache, LinkCache::Options{settings_.cache_secret, settings_.cache_ttl,
-                                             settings_.negative_cache_ttl}),
+      links_cache_(cache, LinkCacheOptions(settings_)),
       creator_(&settings_, store, &links_cache_, slugs) {
   BindBlocklist(&settings_, clock_);
 }

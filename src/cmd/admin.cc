@@ -127,7 +127,11 @@ int main(int argc, char** argv) {
   if (command == "migrate") return Migrate(config.value(), args);
   // Connects at its first use: only the commands that change links reach it.
   shortener::MemcachedCache cache(config.value().memcached);
-  const shortener::AdminContext ctx = shortener::AdminContext::Of(config.value(), &store, &cache);
+  // The workers of this host that keep redirects in memory (local_cache_ttl) drop a link changed
+  // here at once, when this user may map their file (never created here: see HostChanges).
+  shortener::HostChanges changes(config.value().local_cache_change_file, /*create=*/false);
+  shortener::AdminContext ctx = shortener::AdminContext::Of(config.value(), &store, &cache);
+  if (!config.value().local_cache_change_file.empty()) ctx.host_changes = &changes;
   if (command == "user") return shortener::UserCommand(ctx, args, stdin);
   if (command == "apikey") return shortener::ApiKeyCommand(ctx, args);
   if (command == "link") return shortener::LinkCommand(ctx, args);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/host_changes.h"
 #include "cmd/config.h"
 #include "domain/admin_store.h"
 #include "domain/cache.h"
@@ -32,6 +33,8 @@ struct AdminContext {
   StatsStore* stats = nullptr;
   LinkTransfer* transfer = nullptr;
   Cache* cache = nullptr;
+  // The host's link change counters, bumped by every link change (null: none).
+  HostChanges* host_changes = nullptr;
   Clock clock = SystemClock;
   std::FILE* out = stdout;  // what a command prints
   std::FILE* err = stderr;  // AdminFail's line

@@ -178,9 +178,9 @@ int LinkCreate(const AdminContext& ctx, const std::vector<std::string>& args) {
 }  // namespace
 
 LinkCache AdminLinkCache(const AdminContext& ctx) {
-  const LinkSettings& links = ctx.config->links;
-  return LinkCache(
-      ctx.cache, LinkCache::Options{links.cache_secret, links.cache_ttl, links.negative_cache_ttl});
+  LinkSettings settings = ctx.config->links;
+  settings.host_changes = ctx.host_changes;
+  return LinkCache(ctx.cache, LinkCacheOptions(settings));
 }
 
 Result<uint64_t> DeleteLinksOf(const AdminContext& ctx, uint64_t user_id) {

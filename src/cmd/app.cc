@@ -22,6 +22,14 @@ LinkSettings WithBlocklist(LinkSettings settings, BlocklistFile* blocklist) {
   return settings;
 }
 
+// `settings` with the host's change counters, which every worker bumps after a change (so
+// pools of this host that keep redirects in memory see it at once) and reads with
+// local_cache_ttl.
+LinkSettings WithHostChanges(LinkSettings settings, HostChanges* changes) {
+  settings.host_changes = changes;
+  return settings;
+}
+
 LinkSettings WithClicks(LinkSettings settings, ClickCounter* clicks, VisitClassifier* visits) {
   settings.clicks = clicks;
   settings.visits = clicks != nullptr ? visits : nullptr;
@@ -51,6 +59,15 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
   if (!settings.ok()) return settings.error();
   Result<BlocklistFile> blocklist = BlocklistFile::Open(config.blocklist_file);
   if (!blocklist.ok()) return blocklist.error();
+  if (config.links.local_cache_ttl > 0) {
+    // Named at start rather than found unusable at the first redirect (then each worker would
+    // only log it and serve without its in-memory copies).
+    Status usable = HostChanges::CheckUsable(config.local_cache_change_file);
+    if (!usable.ok()) {
+      return Error::Validation("local_cache_change_file",
+                               "local_cache_change_file: " + usable.error().message);
+    }
+  }
   if (!config.password_hash_lock_file.empty()) {
     Status usable = HostSlots::CheckUsable(config.password_hash_lock_file);
     if (!usable.ok()) {
@@ -105,12 +122,17 @@ App::App(const Config& config, SlugCodec slugs, LinkSettings settings, Blocklist
                                                     config.password_hash_slots > 0
                                                         ? config.password_hash_slots
                                                         : DefaultHostSlots())),
+      host_changes_(config.local_cache_change_file.empty()
+                        ? nullptr
+                        : std::make_unique<HostChanges>(config.local_cache_change_file,
+                                                        config.links.local_cache_ttl > 0)),
       gate_(&store_, SystemClock, config.links.public_base_url),
       accounts_(config.accounts, &store_, &hasher_, hash_slots_.get(), &gate_, &limiter_,
                 SystemClock),
-      links_(
-          WithClicks(WithBlocklist(std::move(settings), &blocklist_), clicks_.get(), visits_.get()),
-          &store_, &cache_, &gate_, &limiter_, &slugs_, &cursors_, SystemClock),
+      links_(WithHostChanges(WithClicks(WithBlocklist(std::move(settings), &blocklist_),
+                                        clicks_.get(), visits_.get()),
+                             host_changes_.get()),
+             &store_, &cache_, &gate_, &limiter_, &slugs_, &cursors_, SystemClock),
       ops_(&store_, &cache_),
       qr_(config.links.public_base_url, &store_, SystemClock),
       stats_(&links_, &store_, &cache_, &gate_, SystemClock),

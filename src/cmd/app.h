@@ -74,6 +74,8 @@ class App {
   RateLimiter limiter_;
   PasswordHasher hasher_;
   std::unique_ptr<HostSlots> hash_slots_;  // null: hashing unbounded; accounts_ borrows it
+  // null without local_cache_change_file; links_ borrows it
+  std::unique_ptr<HostChanges> host_changes_;
   AuthGate gate_;
   AccountsApi accounts_;
   LinksApi links_;

@@ -473,6 +473,15 @@ const std::vector<Key>& Keys() {
       Number("negative_cache_ttl",
              "Seconds memcached remembers that a slug names no link (creation clears it); 0: off.",
              Bind(&Config::links, &LS::negative_cache_ttl), 0, 3600, "seconds"),
+      Number("local_cache_ttl",
+             "Seconds a worker keeps the redirects it found in memcached in its own memory; "
+             "changes made on this host are seen at once, on other hosts within it; 0: off.",
+             Bind(&Config::links, &LS::local_cache_ttl), 0, 3600, "seconds"),
+      Text("local_cache_change_file",
+           "Shared file of link change counters through which the workers of one host drop a "
+           "changed link's in-memory copies at once, in a directory only the service can write; "
+           "empty: none (local_cache_ttl must then be 0).",
+           Bind(&Config::local_cache_change_file), CheckAbsolutePath),
       // Accounts.
       Number("token_ttl", "Lifetime of a login token, in seconds.",
              Bind(&Config::accounts, &AS::token_ttl), 60, kLongestTtl, "seconds"),
@@ -685,6 +694,13 @@ Status CheckAcrossKeys(const Config& config, const Origins& origins) {
                                              " is above " +
                                              ValueAndOrigin(origins, "max_ttl", links.max_ttl));
     }
+  }
+  // Without the counters a change on this host would be seen only after local_cache_ttl, where
+  // API.md promises it at once.
+  if (links.local_cache_ttl > 0 && config.local_cache_change_file.empty()) {
+    return Error::Validation("local_cache_change_file",
+                             ValueAndOrigin(origins, "local_cache_ttl", links.local_cache_ttl) +
+                                 " needs a local_cache_change_file");
   }
   // Otherwise the longest accepted URL could not arrive: its request would be refused as too
   // large (413) instead of being checked.

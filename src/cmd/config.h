@@ -55,6 +55,8 @@ struct Config {
   int password_hash_slots = 0;
   // The lock file of those slots; empty: hashing is not bounded across workers.
   std::string password_hash_lock_file = "/tmp/shortener-password-hash.lock";
+  // The host's link change counters (base/host_changes.h), for local_cache_ttl; empty: none.
+  std::string local_cache_change_file = "/tmp/shortener-link-changes";
 
   std::string blocklist_file;  // absolute path; empty: no host is blocked
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/host_changes.h"
 #include "domain/blocklist.h"
 #include "domain/clicks.h"
 #include "domain/client_address.h"
@@ -32,6 +33,12 @@ struct LinkSettings {
   std::string cache_secret;
   // Seconds a slug that names no link is remembered as absent in the cache; 0: never.
   int64_t negative_cache_ttl = 5;
+  // Seconds a worker keeps the redirects it found in memcached in its own memory; 0: never
+  // (local_cache_ttl: changes made on other hosts are then seen within it, API.md).
+  int64_t local_cache_ttl = 0;
+  // Borrowed; the host's link change counters (local_cache_change_file), which every change
+  // bumps and the in-memory copies are checked against. Null: none (nor any in-memory copy).
+  HostChanges* host_changes = nullptr;
   // 404s of the redirect paths per client address (rate_limit_not_found).
   RateLimit not_found_limit = {100, 60};
   std::vector<IpNetwork> trusted_proxies;  // for the client address of not_found_limit

@@ -7,11 +7,20 @@
 
 namespace shortener {
 
+LinkCache::Options LinkCacheOptions(const LinkSettings& settings) {
+  return LinkCache::Options{settings.cache_secret, settings.cache_ttl, settings.negative_cache_ttl,
+                            settings.local_cache_ttl, settings.host_changes};
+}
+
 LinkCache::LinkCache(Cache* cache, const Options& options)
     : cache_(cache),
       entries_(options.secret),
       link_ttl_(options.link_ttl),
-      absent_ttl_(options.absent_ttl) {}
+      absent_ttl_(options.absent_ttl),
+      changes_(options.changes),
+      local_(options.local_ttl > 0 && options.changes != nullptr
+                 ? std::make_unique<LocalLinkCache>(options.local_ttl)
+                 : nullptr) {}
 
 // "r2:" since entries carry the link id; "r1:" entries (no id) are never read. Signed entries
 // (redirect_entry.h) kept the key: workers of the version before them share its fences, and
@@ -19,9 +28,22 @@ LinkCache::LinkCache(Cache* cache, const Options& options)
 std::string LinkCache::Key(std::string_view slug) { return "r2:" + std::string(slug); }
 
 LinkLookup LinkCache::Lookup(const std::string& slug, int64_t now) {
+  LinkLookup found;
+  // Read before the get: a change committed on this host after this read bumps the counter, so
+  // whatever the get returns is kept under a count already out of date, and never served.
+  std::optional<uint64_t> changes;
+  if (local_) {
+    changes = changes_->Count(slug);
+    if (changes) {
+      if (std::optional<CachedLink> kept = local_->Find(slug, now, *changes)) {
+        found.kind = LinkLookup::Kind::kHit;
+        found.link = std::move(*kept);
+        return found;
+      }
+    }
+  }
   const std::string key = Key(slug);
   std::optional<std::string> cached = cache_->Get(key);
-  LinkLookup found;
   if (!cached) return found;
   RedirectEntry entry = entries_.Decode(slug, *cached);
   switch (entry.kind) {
@@ -29,6 +51,7 @@ LinkLookup LinkCache::Lookup(const std::string& slug, int64_t now) {
       found.kind = LinkLookup::Kind::kHit;
       found.link = CachedLink{std::move(entry.url), entry.id, entry.expires_at, entry.redirect_code,
                               entry.limited};
+      if (changes) local_->Put(slug, found.link, now, *changes);
       return found;
     case RedirectEntry::Kind::kAbsent:
       // Past its time it is a miss; its own TTL removes it about now, so it is left alone.
@@ -83,6 +106,8 @@ void LinkCache::MarkChanged(const std::string& slug) {
   // failed for that worker) reads the next one, perhaps holding an entry it filled there; the
   // marker must reach it whether or not this worker has taken the server out too.
   cache_->SetEverywhere(Key(slug), RedirectEntryCodec::Fence(), kChangeFenceSeconds);
+  if (local_) local_->Drop(slug);
+  if (changes_ != nullptr) changes_->Bump(slug);
 }
 
 }  // namespace shortener

@@ -10,12 +10,18 @@
 #define SHORTENER_LINK_CACHE_H_
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "base/host_changes.h"
 #include "domain/cache.h"
+#include "domain/link_settings.h"
 #include "domain/redirect_entry.h"
 #include "domain/store.h"
+#include "store/cached_link.h"
+#include "store/local_link_cache.h"
 
 namespace shortener {
 
@@ -23,15 +29,6 @@ namespace shortener {
 // reader's gap between its MySQL read and its cache fill, which is milliseconds; meanwhile that
 // link's redirects read MySQL.
 constexpr int64_t kChangeFenceSeconds = 10;
-
-// A link as the redirect path needs it.
-struct CachedLink {
-  std::string url;
-  uint64_t id = 0;
-  int64_t expires_at = 0;  // kNeverExpires (store.h) for a permanent link
-  int redirect_code = kDefaultRedirectCode;
-  bool limited = false;  // it has max_visits (LinkStore::UseVisit decides each visit)
-};
 
 // What one cache get found for a slug.
 struct LinkLookup {
@@ -54,14 +51,23 @@ class LinkCache {
     int64_t link_ttl = 86400;
     // Seconds a slug that names no link is remembered as absent; 0: never (negative_cache_ttl).
     int64_t absent_ttl = 5;
+    // Seconds this process keeps the links it found in memcached in its own memory (a
+    // LocalLinkCache); 0: not at all (local_cache_ttl). Needs `changes`.
+    int64_t local_ttl = 0;
+    // The host's change counters (local_cache_change_file): MarkChanged bumps them, and the
+    // in-memory tier serves only what no change on this host has touched since. May be null
+    // (then no in-memory tier either).
+    HostChanges* changes = nullptr;
   };
 
-  // Borrows `cache`; it must outlive this object.
+  // Borrows `cache` and options.changes; they must outlive this object.
   LinkCache(Cache* cache, const Options& options);
 
   // The cache key of `slug`'s entry.
   static std::string Key(std::string_view slug);
 
+  // With local_ttl, first this process's own copy (LocalLinkCache: no get at all); the links
+  // that a get then finds are kept there, except those with max_visits.
   // One cache get. An entry that does not verify (forged, or of an older format) is a miss, and
   // is deleted so that the fill after the MySQL read can take its place (a change fenced after
   // that delete still refuses the fill); the first forged one is logged. An absent entry past
@@ -89,6 +95,8 @@ class LinkCache {
   // is failing, about which server holds the key. Best effort:
   // with the cache unreachable there is nothing to invalidate either, unless it comes back with
   // the old entry, which then lives at most until its own expiry (link_ttl or the link's).
+  // Then bumps the slug's host change counter, after which no process of this host serves its
+  // in-memory copy of the link any more; other hosts' copies last at most their local_ttl.
   void MarkChanged(const std::string& slug);
 
  private:
@@ -96,9 +104,15 @@ class LinkCache {
   RedirectEntryCodec entries_;
   int64_t link_ttl_;
   int64_t absent_ttl_;
+  HostChanges* changes_;
+  std::unique_ptr<LocalLinkCache> local_;  // null without local_ttl or changes
   // A forged entry was logged: the next ones are not (memcached is someone's to write).
   bool reported_forged_ = false;
 };
+
+// The Options of the workers' and the admin tool's LinkCache: slug_secret, cache_ttl,
+// negative_cache_ttl, local_cache_ttl and the host's change counters, from `settings`.
+LinkCache::Options LinkCacheOptions(const LinkSettings& settings);
 
 }  // namespace shortener
 

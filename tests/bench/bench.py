@@ -14,6 +14,8 @@
                                                                # on a 3-node Galera cluster too
     python3 tests/bench/bench.py --only scale                  # hot, spread misses and list pages
                                                                # with 300,000 links, then 10,000,000
+    python3 tests/bench/bench.py --only hot                    # the FastCGI ceiling, our hot row
+                                                               # by default and with local_cache_ttl
 
 Starts a private stack (scripts/stack.sh: MariaDB, memcached, lighttpd + `shortener --workers N`,
 the supervised pool production runs; the bare FastCGI 302 under spawn-fcgi) in a temp dir, on free loopback ports; seeds links straight into MariaDB (INSERT ... SELECT of custom-slug
@@ -30,6 +32,9 @@ row below, one after another, each for --duration seconds:
   ... referrer spam        hot, with a new referrer host and User-Agent in every request (up to
                            1,000,000 distinct ones): the workers' memory stays bounded
   the stats endpoint       GET .../stats of a link with 366 days of statistics, one client
+  ... 1,000 slugs          hot over the 1,000 hottest slugs, by default and with the in-worker
+                           cache (local_cache_ttl = 60, its pool warmed 5 s); each hot row notes
+                           the memcached gets a request (--only hot: also with statistics off)
   our redirect, miss       GET /r/{slug}, every slug requested once: memcached miss, MySQL read
   unknown slugs            GET /r/{slug} of slugs that name no link: 10,000 asked again and
                            again (remembered absences), and a new one every request
@@ -77,6 +82,7 @@ import urllib.parse
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.dirname(HERE))
+from memcached_text import ask as memcached_ask  # noqa: E402
 from processes import pick_port, pool_pids, read_pids, stop_pids as _stop_pids  # noqa: E402
 STACK_SH = os.path.join(REPO, "scripts", "stack.sh")
 LUA = os.path.join(HERE, "shortener.lua")
@@ -93,6 +99,9 @@ UNKNOWN_SLUGS = 10000  # the repeated unknown-slug flood's distinct slugs
 LIST_LIMIT, LIST_PAGES, SCALE_TOLERANCE = 100, 1000, 0.20
 SETTLE_SECONDS = 300  # longest wait for InnoDB to write the big seed's pages
 LOGIN_FLOOD_CLIENTS = 4  # small: the flooding clients share the machine with everything else
+# The hot row with the in-worker cache: its TTL, the seconds of hot requests that warm it (each
+# worker meets a slug only when the web server hands it that request), and its hot set.
+LOCAL_CACHE_TTL, LOCAL_CACHE_WARM_SECONDS, LOCAL_HOT_SLUGS = 60, 5, 1000
 
 STACK_TIMEOUT = 240  # seconds, one stack.sh call (MariaDB's first init is the slow one)
 STOP_TIMEOUT = 10  # seconds between SIGTERM and SIGKILL for what this script starts itself
@@ -693,6 +702,7 @@ class Bench:
             off = self.measure("GET /r/{slug}, hot cache (clicks off)", off_port, "hot",
                                *self.web_pids(off_port), True)
         self.statistics_rows(port, web, pids, plain_port)
+        self.local_cache_rows(port, web, pids)
         self.measure("GET /r/{slug}, every one a cache miss", port, "miss", web, pids, True,
                      BENCH_MISS_FIRST=MISS_FIRST, BENCH_MISS_COUNT=self.miss_count(0))
         self.unknown_rows(port, web, pids)
@@ -930,6 +940,8 @@ class Bench:
             return self.run_core()
         if a.only == "scale":
             return self.run_scale()
+        if a.only == "hot":
+            return self.run_hot()
         self.seed(a.links)
         self.ceiling_static()
         name = "lighttpd + fcgi_302, unix, pool %d" % a.workers
@@ -1078,6 +1090,73 @@ class Bench:
         finally:
             c.close()
         return cursor
+
+    def run_hot(self):
+        """--only hot: the FastCGI ceiling before and after our hot row with the default,
+        seen-at-once cache, then the LOCAL_HOT_SLUGS hottest slugs without and with the
+        in-worker cache (local_cache_ttl), with visit statistics on and off (issue 17, target
+        3); clicks are counted in every row."""
+        a = self.args
+        self.seed(HOT_SLUGS)
+        name = "lighttpd + fcgi_302, unix, pool %d" % a.workers
+        self.refs = [self.ceiling_fcgi(a.workers, name, reference=True)]
+        self.ours_env = {}
+        shortener = os.path.join(self.build, "shortener")
+        port = self.web_up(shortener, a.workers, self.ours_env)
+        web, pids = self.web_pids(port)
+        self.fill_cache(port)
+        start = [rss_kib(p) for p in pids]
+        self.measure_gets("GET /r/{slug}, hot cache", port, web, pids)
+        self.local_cache_rows(port, web, pids)
+        self.memory = list(zip(pids, start, [rss_kib(p) for p in pids]))
+        self.web_down(port)
+        if self.worker_accepts(SHORTENER_VISIT_STATISTICS="false"):
+            self.ours_env = {"SHORTENER_VISIT_STATISTICS": "false"}
+            port = self.web_up(shortener, a.workers, self.ours_env)
+            self.local_cache_rows(port, *self.web_pids(port), label=", statistics off")
+            self.web_down(port)
+        self.refs.append(self.ceiling_fcgi(a.workers, name + " (again)", reference=True))
+        self.targets = []
+
+    def local_cache_rows(self, port, web, pids, label=""):
+        """The hot row over the LOCAL_HOT_SLUGS hottest slugs on `port` (the default cache; its
+        links already in memcached), then on a pool with the same settings and local_cache_ttl
+        = LOCAL_CACHE_TTL, warmed for LOCAL_CACHE_WARM_SECONDS (a worker keeps a link only once
+        the web server has handed it a request for it). Skipped, with a note, when the worker
+        has no local_cache_ttl key."""
+        local = dict(self.ours_env, SHORTENER_LOCAL_CACHE_TTL=str(LOCAL_CACHE_TTL))
+        if not self.worker_accepts(**local):
+            self.notes.append("This worker has no `local_cache_ttl` key: its hot rows are skipped.")
+            return
+        few = {"BENCH_HOT_SLUGS": LOCAL_HOT_SLUGS}
+        name = "GET /r/{slug}, hot cache, %d slugs%s" % (LOCAL_HOT_SLUGS, label)
+        self.wrk(port, "hot", 2, **few)
+        self.measure_gets(name, port, web, pids, **few)
+        local_port = self.web_up(os.path.join(self.build, "shortener"), self.args.workers, local)
+        self.wrk(local_port, "hot", LOCAL_CACHE_WARM_SECONDS, **few)
+        self.measure_gets(name + ", local_cache_ttl = %d" % LOCAL_CACHE_TTL, local_port,
+                          *self.web_pids(local_port), **few)
+        self.web_down(local_port)
+
+    def memcached_gets(self):
+        """memcached's count of gets so far (its `stats`), over the stack's socket or port."""
+        data = memcached_ask(self.stack_env()["SHORTENER_MEMCACHED_SERVERS"].split(",")[0],
+                             b"stats\r\n")
+        for line in data.decode().split("\r\n"):
+            parts = line.split()
+            if len(parts) == 3 and parts[1] == "cmd_get":
+                return int(parts[2])
+        raise RuntimeError("memcached stats without cmd_get")
+
+    def measure_gets(self, name, port, web, pids, **lua_env):
+        """measure() of a hot row of ours, noting memcached gets per request (every redirect
+        asks memcached once by default; the in-worker cache asks it only for links a worker
+        does not hold)."""
+        before = self.memcached_gets()
+        row = self.measure(name, port, "hot", web, pids, True, **lua_env)
+        gets = self.memcached_gets() - before
+        row.note = "%.2f memcached gets a request" % (gets / max(1, row.result["requests"]))
+        return row
 
     def run_login_flood(self):
         """--only login-flood: the hot row beside the FastCGI ceiling, then again while logins of
@@ -1376,13 +1455,14 @@ def main():
     p.add_argument("--db-buffer-pool", default="4G",
                    help="--only scale: MariaDB's innodb_buffer_pool_size (the other modes keep "
                         "the stack's 64M)")
-    p.add_argument("--only", choices=["core", "login-flood", "stats", "import", "scale"],
+    p.add_argument("--only", choices=["core", "login-flood", "stats", "import", "scale", "hot"],
                    help="core: the ceiling, our hot, miss, unknown-slug and creation rows; "
                         "login-flood: only the hot row, alone and under a login flood, beside "
                         "the FastCGI ceiling; stats: only the hot row with visit statistics on "
                         "and off, with referrer spam, and the stats endpoint; import: only the YOURLS "
                         "import of the fixture; scale: hot, spread-miss and list rows with --links "
-                        "links, then with --scale-links")
+                        "links, then with --scale-links; hot: the hot row by default and with "
+                        "local_cache_ttl, beside the FastCGI ceiling")
     a = p.parse_args()
     if a.cluster and (a.smoke or a.only not in (None, "core")):
         p.error("--cluster goes with the whole bench or --only core")

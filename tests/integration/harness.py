@@ -36,6 +36,7 @@ from collections import namedtuple
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.dirname(HERE))
+from memcached_text import ask as memcached_ask  # noqa: E402
 from processes import alive as pid_alive, children, cmdline as _cmdline, free_port, pool_pids, read_pids, read_pids as _read_pids, wait_for  # noqa: E402,F401
 STACK_SH = os.path.join(REPO, "scripts", "stack.sh")
 
@@ -410,14 +411,8 @@ class Stack:
         text, or None; asks the stack's memcached, or the one on 127.0.0.1:`port`."""
         host, default_port = self.env["SHORTENER_MEMCACHED_SERVERS"].split(",")[0].rsplit(":", 1)
         full = "%s:%s" % (self.env["SHORTENER_MYSQL_DATABASE"], key)
-        with socket.create_connection((host, int(port or default_port)), timeout=5) as s:
-            s.sendall(b"get %s\r\n" % full.encode())
-            data = b""
-            while not data.endswith(b"END\r\n"):
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
+        data = memcached_ask("%s:%s" % (host, port or default_port), b"get %s\r\n" % full.encode(),
+                             timeout=5)
         lines = data.split(b"\r\n")
         return lines[1].decode() if lines[0].startswith(b"VALUE") else None
 

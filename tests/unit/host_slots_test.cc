@@ -10,22 +10,14 @@
 #include <cstdlib>
 #include <string>
 
+#include "temp_file.h"
+
 namespace shortener {
 namespace {
 
 // A fresh lock file path in a private temporary directory, removed afterwards.
-struct TempLock {
-  TempLock() {
-    char dir_template[] = "/tmp/host-slots-test-XXXXXX";
-    dir = mkdtemp(dir_template);
-    path = dir + "/slots.lock";
-  }
-  ~TempLock() {
-    unlink(path.c_str());
-    rmdir(dir.c_str());
-  }
-  std::string dir;
-  std::string path;
+struct TempLock : TempFile {
+  TempLock() : TempFile("slots.lock") {}
 };
 
 long ElapsedMs(std::chrono::steady_clock::time_point since) {

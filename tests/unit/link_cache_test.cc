@@ -9,6 +9,7 @@
 
 #include "domain/redirect_entry.h"
 #include "domain/store.h"
+#include "temp_file.h"
 
 namespace shortener {
 namespace {
@@ -53,9 +54,15 @@ class FakeCache : public Cache {
   int writes = 0;
 };
 
-LinkCache::Options Options(int64_t link_ttl = 86400, int64_t absent_ttl = 5) {
-  return LinkCache::Options{kSecret, link_ttl, absent_ttl};
+LinkCache::Options Options(int64_t link_ttl = 86400, int64_t absent_ttl = 5, int64_t local_ttl = 0,
+                           HostChanges* changes = nullptr) {
+  return LinkCache::Options{kSecret, link_ttl, absent_ttl, local_ttl, changes};
 }
+
+// A fresh host change counters file in a private temporary directory, removed afterwards.
+struct TempChanges : TempFile {
+  TempChanges() : TempFile("changes") {}
+};
 
 int K(LinkLookup::Kind kind) { return static_cast<int>(kind); }
 
@@ -178,6 +185,67 @@ BOOST_AUTO_TEST_CASE(entries_that_do_not_verify_are_misses_and_make_room_for_the
       BOOST_TEST(links.Lookup("abc123", kNow).link.url == "https://real.test/");
     }
   }
+}
+
+// local_ttl: the second lookup of a link needs no get; a change made through another LinkCache
+// of the host (another worker: its own mapping of the same counters) is seen by the next one.
+BOOST_AUTO_TEST_CASE(the_in_memory_tier_serves_until_a_change_on_the_host) {
+  TempChanges file;
+  FakeCache cache;
+  HostChanges mine(file.path, /*create=*/true), theirs(file.path, /*create=*/true);
+  LinkCache links(&cache, Options(86400, 5, /*local_ttl=*/30, &mine));
+  LinkCache other_worker(&cache, Options(86400, 5, 0, &theirs));
+  links.FillLink("abc123", CachedLink{"https://old.test/", 1, kNow + 3600}, kNow);
+  cache.gets = 0;
+  BOOST_TEST(links.Lookup("abc123", kNow).link.url == "https://old.test/");
+  BOOST_TEST(cache.gets == 1);
+  LinkLookup kept = links.Lookup("abc123", kNow + 29);
+  BOOST_TEST(K(kept.kind) == K(LinkLookup::Kind::kHit));
+  BOOST_TEST(kept.link.url == "https://old.test/");
+  BOOST_TEST(kept.link.expires_at == kNow + 3600);
+  BOOST_TEST(cache.gets == 1);  // no get: served from memory
+  // Changed behind memcached's back only (another host): still the old copy, until the TTL.
+  cache.values["r2:abc123"] =
+      RedirectEntryCodec(kSecret).EncodeLink("abc123", kNow + 3600, 1, "https://new.test/");
+  BOOST_TEST(links.Lookup("abc123", kNow + 29).link.url == "https://old.test/");
+  BOOST_TEST(links.Lookup("abc123", kNow + 30).link.url == "https://new.test/");
+  BOOST_TEST(cache.gets == 2);
+  // Changed by another worker of this host: the very next lookup asks memcached (the marker).
+  other_worker.MarkChanged("abc123");
+  BOOST_TEST(K(links.Lookup("abc123", kNow + 31).kind) == K(LinkLookup::Kind::kFenced));
+  BOOST_TEST(cache.gets == 3);
+}
+
+BOOST_AUTO_TEST_CASE(the_in_memory_tier_drops_its_own_changes_and_keeps_no_limited_link) {
+  TempChanges file;
+  FakeCache cache;
+  HostChanges changes(file.path, /*create=*/true);
+  LinkCache links(&cache, Options(86400, 5, /*local_ttl=*/30, &changes));
+  links.FillLink("abc123", CachedLink{"https://old.test/", 1, kNow + 3600}, kNow);
+  links.Lookup("abc123", kNow);
+  links.MarkChanged("abc123");
+  cache.gets = 0;
+  BOOST_TEST(K(links.Lookup("abc123", kNow).kind) == K(LinkLookup::Kind::kFenced));
+  BOOST_TEST(cache.gets == 1);
+  // max_visits: every lookup asks memcached (and the caller MySQL), never memory.
+  links.FillLink("limit1", CachedLink{"https://t.test/", 2, kNow + 3600, 302, true}, kNow);
+  for (int i = 0; i < 3; ++i) links.Lookup("limit1", kNow);
+  BOOST_TEST(cache.gets == 4);
+  // Absent slugs are not kept either: a creation must be seen at once.
+  links.FillAbsent("nosuch", kNow);
+  links.Lookup("nosuch", kNow);
+  links.Lookup("nosuch", kNow);
+  BOOST_TEST(cache.gets == 6);
+}
+
+BOOST_AUTO_TEST_CASE(no_counters_no_in_memory_tier) {
+  FakeCache cache;
+  LinkCache links(&cache, Options(86400, 5, /*local_ttl=*/30, nullptr));
+  links.FillLink("abc123", CachedLink{"https://t.test/", 1, kNow + 3600}, kNow);
+  cache.gets = 0;
+  links.Lookup("abc123", kNow);
+  links.Lookup("abc123", kNow);
+  BOOST_TEST(cache.gets == 2);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
