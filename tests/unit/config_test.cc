@@ -637,6 +637,12 @@ BOOST_AUTO_TEST_CASE(checks_across_keys) {
        "max_url_length = 2048 (default) is above max_body_bytes = 1024 (test.conf:1)",
        "max_url_length"},
       {"max_body_bytes = 1024\nmax_url_length = 1024\n", "", ""},
+      // The in-worker cache needs the host's change counters (API.md: at once on this host).
+      {"local_cache_ttl = 5\nlocal_cache_change_file =\n",
+       "local_cache_ttl = 5 (test.conf:1) needs a local_cache_change_file",
+       "local_cache_change_file"},
+      {"local_cache_ttl = 5\n", "", ""},
+      {"local_cache_change_file =\n", "", ""},
   };
   for (const FileCase& c : cases) {
     BOOST_TEST_CONTEXT("file \"" << c.ini << "\"") {
