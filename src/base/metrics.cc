@@ -37,6 +37,7 @@ struct Slot {
   Counter latency_sum_micros[kMaxMetricRoutes];
   Counter cache_hits;
   Counter cache_misses;
+  Counter local_cache_hits;
   Counter database_errors;
   Counter worker_restarts;
 };
@@ -246,6 +247,7 @@ void CountRequest(size_t route, int status, int64_t micros) {
 }
 
 void CountCacheLookup(bool hit) { Bump(hit ? g_mine->cache_hits : g_mine->cache_misses); }
+void CountLocalCacheHit() { Bump(g_mine->local_cache_hits); }
 
 void CountDatabaseError() { Bump(g_mine->database_errors); }
 
@@ -305,6 +307,9 @@ std::string RenderMetrics() {
       {"shortener_cache_hits_total", "Cache lookups answered by memcached.", &Slot::cache_hits},
       {"shortener_cache_misses_total", "Cache lookups memcached did not answer (absent or down).",
        &Slot::cache_misses},
+      {"shortener_local_cache_hits_total",
+       "Redirects answered from a worker's own memory (local_cache_ttl), with no cache lookup.",
+       &Slot::local_cache_hits},
       {"shortener_database_errors_total", "Errors reported by MySQL (lost connections included).",
        &Slot::database_errors},
       {"shortener_worker_restarts_total", "Workers that died and were replaced by the supervisor.",

@@ -57,6 +57,8 @@ void SetRouteLabels(std::vector<std::string> labels);
 void CountRequest(size_t route, int status, int64_t micros);
 // One cache lookup (a get), answered (hit) or not (miss: absent, or memcached down).
 void CountCacheLookup(bool hit);
+// One redirect answered from the worker's own memory (local_cache_ttl), with no cache lookup.
+void CountLocalCacheHit();
 // One error reported by the database (a lost connection, a deadlock, a failed statement).
 void CountDatabaseError();
 // One worker that died and was replaced (counted by the supervisor).

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "base/log.h"
+#include "base/metrics.h"
 
 namespace shortener {
 
@@ -36,6 +37,7 @@ LinkLookup LinkCache::Lookup(const std::string& slug, int64_t now) {
     changes = changes_->Count(slug);
     if (changes) {
       if (std::optional<CachedLink> kept = local_->Find(slug, now, *changes)) {
+        CountLocalCacheHit();
         found.kind = LinkLookup::Kind::kHit;
         found.link = std::move(*kept);
         return found;

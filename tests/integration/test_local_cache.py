@@ -74,6 +74,22 @@ class LocalCacheTest(IntegrationTest):
                             % (answers, time.time() - since, TTL))
             time.sleep(0.2)
 
+    def local_hits(self, client):
+        """The pool's shortener_local_cache_hits_total (GET /metrics sums every worker)."""
+        r = self.req("GET", "/metrics", client=client)
+        for line in r.body.decode().splitlines():
+            if line.startswith("shortener_local_cache_hits_total "):
+                return float(line.split()[1])
+        self.fail("no shortener_local_cache_hits_total in /metrics: %r" % r.body[:300])
+
+    def test_a_kept_link_is_answered_from_memory(self):
+        # docs/configuration.md: a link a worker holds costs no memcached get. Of REPEAT
+        # redirects over 2 workers, only each worker's first can have needed one.
+        slug, url = self.link("memory")
+        before = self.local_hits(self.host1)
+        self.assertEqual(self.targets(self.host1, slug), [url] * REPEAT)
+        self.assertGreaterEqual(self.local_hits(self.host1) - before, REPEAT - 2)
+
     def test_a_patch_is_seen_at_once_on_its_host_and_within_the_ttl_elsewhere(self):
         slug, old = self.link("patch")
         self.warm(slug, old)

@@ -123,11 +123,13 @@ BOOST_AUTO_TEST_CASE(cache_database_and_restart_counters) {
   CountCacheLookup(true);
   CountCacheLookup(true);
   CountCacheLookup(false);
+  CountLocalCacheHit();
   CountDatabaseError();
   CountWorkerRestart();
   std::string text = RenderMetrics();
   BOOST_TEST(Has(text, "shortener_cache_hits_total 2"));
   BOOST_TEST(Has(text, "shortener_cache_misses_total 1"));
+  BOOST_TEST(Has(text, "shortener_local_cache_hits_total 1"));
   BOOST_TEST(Has(text, "shortener_database_errors_total 1"));
   BOOST_TEST(Has(text, "shortener_worker_restarts_total 1"));
   BOOST_TEST(Has(text, "shortener_worker_slots 1"));
