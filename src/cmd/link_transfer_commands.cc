@@ -41,8 +41,8 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-// Links per export read: each comes with every day of its clicks and statistics (up to 250
-// value rows a day), so pages stay small.
+// Links per export read: each comes with every day of its clicks and statistics (up to 255
+// breakdown values a day), so pages stay small.
 constexpr int kExportPage = 200;
 
 // The import's progress line and report around its ImportSummary.

@@ -37,13 +37,13 @@ struct StoredStats {
 
 // The stats read sums a long range from blocks of kStatsBlockDays days (block k: days
 // k * kStatsBlockDays to (k + 1) * kStatsBlockDays - 1 since 1970-01-01) that it keeps between
-// requests, so that it reads the value rows of the range's ends only (docs/performance.md).
+// requests, so that it reads the day rows of the range's ends only (docs/performance.md).
 inline constexpr int64_t kStatsBlockDays = 16;
 
 // What the days of one block of one link summed to: their classified visits (human + bot),
 // each day's unique-visitor estimate and each breakdown's clicks per value. A block is right
-// exactly while its classified visits are unchanged: every flush that changes a day's value
-// rows or sketch adds at least one classified visit to that day in the same transaction
+// exactly while its classified visits are unchanged: every flush that changes a day's breakdown
+// values or sketch adds at least one classified visit to that day in the same transaction
 // (mysql_visits.cc), so the number only grows and no two states of a block's rows share it.
 struct StatsBlock {
   uint64_t visits = 0;
@@ -84,7 +84,7 @@ class StatsStore {
   // Link `link_id`'s statistics on the days of `range`, read in one consistent snapshot (so
   // the totals agree with each other). Empty for a link that does not exist. With `blocks`
   // (may be null), whole blocks of the range whose classified visits did not change since they
-  // were kept come from there instead of the value rows, and blocks read are kept there; the
+  // were kept come from there instead of the day rows, and blocks read are kept there; the
   // result is the same either way.
   virtual Result<StoredStats> ReadStats(uint64_t link_id, const DayRange& range,
                                         StatsBlockCache* blocks) = 0;

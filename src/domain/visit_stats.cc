@@ -102,22 +102,4 @@ std::vector<ValueCount> FoldTop(const ValueCounts& stored, const ValueCounts& ad
 
 size_t NamedValues(const ValueCounts& counts) { return counts.size() - counts.count(kOtherValue); }
 
-FoldChanges FoldTopChanges(const ValueCounts& stored, const ValueCounts& added, size_t top) {
-  FoldChanges changes;
-  ValueCounts kept;
-  for (ValueCount& v : FoldTop(stored, added, top)) kept.emplace(std::move(v.value), v.clicks);
-  changes.named = NamedValues(kept);
-  for (const auto& [value, clicks] : kept) {
-    auto was = stored.find(value);
-    const uint64_t before = was == stored.end() ? 0 : was->second;
-    // A kept value never loses clicks: a named one keeps its stored count plus what was added,
-    // and "other" only ever gains.
-    if (clicks > before) changes.add.push_back(ValueCount{value, clicks - before});
-  }
-  for (const auto& [value, clicks] : stored) {
-    if (kept.count(value) == 0) changes.drop.push_back(value);
-  }
-  return changes;
-}
-
 }  // namespace shortener

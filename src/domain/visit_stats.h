@@ -128,21 +128,6 @@ std::vector<ValueCount> FoldTop(const ValueCounts& stored, const ValueCounts& ad
 // The number of named values in `counts` (every value but kOtherValue).
 size_t NamedValues(const ValueCounts& counts);
 
-// FoldTop(stored, added, top) as changes to the stored rows, which is how the flush writes it
-// (store/mysql_visits.cc): `add` the values whose clicks grow, by how much (added to the stored
-// count, or a new row), in value order; `drop` the stored values that leave the top (their
-// clicks are in add's "other"); `named` the named values stored afterwards. Applied to `stored`
-// it gives exactly FoldTop's result. When NamedValues(stored) + NamedValues(added) <= top,
-// nothing is dropped and `add` is `added` itself: what lets the flush add a batch's counts
-// without reading the stored ones (sql/015's values_bound).
-struct FoldChanges {
-  std::vector<ValueCount> add;
-  std::vector<std::string> drop;
-  size_t named = 0;
-};
-FoldChanges FoldTopChanges(const ValueCounts& stored, const ValueCounts& added,
-                           size_t top = kTopValues);
-
 }  // namespace shortener
 
 #endif  // SHORTENER_VISIT_STATS_H_

@@ -214,7 +214,7 @@ void QueryInChunks(MysqlStore::Session& s, size_t n, const ChunkedSql& sql, Bind
 }
 
 // Inside AddClicks' transaction, after its click rows: adds `visits` (ClickBatch::visits) to
-// link_visits_daily and link_visit_values (mysql_visits.cc). Throws like any statement.
+// link_visits_daily (mysql_visits.cc). Throws like any statement.
 void AddVisits(MysqlStore::Session& s, const std::vector<VisitRollup>& visits);
 
 // Sleeps a random time below 2^conflicts milliseconds (1 <= conflicts <= kConflictRetries).

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 
+#include "domain/day_values.h"
 #include "store/mysql_store_impl.h"
 
 namespace shortener {
@@ -32,13 +33,10 @@ const char kDaysOfRange[] =
     "SELECT link_id, DATEDIFF(day, '1970-01-01'), clicks FROM link_clicks_daily "
     "WHERE link_id BETWEEN ? AND ? ORDER BY link_id, day";
 
-// The visit statistics of a page's id range, in the same order (sql/009).
+// The visit statistics of a page's id range, in the same order (sql/009, sql/017).
 const char kStatsDaysOfRange[] =
-    "SELECT link_id, DATEDIFF(day, '1970-01-01'), human_clicks, bot_clicks, visitors "
-    "FROM link_visits_daily WHERE link_id BETWEEN ? AND ? ORDER BY link_id, day";
-const char kStatsValuesOfRange[] =
-    "SELECT link_id, DATEDIFF(day, '1970-01-01'), breakdown, value, clicks "
-    "FROM link_visit_values WHERE link_id BETWEEN ? AND ? ORDER BY link_id, day";
+    "SELECT link_id, DATEDIFF(day, '1970-01-01'), human_clicks, bot_clicks, visitors, "
+    "breakdown_values FROM link_visits_daily WHERE link_id BETWEEN ? AND ? ORDER BY link_id, day";
 
 // One day row of an imported link, sent with the rest of its batch's.
 struct ImportedDay {
@@ -95,7 +93,6 @@ ImportOutcome ImportOne(MysqlStore::Session& s, const TransferLink& link, int64_
 void ReadStatsOfPage(MysqlStore::Session& s, std::vector<ExportedLink>* page) {
   std::map<uint64_t, ExportedLink*> by_id;
   for (ExportedLink& e : *page) by_id[e.id] = &e;
-  std::map<LinkDay, DayStats*> days;
   sql::PreparedStatement& daily = s.Prepared(kStatsDaysOfRange);
   daily.setUInt64(1, page->front().id);
   daily.setUInt64(2, page->back().id);
@@ -117,21 +114,15 @@ void ReadStatsOfPage(MysqlStore::Session& s, std::vector<ExportedLink>* page) {
           "exported without visitors",
           static_cast<unsigned long long>(it->first), static_cast<long long>(v.day));
     }
-    std::vector<VisitRollup>& stats = it->second->link.stats;
-    stats.push_back(std::move(v));
-    days[LinkDay(it->first, stats.back().day)] = &stats.back().stats;
-  }
-  rs.reset();
-  // Pointers into the vectors are stable from here on: nothing more is pushed.
-  sql::PreparedStatement& values = s.Prepared(kStatsValuesOfRange);
-  values.setUInt64(1, page->front().id);
-  values.setUInt64(2, page->back().id);
-  rs.reset(values.executeQuery());
-  while (rs->next()) {
-    auto it = days.find(LinkDay(rs->getUInt64(1), rs->getInt64(2)));
-    const size_t breakdown = rs->getUInt(3);
-    if (it == days.end() || breakdown >= kBreakdownCount) continue;
-    it->second->breakdowns[breakdown][std::string(rs->getString(4))] = rs->getUInt64(5);
+    std::optional<DayValues> values = DecodeDayValues(std::string(rs->getString(6)));
+    if (values) {
+      v.stats.breakdowns = std::move(*values);
+    } else {
+      Log(Severity::kError,
+          "link %llu day %lld: stored breakdown values are corrupt; exported without them",
+          static_cast<unsigned long long>(it->first), static_cast<long long>(v.day));
+    }
+    it->second->link.stats.push_back(std::move(v));
   }
 }
 

@@ -1,22 +1,20 @@
-// MysqlStore's visit statistics: the flush's writes of link_visits_daily and link_visit_values
-// (sql/009, sql/015), inside AddClicks' transaction, and the stats endpoint's read.
+// MysqlStore's visit statistics: the flush's writes of link_visits_daily (sql/009, sql/017),
+// inside AddClicks' transaction, and the stats endpoint's read.
 //
 // How concurrent flushes of one (link, day) stay exact: each flush first upserts the (link,
-// day) row of link_visits_daily, adding its counters. That row lock is held to the end of the
-// transaction, so every flush touching the pair either committed before (and is seen by the
-// reads below) or waits. The reads are plain consistent reads: the transaction's snapshot is
-// taken at the first of them, after the upsert holds every pair's lock, so it holds every
-// committed flush of those pairs; and they take no gap locks that could deadlock with other
-// pairs' inserts.
+// day) row, adding its counters. That row lock is held to the end of the transaction, so every
+// flush touching the pair either committed before (and is seen by the read below) or waits.
+// The read is a plain consistent read: the transaction's snapshot is taken at it, after the
+// upsert holds every pair's lock, so it holds every committed flush of those pairs; and it
+// takes no gap locks that could deadlock with other pairs' inserts.
 //
-// What a flush costs MariaDB, per (link, day) of its batch (docs/performance.md): the upsert
-// of the daily row, one primary-key read of it (sketch and values_bound), the upsert of the
-// batch's value rows (each adding its clicks), and a write-back of the row only when its sketch
-// gained registers. The pair's stored values are read only when values_bound says a breakdown
-// may overflow its top 50 (sql/015); then they are folded (FoldTopChanges) and written as the
-// same additive upserts plus the deletes of values that left the top.
+// What a flush costs MariaDB, per (link, day) of its batch (docs/performance.md): the upsert of
+// the day's row, one primary-key read of it and, unless the upsert inserted it, one write-back
+// of the merged sketch and breakdown values (domain/day_values.h): 2 or 3 row operations,
+// whatever the number of values (sql/017; a row per value before).
 #include <map>
 
+#include "domain/day_values.h"
 #include "store/mysql_store_impl.h"
 
 namespace shortener {
@@ -28,46 +26,30 @@ namespace {
 #define SHORTENER_DAY_PARAM "('1970-01-01' + INTERVAL ? DAY)"
 #define SHORTENER_DAY_NUMBER_OF(col) "DATEDIFF(" col ", '1970-01-01')"
 #define SHORTENER_DAY_NUMBER SHORTENER_DAY_NUMBER_OF("day")
-// Rows picked by primary key with a row-constructor IN: MariaDB looks each row up in a sorted
-// list; an OR of (link_id = ? AND day = ?) terms was evaluated term by term for every row read.
-#define SHORTENER_PAIRS_IN "(link_id, day) IN ("
-#define SHORTENER_PAIR "(?, " SHORTENER_DAY_PARAM ")"
 
-// values_bound's "not known" and its ceiling (sql/015): adding to it stays far from
-// SMALLINT UNSIGNED's limit.
-#define SHORTENER_BOUND_CEILING "1000"
-
-// Counters added, values_bound raised by the batch's most named values in one breakdown; the
-// sketch is the batch's when the row is new (kept otherwise, merged below).
+// Counters added. A new row gets the batch's sketch and values (folded to the top 50 + other):
+// complete, so the flush that inserted it need not write it again. An existing row keeps its
+// own until the write-back below.
 // IGNORE: a link deleted since its visits were counted drops them, as its clicks are dropped.
 const ChunkedSql kAddDaily(
     "INSERT IGNORE INTO link_visits_daily (link_id, day, human_clicks, bot_clicks, visitors, "
-    "values_bound) VALUES ",
+    "breakdown_values) VALUES ",
     "(?, " SHORTENER_DAY_PARAM ", ?, ?, ?, ?)",
     " ON DUPLICATE KEY UPDATE human_clicks = human_clicks + VALUES(human_clicks), "
-    "bot_clicks = bot_clicks + VALUES(bot_clicks), values_bound = LEAST(values_bound + "
-    "VALUES(values_bound), " SHORTENER_BOUND_CEILING ")");
-const ChunkedSql kReadDaily(
-    "SELECT link_id, " SHORTENER_DAY_NUMBER
-    ", visitors, values_bound FROM link_visits_daily WHERE " SHORTENER_PAIRS_IN,
-    SHORTENER_PAIR, ")");
+    "bot_clicks = bot_clicks + VALUES(bot_clicks)");
+// Rows picked by primary key with a row-constructor IN: MariaDB looks each row up in a sorted
+// list; an OR of (link_id = ? AND day = ?) terms was evaluated term by term for every row read.
+const ChunkedSql kReadDaily("SELECT link_id, " SHORTENER_DAY_NUMBER
+                            ", human_clicks, bot_clicks, visitors, breakdown_values FROM "
+                            "link_visits_daily WHERE (link_id, day) IN (",
+                            "(?, " SHORTENER_DAY_PARAM ")", ")");
 // Only rows that exist get here (read above, locked by this transaction): the update branch.
 const ChunkedSql kSetDaily(
     "INSERT IGNORE INTO link_visits_daily (link_id, day, human_clicks, bot_clicks, visitors, "
-    "values_bound) VALUES ",
+    "breakdown_values) VALUES ",
     "(?, " SHORTENER_DAY_PARAM ", 0, 0, ?, ?)",
-    " ON DUPLICATE KEY UPDATE visitors = VALUES(visitors), values_bound = VALUES(values_bound)");
-const ChunkedSql kReadValues(
-    "SELECT link_id, " SHORTENER_DAY_NUMBER
-    ", breakdown, value, clicks FROM link_visit_values WHERE " SHORTENER_PAIRS_IN,
-    SHORTENER_PAIR, ")");
-const ChunkedSql kAddValues(
-    "INSERT IGNORE INTO link_visit_values (link_id, day, breakdown, value, clicks) VALUES ",
-    "(?, " SHORTENER_DAY_PARAM ", ?, ?, ?)",
-    " ON DUPLICATE KEY UPDATE clicks = clicks + VALUES(clicks)");
-const ChunkedSql kDropValues(
-    "DELETE FROM link_visit_values WHERE (link_id, day, breakdown, value) IN (",
-    "(?, " SHORTENER_DAY_PARAM ", ?, ?)", ")");
+    " ON DUPLICATE KEY UPDATE visitors = VALUES(visitors), "
+    "breakdown_values = VALUES(breakdown_values)");
 
 // A link's days in a range: every day with clicks, and its classified visits where it has any.
 const char kReadStatsDays[] =
@@ -76,34 +58,28 @@ const char kReadStatsDays[] =
     "LEFT JOIN link_visits_daily v ON v.link_id = c.link_id AND v.day = c.day "
     "WHERE c.link_id = ? AND c.day BETWEEN " SHORTENER_DAY_PARAM " AND " SHORTENER_DAY_PARAM
     " ORDER BY c.day";
-// The unique-visitor sketches of a piece of the range.
-const char kReadStatsSketches[] = "SELECT " SHORTENER_DAY_NUMBER
-                                  ", visitors FROM link_visits_daily WHERE link_id = ? AND day "
-                                  "BETWEEN " SHORTENER_DAY_PARAM " AND " SHORTENER_DAY_PARAM;
-// Each breakdown's values summed over a piece of the range: at most 51 rows a day and breakdown.
-const char kReadStatsValues[] =
-    "SELECT breakdown, value, SUM(clicks) FROM link_visit_values WHERE link_id = ? AND day "
-    "BETWEEN " SHORTENER_DAY_PARAM " AND " SHORTENER_DAY_PARAM " GROUP BY breakdown, value";
-
-// One change to a stored value: clicks added (kAddValues), or the value deleted (kDropValues).
-struct ValueRow {
-  uint64_t link_id;
-  int64_t day;
-  size_t breakdown;
-  std::string value;
-  uint64_t clicks;
-};
+// The unique-visitor sketches and breakdown values of a piece of the range.
+const char kReadStatsPiece[] =
+    "SELECT " SHORTENER_DAY_NUMBER
+    ", visitors, breakdown_values FROM link_visits_daily WHERE "
+    "link_id = ? AND day BETWEEN " SHORTENER_DAY_PARAM " AND " SHORTENER_DAY_PARAM;
 
 // What the flush found of one (link, day) in link_visits_daily.
 struct StoredDay {
+  uint64_t human_clicks = 0;
+  uint64_t bot_clicks = 0;
   std::string visitors;
-  uint64_t values_bound = 0;
+  std::string values;
 };
 
 int BindPair(sql::PreparedStatement& st, int param, uint64_t link_id, int64_t day) {
   st.setUInt64(param, link_id);
   st.setInt64(param + 1, day);
   return param + 2;
+}
+
+sql::SQLString Bytes(const std::string& bytes) {
+  return sql::SQLString(bytes.data(), bytes.size());
 }
 
 // Binds a link and a range of days to the three parameters of a stats read.
@@ -115,11 +91,25 @@ sql::PreparedStatement& BoundToRange(sql::PreparedStatement& st, uint64_t link_i
   return st;
 }
 
-// The most named values one breakdown of `stats` holds: what the batch adds to values_bound.
-uint64_t BoundOf(const DayStats& stats) {
-  size_t most = 0;
-  for (const ValueCounts& counts : stats.breakdowns) most = std::max(most, NamedValues(counts));
-  return most;
+// The stored breakdown values of a day; none, logged, for a text that does not decode (counting
+// goes on from this batch's visits rather than blocking every later batch).
+DayValues StoredValues(uint64_t link_id, int64_t day, const std::string& text) {
+  std::optional<DayValues> values = DecodeDayValues(text);
+  if (values) return std::move(*values);
+  Log(Severity::kError, "link %llu day %lld: stored breakdown values are corrupt; replacing them",
+      static_cast<unsigned long long>(link_id), static_cast<long long>(day));
+  return DayValues();
+}
+
+// `stored` and `added` folded to what is stored next: each breakdown's top 50 + other.
+DayValues Folded(const DayValues& stored, const DayValues& added) {
+  DayValues folded;
+  for (size_t b = 0; b < kBreakdownCount; ++b) {
+    for (ValueCount& v : FoldTop(stored[b], added[b])) {
+      folded[b].emplace(std::move(v.value), v.clicks);
+    }
+  }
+  return folded;
 }
 
 // The stored sketch of a pair merged with the batch's; empty when nothing changed.
@@ -139,42 +129,29 @@ std::string MergedSketch(const VisitRollup& v, const std::string& stored) {
   return bytes == stored ? std::string() : bytes;
 }
 
-// The stored values of `pairs` (sorted), by pair and breakdown.
-std::map<LinkDay, std::array<ValueCounts, kBreakdownCount>> ReadValues(
-    MysqlStore::Session& s, const std::vector<const VisitRollup*>& pairs) {
-  std::map<LinkDay, std::array<ValueCounts, kBreakdownCount>> stored;
-  QueryInChunks(
-      s, pairs.size(), kReadValues,
-      [&](sql::PreparedStatement& st, int param, size_t row) {
-        return BindPair(st, param, pairs[row]->link_id, pairs[row]->day);
-      },
-      [&](sql::ResultSet& rs) {
-        size_t breakdown = rs.getUInt(3);
-        if (breakdown >= kBreakdownCount) return;  // written by a later version: left alone
-        stored[LinkDay(rs.getUInt64(1), rs.getInt64(2))][breakdown][std::string(rs.getString(4))] =
-            rs.getUInt64(5);
-      });
-  return stored;
-}
-
 }  // namespace
 
 void mysql_internal::AddVisits(MysqlStore::Session& s, const std::vector<VisitRollup>& visits) {
   if (visits.empty()) return;
-  // 1. Counters and bounds added; every pair's row locked.
+  // 1. Counters added, every pair's row locked; new rows written whole.
   std::vector<std::string> sketches;
+  std::vector<std::string> values;
   sketches.reserve(visits.size());
-  for (const VisitRollup& v : visits) sketches.push_back(v.stats.visitors.Serialize());
+  values.reserve(visits.size());
+  for (const VisitRollup& v : visits) {
+    sketches.push_back(v.stats.visitors.Serialize());
+    values.push_back(EncodeDayValues(Folded(DayValues(), v.stats.breakdowns)));
+  }
   SendInChunks(s, visits.size(), kAddDaily, [&](sql::PreparedStatement& st, int param, size_t row) {
     const VisitRollup& v = visits[row];
     param = BindPair(st, param, v.link_id, v.day);
     st.setUInt64(param, v.stats.human_clicks);
     st.setUInt64(param + 1, v.stats.bot_clicks);
-    st.setString(param + 2, sql::SQLString(sketches[row].data(), sketches[row].size()));
-    st.setUInt64(param + 3, BoundOf(v.stats));
+    st.setString(param + 2, Bytes(sketches[row]));
+    st.setString(param + 3, Bytes(values[row]));
     return param + 4;
   });
-  // 2. The rows as they are now (the snapshot starts here): sketch and bound of each pair.
+  // 2. The rows as they are now (the snapshot starts here).
   std::map<LinkDay, StoredDay> daily;
   QueryInChunks(
       s, visits.size(), kReadDaily,
@@ -183,85 +160,41 @@ void mysql_internal::AddVisits(MysqlStore::Session& s, const std::vector<VisitRo
       },
       [&](sql::ResultSet& rs) {
         daily[LinkDay(rs.getUInt64(1), rs.getInt64(2))] =
-            StoredDay{std::string(rs.getString(3)), rs.getUInt64(4)};
+            StoredDay{rs.getUInt64(3), rs.getUInt64(4), std::string(rs.getString(5)),
+                      std::string(rs.getString(6))};
       });
-  // 3. Pairs whose bound says a breakdown may overflow: their stored values, read once.
-  std::vector<const VisitRollup*> overflowing;
-  for (const VisitRollup& v : visits) {
-    auto it = daily.find(LinkDay(v.link_id, v.day));
-    if (it != daily.end() && it->second.values_bound > kTopValues) overflowing.push_back(&v);
-  }
-  const std::map<LinkDay, std::array<ValueCounts, kBreakdownCount>> stored_values =
-      overflowing.empty() ? std::map<LinkDay, std::array<ValueCounts, kBreakdownCount>>()
-                          : ReadValues(s, overflowing);
-  // 4. What to write, in primary-key order: value rows added to or dropped, daily rows whose
-  // sketch grew or whose bound is exact again.
-  std::vector<ValueRow> add;
-  std::vector<ValueRow> drop;
+  // 3. Rows that existed before the upsert: the batch merged in, written back in primary-key
+  // order. A row the upsert inserted holds exactly the batch, counters and values text; a row
+  // that existed differs in its counters (it had at least one visit), or, had it none, in its
+  // values (none: every visit of a day adds to each breakdown) unless the batch has none either.
   struct DailyRow {
     const VisitRollup* v;
     std::string visitors;
-    uint64_t values_bound;
+    std::string values;
   };
   std::vector<DailyRow> set_daily;
-  const std::array<ValueCounts, kBreakdownCount> none{};
-  for (const VisitRollup& v : visits) {
-    const LinkDay pair(v.link_id, v.day);
-    auto it = daily.find(pair);
+  for (size_t i = 0; i < visits.size(); ++i) {
+    const VisitRollup& v = visits[i];
+    auto it = daily.find(LinkDay(v.link_id, v.day));
     if (it == daily.end()) continue;  // the link is gone
     const StoredDay& day = it->second;
+    if (day.human_clicks == v.stats.human_clicks && day.bot_clicks == v.stats.bot_clicks &&
+        day.values == values[i]) {
+      continue;  // inserted by this flush
+    }
     std::string visitors = v.stats.human_clicks > 0 ? MergedSketch(v, day.visitors) : "";
-    uint64_t bound = day.values_bound;
-    if (bound <= kTopValues) {
-      // No breakdown can pass its top 50: the batch's counts are added as they are.
-      for (size_t b = 0; b < kBreakdownCount; ++b) {
-        for (const auto& [value, clicks] : v.stats.breakdowns[b]) {
-          add.push_back(ValueRow{v.link_id, v.day, b, value, clicks});
-        }
-      }
-    } else {
-      auto found = stored_values.find(pair);
-      const std::array<ValueCounts, kBreakdownCount>& old =
-          found == stored_values.end() ? none : found->second;
-      bound = 0;
-      for (size_t b = 0; b < kBreakdownCount; ++b) {
-        FoldChanges changes = FoldTopChanges(old[b], v.stats.breakdowns[b]);
-        for (ValueCount& c : changes.add) {
-          add.push_back(ValueRow{v.link_id, v.day, b, std::move(c.value), c.clicks});
-        }
-        for (std::string& value : changes.drop) {
-          drop.push_back(ValueRow{v.link_id, v.day, b, std::move(value), 0});
-        }
-        bound = std::max<uint64_t>(bound, changes.named);
-      }
-    }
-    if (!visitors.empty() || bound != day.values_bound) {
-      set_daily.push_back(
-          DailyRow{&v, visitors.empty() ? day.visitors : std::move(visitors), bound});
-    }
+    std::string merged =
+        EncodeDayValues(Folded(StoredValues(v.link_id, v.day, day.values), v.stats.breakdowns));
+    if (visitors.empty() && merged == day.values) continue;  // nothing new to store
+    set_daily.push_back(
+        DailyRow{&v, visitors.empty() ? day.visitors : std::move(visitors), std::move(merged)});
   }
-  SendInChunks(s, add.size(), kAddValues, [&](sql::PreparedStatement& st, int param, size_t row) {
-    const ValueRow& r = add[row];
-    param = BindPair(st, param, r.link_id, r.day);
-    st.setUInt(param, static_cast<unsigned>(r.breakdown));
-    st.setString(param + 1, r.value);
-    st.setUInt64(param + 2, r.clicks);
-    return param + 3;
-  });
-  // Only for pairs past their top 50 in some breakdown: the values pushed out.
-  SendInChunks(s, drop.size(), kDropValues, [&](sql::PreparedStatement& st, int param, size_t row) {
-    const ValueRow& r = drop[row];
-    param = BindPair(st, param, r.link_id, r.day);
-    st.setUInt(param, static_cast<unsigned>(r.breakdown));
-    st.setString(param + 1, r.value);
-    return param + 2;
-  });
   SendInChunks(s, set_daily.size(), kSetDaily,
                [&](sql::PreparedStatement& st, int param, size_t row) {
                  const DailyRow& r = set_daily[row];
                  param = BindPair(st, param, r.v->link_id, r.v->day);
-                 st.setString(param, sql::SQLString(r.visitors.data(), r.visitors.size()));
-                 st.setUInt64(param + 1, r.values_bound);
+                 st.setString(param, Bytes(r.visitors));
+                 st.setString(param + 1, Bytes(r.values));
                  return param + 2;
                });
 }
@@ -326,20 +259,17 @@ Result<StoredStats> MysqlStore::ReadStats(uint64_t link_id, const DayRange& rang
           continue;
         }
       }
-      rs.reset(BoundToRange(s.Prepared(kReadStatsSketches), link_id, piece.days).executeQuery());
+      StatsBlock read;
+      read.visits = piece.visits;
+      rs.reset(BoundToRange(s.Prepared(kReadStatsPiece), link_id, piece.days).executeQuery());
       while (rs->next()) {
         const int64_t day = rs->getInt64(1);
         for (size_t d = piece.begin; d < piece.end; ++d) {
           if (stats.days[d].day == day) stats.days[d].visitors = std::string(rs->getString(2));
         }
-      }
-      StatsBlock read;
-      read.visits = piece.visits;
-      rs.reset(BoundToRange(s.Prepared(kReadStatsValues), link_id, piece.days).executeQuery());
-      while (rs->next()) {
-        size_t breakdown = rs->getUInt(1);
-        if (breakdown < kBreakdownCount) {
-          read.breakdowns[breakdown][std::string(rs->getString(2))] = rs->getUInt64(3);
+        const DayValues values = StoredValues(link_id, day, std::string(rs->getString(3)));
+        for (size_t b = 0; b < kBreakdownCount; ++b) {
+          for (const auto& [value, clicks] : values[b]) read.breakdowns[b][value] += clicks;
         }
       }
       rs.reset();

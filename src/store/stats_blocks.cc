@@ -3,21 +3,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/day_values.h"
+
 namespace shortener {
 
 namespace {
 
 constexpr int64_t kBlockTtlSeconds = 30 * 86400;
-// A stored value is at most a 253-byte host (sql/009).
-constexpr size_t kMaxValueBytes = 253;
-
-bool IsStoredValue(const std::string& value) {
-  if (value.empty() || value.size() > kMaxValueBytes) return false;
-  for (unsigned char c : value) {
-    if (c < 0x20 || c > 0x7e) return false;
-  }
-  return true;
-}
 
 }  // namespace
 

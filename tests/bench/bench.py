@@ -465,9 +465,7 @@ class Bench:
             clicks = rng.randint(500, 5000)
             bots = clicks // 10
             sql.append("INSERT INTO link_clicks_daily VALUES (@link, %s, %d);" % (d, clicks))
-            sql.append("INSERT INTO link_visits_daily (link_id, day, human_clicks, bot_clicks, "
-                       "visitors) VALUES (@link, %s, %d, %d, X'%s');"
-                       % (d, clicks - bots, bots, sparse_sketch(rng, 300).hex()))
+            sketch = sparse_sketch(rng, 300).hex()
             values = []
             for b, n in sizes.items():
                 left = clicks
@@ -475,8 +473,13 @@ class Bench:
                     share = left if i == n - 1 else rng.randint(0, left // 2)
                     left -= share
                     name = "other" if (b == 0 and i == n - 1) else "v%d-%d.example" % (b, i)
-                    values.append("(@link, %s, %d, '%s', %d)" % (d, b, name, share))
-            sql.append("INSERT INTO link_visit_values VALUES %s;" % ",".join(values))
+                    if share:
+                        values.append((b, name, share))
+            # breakdown_values (src/domain/day_values.h): "b TAB value TAB clicks" lines, sorted.
+            text = "\n".join("%d\t%s\t%d" % v for v in sorted(values))
+            sql.append("INSERT INTO link_visits_daily (link_id, day, human_clicks, bot_clicks, "
+                       "visitors, breakdown_values) VALUES (@link, %s, %d, %d, X'%s', X'%s');"
+                       % (d, clicks - bots, bots, sketch, text.encode().hex()))
         self.mariadb("\n".join(sql))
 
     def root_sql(self, sql, database=None, socket=None):

@@ -57,6 +57,13 @@ def log(msg):
     print("[harness] " + msg, file=sys.stderr, flush=True)
 
 
+def day_values_sql(values):
+    """A breakdown_values literal (sql/017, src/domain/day_values.h) for SQL text, from
+    (breakdown number, value, clicks) tuples."""
+    text = "\n".join("%d\t%s\t%d" % v for v in sorted(values))
+    return "X'%s'" % text.encode("ascii").hex()
+
+
 def rand_token(n=8, alphabet=string.ascii_lowercase + string.digits):
     return "".join(random.choice(alphabet) for _ in range(n))
 
@@ -368,6 +375,18 @@ class Stack:
     def mysql_value(self, sql):
         rows = self.mysql(sql)
         return rows[0][0] if rows else None
+
+    def visit_values(self, where):
+        """The breakdown values of the link_visits_daily rows matching `where` (SQL), as
+        (day 'YYYY-MM-DD', breakdown number, value, clicks) tuples: each row's breakdown_values
+        (sql/017, src/domain/day_values.h) read back as hex and split into its lines."""
+        out = []
+        for day, text in self.mysql("SELECT day, HEX(breakdown_values) FROM link_visits_daily "
+                                    "WHERE " + where):
+            for line in bytes.fromhex(text).decode("ascii").split("\n") if text else []:
+                breakdown, value, clicks = line.split("\t")
+                out.append((day, int(breakdown), value, int(clicks)))
+        return out
 
     def insert_link(self, url, days=30):
         """A link written straight into MariaDB (a custom slug, `days` to live), so no worker

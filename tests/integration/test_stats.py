@@ -9,13 +9,17 @@ tests/geoip/write_test_mmdb.pl (documentation networks only: 192.0.2.0/24 DE, 19
 as registered country, 2001:db8::/32 JP, 203.0.113.128/25 a record without a country).
 """
 
+import glob
 import os
+import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from harness import REPO, Client, IntegrationTest, rand_token
+from harness import REPO, Client, IntegrationTest, day_values_sql, rand_token
+from test_yourls_import import root_sql
 
 # Longest wait for counts to arrive once the last visit was answered (see test_clicks.py).
 SETTLE_SECONDS = 8.0
@@ -173,10 +177,8 @@ class StatsTest(IntegrationTest):
             "SELECT COALESCE(SUM(human_clicks), 0), COALESCE(SUM(bot_clicks), 0) "
             "FROM link_visits_daily WHERE link_id = %d" % link_id)[0]
         values = {b: {} for b in BREAKDOWNS}
-        for breakdown, value, clicks in self.stack.mysql(
-                "SELECT breakdown, value, SUM(clicks) FROM link_visit_values WHERE link_id = %d "
-                "GROUP BY breakdown, value" % link_id):
-            values[BREAKDOWNS[int(breakdown)]][value] = int(clicks)
+        for _, breakdown, value, clicks in self.stack.visit_values("link_id = %d" % link_id):
+            values[BREAKDOWNS[breakdown]][value] = values[BREAKDOWNS[breakdown]].get(value, 0) + clicks
         return self.db_clicks(link_id), int(row[0]), int(row[1]), values
 
     def assert_exact_totals(self, link_id):
@@ -186,13 +188,12 @@ class StatsTest(IntegrationTest):
             "JOIN link_visits_daily v ON v.link_id = c.link_id AND v.day = c.day "
             "WHERE c.link_id = %d" % link_id)
         self.assertTrue(days, "no visit rows for link %d" % link_id)
+        values = self.stack.visit_values("link_id = %d" % link_id)
         for day, clicks, human, bot in days:
             self.assertEqual(int(clicks), int(human) + int(bot), "day %s" % day)
             for b in range(len(BREAKDOWNS)):
-                total = self.stack.mysql_value(
-                    "SELECT COALESCE(SUM(clicks), 0) FROM link_visit_values WHERE link_id = %d "
-                    "AND day = '%s' AND breakdown = %d" % (link_id, day, b))
-                self.assertEqual(int(total), int(clicks), "day %s, %s" % (day, BREAKDOWNS[b]))
+                total = sum(n for d, breakdown, _, n in values if d == day and breakdown == b)
+                self.assertEqual(total, int(clicks), "day %s, %s" % (day, BREAKDOWNS[b]))
 
     # -- tests ---------------------------------------------------------------------------------
 
@@ -220,10 +221,9 @@ class StatsTest(IntegrationTest):
         sent = self.drive(slug, VISITS[:3])
         self.assertEqual(self.wait_for_clicks(link_id, sent), sent)
         self.assertEqual(self.req("DELETE", "/api/v1/url-shorteners/" + slug).status, 204)
-        for table in ("link_visits_daily", "link_visit_values"):
-            left = self.stack.mysql_value(
-                "SELECT COUNT(*) FROM %s WHERE link_id = %d" % (table, link_id))
-            self.assertEqual(int(left), 0, table)
+        left = self.stack.mysql_value(
+            "SELECT COUNT(*) FROM link_visits_daily WHERE link_id = %d" % link_id)
+        self.assertEqual(int(left), 0)  # the day rows, their breakdown values with them
 
     def test_visit_statistics_off_counts_clicks_only(self):
         base = self.stack.start_instance(workers=1, env={"SHORTENER_VISIT_STATISTICS": "false"})
@@ -297,10 +297,8 @@ class StatsTest(IntegrationTest):
             self.stack.mysql("INSERT INTO link_clicks_daily VALUES (%d, %s, %d)"
                              % (link_id, day, clicks))
             self.stack.mysql("INSERT INTO link_visits_daily (link_id, day, human_clicks, "
-                             "bot_clicks, visitors) VALUES (%d, %s, %d, 0, '')"
-                             % (link_id, day, clicks))
-            self.stack.mysql("INSERT INTO link_visit_values VALUES (%d, %s, 1, 'DE', %d)"
-                             % (link_id, day, clicks))
+                             "bot_clicks, visitors, breakdown_values) VALUES (%d, %s, %d, 0, '', "
+                             "%s)" % (link_id, day, clicks, day_values_sql([(1, "DE", clicks)])))
 
         def date(back):
             return time.strftime("%Y-%m-%d", time.gmtime((today - back) * 86400))
@@ -320,7 +318,7 @@ class StatsTest(IntegrationTest):
     def test_a_long_range_uses_kept_blocks_only_while_their_visits_are_unchanged(self):
         """A long range is summed from blocks of 16 days kept in memcached (docs/performance.md).
         A block is used only while the classified visits of its days are what they were when it
-        was kept: every flush that changes a day's value rows also adds visits to that day, so
+        was kept: every flush that changes a day's breakdown values also adds visits to that day, so
         a late flush into a past day shows at once."""
         slug, link_id = self.make_link("blocks")
         today = int(time.time()) // 86400
@@ -331,15 +329,19 @@ class StatsTest(IntegrationTest):
         def day(d):
             return "'1970-01-01' + INTERVAL %d DAY" % d
 
+        def values(host, late=0):
+            """A day's breakdown values: 3 visits (2 from `host`), plus `late` more from
+            late.example."""
+            return ([(0, host, 2), (0, "other", 1)] + ([(0, "late.example", late)] if late else [])
+                    + [(b, name, 3 + late)
+                       for b, name in ((1, "DE"), (2, "desktop"), (3, "Firefox"), (4, "Linux"))])
+
         sql = []
         for d in range(first, last + 1):
             sql.append("INSERT INTO link_clicks_daily VALUES (%d, %s, 3);" % (link_id, day(d)))
             sql.append("INSERT INTO link_visits_daily (link_id, day, human_clicks, bot_clicks, "
-                       "visitors) VALUES (%d, %s, 2, 1, '');" % (link_id, day(d)))
-            sql.append("INSERT INTO link_visit_values VALUES (%d, %s, 0, 'a.example', 2), "
-                       "(%d, %s, 0, 'other', 1), (%d, %s, 1, 'DE', 3), (%d, %s, 2, 'desktop', 3), "
-                       "(%d, %s, 3, 'Firefox', 3), (%d, %s, 4, 'Linux', 3);"
-                       % tuple(x for _ in range(6) for x in (link_id, day(d))))
+                       "visitors, breakdown_values) VALUES (%d, %s, 2, 1, '', %s);"
+                       % (link_id, day(d), day_values_sql(values("a.example"))))
         self.stack.mysql("\n".join(sql))
         query = "?from=%s&to=%s" % (iso_day(first), iso_day(last))
         data = self.stats(slug, query)
@@ -349,8 +351,8 @@ class StatsTest(IntegrationTest):
         self.assertEqual(self.stats(slug, query, client=self.b), data)  # the other instance too
         # Rows changed without a visit more (nothing but a flush writes them, and a flush always
         # adds visits): the whole blocks still answer from what was kept, the partial ends not.
-        self.stack.mysql("UPDATE link_visit_values SET value = 'b.example' WHERE link_id = %d "
-                         "AND breakdown = 0 AND value = 'a.example'" % link_id)
+        self.stack.mysql("UPDATE link_visits_daily SET breakdown_values = %s WHERE link_id = %d"
+                         % (day_values_sql(values("b.example")), link_id))
         kept = self.stats(slug, query)
         named = {item["host"]: item["clicks"] for item in kept["referrers"]}
         self.assertEqual(sum(named.values()), 180)
@@ -360,12 +362,10 @@ class StatsTest(IntegrationTest):
         late = first + 40
         self.stack.mysql(
             "UPDATE link_clicks_daily SET clicks = clicks + 2 WHERE link_id = %d AND day = %s;"
-            "UPDATE link_visits_daily SET human_clicks = human_clicks + 2 WHERE link_id = %d AND "
-            "day = %s;"
-            "INSERT INTO link_visit_values VALUES (%d, %s, 0, 'late.example', 2);"
-            "UPDATE link_visit_values SET clicks = clicks + 2 WHERE link_id = %d AND day = %s "
-            "AND breakdown > 0;" % (link_id, day(late), link_id, day(late), link_id, day(late),
-                                     link_id, day(late)))
+            "UPDATE link_visits_daily SET human_clicks = human_clicks + 2, breakdown_values = %s "
+            "WHERE link_id = %d AND day = %s;"
+            % (link_id, day(late), day_values_sql(values("b.example", late=2)), link_id,
+               day(late)))
         for client in (self.a, self.b):
             after = self.stats(slug, query, client=client)
             self.assertEqual(after["clicks"], 182)
@@ -376,6 +376,47 @@ class StatsTest(IntegrationTest):
             self.assertEqual(after["countries"], [{"code": "DE", "clicks": 182}])
             by_day = {item["date"]: item["clicks"] for item in after["by_day"]}
             self.assertEqual(by_day[iso_day(late)], 5)
+
+    def test_migration_017_moves_each_days_value_rows_into_its_row(self):
+        """sql/017 turns a database of sql/016 (a row per breakdown value) into breakdown_values
+        texts, byte for byte what the flush writes (src/domain/day_values.h), and drops the old
+        table and column."""
+        db = "shortener_m017"
+        root_sql(self.stack, "DROP DATABASE IF EXISTS %s; CREATE DATABASE %s; GRANT ALL ON %s.* "
+                 "TO 'shortener'@'localhost';" % (db, db, db))
+        self.addCleanup(root_sql, self.stack, "DROP DATABASE IF EXISTS %s;" % db)
+        old = tempfile.mkdtemp(prefix="sql016-")
+        self.addCleanup(shutil.rmtree, old)
+        for path in glob.glob(os.path.join(REPO, "sql", "*.sql")):
+            if int(os.path.basename(path).split("_")[0]) < 17:
+                shutil.copy(path, old)
+        env = {"SHORTENER_MYSQL_DATABASE": db}
+        self.stack.admin("migrate", "--sql-dir", old, env=env)
+        root_sql(self.stack, """
+            INSERT INTO links (slug, url, created_at, updated_at, metadata)
+              VALUES ('m017', 'https://example.com/', UTC_TIMESTAMP(), UTC_TIMESTAMP(), '{}');
+            SET @l = LAST_INSERT_ID();
+            INSERT INTO link_visits_daily (link_id, day, human_clicks, bot_clicks, visitors)
+              VALUES (@l, '2026-01-02', 3, 1, ''), (@l, '2026-01-03', 1, 0, ''),
+                     (@l, '2026-01-04', 0, 0, '');
+            INSERT INTO link_visit_values VALUES (@l, '2026-01-02', 0, 'news.example.com', 3),
+              (@l, '2026-01-02', 0, 'other', 1), (@l, '2026-01-02', 1, 'DE', 4),
+              (@l, '2026-01-02', 3, 'other bot', 1), (@l, '2026-01-02', 3, 'Firefox', 3),
+              (@l, '2026-01-03', 2, 'desktop', 1), (@l, '2026-01-03', 0, 'zero.example', 0);
+            """, database=db)
+        self.stack.admin("migrate", "--sql-dir", os.path.join(REPO, "sql"), env=env)
+        rows = root_sql(self.stack, "SELECT day, HEX(breakdown_values) FROM link_visits_daily "
+                        "ORDER BY day", database=db)
+        texts = [(day, bytes.fromhex(text).decode()) for day, text in rows]
+        self.assertEqual(texts, [
+            ("2026-01-02", "0\tnews.example.com\t3\n0\tother\t1\n1\tDE\t4\n3\tFirefox\t3\n"
+                           "3\tother bot\t1"),
+            ("2026-01-03", "2\tdesktop\t1"),  # a value of 0 clicks is not kept
+            ("2026-01-04", "")])
+        self.assertEqual(root_sql(self.stack, "SHOW TABLES LIKE 'link_visit_values'",
+                                  database=db), [])
+        self.assertEqual(root_sql(self.stack, "SHOW COLUMNS FROM link_visits_daily LIKE "
+                                  "'values_bound'", database=db), [])
 
     def test_bad_queries_are_422_naming_the_field(self):
         slug, _ = self.make_link("bad")
@@ -473,9 +514,9 @@ class StatsTest(IntegrationTest):
         self.assertEqual(self.wait_for_clicks(link_id, sent), sent)
         sent += send(light, 2)
         self.assertEqual(self.wait_for_clicks(link_id, sent), sent)
-        rows = self.stack.mysql("SELECT value, clicks FROM link_visit_values WHERE link_id = %d "
-                                "AND breakdown = 0" % link_id)
-        stored = {value: int(clicks) for value, clicks in rows}
+        rows = self.stack.visit_values("link_id = %d" % link_id)
+        self.assertEqual(len({day for day, _, _, _ in rows}), 1, rows)  # one day, today
+        stored = {value: clicks for _, breakdown, value, clicks in rows if breakdown == 0}
         self.assertEqual(len(stored), 51, sorted(stored))  # 50 named + other
         self.assertIn("other", stored)
         self.assertEqual(sum(stored.values()), sent)

@@ -287,22 +287,34 @@ class YourlsImportTest(IntegrationTest):
             "LEFT JOIN link_visits_daily v ON v.link_id = d.link_id AND v.day = d.day "
             "WHERE l.owner_id = %s AND d.day < '2026-01-01' AND COALESCE(v.human_clicks + "
             "v.bot_clicks, 0) <> d.clicks" % owner_id), "0")
-        self.assertEqual(self.stack.mysql_value(
-            "SELECT COUNT(*) FROM (SELECT v.link_id, v.day, v.breakdown, SUM(v.clicks) AS s "
-            "FROM link_visit_values v JOIN links l ON l.id = v.link_id WHERE l.owner_id = %s "
-            "GROUP BY v.link_id, v.day, v.breakdown) g JOIN link_clicks_daily d ON "
-            "d.link_id = g.link_id AND d.day = g.day WHERE g.s <> d.clicks" % owner_id), "0")
+        owned = "link_id IN (SELECT id FROM links WHERE owner_id = %s)" % owner_id
+        sums = {}
+        for link_id, day, clicks in self.stack.mysql(
+                "SELECT link_id, day, clicks FROM link_clicks_daily WHERE day < '2026-01-01' AND "
+                + owned):
+            sums[(link_id, day)] = int(clicks)
+        by_breakdown = {}
+        values = []
+        for link_id, _ in self.stack.mysql("SELECT DISTINCT link_id, 0 FROM link_visits_daily "
+                                           "WHERE day < '2026-01-01' AND " + owned):
+            for day, breakdown, value, clicks in self.stack.visit_values(
+                    "link_id = %s AND day < '2026-01-01'" % link_id):
+                key = (link_id, day, breakdown)
+                by_breakdown[key] = by_breakdown.get(key, 0) + clicks
+                values.append(value)
+        self.assertTrue(by_breakdown)
+        for (link_id, day, breakdown), total in by_breakdown.items():
+            self.assertEqual(total, sums[(link_id, day)], (link_id, day, breakdown))
         # Hosts only: no path, address or User-Agent reached the statistics.
-        self.assertEqual(self.stack.mysql_value(
-            "SELECT COUNT(*) FROM link_visit_values WHERE value LIKE '%/%' OR value LIKE "
-            "'198.51.%' OR value LIKE '%Mozilla%'"), "0")
+        self.assertEqual([v for v in values if "/" in v or v.startswith("198.51.")
+                          or "Mozilla" in v], [])
 
     def test_3_a_second_run_imports_nothing_twice(self):
         # The imported days (the redirects above add clicks on today's date, flushed any time).
         days_sql = "SELECT CONCAT(COUNT(*), ' ', SUM(clicks)) FROM link_clicks_daily WHERE day < '2026-01-01'"
         days_before = self.stack.mysql_value(days_sql)
         stats_sql = ("SELECT CONCAT(COUNT(*), ' ', SUM(human_clicks), ' ', SUM(bot_clicks), ' ', "
-                     "(SELECT SUM(clicks) FROM link_visit_values WHERE day < '2026-01-01')) "
+                     "SUM(CRC32(CONCAT(link_id, ' ', day, ' ', breakdown_values)))) "
                      "FROM link_visits_daily WHERE day < '2026-01-01'")
         stats_before = self.stack.mysql_value(stats_sql)
         rc, out, err = admin(self.stack, "import", "yourls", *self.source, env_extra=self.password)

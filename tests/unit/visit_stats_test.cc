@@ -184,55 +184,6 @@ BOOST_AUTO_TEST_CASE(repeated_flushes_into_top_50_keep_totals_exact) {
   BOOST_TEST(stored.count("other") == 1u);
 }
 
-// Applies FoldTopChanges' result to `stored` as the flush does to the stored rows.
-ValueCounts Apply(ValueCounts stored, const FoldChanges& changes) {
-  for (const ValueCount& c : changes.add) stored[c.value] += c.clicks;
-  for (const std::string& value : changes.drop) stored.erase(value);
-  return stored;
-}
-
-ValueCounts AsCounts(const std::vector<ValueCount>& folded) {
-  ValueCounts counts;
-  for (const ValueCount& c : folded) counts[c.value] = c.clicks;
-  return counts;
-}
-
-BOOST_AUTO_TEST_CASE(fold_changes_applied_to_the_stored_values_give_the_fold) {
-  // Stored and added sets of every overlap and size around the limit, "other" on either side.
-  uint64_t seed = 7;
-  auto next = [&seed](uint64_t n) {
-    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-    return (seed >> 33) % n;
-  };
-  for (int round = 0; round < 400; ++round) {
-    ValueCounts stored;
-    ValueCounts added;
-    const size_t top = 1 + next(8);
-    const uint64_t stored_values = next(12);
-    const uint64_t added_values = next(12);
-    for (uint64_t i = 0; i < stored_values; ++i)
-      stored["v" + std::to_string(next(16))] += 1 + next(5);
-    for (uint64_t i = 0; i < added_values; ++i)
-      added["v" + std::to_string(next(16))] += 1 + next(5);
-    if (next(3) == 0) stored["other"] += 1 + next(9);
-    if (next(3) == 0) added["other"] += 1 + next(9);
-    BOOST_TEST_CONTEXT("round " << round) {
-      const FoldChanges changes = FoldTopChanges(stored, added, top);
-      const ValueCounts expected = AsCounts(FoldTop(stored, added, top));
-      BOOST_TEST((Apply(stored, changes) == expected));
-      BOOST_TEST(changes.named == NamedValues(expected));
-      BOOST_TEST(changes.named <= top);
-      for (const ValueCount& c : changes.add) BOOST_TEST(c.clicks > 0u);
-      for (const std::string& value : changes.drop) BOOST_TEST(stored.count(value) == 1u);
-      if (NamedValues(stored) + NamedValues(added) <= top) {
-        // The flush's blind path: the batch's own counts, nothing read, nothing dropped.
-        BOOST_TEST(changes.drop.empty());
-        BOOST_TEST((AsCounts(changes.add) == added));
-      }
-    }
-  }
-}
-
 BOOST_AUTO_TEST_CASE(named_values_leave_out_other) {
   BOOST_TEST(NamedValues({}) == 0u);
   BOOST_TEST(NamedValues({{"a", 1}, {"b", 2}}) == 2u);
