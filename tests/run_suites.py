@@ -77,8 +77,13 @@ def integration(build):
                STACK_ADMIN_BIN=os.path.join(REPO, build, "shortener-admin"))
     args = shlex.split(os.environ.get("INTEGRATION_ARGS", ""))
     rc, out = run([PYTHON, "tests/integration/run.py"] + args, env)
-    # Which tests failed, then the tail (the stack's logs when something failed).
-    print("\n".join(re.findall(r"^(?:FAIL|ERROR): .*$", out, re.M)[:40]))
+    # Which tests failed, each with its traceback and assertion message (unittest's block, cut to
+    # its last 30 lines), then the tail (the stack's logs when something failed).
+    blocks = re.findall(r"^(?:FAIL|ERROR): [^\n]*\n-{20,}\n.*?(?=^={20,}$|^-{20,}$|\Z)", out,
+                        re.M | re.S)
+    for block in blocks[:20]:
+        lines = block.rstrip().splitlines()
+        print("\n".join(lines[:2] + lines[2:][-30:]))
     print("\n".join(out.splitlines()[-60:]))
     last = re.findall(r"^integration: (\d+) passed, (\d+) failed$", out, re.M)
     p, f = (int(last[-1][0]), int(last[-1][1])) if last else (0, 0)
