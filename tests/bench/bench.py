@@ -370,20 +370,15 @@ class Bench:
         """MariaDB's global counters of statements, commits and rows read, written, updated, and
         on a cluster Galera's (write-sets replicated, certification failures, flow control),
         summed over the nodes; "nodes": how many were asked (each SHOW is a Question)."""
-        env = self.stack_env()
         total = {}
         sockets = self.db_sockets()
         for sock in sockets:
-            out = subprocess.run(
-                ["mariadb", "--no-defaults", "-N", "-B", "--socket=" + sock,
-                 "--user=" + env["SHORTENER_MYSQL_USER"], env["SHORTENER_MYSQL_DATABASE"], "-e",
-                 "SHOW GLOBAL STATUS WHERE Variable_name IN ('Com_commit', 'Com_stmt_execute', "
-                 "'Handler_read_key', 'Handler_read_next', 'Handler_write', 'Handler_update', "
-                 "'Questions', 'Com_admin_commands', 'Innodb_data_fsyncs', %s)"
-                 % ", ".join("'%s'" % k for k in WSREP_COUNTERS)],
-                text=True, stdout=subprocess.PIPE, check=True, timeout=30,
-                env=dict(env, MYSQL_PWD=env["SHORTENER_MYSQL_PASSWORD"]))
-            for line in out.stdout.splitlines():
+            out = self.mariadb(
+                "SHOW GLOBAL STATUS WHERE Variable_name IN ('Com_commit', 'Com_stmt_execute', "
+                "'Handler_read_key', 'Handler_read_next', 'Handler_write', 'Handler_update', "
+                "'Questions', 'Com_admin_commands', 'Innodb_data_fsyncs', %s)"
+                % ", ".join("'%s'" % k for k in WSREP_COUNTERS), timeout=30, socket=sock)
+            for line in out.splitlines():
                 k, v = line.split("\t")
                 total[k] = total.get(k, 0) + int(v)
         total["nodes"] = len(sockets)
@@ -418,12 +413,12 @@ class Bench:
 
     # ---- the stack ---------------------------------------------------------------------------
 
-    def mariadb(self, sql, timeout=300):
-        """Runs SQL with the service's account; returns the mariadb client's output (tab-separated
-        rows, no header)."""
+    def mariadb(self, sql, timeout=300, socket=None):
+        """Runs SQL with the service's account on `socket` (default: the stack's database, or its
+        cluster's first node); returns the client's output (tab-separated rows, no header)."""
         env = self.stack_env()
         out = subprocess.run(
-            ["mariadb", "--no-defaults", "-N", "-B", "--socket=" + self.db_sockets()[0],
+            ["mariadb", "--no-defaults", "-N", "-B", "--socket=" + (socket or self.db_sockets()[0]),
              "--user=" + env["SHORTENER_MYSQL_USER"], env["SHORTENER_MYSQL_DATABASE"]],
             input=sql, text=True, stdout=subprocess.PIPE, check=True, timeout=timeout,
             env=dict(env, MYSQL_PWD=env["SHORTENER_MYSQL_PASSWORD"]))
