@@ -55,6 +55,9 @@ const char kNextSlugNumberNoWait[] =
 const char kSlugHeldFromOwner[] =
     "SELECT 1 FROM freed_slugs WHERE slug = ? AND freed_at > " SHORTENER_DATETIME_PARAM
     " AND NOT (owner_id <=> ?) LOCK IN SHARE MODE";
+// RequireStored's witness of a creation: its row (no causal wait for the session's own write).
+const char kLinkStored[] =
+    "SET STATEMENT wsrep_sync_wait = 0 FOR SELECT COUNT(*) FROM links WHERE id = ?";
 #undef LINK_INSERT
 #undef LINK_VALUES
 
@@ -160,7 +163,7 @@ Result<Link> InsertLink(MysqlStore::Session& s, const NewLink& link, const SlugM
 
   for (int attempt = 0; attempt < kMaxSlugAttempts; ++attempt) {
     std::unique_ptr<sql::ResultSet> number(
-        s.Prepared(s.causal_reads ? kNextSlugNumberNoWait : kNextSlugNumber).executeQuery());
+        s.Prepared(s.traits.causal ? kNextSlugNumberNoWait : kNextSlugNumber).executeQuery());
     if (!number->next()) throw std::runtime_error("NEXTVAL gave no row");
     std::optional<std::string> slug = make_slug(number->getUInt64(1));
     if (!slug) continue;
@@ -222,6 +225,11 @@ std::optional<KeyedCreate> ClaimKey(MysqlStore::Session& s, uint64_t user_id,
   return std::nullopt;
 }
 
+// Binds `id` as a statement's only parameter.
+auto BindId(uint64_t id) {
+  return [id](sql::PreparedStatement& st) { st.setUInt64(1, id); };
+}
+
 }  // namespace
 
 uint64_t mysql_internal::InsertLinkRow(MysqlStore::Session& s,
@@ -247,7 +255,9 @@ Result<Link> MysqlStore::CreateLink(const NewLink& link, const SlugMaker& make_s
   return Run<Link>("create_link", Access::kWrite, [&](Session& s) -> Result<Link> {
     // Until the INSERT, only a slug number was drawn: a connection lost then changed nothing.
     s.Retryable();
-    return InsertLink(s, link, make_slug);
+    Result<Link> created = InsertLink(s, link, make_slug);
+    if (created.ok()) RequireStored(s, kLinkStored, BindId(created.value().id));
+    return created;
   });
 }
 
@@ -278,6 +288,7 @@ Result<KeyedCreate> MysqlStore::CreateLinkOnce(const NewLink& link, const SlugMa
         set.setString(5, claim.key);
         set.executeUpdate();
         s.Commit();
+        RequireStored(s, kLinkStored, BindId(created.value().id));
         KeyedCreate out;
         out.created = std::move(created.value());
         return out;

@@ -13,15 +13,19 @@ namespace {
 constexpr int kErrUnknownVariable = 1193;
 constexpr int kErrNodeNotReady = 1047;
 
-// True unless the server is a Galera node (wsrep_on) whose state is not Synced (4).
-bool NodeSynced(sql::Statement& st) {
+// Whether the server is a Galera node (wsrep_on).
+bool IsGaleraNode(sql::Statement& st) {
   try {
     std::unique_ptr<sql::ResultSet> on(st.executeQuery("SELECT @@wsrep_on"));
-    if (!on->next() || on->getInt(1) == 0) return true;
+    return on->next() && on->getInt(1) != 0;
   } catch (const sql::SQLException& e) {
-    if (e.getErrorCode() == kErrUnknownVariable) return true;  // MySQL: no Galera
+    if (e.getErrorCode() == kErrUnknownVariable) return false;  // MySQL: no Galera
     throw;
   }
+}
+
+// Whether a Galera node's state is Synced (4).
+bool NodeSynced(sql::Statement& st) {
   std::unique_ptr<sql::ResultSet> state(st.executeQuery("SHOW STATUS LIKE 'wsrep_local_state'"));
   return state->next() && state->getString(2) == "4";
 }
@@ -35,7 +39,7 @@ std::vector<ServerAddress> MysqlOptions::ServerList() const {
 }
 
 std::unique_ptr<sql::Connection> ConnectMysql(const MysqlOptions& options,
-                                              const ServerAddress& server, bool* causal) {
+                                              const ServerAddress& server, SessionTraits* traits) {
   sql::ConnectOptionsMap opts;
   if (!server.socket_path.empty()) {
     opts["hostName"] = sql::SQLString("localhost");
@@ -63,8 +67,9 @@ std::unique_ptr<sql::Connection> ConnectMysql(const MysqlOptions& options,
   // primary component) accepts connections, but its reads would wait (causal reads) or be
   // refused: refuse it here, as the node itself would, so the caller tries the next one.
   // Before causal reads are set: this check must not wait for the node to catch up.
-  if (causal) *causal = false;
-  if (!NodeSynced(*st)) {
+  SessionTraits found;
+  found.galera = IsGaleraNode(*st);
+  if (found.galera && !NodeSynced(*st)) {
     throw sql::SQLException("the Galera node is not synced", "08S01", kErrNodeNotReady);
   }
   if (options.causal_reads) {
@@ -72,11 +77,12 @@ std::unique_ptr<sql::Connection> ConnectMysql(const MysqlOptions& options,
       // Bit 1: reads (SELECT, SHOW, BEGIN) wait for the node to catch up with the cluster.
       // Writes need no wait: certification orders them against everything committed before.
       st->execute("SET SESSION wsrep_sync_wait = 1");
-      if (causal) *causal = true;
+      found.causal = true;
     } catch (const sql::SQLException& e) {
       if (e.getErrorCode() != kErrUnknownVariable) throw;
     }
   }
+  if (traits) *traits = found;
   return conn;
 }
 

@@ -10,12 +10,20 @@
 
 namespace shortener {
 
+// What ConnectMysql found out about the session it opened.
+struct SessionTraits {
+  // Causal reads are on (false when not asked for, or on a server without wsrep_sync_wait).
+  bool causal = false;
+  // The server is a Galera node (wsrep_on).
+  bool galera = false;
+};
+
 // Opens a connection to `server` in UTC, utf8mb4 and strict mode (and causal reads, if asked
 // for), with the options' timeouts. Throws sql::SQLException when the server cannot be reached.
-// `causal`, when given, is set to whether the session now has causal reads on (false when not
-// asked for, or on a server without wsrep_sync_wait).
+// `traits`, when given, is set to what the session turned out to be.
 std::unique_ptr<sql::Connection> ConnectMysql(const MysqlOptions& options,
-                                              const ServerAddress& server, bool* causal = nullptr);
+                                              const ServerAddress& server,
+                                              SessionTraits* traits = nullptr);
 
 // A connection to the first server of options.ServerList() that accepts one (the admin tool,
 // migrations). Throws the last server's failure when none does.

@@ -60,6 +60,10 @@ const char kClicksByDay[] =
     "ORDER BY day";
 const char kRecordBatch[] =
     "INSERT INTO click_batches (id, applied_at) VALUES (?, UTC_TIMESTAMP())";
+// RequireStored's witness of a click batch: its record. The session's own commit is visible on
+// its node at once, so no causal wait (which would only stall the check during a view change).
+const char kBatchStored[] =
+    "SET STATEMENT wsrep_sync_wait = 0 FOR SELECT COUNT(*) FROM click_batches WHERE id = ?";
 
 Error NoSuchLink() { return Error::Make(ErrorCode::kNotFound, "No such link."); }
 
@@ -320,6 +324,7 @@ Result<bool> MysqlStore::AddClicks(const ClickBatch& batch) {
       forget.executeUpdate();
     }
     s.Commit();
+    RequireStored(s, kBatchStored, [&](sql::PreparedStatement& st) { st.setString(1, batch.id); });
     return true;
   });
 }

@@ -338,11 +338,23 @@ class ClusterTest(IntegrationTest):
             home, other = homes[0], 3 - homes[0]
             os.kill(self.stack.memcached_pid(home), signal.SIGKILL)
             try:
+                # A 503 is not this test's subject (a node may still be catching up after
+                # test 2's faults, and a sanitized worker is slow): such a redirect is asked
+                # again. Only a wrong target fails.
+                def redirect():
+                    got = None
+                    for _ in range(10):
+                        got = reader.req("GET", "/r/" + slug)
+                        if got.status != 503:
+                            break
+                        time.sleep(0.5)
+                    return (got.status, got.headers.get("location"))
+
                 def refilled_elsewhere():
-                    got = reader.req("GET", "/r/" + slug)
-                    self.assertEqual((got.status, got.headers.get("location")), (302, old_url))
+                    self.assertEqual(redirect(), (302, old_url))
                     return self.stack.memcached_holds(other, slug)
-                wait_for(refilled_elsewhere, 15, step=0.2)
+                self.assertTrue(wait_for(refilled_elsewhere, 15, step=0.2),
+                                "the reader never refilled %s on memcached %d" % (slug, other))
                 if change == "PATCH":
                     new_url = old_url + "/new"
                     r = writer.req("PATCH", "/api/v1/url-shorteners/" + slug,
@@ -353,8 +365,7 @@ class ClusterTest(IntegrationTest):
                     r = writer.req("DELETE", "/api/v1/url-shorteners/" + slug)
                     self.assertEqual(r.status, 204, r.body)
                     want = (404, None)
-                got = reader.req("GET", "/r/" + slug)
-                self.assertEqual((got.status, got.headers.get("location")), want,
+                self.assertEqual(redirect(), want,
                                  "%s through a worker that has not noticed memcached %d die, "
                                  "then a redirect through one that has" % (change, home))
             finally:
