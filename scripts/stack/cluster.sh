@@ -44,11 +44,11 @@ start_node() {  # N [new]: starts node N (new: bootstraps a new cluster)
   if pid=$(live_pid "$dir/mysql.pid" mariadbd); then say "node $n already running (pid $pid)"; return 0; fi
   [[ ${2:-} != new ]] || bootstrap=(--wsrep-new-cluster)
   rm -f "$dir/mysql.sock" "$dir/mysql.pid"
-  local mysql_port gmcast ist sst
+  local mysql_port gmcast ist sst args position
   read -r mysql_port gmcast ist sst <"$dir/ports"
-  start_bg "$dir/mysql.log" "$dir/mysql.pid" "${AS[@]}" mariadbd --no-defaults \
+  args=(--no-defaults \
     --datadir="$dir/data" --socket="$dir/mysql.sock" --pid-file="$dir/mariadbd.pid" \
-    --log-error="$dir/mysql.log" --port="$mysql_port" --bind-address=127.0.0.1 --skip-name-resolve \
+    --port="$mysql_port" --bind-address=127.0.0.1 --skip-name-resolve \
     --innodb-buffer-pool-size=32M --innodb-log-file-size=16M --key-buffer-size=8M \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci --max-connections=300 \
     --binlog-format=ROW --default-storage-engine=InnoDB --innodb-autoinc-lock-mode=2 \
@@ -58,7 +58,17 @@ start_node() {  # N [new]: starts node N (new: bootstraps a new cluster)
     --wsrep-node-address="127.0.0.1:$gmcast" --wsrep-sst-method=rsync \
     --wsrep-sst-receive-address="127.0.0.1:$sst" \
     --wsrep-provider-options="gmcast.listen_addr=tcp://127.0.0.1:$gmcast;ist.recv_addr=127.0.0.1:$ist;gcache.size=64M;gcs.fc_limit=256;evs.suspect_timeout=PT3S;evs.inactive_timeout=PT6S" \
-    "${bootstrap[@]}"
+    "${bootstrap[@]}")
+  # A killed node's grastate.dat says seqno -1 (unknown), which would cost it a full copy (SST)
+  # to rejoin. InnoDB knows the last write set it committed: recover it, and the node asks the
+  # others for the ones it missed only (IST), as galera_recovery does for the packaged service.
+  if grep -q '^seqno: *-1' "$dir/data/grastate.dat" 2>/dev/null && [[ -f $dir/data/ibdata1 ]]; then
+    rm -f "$dir/recover.log"
+    "${AS[@]}" mariadbd "${args[@]}" --wsrep-recover --log-error="$dir/recover.log" 2>/dev/null || true
+    position=$(sed -n 's/.*WSREP: Recovered position: *//p' "$dir/recover.log" | tail -n 1)
+    if [[ $position == *:* && $position != *:-1 ]]; then args+=(--wsrep-start-position="$position"); fi
+  fi
+  start_bg "$dir/mysql.log" "$dir/mysql.pid" "${AS[@]}" mariadbd "${args[@]}" --log-error="$dir/mysql.log"
 }
 
 wait_synced() {  # N SECONDS
