@@ -78,6 +78,11 @@ void InstallSignals() {
   sa.sa_flags = SA_RESTART;
   sigaction(SIGHUP, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  // A supervisor's worker starts with SIGTERM and SIGINT blocked (BecomeWorker): a stop sent
+  // while it was starting is delivered now, to OnStop, instead of killing it unannounced.
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
 }
 
 // SIGHUP: the config file and environment again. A config that no longer loads is reported

@@ -94,9 +94,14 @@ struct Worker {
   // The master's death (even SIGKILL) must not leave workers serving on their own.
   prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (getppid() != master) _exit(0);
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, nullptr);
+  // Everything but a stop is unblocked. A stop waits until the worker has its handler (it
+  // unblocks it then): with the default action meanwhile, a SIGTERM passed on while the worker
+  // was still starting killed it without its "worker stopping" and its final click flush.
+  sigset_t stops;
+  sigemptyset(&stops);
+  sigaddset(&stops, SIGTERM);
+  sigaddset(&stops, SIGINT);
+  sigprocmask(SIG_SETMASK, &stops, nullptr);
   UseMetricsSlot(slot);
   int code = options.run_worker(slot);
   std::fflush(nullptr);

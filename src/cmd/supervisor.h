@@ -13,7 +13,8 @@ struct SupervisorOptions {
   // Runs one worker in a freshly forked child; `slot` (0..workers-1) is its place in the pool
   // (and its metrics slot). Returns the child's exit status. The child starts with the
   // supervisor's signal handlers reset to the defaults (SIGHUP ignored until the worker installs
-  // its own) and every signal unblocked.
+  // its own) and every signal unblocked but SIGTERM and SIGINT: the worker unblocks those once
+  // its handler for them is in place, so a stop sent while it starts is not lost.
   std::function<int(int slot)> run_worker;
   // SIGHUP, in the supervisor, before the signal is passed on to every worker.
   std::function<void()> on_reload;
