@@ -46,8 +46,7 @@ const char kNextSlugNumber[] = "SELECT NEXTVAL(link_slug_numbers)";
 // group-communication round that queues behind the commits in flight: one of a creation's two
 // waits (the API key's read keeps its own: a key revoked through another node must fail at
 // once). For a session with causal reads on (so the variable exists there).
-const char kNextSlugNumberNoWait[] =
-    "SET STATEMENT wsrep_sync_wait = 0 FOR SELECT NEXTVAL(link_slug_numbers)";
+const char kNextSlugNumberNoWait[] = SHORTENER_NO_CAUSAL_WAIT "SELECT NEXTVAL(link_slug_numbers)";
 // The slug's hold against anyone but the freed link's owner, for an import's transaction
 // (SlugHeldFrom). A locking read, after the link's own insert: the import, DeleteLink and the
 // purge lock a slug's links row and then its freed_slugs row, so they wait for each other,
@@ -56,8 +55,7 @@ const char kSlugHeldFromOwner[] =
     "SELECT 1 FROM freed_slugs WHERE slug = ? AND freed_at > " SHORTENER_DATETIME_PARAM
     " AND NOT (owner_id <=> ?) LOCK IN SHARE MODE";
 // RequireStored's witness of a creation: its row (no causal wait for the session's own write).
-const char kLinkStored[] =
-    "SET STATEMENT wsrep_sync_wait = 0 FOR SELECT COUNT(*) FROM links WHERE id = ?";
+const char kLinkStored[] = SHORTENER_NO_CAUSAL_WAIT "SELECT COUNT(*) FROM links WHERE id = ?";
 #undef LINK_INSERT
 #undef LINK_VALUES
 

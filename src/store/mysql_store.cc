@@ -63,7 +63,7 @@ const char kRecordBatch[] =
 // RequireStored's witness of a click batch: its record. The session's own commit is visible on
 // its node at once, so no causal wait (which would only stall the check during a view change).
 const char kBatchStored[] =
-    "SET STATEMENT wsrep_sync_wait = 0 FOR SELECT COUNT(*) FROM click_batches WHERE id = ?";
+    SHORTENER_NO_CAUSAL_WAIT "SELECT COUNT(*) FROM click_batches WHERE id = ?";
 
 Error NoSuchLink() { return Error::Make(ErrorCode::kNotFound, "No such link."); }
 

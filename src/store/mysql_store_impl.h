@@ -28,6 +28,11 @@ namespace shortener {
 // UTC (ConnectMysql), so a DATETIME here is UTC wall time.
 #define SHORTENER_SECONDS_OF(col) "TIMESTAMPDIFF(SECOND, '1970-01-01', " col ")"
 #define SHORTENER_DATETIME_PARAM "('1970-01-01' + INTERVAL ? SECOND)"
+// Runs the statement that follows without the causal read's wait (wsrep_sync_wait = 1 on a
+// Galera session): for reads that need nothing another node committed, such as the session's
+// own write. MariaDB only, and only on a session where the variable exists (traits.causal or
+// traits.galera).
+#define SHORTENER_NO_CAUSAL_WAIT "SET STATEMENT wsrep_sync_wait = 0 FOR "
 
 // A link's total: the sum of its days (sql/004), an index range scan of link_clicks_daily's
 // primary key.
