@@ -296,7 +296,7 @@ const char kForgetBatch[] = "DELETE FROM click_batches WHERE id = ?";
 
 Result<bool> MysqlStore::AddClicks(const ClickBatch& batch) {
   return Run<bool>("add_clicks", Access::kWrite, [&](Session& s) -> Result<bool> {
-    s.Begin();
+    s.BeginReadCommitted();
     // First, so that a batch applied before stops here having written nothing.
     sql::PreparedStatement& record = s.Prepared(kRecordBatch);
     record.setString(1, batch.id);

@@ -116,6 +116,12 @@ struct MysqlStore::Session {
   // is dropped), so a connection lost at that moment read as success and a link answered 201
   // was rolled back. A statement's failure throws like any other, and Run answers 503.
   void Begin() { control->execute("START TRANSACTION"); }
+  // A transaction whose locking reads of missing rows take no gap locks (see mysql_visits.cc);
+  // the isolation level is the server's default again for the next one.
+  void BeginReadCommitted() {
+    control->execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+    Begin();
+  }
   void Commit() { control->execute("COMMIT"); }
   void Rollback() { control->execute("ROLLBACK"); }
 

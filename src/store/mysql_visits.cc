@@ -1,18 +1,21 @@
 // MysqlStore's visit statistics: the flush's writes of link_visits_daily (sql/009, sql/017),
 // inside AddClicks' transaction, and the stats endpoint's read.
 //
-// How concurrent flushes of one (link, day) stay exact: each flush first upserts the (link,
-// day) row, adding its counters. That row lock is held to the end of the transaction, so every
-// flush touching the pair either committed before (and is seen by the read below) or waits.
-// The read is a plain consistent read: the transaction's snapshot is taken at it, after the
-// upsert holds every pair's lock, so it holds every committed flush of those pairs; and it
-// takes no gap locks that could deadlock with other pairs' inserts.
+// How concurrent flushes of one (link, day) stay exact: a flush first reads its batch's pairs
+// with a locking read. Each row found stays locked to the end of the transaction, so every
+// other flush of that pair either committed before (and is in what was read) or waits; the row
+// is written back once, with the batch merged in. A pair not found is inserted whole; the insert
+// names the rows it made, and a pair that another flush inserted meanwhile is read again,
+// locked, and merged like the others. AddClicks runs the flush in READ COMMITTED, where a
+// locking read of a missing key takes no gap lock: two flushes adding a day to links that sit
+// side by side in the index would otherwise block each other's inserts and deadlock.
 //
-// What a flush costs MariaDB, per (link, day) of its batch (docs/performance.md): the upsert of
-// the day's row, one primary-key read of it and, unless the upsert inserted it, one write-back
-// of the merged sketch and breakdown values (domain/day_values.h): 2 or 3 row operations,
-// whatever the number of values (sql/017; a row per value before).
+// What a flush costs MariaDB, per (link, day) of its batch (docs/performance.md): for a row that
+// exists, the locking read and one write (2 B-tree searches, 1 update); for a new one, the read
+// that misses and one insert. Whatever the number of breakdown values (sql/017: one text a row,
+// domain/day_values.h).
 #include <map>
+#include <set>
 
 #include "domain/day_values.h"
 #include "store/mysql_store_impl.h"
@@ -26,30 +29,28 @@ namespace {
 #define SHORTENER_DAY_PARAM "('1970-01-01' + INTERVAL ? DAY)"
 #define SHORTENER_DAY_NUMBER_OF(col) "DATEDIFF(" col ", '1970-01-01')"
 #define SHORTENER_DAY_NUMBER SHORTENER_DAY_NUMBER_OF("day")
+#define SHORTENER_DAILY_COLUMNS                                                                   \
+  " INTO link_visits_daily (link_id, day, human_clicks, bot_clicks, visitors, breakdown_values) " \
+  "VALUES "
+#define SHORTENER_DAILY_ROW "(?, " SHORTENER_DAY_PARAM ", ?, ?, ?, ?)"
 
-// Counters added. A new row gets the batch's sketch and values (folded to the top 50 + other):
-// complete, so the flush that inserted it need not write it again. An existing row keeps its
-// own until the write-back below.
-// IGNORE: a link deleted since its visits were counted drops them, as its clicks are dropped.
-const ChunkedSql kAddDaily(
-    "INSERT IGNORE INTO link_visits_daily (link_id, day, human_clicks, bot_clicks, visitors, "
-    "breakdown_values) VALUES ",
-    "(?, " SHORTENER_DAY_PARAM ", ?, ?, ?, ?)",
-    " ON DUPLICATE KEY UPDATE human_clicks = human_clicks + VALUES(human_clicks), "
-    "bot_clicks = bot_clicks + VALUES(bot_clicks)");
-// Rows picked by primary key with a row-constructor IN: MariaDB looks each row up in a sorted
-// list; an OR of (link_id = ? AND day = ?) terms was evaluated term by term for every row read.
-const ChunkedSql kReadDaily("SELECT link_id, " SHORTENER_DAY_NUMBER
+// The rows of a batch's pairs that exist, each locked. Picked by primary key with a
+// row-constructor IN: MariaDB looks each row up in a sorted list (an OR of (link_id = ? AND
+// day = ?) terms was evaluated term by term for every row read).
+const ChunkedSql kLockDaily("SELECT link_id, " SHORTENER_DAY_NUMBER
                             ", human_clicks, bot_clicks, visitors, breakdown_values FROM "
                             "link_visits_daily WHERE (link_id, day) IN (",
-                            "(?, " SHORTENER_DAY_PARAM ")", ")");
-// Only rows that exist get here (read above, locked by this transaction): the update branch.
-const ChunkedSql kSetDaily(
-    "INSERT IGNORE INTO link_visits_daily (link_id, day, human_clicks, bot_clicks, visitors, "
-    "breakdown_values) VALUES ",
-    "(?, " SHORTENER_DAY_PARAM ", 0, 0, ?, ?)",
-    " ON DUPLICATE KEY UPDATE visitors = VALUES(visitors), "
-    "breakdown_values = VALUES(breakdown_values)");
+                            "(?, " SHORTENER_DAY_PARAM ")", ") FOR UPDATE");
+// New rows, whole. RETURNING names the rows made. IGNORE leaves out a pair that another flush
+// inserted since the read, and a pair whose link was deleted since its visits were counted (a
+// foreign key failure becomes a warning): those visits are dropped, as the link's clicks are.
+const ChunkedSql kInsertDaily("INSERT IGNORE" SHORTENER_DAILY_COLUMNS, SHORTENER_DAILY_ROW,
+                              " RETURNING link_id, " SHORTENER_DAY_NUMBER);
+// Rows this transaction holds locked, rewritten whole (only the update branch runs).
+const ChunkedSql kSetDaily("INSERT" SHORTENER_DAILY_COLUMNS, SHORTENER_DAILY_ROW,
+                           " ON DUPLICATE KEY UPDATE human_clicks = VALUES(human_clicks), "
+                           "bot_clicks = VALUES(bot_clicks), visitors = VALUES(visitors), "
+                           "breakdown_values = VALUES(breakdown_values)");
 
 // A link's days in a range: every day with clicks, and its classified visits where it has any.
 const char kReadStatsDays[] =
@@ -112,8 +113,9 @@ DayValues Folded(const DayValues& stored, const DayValues& added) {
   return folded;
 }
 
-// The stored sketch of a pair merged with the batch's; empty when nothing changed.
+// The stored sketch of a pair merged with the batch's.
 std::string MergedSketch(const VisitRollup& v, const std::string& stored) {
+  if (v.stats.human_clicks == 0) return stored;  // bots add no visitor
   Result<HyperLogLog> sketch = HyperLogLog::Parse(stored);
   if (!sketch.ok()) {
     // Counting goes on from this batch's visitors rather than blocking every later batch.
@@ -125,78 +127,103 @@ std::string MergedSketch(const VisitRollup& v, const std::string& stored) {
   }
   HyperLogLog merged = std::move(sketch).value();
   merged.Merge(v.stats.visitors);
-  std::string bytes = merged.Serialize();
-  return bytes == stored ? std::string() : bytes;
+  return merged.Serialize();
+}
+
+// One row of link_visits_daily as written: a batch's pair, whole.
+struct DailyRow {
+  const VisitRollup* v;
+  uint64_t human_clicks;
+  uint64_t bot_clicks;
+  std::string visitors;
+  std::string values;
+};
+
+DailyRow NewRow(const VisitRollup& v) {
+  return DailyRow{&v, v.stats.human_clicks, v.stats.bot_clicks, v.stats.visitors.Serialize(),
+                  EncodeDayValues(Folded(DayValues(), v.stats.breakdowns))};
+}
+
+DailyRow MergedRow(const VisitRollup& v, const StoredDay& day) {
+  return DailyRow{
+      &v, day.human_clicks + v.stats.human_clicks, day.bot_clicks + v.stats.bot_clicks,
+      MergedSketch(v, day.visitors),
+      EncodeDayValues(Folded(StoredValues(v.link_id, v.day, day.values), v.stats.breakdowns))};
+}
+
+int BindRow(sql::PreparedStatement& st, int param, const DailyRow& r) {
+  param = BindPair(st, param, r.v->link_id, r.v->day);
+  st.setUInt64(param, r.human_clicks);
+  st.setUInt64(param + 1, r.bot_clicks);
+  st.setString(param + 2, Bytes(r.visitors));
+  st.setString(param + 3, Bytes(r.values));
+  return param + 4;
+}
+
+// The rows of visits[picked[i]] that exist, locked (kLockDaily).
+std::map<LinkDay, StoredDay> LockedDays(MysqlStore::Session& s,
+                                        const std::vector<VisitRollup>& visits,
+                                        const std::vector<size_t>& picked) {
+  std::map<LinkDay, StoredDay> days;
+  QueryInChunks(
+      s, picked.size(), kLockDaily,
+      [&](sql::PreparedStatement& st, int param, size_t row) {
+        return BindPair(st, param, visits[picked[row]].link_id, visits[picked[row]].day);
+      },
+      [&](sql::ResultSet& rs) {
+        days[LinkDay(rs.getUInt64(1), rs.getInt64(2))] =
+            StoredDay{rs.getUInt64(3), rs.getUInt64(4), std::string(rs.getString(5)),
+                      std::string(rs.getString(6))};
+      });
+  return days;
 }
 
 }  // namespace
 
 void mysql_internal::AddVisits(MysqlStore::Session& s, const std::vector<VisitRollup>& visits) {
   if (visits.empty()) return;
-  // 1. Counters added, every pair's row locked; new rows written whole.
-  std::vector<std::string> sketches;
-  std::vector<std::string> values;
-  sketches.reserve(visits.size());
-  values.reserve(visits.size());
+  std::vector<size_t> all(visits.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  // 1. The pairs that exist, locked, merged; the others to insert.
+  std::vector<DailyRow> merged;
+  std::vector<DailyRow> fresh;
+  const std::map<LinkDay, StoredDay> found = LockedDays(s, visits, all);
   for (const VisitRollup& v : visits) {
-    sketches.push_back(v.stats.visitors.Serialize());
-    values.push_back(EncodeDayValues(Folded(DayValues(), v.stats.breakdowns)));
-  }
-  SendInChunks(s, visits.size(), kAddDaily, [&](sql::PreparedStatement& st, int param, size_t row) {
-    const VisitRollup& v = visits[row];
-    param = BindPair(st, param, v.link_id, v.day);
-    st.setUInt64(param, v.stats.human_clicks);
-    st.setUInt64(param + 1, v.stats.bot_clicks);
-    st.setString(param + 2, Bytes(sketches[row]));
-    st.setString(param + 3, Bytes(values[row]));
-    return param + 4;
-  });
-  // 2. The rows as they are now (the snapshot starts here).
-  std::map<LinkDay, StoredDay> daily;
-  QueryInChunks(
-      s, visits.size(), kReadDaily,
-      [&](sql::PreparedStatement& st, int param, size_t row) {
-        return BindPair(st, param, visits[row].link_id, visits[row].day);
-      },
-      [&](sql::ResultSet& rs) {
-        daily[LinkDay(rs.getUInt64(1), rs.getInt64(2))] =
-            StoredDay{rs.getUInt64(3), rs.getUInt64(4), std::string(rs.getString(5)),
-                      std::string(rs.getString(6))};
-      });
-  // 3. Rows that existed before the upsert: the batch merged in, written back in primary-key
-  // order. A row the upsert inserted holds exactly the batch, counters and values text; a row
-  // that existed differs in its counters (it had at least one visit), or, had it none, in its
-  // values (none: every visit of a day adds to each breakdown) unless the batch has none either.
-  struct DailyRow {
-    const VisitRollup* v;
-    std::string visitors;
-    std::string values;
-  };
-  std::vector<DailyRow> set_daily;
-  for (size_t i = 0; i < visits.size(); ++i) {
-    const VisitRollup& v = visits[i];
-    auto it = daily.find(LinkDay(v.link_id, v.day));
-    if (it == daily.end()) continue;  // the link is gone
-    const StoredDay& day = it->second;
-    if (day.human_clicks == v.stats.human_clicks && day.bot_clicks == v.stats.bot_clicks &&
-        day.values == values[i]) {
-      continue;  // inserted by this flush
+    auto it = found.find(LinkDay(v.link_id, v.day));
+    if (it != found.end()) {
+      merged.push_back(MergedRow(v, it->second));
+    } else {
+      fresh.push_back(NewRow(v));
     }
-    std::string visitors = v.stats.human_clicks > 0 ? MergedSketch(v, day.visitors) : "";
-    std::string merged =
-        EncodeDayValues(Folded(StoredValues(v.link_id, v.day, day.values), v.stats.breakdowns));
-    if (visitors.empty() && merged == day.values) continue;  // nothing new to store
-    set_daily.push_back(
-        DailyRow{&v, visitors.empty() ? day.visitors : std::move(visitors), std::move(merged)});
   }
-  SendInChunks(s, set_daily.size(), kSetDaily,
-               [&](sql::PreparedStatement& st, int param, size_t row) {
-                 const DailyRow& r = set_daily[row];
-                 param = BindPair(st, param, r.v->link_id, r.v->day);
-                 st.setString(param, Bytes(r.visitors));
-                 st.setString(param + 1, Bytes(r.values));
-                 return param + 2;
-               });
+  // 2. New rows; a pair not made here was inserted by another flush since the read (or its
+  // link is gone): read it again, locked now, and merge the batch in.
+  std::set<LinkDay> made;
+  QueryInChunks(
+      s, fresh.size(), kInsertDaily,
+      [&](sql::PreparedStatement& st, int param, size_t row) {
+        return BindRow(st, param, fresh[row]);
+      },
+      [&](sql::ResultSet& rs) { made.emplace(rs.getUInt64(1), rs.getInt64(2)); });
+  if (made.size() < fresh.size()) {
+    std::vector<size_t> raced;
+    for (const DailyRow& r : fresh) {
+      if (made.count(LinkDay(r.v->link_id, r.v->day)) == 0) {
+        raced.push_back(static_cast<size_t>(r.v - visits.data()));
+      }
+    }
+    for (const auto& [pair, day] : LockedDays(s, visits, raced)) {
+      for (size_t i : raced) {
+        if (LinkDay(visits[i].link_id, visits[i].day) == pair) {
+          merged.push_back(MergedRow(visits[i], day));
+        }
+      }
+    }
+  }
+  // 3. The rows that existed, written back whole.
+  SendInChunks(s, merged.size(), kSetDaily, [&](sql::PreparedStatement& st, int param, size_t row) {
+    return BindRow(st, param, merged[row]);
+  });
 }
 
 Result<StoredStats> MysqlStore::ReadStats(uint64_t link_id, const DayRange& range,
