@@ -81,16 +81,19 @@ void RateLimiter::SetShared(bool shared) {
   }
 }
 
+RateLimiter::Window& RateLimiter::Slot(Windows& windows, const std::string& key, int64_t now) {
+  if (windows.size() >= kMaxLocalWindows && windows.find(key) == windows.end()) {
+    for (auto it = windows.begin(); it != windows.end();) {
+      it = it->second.start + it->second.seconds <= now ? windows.erase(it) : std::next(it);
+    }
+    if (windows.size() >= kMaxLocalWindows) windows.clear();
+  }
+  return windows[key];
+}
+
 RateLimiter::Window& RateLimiter::LocalWindow(const std::string& key, const RateLimit& limit,
                                               int64_t now) {
-  auto found = local_.find(key);
-  if (found == local_.end() && local_.size() >= kMaxLocalWindows) {
-    for (auto it = local_.begin(); it != local_.end();) {
-      it = it->second.start + it->second.seconds <= now ? local_.erase(it) : std::next(it);
-    }
-    if (local_.size() >= kMaxLocalWindows) local_.clear();
-  }
-  Window& window = local_[key];
+  Window& window = Slot(local_, key, now);
   if (window.count == 0 || window.start + window.seconds <= now) {
     window = Window{now, 0, limit.seconds};
   }
@@ -107,8 +110,11 @@ RateDecision RateLimiter::Hit(std::string_view rule, std::string_view subject,
       cache_->Increment(key, static_cast<uint64_t>(now) * kCountSpan + 1, limit.seconds);
   SetShared(value.has_value());
   if (value) {
-    return Decide(limit, static_cast<int64_t>(*value / kCountSpan),
-                  static_cast<int64_t>(*value % kCountSpan), /*counted=*/true, now);
+    const Window window{static_cast<int64_t>(*value / kCountSpan),
+                        static_cast<int64_t>(*value % kCountSpan), limit.seconds};
+    RateDecision decision = Decide(limit, window.start, window.count, /*counted=*/true, now);
+    if (decision.remaining == 0) Slot(spent_, key, now) = window;
+    return decision;
   }
   Window& window = LocalWindow(key, limit, now);
   ++window.count;
@@ -136,22 +142,13 @@ RateDecision RateLimiter::Peek(std::string_view rule, std::string_view subject,
                                const RateLimit& limit) {
   const int64_t now = clock_();
   const std::string key = RateLimitKey(rule, subject);
-  if (!shared_) {
-    const Window& window = LocalWindow(key, limit, now);
-    return Decide(limit, window.start, window.count, /*counted=*/false, now);
+  Windows& seen = shared_ ? spent_ : local_;
+  auto it = seen.find(key);
+  if (it == seen.end() || it->second.start + limit.seconds <= now) {
+    if (it != seen.end()) seen.erase(it);
+    return Decide(limit, now, 0, /*counted=*/false, now);
   }
-  int64_t start = now;
-  int64_t count = 0;
-  // A miss and an unreachable cache look alike here; the Hit that follows a failure tells them
-  // apart and switches to local counters.
-  std::optional<std::string> text = cache_->Get(key);
-  if (text) {
-    if (std::optional<uint64_t> value = ParseDecimal(*text)) {
-      start = static_cast<int64_t>(*value / kCountSpan);
-      count = static_cast<int64_t>(*value % kCountSpan);
-    }
-  }
-  return Decide(limit, start, count, /*counted=*/false, now);
+  return Decide(limit, it->second.start, it->second.count, /*counted=*/false, now);
 }
 
 Result<Response> WithRateLimitHeaders(const RateDecision& decision, Result<Response> outcome) {

@@ -55,8 +55,12 @@ class RateLimiter {
   // left alone.
   RateDecision Refund(std::string_view rule, std::string_view subject, const RateLimit& limit);
 
-  // Decides as if one more request of `subject` were counted, without counting it: for a check
-  // that must cost no write (the redirect path's 404 limit, looked at before a MySQL read).
+  // Decides as if one more request of `subject` were counted, without counting it and without
+  // asking the cache: from this worker's own Hits. A window that one of them found used up is
+  // refused until it ends; any other is allowed, though other workers' Hits may have used it up
+  // too (this worker learns so at its next Hit of `subject`, refused, since Hit counts in the
+  // shared window). For a check that must cost nothing, not even a cache round trip: the
+  // redirect path's 404 limit, looked at before every MySQL read of a slug not in the cache.
   RateDecision Peek(std::string_view rule, std::string_view subject, const RateLimit& limit);
 
   // False while counting per worker (the cache's last answer to Hit was none).
@@ -69,6 +73,11 @@ class RateLimiter {
     int64_t seconds = 0;
   };
 
+  using Windows = std::unordered_map<std::string, Window>;
+
+  // windows[key], made room for: a map of kMaxLocalWindows entries drops its ended windows, and
+  // all of them if none had ended, so that no flood of subjects grows a worker without bound.
+  static Window& Slot(Windows& windows, const std::string& key, int64_t now);
   // The window `key` would count in now under this worker's counters, a fresh one if the last
   // ended.
   Window& LocalWindow(const std::string& key, const RateLimit& limit, int64_t now);
@@ -77,7 +86,10 @@ class RateLimiter {
   Cache* cache_;
   std::function<int64_t()> clock_;
   bool shared_ = true;
-  std::unordered_map<std::string, Window> local_;
+  Windows local_;
+  // While counting in the cache: the shared windows that this worker's Hits found used up (no
+  // request left), for Peek.
+  Windows spent_;
 };
 
 // The cache key of `subject` under `rule`: readable when the subject is short printable ASCII,

@@ -22,6 +22,7 @@ class FakeCache : public Cache {
   explicit FakeCache(const int64_t* now) : now_(now) {}
 
   std::optional<std::string> Get(const std::string& key) override {
+    ++gets;
     if (down) return std::nullopt;
     Expire(key);
     auto it = values_.find(key);
@@ -55,6 +56,7 @@ class FakeCache : public Cache {
 
   bool down = false;
   int increments = 0;
+  int gets = 0;
 
  private:
   struct Entry {
@@ -142,6 +144,40 @@ BOOST_AUTO_TEST_CASE(limiters_sharing_a_cache_share_the_count) {
   RateDecision refused = worker_b.Hit("create", "u", kThreePerMinute);
   BOOST_TEST(!refused.allowed);
   BOOST_TEST(refused.reset_seconds == 50);  // the window opened on worker a, 10 s ago
+}
+
+// Peek asks no cache: it knows what this worker's own Hits found, and nothing of the others'.
+BOOST_AUTO_TEST_CASE(peek_refuses_a_window_this_worker_saw_used_up_without_asking_the_cache) {
+  int64_t now = kNow;
+  FakeCache cache(&now);
+  RateLimiter worker_a(&cache, [&now] { return now; });
+  RateLimiter worker_b(&cache, [&now] { return now; });
+  BOOST_TEST(worker_a.Peek("nf", "u", kThreePerMinute).allowed);
+  worker_a.Hit("nf", "u", kThreePerMinute);
+  worker_a.Hit("nf", "u", kThreePerMinute);
+  BOOST_TEST(worker_a.Peek("nf", "u", kThreePerMinute).allowed);  // one left
+  now += 10;
+  BOOST_TEST(worker_a.Hit("nf", "u", kThreePerMinute).remaining == 0);  // the last one
+  RateDecision peeked = worker_a.Peek("nf", "u", kThreePerMinute);
+  BOOST_TEST(!peeked.allowed);
+  BOOST_TEST(peeked.remaining == 0);
+  BOOST_TEST(peeked.reset_seconds == 50);
+  BOOST_TEST(worker_a.Peek("nf", "other", kThreePerMinute).allowed);
+  // Worker b has seen nothing of it: allowed, until its own Hit is counted (and refused).
+  BOOST_TEST(worker_b.Peek("nf", "u", kThreePerMinute).allowed);
+  BOOST_TEST(!worker_b.Hit("nf", "u", kThreePerMinute).allowed);
+  BOOST_TEST(!worker_b.Peek("nf", "u", kThreePerMinute).allowed);
+  BOOST_TEST(cache.gets == 0);
+  // The window ends for both.
+  now += 50;
+  BOOST_TEST(worker_a.Peek("nf", "u", kThreePerMinute).allowed);
+  BOOST_TEST(worker_b.Peek("nf", "u", kThreePerMinute).allowed);
+  // While the cache is down, Peek reads this worker's own counters.
+  cache.down = true;
+  for (int i = 0; i < 3; ++i) worker_a.Hit("nf", "v", kThreePerMinute);
+  BOOST_TEST(!worker_a.shared());
+  BOOST_TEST(!worker_a.Peek("nf", "v", kThreePerMinute).allowed);
+  BOOST_TEST(worker_a.Peek("nf", "w", kThreePerMinute).allowed);
 }
 
 BOOST_AUTO_TEST_CASE(outage_switches_to_local_counts_and_back) {
