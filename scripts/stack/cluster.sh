@@ -59,14 +59,26 @@ start_node() {  # N [new]: starts node N (new: bootstraps a new cluster)
     --wsrep-sst-receive-address="127.0.0.1:$sst" \
     --wsrep-provider-options="gmcast.listen_addr=tcp://127.0.0.1:$gmcast;ist.recv_addr=127.0.0.1:$ist;gcache.size=64M;gcs.fc_limit=256;evs.suspect_timeout=PT3S;evs.inactive_timeout=PT6S" \
     "${bootstrap[@]}")
-  # A killed node's grastate.dat says seqno -1 (unknown), which would cost it a full copy (SST)
-  # to rejoin. InnoDB knows the last write set it committed: recover it, and the node asks the
-  # others for the ones it missed only (IST), as galera_recovery does for the packaged service.
-  if grep -q '^seqno: *-1' "$dir/data/grastate.dat" 2>/dev/null && [[ -f $dir/data/ibdata1 ]]; then
+  # A node rejoins from the last write set InnoDB committed, recovered from InnoDB as
+  # galera_recovery does for the packaged service, and asks the others for the ones it missed
+  # (IST). A killed node's grastate.dat says seqno -1 (unknown), which alone would cost a full
+  # copy (SST). A cleanly stopped one's may say one more than InnoDB (a last write set that
+  # committed nothing there): the donor then starts after it and the IST fails ("IST started
+  # with wrong seqno"), so InnoDB's position is written over it.
+  local state=$dir/data/grastate.dat seqno
+  if [[ -f $state && -f $dir/data/ibdata1 ]]; then
     rm -f "$dir/recover.log"
     "${AS[@]}" mariadbd "${args[@]}" --wsrep-recover --log-error="$dir/recover.log" 2>/dev/null || true
     position=$(sed -n 's/.*WSREP: Recovered position: *//p' "$dir/recover.log" | tail -n 1)
-    if [[ $position == *:* && $position != *:-1 ]]; then args+=(--wsrep-start-position="$position"); fi
+    seqno=$(sed -n 's/^seqno: *//p' "$state")
+    if [[ $position == *:* && $position != *:-1 ]]; then
+      if [[ $seqno == -1 ]]; then
+        args+=(--wsrep-start-position="$position")
+      elif [[ $seqno != "${position##*:}" ]]; then
+        say "node $n: grastate.dat says seqno $seqno, InnoDB ${position##*:}: starting from InnoDB's"
+        "${AS[@]}" sed -i "s/^seqno: .*/seqno:   ${position##*:}/" "$state"
+      fi
+    fi
   fi
   start_bg "$dir/mysql.log" "$dir/mysql.pid" "${AS[@]}" mariadbd "${args[@]}" --log-error="$dir/mysql.log"
 }
