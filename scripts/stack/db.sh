@@ -6,8 +6,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 readonly STOP_TIMEOUT=30  # MariaDB flushes InnoDB
 if (( EUID == 0 )); then RUN_AS=(--user=root) DB_ADMIN=root; else RUN_AS=() DB_ADMIN=$(id -un); fi
 # Small and quick to start (STACK_DB_BUFFER_POOL: a bigger InnoDB buffer pool, for the bench's
-# big tables); flush at every commit stays on (default), links must be durable.
-readonly DB_OPTS=(--no-defaults --innodb-buffer-pool-size="${STACK_DB_BUFFER_POOL:-64M}" --innodb-log-file-size=16M
+# big tables; STACK_DB_LOG_FILE_SIZE: a bigger redo log, for its write rates); flush at every
+# commit stays on (default), links must be durable.
+readonly DB_OPTS=(--no-defaults --innodb-buffer-pool-size="${STACK_DB_BUFFER_POOL:-64M}"
+  --innodb-log-file-size="${STACK_DB_LOG_FILE_SIZE:-16M}"
   --key-buffer-size=8M --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci)
 
 ping_db() { mariadb-admin --no-defaults --socket="$D/mysql.sock" --user="$DB_ADMIN" --connect-timeout=2 ping &>/dev/null; }

@@ -252,7 +252,10 @@ void mysql_internal::RequireStored(MysqlStore::Session& s, const char* witness, 
   bind(st);
   std::unique_ptr<sql::ResultSet> rs(st.executeQuery());
   if (rs->next() && rs->getInt64(1) == 1) return;
-  Log(Severity::kWarn, "a write answered OK but is not stored (Galera); running it again");
+  // Named by its witness (the statement that did not find it: a link's, a click batch's).
+  Log(Severity::kWarn,
+      "a write answered OK but is not stored (Galera); running it again (not found by: %s)",
+      witness);
   throw sql::SQLException("write answered OK but not stored", "40001", kErrDeadlock);
 }
 
