@@ -31,6 +31,14 @@ std::string EncodeDayValues(const DayValues& values);
 // or count, a value twice, lines out of order). Any bytes are accepted without harm.
 std::optional<DayValues> DecodeDayValues(std::string_view text);
 
+// What a flush writes back for one day: each breakdown of the stored text and of `added`
+// summed and folded as FoldTop folds them (its `top` named values + "other"), encoded as
+// EncodeDayValues encodes: the same text as EncodeDayValues of the FoldTop of the
+// DecodeDayValues of `stored_text` and `added`, without building those maps. nullopt when
+// `stored_text` does not decode.
+std::optional<std::string> FoldDayValues(std::string_view stored_text, const DayValues& added,
+                                         size_t top = kTopValues);
+
 }  // namespace shortener
 
 #endif  // SHORTENER_DAY_VALUES_H_

@@ -94,23 +94,25 @@ sql::PreparedStatement& BoundToRange(sql::PreparedStatement& st, uint64_t link_i
 
 // The stored breakdown values of a day; none, logged, for a text that does not decode (counting
 // goes on from this batch's visits rather than blocking every later batch).
+void LogCorruptValues(uint64_t link_id, int64_t day) {
+  Log(Severity::kError, "link %llu day %lld: stored breakdown values are corrupt; replacing them",
+      static_cast<unsigned long long>(link_id), static_cast<long long>(day));
+}
+
 DayValues StoredValues(uint64_t link_id, int64_t day, const std::string& text) {
   std::optional<DayValues> values = DecodeDayValues(text);
   if (values) return std::move(*values);
-  Log(Severity::kError, "link %llu day %lld: stored breakdown values are corrupt; replacing them",
-      static_cast<unsigned long long>(link_id), static_cast<long long>(day));
+  LogCorruptValues(link_id, day);
   return DayValues();
 }
 
-// `stored` and `added` folded to what is stored next: each breakdown's top 50 + other.
-DayValues Folded(const DayValues& stored, const DayValues& added) {
-  DayValues folded;
-  for (size_t b = 0; b < kBreakdownCount; ++b) {
-    for (ValueCount& v : FoldTop(stored[b], added[b])) {
-      folded[b].emplace(std::move(v.value), v.clicks);
-    }
-  }
-  return folded;
+// The stored values text of a day and the batch's, folded to what is stored next (each
+// breakdown's top 50 + other); the batch's alone, logged, for a text that does not decode.
+std::string FoldedValues(const VisitRollup& v, std::string_view stored) {
+  std::optional<std::string> folded = FoldDayValues(stored, v.stats.breakdowns);
+  if (folded) return std::move(*folded);
+  LogCorruptValues(v.link_id, v.day);
+  return *FoldDayValues("", v.stats.breakdowns);
 }
 
 // The stored sketch of a pair merged with the batch's.
@@ -141,14 +143,12 @@ struct DailyRow {
 
 DailyRow NewRow(const VisitRollup& v) {
   return DailyRow{&v, v.stats.human_clicks, v.stats.bot_clicks, v.stats.visitors.Serialize(),
-                  EncodeDayValues(Folded(DayValues(), v.stats.breakdowns))};
+                  FoldedValues(v, "")};
 }
 
 DailyRow MergedRow(const VisitRollup& v, const StoredDay& day) {
-  return DailyRow{
-      &v, day.human_clicks + v.stats.human_clicks, day.bot_clicks + v.stats.bot_clicks,
-      MergedSketch(v, day.visitors),
-      EncodeDayValues(Folded(StoredValues(v.link_id, v.day, day.values), v.stats.breakdowns))};
+  return DailyRow{&v, day.human_clicks + v.stats.human_clicks, day.bot_clicks + v.stats.bot_clicks,
+                  MergedSketch(v, day.visitors), FoldedValues(v, day.values)};
 }
 
 int BindRow(sql::PreparedStatement& st, int param, const DailyRow& r) {
