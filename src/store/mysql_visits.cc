@@ -92,13 +92,14 @@ sql::PreparedStatement& BoundToRange(sql::PreparedStatement& st, uint64_t link_i
   return st;
 }
 
-// The stored breakdown values of a day; none, logged, for a text that does not decode (counting
-// goes on from this batch's visits rather than blocking every later batch).
+// Counting goes on from a batch's visits, rather than blocking every later batch, when a day's
+// stored values text does not decode; the log says so.
 void LogCorruptValues(uint64_t link_id, int64_t day) {
   Log(Severity::kError, "link %llu day %lld: stored breakdown values are corrupt; replacing them",
       static_cast<unsigned long long>(link_id), static_cast<long long>(day));
 }
 
+// The stored breakdown values of a day; none, logged, for a text that does not decode.
 DayValues StoredValues(uint64_t link_id, int64_t day, const std::string& text) {
   std::optional<DayValues> values = DecodeDayValues(text);
   if (values) return std::move(*values);
@@ -160,44 +161,45 @@ int BindRow(sql::PreparedStatement& st, int param, const DailyRow& r) {
   return param + 4;
 }
 
-// The rows of visits[picked[i]] that exist, locked (kLockDaily).
-std::map<LinkDay, StoredDay> LockedDays(MysqlStore::Session& s,
-                                        const std::vector<VisitRollup>& visits,
-                                        const std::vector<size_t>& picked) {
-  std::map<LinkDay, StoredDay> days;
+// The batch's pairs `pairs`, each locked where its row exists (kLockDaily) and merged into
+// `merged`; missing(pair) for each without a row.
+template <typename Missing>
+void MergeLocked(MysqlStore::Session& s, const std::vector<const VisitRollup*>& pairs,
+                 std::vector<DailyRow>* merged, Missing missing) {
+  std::map<LinkDay, StoredDay> found;
   QueryInChunks(
-      s, picked.size(), kLockDaily,
+      s, pairs.size(), kLockDaily,
       [&](sql::PreparedStatement& st, int param, size_t row) {
-        return BindPair(st, param, visits[picked[row]].link_id, visits[picked[row]].day);
+        return BindPair(st, param, pairs[row]->link_id, pairs[row]->day);
       },
       [&](sql::ResultSet& rs) {
-        days[LinkDay(rs.getUInt64(1), rs.getInt64(2))] =
+        found[LinkDay(rs.getUInt64(1), rs.getInt64(2))] =
             StoredDay{rs.getUInt64(3), rs.getUInt64(4), std::string(rs.getString(5)),
                       std::string(rs.getString(6))};
       });
-  return days;
+  for (const VisitRollup* v : pairs) {
+    auto it = found.find(LinkDay(v->link_id, v->day));
+    if (it != found.end()) {
+      merged->push_back(MergedRow(*v, it->second));
+    } else {
+      missing(*v);
+    }
+  }
 }
 
 }  // namespace
 
 void mysql_internal::AddVisits(MysqlStore::Session& s, const std::vector<VisitRollup>& visits) {
   if (visits.empty()) return;
-  std::vector<size_t> all(visits.size());
-  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  std::vector<const VisitRollup*> pairs;
+  pairs.reserve(visits.size());
+  for (const VisitRollup& v : visits) pairs.push_back(&v);
   // 1. The pairs that exist, locked, merged; the others to insert.
   std::vector<DailyRow> merged;
   std::vector<DailyRow> fresh;
-  const std::map<LinkDay, StoredDay> found = LockedDays(s, visits, all);
-  for (const VisitRollup& v : visits) {
-    auto it = found.find(LinkDay(v.link_id, v.day));
-    if (it != found.end()) {
-      merged.push_back(MergedRow(v, it->second));
-    } else {
-      fresh.push_back(NewRow(v));
-    }
-  }
+  MergeLocked(s, pairs, &merged, [&](const VisitRollup& v) { fresh.push_back(NewRow(v)); });
   // 2. New rows; a pair not made here was inserted by another flush since the read (or its
-  // link is gone): read it again, locked now, and merge the batch in.
+  // link is gone, and its visits are dropped): read it again, locked now, and merge the batch in.
   std::set<LinkDay> made;
   QueryInChunks(
       s, fresh.size(), kInsertDaily,
@@ -206,19 +208,11 @@ void mysql_internal::AddVisits(MysqlStore::Session& s, const std::vector<VisitRo
       },
       [&](sql::ResultSet& rs) { made.emplace(rs.getUInt64(1), rs.getInt64(2)); });
   if (made.size() < fresh.size()) {
-    std::vector<size_t> raced;
+    std::vector<const VisitRollup*> raced;
     for (const DailyRow& r : fresh) {
-      if (made.count(LinkDay(r.v->link_id, r.v->day)) == 0) {
-        raced.push_back(static_cast<size_t>(r.v - visits.data()));
-      }
+      if (made.count(LinkDay(r.v->link_id, r.v->day)) == 0) raced.push_back(r.v);
     }
-    for (const auto& [pair, day] : LockedDays(s, visits, raced)) {
-      for (size_t i : raced) {
-        if (LinkDay(visits[i].link_id, visits[i].day) == pair) {
-          merged.push_back(MergedRow(visits[i], day));
-        }
-      }
-    }
+    MergeLocked(s, raced, &merged, [](const VisitRollup&) {});
   }
   // 3. The rows that existed, written back whole.
   SendInChunks(s, merged.size(), kSetDaily, [&](sql::PreparedStatement& st, int param, size_t row) {
