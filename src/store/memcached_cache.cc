@@ -59,6 +59,27 @@ memcached_st* NewHandle(const std::vector<MemcachedServer>& servers,
   return mc;
 }
 
+// Sets key to value through `mc`; a failure is tried once more through a new handle on the same
+// servers. The first write on a connection that memcached has closed since its last use (the
+// server restarted) fails, and `mc` then refuses that server for its retry timeout; a new handle
+// has neither the dead connection nor the refusal. Another worker may already have filled the
+// restarted server with an entry that this write replaces (a change marker, a new link's
+// entry), so the write must not wait for the retry timeout. A server that is really down costs
+// the second attempt its connect (refused at once, or the connect timeout).
+bool SetOrRetryFresh(memcached_st* mc, const std::string& key, const std::string& value,
+                     int64_t ttl_seconds) {
+  auto set = [&](memcached_st* handle) {
+    return memcached_success(memcached_set(handle, key.data(), key.size(), value.data(),
+                                           value.size(), Expiry(ttl_seconds), 0));
+  };
+  if (set(mc)) return true;
+  memcached_st* fresh = memcached_clone(nullptr, mc);
+  if (fresh == nullptr) return false;
+  const bool ok = set(fresh);
+  memcached_free(fresh);
+  return ok;
+}
+
 }  // namespace
 
 MemcachedCache::MemcachedCache(const MemcachedOptions& options) : key_prefix_(options.key_prefix) {
@@ -163,9 +184,8 @@ void MemcachedCache::Add(const std::string& key, const std::string& value, int64
 
 void MemcachedCache::Set(const std::string& key, const std::string& value, int64_t ttl_seconds) {
   if (ttl_seconds <= 0) return;
-  memcached_return_t rc = memcached_set(mc_, key.data(), key.size(), value.data(), value.size(),
-                                        Expiry(ttl_seconds), 0);
-  Note(memcached_success(rc), "set", rc);
+  const bool ok = SetOrRetryFresh(mc_, key, value, ttl_seconds);
+  Note(ok, "set", ok ? MEMCACHED_SUCCESS : MEMCACHED_CONNECTION_FAILURE);
 }
 
 void MemcachedCache::SetEverywhere(const std::string& key, const std::string& value,
@@ -173,12 +193,8 @@ void MemcachedCache::SetEverywhere(const std::string& key, const std::string& va
   if (each_server_.empty()) return Set(key, value, ttl_seconds);
   if (ttl_seconds <= 0) return;
   bool any = false;
-  for (memcached_st* mc : each_server_) {
-    any |= memcached_success(memcached_set(mc, key.data(), key.size(), value.data(), value.size(),
-                                           Expiry(ttl_seconds), 0));
-  }
-  // The pool answered if one server did; each dead one costs this call its connect timeout at
-  // most, and then nothing for a second (the handle's retry timeout).
+  for (memcached_st* mc : each_server_) any |= SetOrRetryFresh(mc, key, value, ttl_seconds);
+  // The pool answered if one server did; each dead one costs this call two connects at most.
   Note(any, "set everywhere", any ? MEMCACHED_SUCCESS : MEMCACHED_CONNECTION_FAILURE);
 }
 

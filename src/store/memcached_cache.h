@@ -36,6 +36,9 @@ class MemcachedCache : public Cache {
   std::optional<std::string> Get(const std::string& key) override;
   std::vector<std::optional<std::string>> GetMany(const std::vector<std::string>& keys) override;
   void Add(const std::string& key, const std::string& value, int64_t ttl_seconds) override;
+  // Set and SetEverywhere try a failed write once more through a new handle (new connections):
+  // a change marker or a new link's entry must reach a restarted server at once, not after the
+  // retry timeout that the first failure on the old connection starts.
   void Set(const std::string& key, const std::string& value, int64_t ttl_seconds) override;
   void SetEverywhere(const std::string& key, const std::string& value,
                      int64_t ttl_seconds) override;

@@ -11,7 +11,7 @@ import threading
 import time
 import unittest
 
-from harness import HTTP_TIMEOUT, Client, IntegrationTest, rand_token, wait_for
+from harness import HTTP_TIMEOUT, Client, IntegrationTest, free_port, rand_token, wait_for
 from test_concurrency import note
 
 FAST = 5.0  # seconds: an answer slower than this counts as a hang
@@ -82,6 +82,69 @@ class MemcachedDownTest(IntegrationTest):
         self.assertTrue(downs)
         self.assertEqual(len(downs), len(set(p for p, _ in downs)), downs)
         self.assertEqual(sorted(p for p, _ in downs), sorted(p for p, _ in ups), (downs, ups))
+
+    def test_a_change_through_a_stale_connection_reaches_the_restarted_memcached(self):
+        # Two instances of one worker each, so that which worker holds which connection is
+        # known. memcached restarts; the reader finds out and fills the link's old entry into
+        # the new server; the writer, whose connection is from before the restart, changes the
+        # link. Its first write on that connection fails (memcached closed it), and the change
+        # marker must still reach the server, or the reader redirects to the old URL until the
+        # entry expires. Likewise a creation whose slug the reader has just cached as absent (a
+        # creation's rate-limit count reaches memcached first today, so its entry goes out on a
+        # new connection already; the case stays, for whatever comes to run first there).
+        ports = [free_port() for _ in range(2)]
+        reader, writer = (Client(self.stack.start_instance(port=p, workers=1)) for p in ports)
+        try:
+            for change in ("PATCH", "DELETE"):
+                old_url = "https://example.org/stale-connection/%s/%s" % (change, rand_token())
+                slug = self.shorten(old_url).json["slug"]
+                for c in (reader, writer):  # both now hold a connection to this memcached
+                    r = c.req("GET", "/r/" + slug)
+                    self.assertEqual((r.status, r.headers.get("location")), (302, old_url))
+                self.stack.stop_memcached()
+                self.stack.start_memcached()
+
+                def refilled():
+                    r = reader.req("GET", "/r/" + slug)
+                    self.assertEqual((r.status, r.headers.get("location")), (302, old_url))
+                    return self.stack.memcached_get("r2:" + slug) is not None
+                self.assertTrue(wait_for(refilled, 15, step=0.2),
+                                "the reader never refilled %s after the restart" % slug)
+                if change == "PATCH":
+                    new_url = old_url + "/new"
+                    r = writer.req("PATCH", "/api/v1/url-shorteners/" + slug,
+                                   json_body={"original_url": new_url})
+                    self.assertEqual(r.status, 200, r.body)
+                    want = (302, new_url)
+                else:
+                    r = writer.req("DELETE", "/api/v1/url-shorteners/" + slug)
+                    self.assertEqual(r.status, 204, r.body)
+                    want = (404, None)
+                r = reader.req("GET", "/r/" + slug)
+                self.assertEqual((r.status, r.headers.get("location")), want,
+                                 "%s through a worker whose memcached connection predates the "
+                                 "restart, then a redirect through one that refilled the entry"
+                                 % change)
+            slug = "stale" + rand_token()
+            self.assertEqual(writer.req("GET", "/r/" + slug).status, 404)  # connected before
+            self.stack.stop_memcached()
+            self.stack.start_memcached()
+
+            def absent_cached():
+                self.assertEqual(reader.req("GET", "/r/" + slug).status, 404)
+                return self.stack.memcached_get("r2:" + slug) is not None
+            self.assertTrue(wait_for(absent_cached, 15, step=0.2),
+                            "the reader never cached %s as absent after the restart" % slug)
+            url = "https://example.org/stale-connection/create"
+            r = writer.req("POST", "/url/shorten", json_body={"url": url, "slug": slug})
+            self.assertEqual(r.status, 201, r.body)
+            r = reader.req("GET", "/r/" + slug)
+            self.assertEqual((r.status, r.headers.get("location")), (302, url),
+                             "a creation through a worker whose memcached connection predates the "
+                             "restart, then a redirect through one that cached the slug as absent")
+        finally:
+            for p in ports:
+                self.stack.stop_instance(p)
 
 
 class Background:
