@@ -68,6 +68,19 @@ def rand_token(n=8, alphabet=string.ascii_lowercase + string.digits):
     return "".join(random.choice(alphabet) for _ in range(n))
 
 
+def change_link(test, client, change, slug, old_url):
+    """PATCHes (a new URL) or DELETEs (`change`) the link `slug` through `client`, asserting the
+    answer; returns what a redirect of it must answer now: (status, Location)."""
+    if change == "PATCH":
+        new_url = old_url + "/new"
+        r = client.req("PATCH", "/api/v1/url-shorteners/" + slug, json_body={"original_url": new_url})
+        test.assertEqual(r.status, 200, r.body)
+        return (302, new_url)
+    r = client.req("DELETE", "/api/v1/url-shorteners/" + slug)
+    test.assertEqual(r.status, 204, r.body)
+    return (404, None)
+
+
 def parse_iso(text):
     """Unix seconds of an ISO 8601 UTC time 'YYYY-MM-DDTHH:MM:SSZ'."""
     return calendar.timegm(time.strptime(text, "%Y-%m-%dT%H:%M:%SZ"))

@@ -21,7 +21,7 @@ import unittest
 from concurrent.futures import ThreadPoolExecutor
 
 import harness
-from harness import Client, IntegrationTest, rand_token, wait_for
+from harness import Client, IntegrationTest, change_link, rand_token, wait_for
 from test_concurrency import note
 
 
@@ -365,16 +365,7 @@ class ClusterTest(IntegrationTest):
                     return self.stack.memcached_holds(other, slug)
                 self.assertTrue(wait_for(refilled_elsewhere, 15, step=0.2),
                                 "the reader never refilled %s on memcached %d" % (slug, other))
-                if change == "PATCH":
-                    new_url = old_url + "/new"
-                    r = writer.req("PATCH", "/api/v1/url-shorteners/" + slug,
-                                   json_body={"original_url": new_url})
-                    self.assertEqual(r.status, 200, r.body)
-                    want = (302, new_url)
-                else:
-                    r = writer.req("DELETE", "/api/v1/url-shorteners/" + slug)
-                    self.assertEqual(r.status, 204, r.body)
-                    want = (404, None)
+                want = change_link(self, writer, change, slug, old_url)
                 self.assertEqual(redirect(), want,
                                  "%s through a worker that has not noticed memcached %d die, "
                                  "then a redirect through one that has" % (change, home))

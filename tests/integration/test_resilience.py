@@ -11,7 +11,8 @@ import threading
 import time
 import unittest
 
-from harness import HTTP_TIMEOUT, Client, IntegrationTest, free_port, rand_token, wait_for
+from harness import (HTTP_TIMEOUT, Client, IntegrationTest, change_link, free_port, rand_token,
+                     wait_for)
 from test_concurrency import note
 
 FAST = 5.0  # seconds: an answer slower than this counts as a hang
@@ -110,16 +111,7 @@ class MemcachedDownTest(IntegrationTest):
                     return self.stack.memcached_get("r2:" + slug) is not None
                 self.assertTrue(wait_for(refilled, 15, step=0.2),
                                 "the reader never refilled %s after the restart" % slug)
-                if change == "PATCH":
-                    new_url = old_url + "/new"
-                    r = writer.req("PATCH", "/api/v1/url-shorteners/" + slug,
-                                   json_body={"original_url": new_url})
-                    self.assertEqual(r.status, 200, r.body)
-                    want = (302, new_url)
-                else:
-                    r = writer.req("DELETE", "/api/v1/url-shorteners/" + slug)
-                    self.assertEqual(r.status, 204, r.body)
-                    want = (404, None)
+                want = change_link(self, writer, change, slug, old_url)
                 r = reader.req("GET", "/r/" + slug)
                 self.assertEqual((r.status, r.headers.get("location")), want,
                                  "%s through a worker whose memcached connection predates the "
