@@ -54,8 +54,9 @@ const char kNextSlugNumberNoWait[] = SHORTENER_NO_CAUSAL_WAIT "SELECT NEXTVAL(li
 const char kSlugHeldFromOwner[] =
     "SELECT 1 FROM freed_slugs WHERE slug = ? AND freed_at > " SHORTENER_DATETIME_PARAM
     " AND NOT (owner_id <=> ?) LOCK IN SHARE MODE";
-// RequireStored's witness of a creation: its row (no causal wait for the session's own write).
-const char kLinkStored[] = SHORTENER_NO_CAUSAL_WAIT "SELECT COUNT(*) FROM links WHERE id = ?";
+// RequireStored's witness of a creation: its row.
+const StoredWitness kLinkStored =
+    SHORTENER_STORED_WITNESS("SELECT COUNT(*) FROM links WHERE id = ?");
 #undef LINK_INSERT
 #undef LINK_VALUES
 

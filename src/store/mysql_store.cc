@@ -60,10 +60,9 @@ const char kClicksByDay[] =
     "ORDER BY day";
 const char kRecordBatch[] =
     "INSERT INTO click_batches (id, applied_at) VALUES (?, UTC_TIMESTAMP())";
-// RequireStored's witness of a click batch: its record. The session's own commit is visible on
-// its node at once, so no causal wait (which would only stall the check during a view change).
-const char kBatchStored[] =
-    SHORTENER_NO_CAUSAL_WAIT "SELECT COUNT(*) FROM click_batches WHERE id = ?";
+// RequireStored's witness of a click batch: its record.
+const StoredWitness kBatchStored =
+    SHORTENER_STORED_WITNESS("SELECT COUNT(*) FROM click_batches WHERE id = ?");
 
 Error NoSuchLink() { return Error::Make(ErrorCode::kNotFound, "No such link."); }
 
