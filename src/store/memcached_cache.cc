@@ -66,18 +66,20 @@ memcached_st* NewHandle(const std::vector<MemcachedServer>& servers,
 // restarted server with an entry that this write replaces (a change marker, a new link's
 // entry), so the write must not wait for the retry timeout. A server that is really down costs
 // the second attempt its connect (refused at once, or the connect timeout).
-bool SetOrRetryFresh(memcached_st* mc, const std::string& key, const std::string& value,
-                     int64_t ttl_seconds) {
+// Returns the last attempt's answer.
+memcached_return_t SetOrRetryFresh(memcached_st* mc, const std::string& key,
+                                   const std::string& value, int64_t ttl_seconds) {
   auto set = [&](memcached_st* handle) {
-    return memcached_success(memcached_set(handle, key.data(), key.size(), value.data(),
-                                           value.size(), Expiry(ttl_seconds), 0));
+    return memcached_set(handle, key.data(), key.size(), value.data(), value.size(),
+                         Expiry(ttl_seconds), 0);
   };
-  if (set(mc)) return true;
+  memcached_return_t rc = set(mc);
+  if (memcached_success(rc)) return rc;
   memcached_st* fresh = memcached_clone(nullptr, mc);
-  if (fresh == nullptr) return false;
-  const bool ok = set(fresh);
+  if (fresh == nullptr) return rc;
+  rc = set(fresh);
   memcached_free(fresh);
-  return ok;
+  return rc;
 }
 
 }  // namespace
@@ -184,8 +186,8 @@ void MemcachedCache::Add(const std::string& key, const std::string& value, int64
 
 void MemcachedCache::Set(const std::string& key, const std::string& value, int64_t ttl_seconds) {
   if (ttl_seconds <= 0) return;
-  const bool ok = SetOrRetryFresh(mc_, key, value, ttl_seconds);
-  Note(ok, "set", ok ? MEMCACHED_SUCCESS : MEMCACHED_CONNECTION_FAILURE);
+  memcached_return_t rc = SetOrRetryFresh(mc_, key, value, ttl_seconds);
+  Note(memcached_success(rc), "set", rc);
 }
 
 void MemcachedCache::SetEverywhere(const std::string& key, const std::string& value,
@@ -193,7 +195,9 @@ void MemcachedCache::SetEverywhere(const std::string& key, const std::string& va
   if (each_server_.empty()) return Set(key, value, ttl_seconds);
   if (ttl_seconds <= 0) return;
   bool any = false;
-  for (memcached_st* mc : each_server_) any |= SetOrRetryFresh(mc, key, value, ttl_seconds);
+  for (memcached_st* mc : each_server_) {
+    any |= memcached_success(SetOrRetryFresh(mc, key, value, ttl_seconds));
+  }
   // The pool answered if one server did; each dead one costs this call two connects at most.
   Note(any, "set everywhere", any ? MEMCACHED_SUCCESS : MEMCACHED_CONNECTION_FAILURE);
 }

@@ -8,8 +8,8 @@ node 1 is stopped cleanly and restarted. Afterwards every link answered 201 exis
 and redirects through both instances, and the clicks counted equal the redirects answered. 5xx
 answers are counted and printed; the only ones allowed are requests in flight at the moment a
 node is killed or stopped: none while memcached fails, while Galera notices the killed node, or
-while a node rejoins. Also: the same custom slug created through
-two nodes at the same moment, 100 times: one 201 and one 409 each time, never two 201s.
+while a node rejoins. Also: the same custom slug created through two nodes at the same moment,
+100 times: one 201 and one 409 each time, never two 201s.
 """
 
 import os
