@@ -12,10 +12,11 @@ import json
 import os
 import threading
 import time
+import urllib.parse
 import urllib.request
 
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException, TimeoutException
+from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -294,6 +295,64 @@ class WebUiFlowTest(BrowserTest):
         self.assertIsNone(d.get_cookie("shortener_session"))
         self.open("/ui/links.html")
         self.wait(EC.presence_of_element_located((By.ID, "login")))
+
+    def log_in_from(self, path, name):
+        """Opens the log-in page at `path` (with its ?next=) signed out, and logs in as `name`;
+        returns the URL the page went on to."""
+        d = self.driver
+        d.delete_all_cookies()
+        self.open(path)
+        self.type("#username", name)
+        self.find("#password").send_keys(PASSWORD + "\n")
+        self.wait(lambda _: "next=" not in d.current_url and d.current_url.rstrip("/") != self.site)
+        self.wait(lambda _: d.execute_script("return document.readyState") == "complete")
+        return d.current_url
+
+    def test_next_after_login_stays_in_the_interface(self):
+        """A link to the log-in page names the page to go on to, never a way out: not by dot
+        segments (resolved by the browser, or escaped and decoded by the web server), another
+        host or a backslash, since a short link of anybody's leads anywhere."""
+        name, auth = self.new_user("next")
+        slug = "nx" + rand_token(8)
+        r = self.api("POST", "/api/v1/url-shortener",
+                     {"original_url": self.target_base + "/landed", "slug": slug}, headers=auth)
+        self.assertEqual(r.status, 201, r)
+        for way_out in ("/ui/../r/" + slug, "/ui/%2e%2e/r/" + slug, "/ui/..%2Fr%2F" + slug,
+                        "/ui/%2E%2E%2Fr%2F" + slug, "/ui/\\..\\..\\r\\" + slug, "//evil.localhost/",
+                        self.target_base + "/landed", "javascript:alert(1)"):
+            with self.subTest(next=way_out):
+                went = self.log_in_from("/?next=" + urllib.parse.quote(way_out, safe=""), name)
+                self.assertEqual(went, self.site + "/ui/links.html")
+                self.assert_no_alert()
+        # A page of the interface, with its query, is where the visitor goes.
+        page = "/ui/link.html?slug=" + slug
+        self.assertEqual(self.log_in_from("/?next=" + urllib.parse.quote(page, safe=""), name),
+                         self.site + page)
+
+    def test_a_failed_logout_says_so_and_keeps_the_session(self):
+        """Logging out where the service refuses it (here another name of the host than
+        public_base_url, where a change by cookie is 403 by API.md) shows the API's message and
+        stays signed in, rather than seeming to log out."""
+        d = self.driver
+        name, _ = self.new_user("out")
+        other = self.base  # http://127.0.0.1:PORT, not public_base_url's localhost
+        self.assertNotEqual(other, self.site)
+        d.delete_all_cookies()
+        d.get(other + "/")
+        self.type("#username", name)
+        self.find("#password").send_keys(PASSWORD + "\n")
+        self.wait(EC.url_contains("/ui/links.html"))
+        self.find("#logout").click()
+        self.wait(lambda _: self.status_text() != "")
+        self.assertIn("error", self.find("#status").get_attribute("class"))
+        self.assertTrue(d.current_url.startswith(other + "/ui/links.html"), d.current_url)
+        self.assertIsNotNone(d.get_cookie("shortener_session"))
+        # Through public_base_url the same session logs out (the cookie is host-only, so the
+        # browser logs in there afresh).
+        self.log_in_from("/", name)
+        self.find("#logout").click()
+        self.wait(EC.presence_of_element_located((By.ID, "login")))
+        self.assertIsNone(d.get_cookie("shortener_session"))
 
     def test_dead_link_page(self):
         self.driver.get(self.site + "/r/nOsUcH" + rand_token())

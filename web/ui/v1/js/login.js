@@ -20,9 +20,21 @@ async function start() {
 
 async function goOn() {
   await rememberRole();
-  const next = new URLSearchParams(location.search).get('next');
-  // Only a path of this site: never an absolute URL someone put in the link.
-  window.location.assign(next && /^\/ui\/[A-Za-z0-9_./?=&%-]*$/.test(next) ? next : '/ui/links.html');
+  window.location.assign(nextPage(new URLSearchParams(location.search).get('next')));
+}
+
+// Where a link's `next` may send a visitor who has logged in: a page of this interface only,
+// judged by the path the browser resolves ("/ui/../r/x" and "/ui/%2e%2e/r/x" are short links,
+// which lead anywhere) with no escape left that the web server would decode into a separator
+// or a dot segment ("/ui/..%2Fr%2Fx"); never an absolute URL someone put in the link.
+function nextPage(next) {
+  const fallback = '/ui/links.html';
+  if (!next || !next.startsWith('/ui/')) return fallback;
+  const url = new URL(next, location.origin);
+  if (url.origin !== location.origin || !/^\/ui\/[A-Za-z0-9_.\/-]*$/.test(url.pathname)) {
+    return fallback;
+  }
+  return url.pathname + url.search;
 }
 
 start();

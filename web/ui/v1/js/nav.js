@@ -1,6 +1,6 @@
 // The navigation of the signed-in pages, and logging out.
-import {api} from './api.js';
-import {el, fill} from './dom.js';
+import {api, problem} from './api.js';
+import {el, fill, say} from './dom.js';
 
 const PAGES = [
   ['/ui/shorten.html', 'Shorten'],
@@ -18,7 +18,9 @@ export function nav() {
     el('li', {}, el('a', {href, 'aria-current': location.pathname === href ? 'page' : false}, label)));
   const logout = el('button', {type: 'button', class: 'link', id: 'logout'}, 'Log out');
   logout.addEventListener('click', async () => {
-    await api('POST', '/url/logout');
+    const answer = await api('POST', '/url/logout');
+    // 204: ended; 401: it had ended already. Anything else left it alive: say why, and stay.
+    if (answer.status !== 204 && answer.status !== 401) return say(problem(answer));
     sessionStorage.removeItem('username');
     sessionStorage.removeItem('admin');
     window.location.assign('/');
