@@ -78,7 +78,9 @@ std::string OriginOf(std::string_view url) {
 
 bool FromOrigin(std::string_view origin, std::string_view referer, std::string_view own_origin) {
   if (own_origin.empty()) return false;
-  if (!origin.empty() && origin != "null") return OriginOf(origin) == own_origin;
+  // "null" is an Origin too (a sandboxed frame, a POST redirected across origins): it names no
+  // origin, so it fails here rather than leaving the decision to a Referer beside it.
+  if (!origin.empty()) return OriginOf(origin) == own_origin;
   if (referer.empty()) return false;
   return OriginOf(referer) == own_origin;
 }

@@ -29,8 +29,8 @@ std::string ClearedSessionCookie(bool secure);
 std::string OriginOf(std::string_view url);
 
 // True if a request with these Origin and Referer header values (either may be empty) comes
-// from `own_origin` (OriginOf(public_base_url)): Origin when sent (and not "null"), else the
-// origin of Referer; neither: false.
+// from `own_origin` (OriginOf(public_base_url)): Origin when sent (so "null" is false, whatever
+// the Referer), else the origin of Referer; neither: false.
 bool FromOrigin(std::string_view origin, std::string_view referer, std::string_view own_origin);
 
 }  // namespace shortener

@@ -97,6 +97,7 @@ class SessionTest(SessionBase):
         url = "https://example.org/csrf?" + rand_token()
         for origin, referer in ((None, None), ("https://evil.example", None),
                                 ("https://evil.example", own + "/ui/"), ("null", None),
+                                ("null", own + "/ui/shorten.html"),
                                 (None, "https://evil.example/" + own), (own + ".evil.example", None)):
             with self.subTest(origin=origin, referer=referer):
                 r = self.as_cookie(cookie, "POST", V1, origin=origin, referer=referer,

@@ -162,6 +162,7 @@ BOOST_AUTO_TEST_CASE(session_cookie_changes_only_from_the_own_origin) {
                                      {"https://evil.example", ""},
                                      {"https://evil.example", "https://short.example/ui/"},
                                      {"null", ""},
+                                     {"null", "https://short.example/ui/"},
                                      {"", "https://evil.example/short.example"},
                                      {"http://short.example", ""}}) {
         BOOST_TEST_CONTEXT("origin '" << origin << "' referer '" << referer << "'") {
