@@ -10,6 +10,7 @@
 #include <optional>
 #include <vector>
 
+#include "base/ascii.h"
 #include "domain/parsed_uri.h"
 
 namespace shortener {
@@ -75,7 +76,31 @@ std::optional<std::vector<uint32_t>> DecodeUtf8(std::string_view text) {
   return points;
 }
 
+// The refusal of a host libidn2 does not take (rc, one of its error codes).
+Error NotAnIdnaName(const std::string& field, int rc) {
+  return Error::Validation(field, field +
+                                      " has a host that is not a valid internationalized "
+                                      "domain name (" +
+                                      idn2_strerror(rc) + ").");
+}
+
 }  // namespace
+
+Status CheckALabels(std::string_view host, const std::string& field) {
+  for (size_t at = 0; at <= host.size();) {
+    size_t end = host.find('.', at);
+    if (end == std::string_view::npos) end = host.size();
+    const std::string label(host.substr(at, end - at));
+    at = end + 1;
+    if (label.size() < 4 || ToLowerAscii(label.substr(0, 4)) != "xn--") continue;
+    uint8_t* checked = nullptr;
+    const int rc = idn2_lookup_u8(reinterpret_cast<const uint8_t*>(label.c_str()), &checked,
+                                  IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+    idn2_free(checked);
+    if (rc != IDN2_OK) return NotAnIdnaName(field, rc);
+  }
+  return Status::Ok();
+}
 
 Result<std::string> IriToUri(std::string_view text, const std::string& field) {
   if (AllAscii(text)) return std::string(text);
@@ -117,12 +142,7 @@ Result<std::string> IriToUri(std::string_view text, const std::string& field) {
   char* a_label = nullptr;
   const int rc =
       idn2_to_ascii_8z(original_host.c_str(), &a_label, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
-  if (rc != IDN2_OK) {
-    return Error::Validation(field, field +
-                                        " has a host that is not a valid internationalized "
-                                        "domain name (" +
-                                        idn2_strerror(rc) + ").");
-  }
+  if (rc != IDN2_OK) return NotAnIdnaName(field, rc);
   std::string out = encoded.substr(0, start) + a_label + encoded.substr(end);
   idn2_free(a_label);
   return out;

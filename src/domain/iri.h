@@ -24,6 +24,13 @@ namespace shortener {
 // IDNA name), or text that is no URI once its non-ASCII characters are encoded.
 Result<std::string> IriToUri(std::string_view text, const std::string& field);
 
+// OK unless a label of `host` (a URI's host, ASCII) claims to be an IDNA A-label ("xn--" in any
+// case) and is none: libidn2 must decode it and find the result a valid IDNA2008 name under the
+// same processing IriToUri uses, so "xn--zz", "xn--a" and an empty "xn--" are refused as the
+// IRI hosts they stand for would be. The error is IriToUri's (kValidation naming `field`).
+// Other labels are the URL rules' (url_check.h): browsers open "exa_mple.org" and "-a-.org".
+Status CheckALabels(std::string_view host, const std::string& field);
+
 }  // namespace shortener
 
 #endif  // SHORTENER_IRI_H_

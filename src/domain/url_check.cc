@@ -98,6 +98,11 @@ Result<std::string> AcceptTargetUrl(std::string_view text, const UrlPolicy& poli
   if (!uri.ok()) return uri.error();
   Status status = CheckTargetUrl(uri.value(), policy, field);
   if (!status.ok()) return status.error();
+  // New targets only: RecheckStoredTarget leaves links stored before this rule alone.
+  Result<std::string> host = UrlHost(uri.value(), field);
+  if (!host.ok()) return host.error();
+  status = CheckALabels(host.value(), field);
+  if (!status.ok()) return status.error();
   return uri;
 }
 

@@ -45,8 +45,8 @@ struct UrlPolicy {
 Status CheckTargetUrl(std::string_view url, const UrlPolicy& policy, const std::string& field);
 
 // A target as a client sent it (`text`, a URI or an IRI) -> the URI to store and redirect to:
-// IriToUri (iri.h), then CheckTargetUrl on the result (max_length counts the URI's bytes).
-// Errors: those two's, all kValidation naming `field`.
+// IriToUri (iri.h), then CheckTargetUrl on the result (max_length counts the URI's bytes), then
+// CheckALabels (iri.h) on its host. Errors: those three's, all kValidation naming `field`.
 Result<std::string> AcceptTargetUrl(std::string_view text, const UrlPolicy& policy,
                                     const std::string& field);
 

@@ -6,6 +6,7 @@ and limited per client address."""
 import random
 import socket
 import time
+import urllib.parse
 
 from harness import Client, IntegrationTest, rand_token
 
@@ -55,6 +56,37 @@ class IriTest(IntegrationTest):
                     self.assertEqual(got.json, {"ok": True, "original_url": uri})
                 rows = self.stack.mysql("SELECT url FROM links WHERE slug = '%s'" % r.json["slug"])
                 self.assertEqual(rows, [(uri,)])
+
+    def test_false_a_labels_refused_everywhere_a_url_comes_in(self):
+        """A host label that claims to be an IDNA A-label ("xn--") must be one, as the IRI host
+        it stands for would have to be: refused with 422 on both create endpoints, PATCH and the
+        YOURLS API, and nothing is stored. Real A-labels pass, byte for byte."""
+        slug = self.v1_create("https://example.org/kept").json["data"]["slug"]
+        for host in ("xn--zz.de", "xn--a.de", "a.xn--", "www.XN--ZZ.de", "xn--ls8h.la"):
+            url = "https://%s/" % host
+            before = self.stack.link_count()
+            for path, field in (("/url/shorten", "url"), ("/api/v1/url-shortener", "original_url")):
+                with self.subTest(url=url, path=path):
+                    r = self.req("POST", path, json_body={field: url})
+                    self.assert_error(r, 422, "validation", field=field)
+                    self.assertIn("internationalized domain name", r.json["message"])
+            with self.subTest(url=url, path="PATCH"):
+                r = self.req("PATCH", "/api/v1/url-shorteners/" + slug,
+                             json_body={"original_url": url})
+                self.assert_error(r, 422, "validation", field="original_url")
+            with self.subTest(url=url, path="yourls"):
+                query = urllib.parse.urlencode({
+                    "action": "shorturl", "url": url, "format": "json",
+                    "signature": self.stack.default_auth()["X-API-Key"]})
+                r = self.req("GET", "/yourls-api.php?" + query, client=Client(self.base, auth=None))
+                self.assertEqual(r.status, 400, r)
+                self.assertEqual(r.json.get("status"), "fail", r)
+            self.assertEqual(self.stack.link_count(), before)
+        got = self.req("GET", "/r/" + slug)
+        self.assertEqual(got.headers.get("location"), "https://example.org/kept")
+        for uri in ("https://xn--mnchen-3ya.de/", "https://www.XN--R8JZ45G.jp/"):
+            with self.subTest(uri=uri):
+                self.assertEqual(self.v1_create(uri).json["data"]["original_url"], uri)
 
     def test_patch_converts_too(self):
         slug = self.v1_create("https://example.org/before").json["data"]["slug"]
