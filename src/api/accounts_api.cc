@@ -64,7 +64,8 @@ void AccountsApi::Register(Router* router) {
               [this](const Request& r, const std::string&) { return CreateApiKey(r); });
   router->Add("GET", "/api/v1/api-keys", S::kTolerant,
               [this](const Request& r, const std::string&) { return ListApiKeys(r); });
-  router->Add("DELETE", "/api/v1/api-keys/{id}", S::kStrict,
+  // A key's id is no slug: "/api/v1/api-keys/12/" is "/api/v1/api-keys/12" (API.md).
+  router->Add("DELETE", "/api/v1/api-keys/{id}", S::kTolerant,
               [this](const Request& r, const std::string& id) { return DeleteApiKey(r, id); });
 }
 

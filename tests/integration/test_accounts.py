@@ -210,6 +210,10 @@ class OwnershipTest(AccountsBase):
             self.assert_error(self.as_(alice, "DELETE", KEYS + "/" + bad), 404, "not_found")
         self.assertEqual(self.as_(alice, "DELETE", "%s/%d" % (KEYS, key["id"])).status, 204)
         self.assert_401(self.as_({"X-API-Key": key["key"]}, "GET", "/api/v1/url-shorteners"))
+        # Its id is no slug, so a trailing slash is tolerated, as everywhere under /api/.
+        other = self.new_key(alice)
+        self.assertEqual(self.as_(alice, "DELETE", "%s/%d/" % (KEYS, other["id"])).status, 204)
+        self.assert_401(self.as_({"X-API-Key": other["key"]}, "GET", "/api/v1/url-shorteners"))
 
 
 class AuthGateTest(AccountsBase):
