@@ -218,6 +218,9 @@ Result<ImportLine> ParseExportLine(std::string_view text) {
     return Error::Validation("metadata", "\"metadata\" must be an object");
   }
   link.metadata_json = metadata->dump();
+  if (link.metadata_json.size() > kMaxMetadataBytes) {
+    return Error::Validation("metadata", "\"metadata\" must be at most 4 KiB once serialised");
+  }
   // Both absent in an export from before they existed: no limit, the default code.
   auto max_visits = line.find("max_visits");
   if (max_visits != line.end() && !max_visits->is_null()) {

@@ -32,6 +32,9 @@ inline constexpr int kDefaultRedirectCode = 302;
 // "Retries": 24 hours); the purge removes older ones.
 inline constexpr int64_t kIdempotencyKeyLifetime = 86400;
 
+// The most bytes a link's metadata takes, as the JSON object serialised (API.md).
+inline constexpr size_t kMaxMetadataBytes = 4096;
+
 struct Link {
   uint64_t id = 0;
   std::string slug;

@@ -102,6 +102,11 @@ BOOST_AUTO_TEST_CASE(bad_export_lines_name_their_field) {
       {"{\"slug\":\"abc\"," + good + ",\"days\":[],\"redirect_code\":303}", "redirect_code"},
       {"{\"slug\":\"abc\"," + good + ",\"days\":[],\"max_visits\":0}", "max_visits"},
       {"{\"slug\":\"abc\"," + good + ",\"days\":[],\"max_visits\":-1}", "max_visits"},
+      // Metadata is held to the API's 4 KiB: 4,096 bytes serialised pass, 4,097 do not.
+      {"{\"slug\":\"abc\",\"url\":\"https://e.org/\",\"created_at\":\"2024-01-01T00:00:00Z\","
+       "\"updated_at\":\"2024-01-01T00:00:00Z\",\"expires_at\":null,\"metadata\":{\"t\":\"" +
+           std::string(4096 - 8 + 1, 'x') + "\"},\"days\":[]}",
+       "metadata"},
       {"{\"slug\":\"abc\",\"url\":\"https://e.org/\",\"created_at\":\"yesterday\",\"updated_at\":"
        "\"2024-01-01T00:00:00Z\",\"metadata\":{},\"days\":[]}",
        "created_at"},
@@ -113,6 +118,17 @@ BOOST_AUTO_TEST_CASE(bad_export_lines_name_their_field) {
       BOOST_TEST(read.error().field == field);
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(metadata_of_4_kib_is_read) {
+  // {"t":"xxx..."}: 8 bytes around the text.
+  const std::string line =
+      "{\"slug\":\"abc\",\"url\":\"https://e.org/\",\"created_at\":\"2024-01-01T00:00:00Z\","
+      "\"updated_at\":\"2024-01-01T00:00:00Z\",\"expires_at\":null,\"metadata\":{\"t\":\"" +
+      std::string(4096 - 8, 'x') + "\"},\"days\":[]}";
+  Result<ImportLine> read = ParseExportLine(line);
+  BOOST_TEST_REQUIRE(read.ok(), (read.ok() ? "" : read.error().message));
+  BOOST_TEST(read.value().link.metadata_json.size() == 4096u);
 }
 
 BOOST_AUTO_TEST_CASE(statistics_are_written_and_read_back_whole) {
