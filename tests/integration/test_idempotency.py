@@ -7,7 +7,7 @@ import subprocess
 import threading
 import time
 
-from harness import Client, IntegrationTest, StackError, rand_token
+from harness import Client, IntegrationTest, rand_token
 
 SHORTEN, V1 = "/url/shorten", "/api/v1/url-shortener"
 
