@@ -6,10 +6,14 @@
 // "Safari", Edge says "Chrome"), and bots copy browsers'.
 #include "domain/ua_class.h"
 
+#include <sodium.h>
+
 #include <array>
+#include <cstring>
 #include <iterator>
 
 #include "base/ascii.h"
+#include "base/sodium.h"
 
 namespace shortener {
 
@@ -195,6 +199,30 @@ UserAgentClass ClassifyUserAgent(std::string_view user_agent) {
   if (const Row* browser = FirstMatch(ua, kBrowsers)) out.browser = browser->name;
   out.device = HumanDevice(ua, out.os);
   return out;
+}
+
+UserAgentMemo::UserAgentMemo() {
+  static_assert(sizeof key_ == crypto_shorthash_KEYBYTES);
+  RequireSodium();
+  crypto_shorthash_keygen(key_.data());
+}
+
+UserAgentClass UserAgentMemo::Classify(std::string_view user_agent) {
+  // Only the scanned prefix decides the class (ClassifyUserAgent's contract).
+  const std::string_view scanned = user_agent.substr(0, kMaxUserAgentScan);
+  unsigned char hash[crypto_shorthash_BYTES];
+  crypto_shorthash(hash, reinterpret_cast<const unsigned char*>(scanned.data()), scanned.size(),
+                   key_.data());
+  uint64_t tag;
+  static_assert(sizeof hash == sizeof tag);
+  std::memcpy(&tag, hash, sizeof tag);
+  tag |= 1;
+  Slot& slot = slots_[(tag >> 1) % kSlots];
+  if (slot.tag != tag) {
+    slot.agent = ClassifyUserAgent(scanned);
+    slot.tag = tag;
+  }
+  return slot.agent;
 }
 
 bool UsesVisit(std::string_view method, std::string_view user_agent) {

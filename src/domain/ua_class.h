@@ -9,7 +9,9 @@
 #ifndef SHORTENER_UA_CLASS_H_
 #define SHORTENER_UA_CLASS_H_
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 namespace shortener {
@@ -43,6 +45,30 @@ struct UserAgentClass {
 // letters without regard to case. Any bytes are accepted. The same first kMaxUserAgentScan
 // bytes always give the same result, whatever follows them.
 UserAgentClass ClassifyUserAgent(std::string_view user_agent);
+
+// ClassifyUserAgent with a memory of the last User-Agents classified: a worker sees the same few
+// browsers over and over, and a table search costs about as much as the rest of a visit's
+// classification together. Direct-mapped, kSlots entries, each keyed by a SipHash (libsodium's
+// crypto_shorthash, under a random key made per object) of the first kMaxUserAgentScan bytes:
+// the header itself is not kept, as nothing else keeps it. Two prefixes that differ collide on
+// all 63 bits of the key with probability 2^-63 a lookup, and the key is secret, so no client
+// can choose one that does. Not thread-safe (one per worker).
+class UserAgentMemo {
+ public:
+  UserAgentMemo();
+
+  // The same as ClassifyUserAgent(user_agent).
+  UserAgentClass Classify(std::string_view user_agent);
+
+ private:
+  static constexpr size_t kSlots = 64;
+  struct Slot {
+    uint64_t tag = 0;  // 0: empty; a filled slot's tag has its lowest bit set
+    UserAgentClass agent;
+  };
+  std::array<Slot, kSlots> slots_{};
+  std::array<unsigned char, 16> key_{};  // crypto_shorthash_KEYBYTES
+};
 
 // Whether a request with this method and User-Agent uses up one of a link's max_visits
 // (API.md): a GET by a person or a person's script does; HEAD, crawlers and link-preview

@@ -33,11 +33,11 @@ Visit VisitClass::ToVisit(uint64_t link_id, int64_t day) const {
 
 VisitClass ClassifyVisit(std::string_view address, std::string_view referer,
                          std::string_view user_agent, std::string_view country,
-                         const DailyVisitorKey& key) {
+                         const DailyVisitorKey& key, UserAgentMemo* memo) {
   VisitClass out;
   out.referrer = ReferrerHost(referer);
   out.country = CountryValue(country);
-  out.agent = ClassifyUserAgent(user_agent);
+  out.agent = memo != nullptr ? memo->Classify(user_agent) : ClassifyUserAgent(user_agent);
   // Bots are not visitors (VisitStats adds human visits only): no hash to make for them.
   if (!out.agent.bot) out.visitor_hash = key.Hash(address, user_agent);
   return out;
@@ -60,8 +60,8 @@ void VisitClassifier::Count(const Request& request, uint64_t link_id, int64_t no
     }
   }
   const int64_t day = UtcDay(now);
-  const VisitClass visit =
-      ClassifyVisit(address, request.referer, request.user_agent, country, key_.KeyOf(day));
+  const VisitClass visit = ClassifyVisit(address, request.referer, request.user_agent, country,
+                                         key_.KeyOf(day), &agents_);
   counter->CountVisit(visit.ToVisit(link_id, day));
 }
 

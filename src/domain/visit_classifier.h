@@ -44,10 +44,11 @@ struct VisitClass {
 };
 
 // Classifies a visit from `address` with headers `referer` and `user_agent` (empty when absent)
-// whose country is `country` (a code as CountryValue reads it), on the day of `key`.
+// whose country is `country` (a code as CountryValue reads it), on the day of `key`; the
+// User-Agent through `memo` when there is one (the same class, found sooner).
 VisitClass ClassifyVisit(std::string_view address, std::string_view referer,
                          std::string_view user_agent, std::string_view country,
-                         const DailyVisitorKey& key);
+                         const DailyVisitorKey& key, UserAgentMemo* memo = nullptr);
 
 // The key of the day asked for, derived again only when the day changes.
 class DailyKeyCache {
@@ -79,6 +80,7 @@ class VisitClassifier {
   CountryLookup country_;
   std::vector<IpNetwork> trusted_proxies_;
   DailyKeyCache key_;
+  UserAgentMemo agents_;
   bool geoip_error_logged_ = false;
 };
 

@@ -1,6 +1,7 @@
 // Fuzzes ClassifyUserAgent (src/domain/ua_class.h): any bytes give a result from the tables, bot
 // exactly when the device is "bot", the same for any letter case, and nothing past
-// kMaxUserAgentScan bytes changes it.
+// kMaxUserAgentScan bytes changes it; a UserAgentMemo that has seen every input so far answers
+// the same.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -12,7 +13,8 @@
 namespace {
 
 bool SameClass(const shortener::UserAgentClass& a, const shortener::UserAgentClass& b) {
-  return a.device == b.device && a.browser == b.browser && a.os == b.os && a.bot == b.bot;
+  return a.device == b.device && a.browser == b.browser && a.os == b.os && a.bot == b.bot &&
+         a.script == b.script;
 }
 
 }  // namespace
@@ -47,5 +49,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string cut = ua.substr(0, shortener::kMaxUserAgentScan);
     FUZZ_CHECK(SameClass(shortener::ClassifyUserAgent(cut), got), "bytes past the scan counted");
   }
+
+  // Kept across inputs, so it answers from entries that other inputs filled.
+  static shortener::UserAgentMemo memo;
+  FUZZ_CHECK(SameClass(memo.Classify(ua), got), "the memo answered otherwise (filling)");
+  FUZZ_CHECK(SameClass(memo.Classify(ua), got), "the memo answered otherwise (holding)");
   return 0;
 }

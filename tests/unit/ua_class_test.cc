@@ -3,6 +3,7 @@
 
 #include <boost/test/unit_test.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace shortener {
@@ -15,6 +16,18 @@ struct Case {
   const char* os;
 };
 
+bool Same(const UserAgentClass& a, const UserAgentClass& b) {
+  return a.device == b.device && a.browser == b.browser && a.os == b.os && a.bot == b.bot &&
+         a.script == b.script;
+}
+
+// One memo for every case of every test: each case is looked up twice, so the memo both fills
+// and answers from what it holds, among the earlier cases' entries.
+UserAgentMemo& SharedMemo() {
+  static UserAgentMemo memo;
+  return memo;
+}
+
 void Check(const std::vector<Case>& cases) {
   for (const Case& c : cases) {
     BOOST_TEST_CONTEXT("User-Agent '" << c.ua << "'") {
@@ -23,6 +36,8 @@ void Check(const std::vector<Case>& cases) {
       BOOST_TEST(got.browser == c.browser);
       BOOST_TEST(got.os == c.os);
       BOOST_TEST(got.bot == (std::string(c.device) == "bot"));
+      BOOST_TEST(Same(SharedMemo().Classify(c.ua), got));
+      BOOST_TEST(Same(SharedMemo().Classify(c.ua), got));
     }
   }
 }
@@ -144,6 +159,38 @@ BOOST_AUTO_TEST_CASE(only_the_first_bytes_are_read) {
   const UserAgentClass a = ClassifyUserAgent(prefix + std::string(10000, 'y'));
   BOOST_TEST(a.browser == "Firefox");
   BOOST_TEST(!a.bot);
+}
+
+BOOST_AUTO_TEST_CASE(the_memo_answers_as_the_tables_do) {
+  // Many more User-Agents than the memo has slots, in classes of every kind, each asked for
+  // several times in an order that mixes them: every answer is the tables' own.
+  const std::vector<std::pair<std::string, std::string>> bases = {
+      {"Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0.", " Safari/537.36"},
+      {"Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) Version/17.", " Mobile/15E148"},
+      {"Mozilla/5.0 (X11; Linux x86_64; rv:", ".0) Gecko/20100101 Firefox/121.0"},
+      {"Mozilla/5.0 (compatible; Googlebot/2.", "; +http://www.google.com/bot.html)"},
+      {"curl/8.", ".0"},
+      {"WhatsApp/2.23.", " A"},
+  };
+  std::vector<std::string> agents;
+  for (int n = 0; n < 100; ++n) {
+    for (const auto& [before, after] : bases) agents.push_back(before + std::to_string(n) + after);
+  }
+  UserAgentMemo memo;
+  for (int round = 0; round < 3; ++round) {
+    for (size_t i = 0; i < agents.size(); ++i) {
+      const std::string& ua = agents[(i * 7 + static_cast<size_t>(round)) % agents.size()];
+      BOOST_TEST_CONTEXT("User-Agent '" << ua << "'") {
+        BOOST_TEST(Same(memo.Classify(ua), ClassifyUserAgent(ua)));
+      }
+    }
+  }
+  // Two headers with the same scanned prefix are one entry; a marker past the prefix is not
+  // seen through the memo either.
+  const std::string pad(kMaxUserAgentScan - 3, 'x');
+  BOOST_TEST(memo.Classify(pad + "bot").bot);
+  BOOST_TEST(!memo.Classify(pad + "xbot").bot);
+  BOOST_TEST(!memo.Classify(pad + "xbot and more").bot);
 }
 
 BOOST_AUTO_TEST_CASE(device_names) {
