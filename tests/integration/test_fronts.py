@@ -49,6 +49,7 @@ CLASSES = (
     # The import's body limit on its path only, which each front sets itself.
     test_import_api.ImportApiTest,
     test_web_pages.HtmlNotFoundTest,
+    test_web_pages.UiNotFoundTest,
     test_web_pages.QrCodeTest,
 )
 

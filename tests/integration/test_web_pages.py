@@ -60,6 +60,29 @@ class HtmlNotFoundTest(IntegrationTest):
             self.assertEqual((r.status, r.headers.get("location")), (302, url), path)
 
 
+class UiNotFoundTest(IntegrationTest):
+    """The web interface's static files come from the web server itself, but a path under /ui/
+    that names none (a folder too) is API.md's unknown path: 404 with the JSON error body, on
+    every front (test_fronts), as the workers answer any other unknown path."""
+
+    def test_missing_files_and_folders_are_404_json(self):
+        anon = Client(self.base, auth=None)
+        for path in ("/ui/", "/ui/v1/", "/ui/v1/js/", "/ui/no-such-page.html",
+                     "/ui/v1/js/no-such.js", "/ui/v1/css/nope/", "/ui/links.html/x"):
+            for headers in ({}, BROWSER):
+                with self.subTest(path=path, browser=bool(headers)):
+                    r = self.req("GET", path, client=anon, headers=headers)
+                    self.assert_error(r, 404, "not_found")
+                    self.assertEqual(r.headers.get("x-content-type-options"), "nosniff")
+        # What is there is still served, by the web server.
+        for path, kind in (("/", "text/html"), ("/ui/links.html", "text/html"),
+                           ("/ui/v1/js/api.js", "text/javascript")):
+            with self.subTest(path=path):
+                r = self.req("GET", path, client=anon)
+                self.assertEqual(r.status, 200, r)
+                self.assertTrue(r.headers.get("content-type", "").startswith(kind), r.headers)
+
+
 class QrCodeTest(IntegrationTest):
     @classmethod
     def setUpClass(cls):
