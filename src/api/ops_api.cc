@@ -16,14 +16,15 @@ void OpsApi::Register(Router* router) {
 Response OpsApi::Healthz(const Request&) {
   Status mysql = store_->Ping();
   const char* memcached = cache_->Alive() ? "up" : "down";
-  if (!mysql.ok()) {
-    return JsonResponse(503, {{"ok", false},
-                              {"error", "unavailable"},
-                              {"message", "The database is unreachable."},
-                              {"mysql", "down"},
-                              {"memcached", memcached}});
-  }
-  Response response = JsonResponse(200, {{"ok", true}, {"mysql", "up"}, {"memcached", memcached}});
+  Response response =
+      mysql.ok() ? JsonResponse(200, {{"ok", true}, {"mysql", "up"}, {"memcached", memcached}})
+                 : JsonResponse(503, {{"ok", false},
+                                      {"error", "unavailable"},
+                                      {"message", "The database is unreachable."},
+                                      {"mysql", "down"},
+                                      {"memcached", memcached}});
+  // A 503 says when to ask again, as every 503 of the service does (API.md "Retries").
+  if (!mysql.ok()) response.AddHeader("Retry-After", "1");
   response.AddHeader("Cache-Control", "no-store");
   return response;
 }

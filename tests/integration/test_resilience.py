@@ -227,6 +227,8 @@ class MysqlTest(IntegrationTest):
                 r = self.client.req("GET", "/healthz")
                 self.assertLess(time.time() - t0, FAST, "healthz hung")
                 self.assert_error(r, 503, "unavailable", ctx="healthz, MariaDB down")
+                self.assertEqual(r.headers.get("retry-after"), "1", "healthz, MariaDB down")
+                self.assertEqual(r.headers.get("cache-control"), "no-store", "healthz, MariaDB down")
                 t0 = time.time()
                 r = self.client.req("GET", "/r/" + slugs[i])
                 self.assertLess(time.time() - t0, FAST, "uncached redirect hung")
