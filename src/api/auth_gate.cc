@@ -93,8 +93,12 @@ Result<Principal> AuthGate::CheckApiKey(std::string_view key) {
 
 void AuthGate::MarkConsulted() { consulted_ = true; }
 
-void AuthGate::FinishResponse(Response* response) const {
-  if (!consulted_) return;
+void AuthGate::FinishResponse(const Request& request, Response* response) const {
+  if (!consulted_) {
+    const bool credential = !request.authorization.empty() || !request.api_key.empty();
+    if (credential && response->status() >= 400) response->SetHeader("Cache-Control", "no-store");
+    return;
+  }
   response->SetHeader("Cache-Control", "no-store");
   const std::string* vary = response->FindHeader("Vary");
   response->SetHeader("Vary", vary && !vary->empty() ? *vary + ", " + kCredentialHeaders

@@ -47,9 +47,13 @@ class AuthGate {
   // on its answer. An answer whose handler called Check (every endpoint marked auth in API.md,
   // errors included) depends on the credential: it gets Cache-Control: no-store (replacing any
   // other) and the credential headers added to Vary (kCredentialHeaders), so that no shared
-  // cache keeps one user's answer or gives it to another. Other answers are left as they are.
+  // cache keeps one user's answer or gives it to another. An error answered without that check
+  // (an unknown path, a method the path does not take) to a request that carries an
+  // Authorization or X-API-Key header is still an answer to an authenticated request (API.md):
+  // it gets Cache-Control: no-store too. Other answers are left as they are (a redirect keeps
+  // its own Cache-Control whatever headers came with it).
   void StartRequest() { consulted_ = false; }
-  void FinishResponse(Response* response) const;
+  void FinishResponse(const Request& request, Response* response) const;
 
   // The Set-Cookie values of a session with `token` for `max_age` seconds, and of its end.
   std::string SessionCookieFor(std::string_view token, int64_t max_age) const;

@@ -201,7 +201,7 @@ Response App::Dispatch(const Request& request, size_t* route) {
   }
   // Here, for every handler alike: whatever an answer says, if it depended on who asked, no
   // shared cache may keep it or hand it to someone else.
-  gate_.FinishResponse(&response);
+  gate_.FinishResponse(request, &response);
   return response;
 }
 

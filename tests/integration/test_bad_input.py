@@ -453,7 +453,9 @@ class RoutingTest(RefusalMixin, IntegrationTest):
                              ("GET", "/url"), ("GET", "/api"), ("GET", "/url/shorten/extra"),
                              ("OPTIONS", "/no/such/path")):
             with self.subTest(method=method, path=path):
-                self.refused(method, path, 404, "not_found")
+                r = self.refused(method, path, 404, "not_found")
+                # Sent with the harness's API key: an answer to an authenticated request.
+                self.assertEqual(r.headers.get("cache-control"), "no-store", r)
 
     def test_405_with_allow(self):
         s = self.slug
@@ -475,6 +477,7 @@ class RoutingTest(RefusalMixin, IntegrationTest):
             with self.subTest(method=method, path=path):
                 kw = {"json_body": {"url": GOOD_URL}} if method in ("POST", "PUT", "PATCH") else {}
                 r = self.refused(method, path, 405, "method_not_allowed", **kw)
+                self.assertEqual(r.headers.get("cache-control"), "no-store", r)
                 allow = _allow_set(r)
                 self.assertTrue(allowed <= allow, "Allow %r lacks %r" % (r.headers.get("allow"), allowed))
                 self.assertNotIn(method, allow)

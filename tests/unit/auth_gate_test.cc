@@ -213,7 +213,7 @@ BOOST_AUTO_TEST_CASE(answers_that_depended_on_a_credential_are_private) {
       Response response(authorization.empty() ? 401 : 200);
       response.AddHeader("Cache-Control", "max-age=60");
       response.AddHeader("Vary", "Accept");
-      gate.FinishResponse(&response);
+      gate.FinishResponse(With(authorization), &response);
       BOOST_TEST(*response.FindHeader("Cache-Control") == "no-store");
       BOOST_TEST(*response.FindHeader("Vary") == "Accept, Authorization, X-API-Key, Cookie");
       int cache_controls = 0;
@@ -222,13 +222,39 @@ BOOST_AUTO_TEST_CASE(answers_that_depended_on_a_credential_are_private) {
       BOOST_TEST(cache_controls == 1);
     }
   }
-  // A public answer (no Check since StartRequest) is left alone.
-  gate.StartRequest();
-  Response redirect(302);
-  redirect.AddHeader("Cache-Control", "private, max-age=0");
-  gate.FinishResponse(&redirect);
-  BOOST_TEST(*redirect.FindHeader("Cache-Control") == "private, max-age=0");
-  BOOST_TEST(redirect.FindHeader("Vary") == nullptr);
+  // A public answer (no Check since StartRequest) is left alone, whatever came with it.
+  for (const std::string& authorization : {std::string(), "Bearer " + kToken}) {
+    BOOST_TEST_CONTEXT("authorization '" << authorization << "'") {
+      gate.StartRequest();
+      Response redirect(302);
+      redirect.AddHeader("Cache-Control", "private, max-age=0");
+      gate.FinishResponse(With(authorization), &redirect);
+      BOOST_TEST(*redirect.FindHeader("Cache-Control") == "private, max-age=0");
+      BOOST_TEST(redirect.FindHeader("Vary") == nullptr);
+    }
+  }
+  // An error answered before any Check (an unknown path, a 405) to a request carrying a
+  // credential is an answer to an authenticated request: no-store. Without one: as it was.
+  Request keyed = With("");
+  keyed.api_key = "slk_" + std::string(43, 'B');
+  for (const Request& request : {With("Bearer " + kToken), keyed, With("")}) {
+    for (int status : {404, 405}) {
+      BOOST_TEST_CONTEXT("status " << status << " credential "
+                                   << !(request.authorization + request.api_key).empty()) {
+        gate.StartRequest();
+        Response error(status);
+        gate.FinishResponse(request, &error);
+        const std::string* cache = error.FindHeader("Cache-Control");
+        if ((request.authorization + request.api_key).empty()) {
+          BOOST_TEST(cache == nullptr);
+        } else {
+          BOOST_TEST_REQUIRE(cache != nullptr);
+          BOOST_TEST(*cache == "no-store");
+        }
+        BOOST_TEST(error.FindHeader("Vary") == nullptr);
+      }
+    }
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
