@@ -19,7 +19,6 @@ namespace shortener {
 
 namespace {
 
-// Serialised metadata above this is refused: it is stored per link and returned in every list.
 // Links a search looks through per request (LinkStore::SearchLinks): a few milliseconds of
 // index and row reads, whoever asks; a longer history is searched page by page.
 constexpr int kSearchWindow = 5000;

@@ -15,8 +15,6 @@ namespace {
 
 constexpr int kDefaultStatsLimit = 10;
 constexpr int kMaxStatsLimit = 1000;
-// Serialised metadata over this is refused by the JSON APIs (links_api.cc); a title is cut to fit.
-
 constexpr char kNeedStructured[] = "Need either XML or JSON format for stats";
 constexpr char kNotFoundMessage[] = "Error: short URL not found";
 

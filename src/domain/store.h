@@ -32,7 +32,9 @@ inline constexpr int kDefaultRedirectCode = 302;
 // "Retries": 24 hours); the purge removes older ones.
 inline constexpr int64_t kIdempotencyKeyLifetime = 86400;
 
-// The most bytes a link's metadata takes, as the JSON object serialised (API.md).
+// The most bytes a link's metadata takes, as the JSON object serialised (API.md): it is stored
+// per link and returned in every list. Every way in holds to it (the JSON APIs refuse more, the
+// YOURLS API cuts a title to fit, an import skips the line).
 inline constexpr size_t kMaxMetadataBytes = 4096;
 
 struct Link {

@@ -47,8 +47,8 @@ struct UserAgentClass {
 UserAgentClass ClassifyUserAgent(std::string_view user_agent);
 
 // ClassifyUserAgent with a memory of the last User-Agents classified: a worker sees the same few
-// browsers over and over, and a table search costs about as much as the rest of a visit's
-// classification together. Direct-mapped, kSlots entries, each keyed by a SipHash (libsodium's
+// browsers over and over, and a search of the tables (about a microsecond) is the largest part of
+// a visit's classification. Direct-mapped, kSlots entries, each keyed by a SipHash (libsodium's
 // crypto_shorthash, under a random key made per object) of the first kMaxUserAgentScan bytes:
 // the header itself is not kept, as nothing else keeps it. Two prefixes that differ collide on
 // all 63 bits of the key with probability 2^-63 a lookup, and the key is secret, so no client
