@@ -79,21 +79,6 @@ std::string ShortUrlDigest(const FormParams& params) {
   return SecretDigest("/yourls-api.php\n" + canonical.dump());
 }
 
-// The metadata of a new link with `title` (none when empty), the title cut at a character
-// boundary so that the object stays within kMaxMetadataBytes.
-std::string TitleMetadata(std::string title) {
-  if (title.empty()) return "{}";
-  for (;;) {
-    std::string json = DumpJson({{"title", title}});
-    if (json.size() <= kMaxMetadataBytes) return json;
-    // Drop one character: its continuation bytes (10xxxxxx), then its lead byte.
-    while (!title.empty() && (static_cast<unsigned char>(title.back()) & 0xC0) == 0x80) {
-      title.pop_back();
-    }
-    if (!title.empty()) title.pop_back();
-  }
-}
-
 const std::string& Param(const FormParams& params, const char* name) {
   static const std::string kEmpty;
   auto it = params.find(name);

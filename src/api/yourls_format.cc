@@ -2,6 +2,7 @@
 // a dependency, and writing one nesting of escaped elements needs none), plain text as is.
 #include "api/yourls_format.h"
 
+#include "domain/store.h"
 #include "http/respond.h"
 
 namespace shortener {
@@ -44,6 +45,29 @@ std::string RepairUtf8(std::string_view text) {
   std::string quoted = nlohmann::json(std::string(text))
                            .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return nlohmann::json::parse(quoted).get<std::string>();
+}
+
+std::string TitleMetadata(std::string_view title) {
+  if (title.empty()) return "{}";
+  // The object of the first `bytes` bytes of the title, backed off to a character boundary.
+  auto object_of = [&](size_t bytes) {
+    while (bytes > 0 && bytes < title.size() &&
+           (static_cast<unsigned char>(title[bytes]) & 0xC0) == 0x80) {
+      --bytes;
+    }
+    return DumpJson({{"title", std::string(title.substr(0, bytes))}});
+  };
+  std::string whole = object_of(title.size());
+  if (whole.size() <= kMaxMetadataBytes) return whole;
+  // The object grows with the start it holds, and no start longer than the limit fits: bisect
+  // (a dozen serialisations of at most 4 KiB, whatever the title's length).
+  size_t fits = 0;
+  size_t too_long = std::min(title.size(), kMaxMetadataBytes + 1);
+  while (too_long - fits > 1) {
+    const size_t mid = fits + (too_long - fits) / 2;
+    (object_of(mid).size() <= kMaxMetadataBytes ? fits : too_long) = mid;
+  }
+  return object_of(fits);
 }
 
 std::string XmlText(std::string_view text) {

@@ -55,6 +55,13 @@ std::string XmlText(std::string_view text);
 // `text` with every byte sequence that is not UTF-8 replaced by U+FFFD; valid text unchanged.
 std::string RepairUtf8(std::string_view text);
 
+// The metadata of a link made from a YOURLS title (the API's shorturl, `shortener-admin import
+// yourls`): "{}" for none, else {"title": title}, with bytes that are not UTF-8 as U+FFFD. A
+// title whose object would pass kMaxMetadataBytes (API.md's 4 KiB, which every way in holds
+// to; JSON escaping can double a title) is cut at a character boundary to the longest start
+// that fits: a title is a label, and a long one must not refuse or break the link.
+std::string TitleMetadata(std::string_view title);
+
 }  // namespace shortener
 
 #endif  // SHORTENER_YOURLS_FORMAT_H_

@@ -12,6 +12,7 @@
 
 #include "api/export_line.h"
 #include "api/link_import.h"
+#include "api/yourls_format.h"
 #include "base/clock.h"
 #include "base/decimal.h"
 #include "base/terminal_text.h"
@@ -250,14 +251,16 @@ std::vector<VisitRollup> YourlsStats(const YourlsLink& row) {
     stats.push_back(v);
     logged += v.stats.clicks;
   }
-  if (row.clicks <= logged) return stats;
+  // ConvertYourlsLink refuses a negative total before this is asked.
+  const uint64_t total = row.clicks > 0 ? static_cast<uint64_t>(row.clicks) : 0;
+  if (total <= logged) return stats;
   const int64_t created_day = row.created_at >= 0 ? row.created_at / 86400 : 0;
   auto at = stats.begin();
   while (at != stats.end() && at->day < created_day) ++at;
   if (at == stats.end() || at->day != created_day) {
     at = stats.insert(at, VisitRollup{0, created_day, DayStats{}});
   }
-  AddUnclassified(&at->stats, row.clicks - logged);
+  AddUnclassified(&at->stats, total - logged);
   return stats;
 }
 
@@ -280,14 +283,15 @@ Result<TransferLink> ConvertYourlsLink(const YourlsLink& row, const UrlPolicy& p
                              "the keyword is a reserved word here (--rename-conflicts imports it "
                              "under another slug)");
   }
+  // A signed column (YOURLS's own is unsigned) may hold what no count can be.
+  if (row.clicks < 0) return Error::Validation("clicks", "the clicks total is negative");
   ASSIGN_OR_RETURN(link.url, AcceptTargetUrl(row.url, policy, "url"));
   link.owner_id = owner_id;
   link.created_at = link.updated_at = row.created_at;
   link.expires_at = std::nullopt;  // YOURLS links never expire
-  json metadata = json::object();
-  if (!row.title.empty()) metadata["title"] = row.title;
-  // A title that is not UTF-8 (an old latin1 table read wrongly) is replaced, not refused.
-  link.metadata_json = metadata.dump(-1, ' ', false, json::error_handler_t::replace);
+  // A title that is not UTF-8 (an old latin1 table read wrongly) is replaced, and one too long
+  // for the 4 KiB of metadata is cut: neither refuses the link.
+  link.metadata_json = TitleMetadata(row.title);
   link.stats = YourlsStats(row);
   link.days = YourlsDays(link.stats);
   return link;

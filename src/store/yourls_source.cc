@@ -116,7 +116,7 @@ Result<std::vector<YourlsLink>> YourlsSource::NextLinks(int limit) {
       link.url = rs->getString(2);
       link.title = rs->getString(3);
       link.created_at = rs->isNull(4) ? 0 : rs->getInt64(4);
-      link.clicks = rs->getUInt64(5);
+      link.clicks = rs->getInt64(5);
       page.push_back(std::move(link));
     }
     if (page.empty()) return page;

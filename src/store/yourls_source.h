@@ -21,7 +21,7 @@ struct YourlsLink {
   std::string url;
   std::string title;
   int64_t created_at = 0;  // unix seconds, from the `timestamp` column
-  uint64_t clicks = 0;     // the `clicks` column: the total
+  int64_t clicks = 0;      // the `clicks` column: the total (negative only in a hand-made table)
   // Its log rows per day (ascending), classified as the workers classify visits (ClassifyVisit:
   // referrer host, country_code, User-Agent classes, the day's keyed visitor hash of
   // (ip_address, user_agent)); stats.clicks is the day's rows; link_id is 0. They may sum to

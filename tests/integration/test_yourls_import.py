@@ -460,3 +460,51 @@ class ExportImportTest(IntegrationTest):
         # And again: nothing twice.
         rc, out, err = admin(self.stack, "import", "jsonl", path, database=COPY_DB)
         self.assertIn("0 links imported (0 clicks), 4 already there", out)
+
+
+class YourlsHostileRowsTest(IntegrationTest):
+    """Rows a stock YOURLS can hold, or a hand-made table can, that once broke a whole run: a
+    title whose JSON passes the 4 KiB of metadata (each '"' escapes to two bytes) made MariaDB
+    refuse the batch and the run fail without naming it; a negative clicks total (a signed
+    column) wrapped to 1.8e19. Now the title is cut and the link comes over, the negative row is
+    skipped with its reason, and the links around them are imported."""
+
+    SOURCE = "yourls_hostile"
+
+    def test_a_long_title_is_cut_and_a_negative_total_skipped(self):
+        schema = open(FIXTURE).read().split("CREATE TABLE yourls_options")[0]
+        # A hand-made copy whose clicks column is signed.
+        schema = schema.replace("clicks INT UNSIGNED NOT NULL", "clicks INT NOT NULL")
+        root_sql(self.stack, "DROP DATABASE IF EXISTS %s; CREATE DATABASE %s; GRANT SELECT ON %s.* "
+                 "TO 'shortener'@'localhost';" % ((self.SOURCE,) * 3))
+        root_sql(self.stack, schema + """
+            INSERT INTO yourls_url VALUES
+              ('hostile-a', 'https://example.org/before', 'fine', '2024-03-01 00:00:00', 'x', 1),
+              ('hostile-m', 'https://example.org/quotes', REPEAT('"', 40000),
+               '2024-03-01 00:00:00', 'x', 2),
+              ('hostile-n', 'https://example.org/negative', 't', '2024-03-01 00:00:00', 'x', -5),
+              ('hostile-z', 'https://example.org/after', 'fine', '2024-03-01 00:00:00', 'x', 3);
+            """, database=self.SOURCE)
+        owner, _ = self.stack.make_user("hostile")
+        source = ["--database", self.SOURCE, "--socket", self.stack.env["SHORTENER_MYSQL_SOCKET"],
+                  "--user", "shortener", "--owner", owner]
+        password = {"YOURLS_DB_PASSWORD": self.stack.env["SHORTENER_MYSQL_PASSWORD"]}
+        rc, out, err = admin(self.stack, "import", "yourls", *source, env_extra=password)
+        self.assertEqual(rc, 1, out + err)  # a row was skipped
+        self.assertIn("import yourls: 3 links imported (6 clicks), 0 already there, 1 skipped", out)
+        self.assertIn("clicks", skipped_of(out).get("hostile-n", ""), out)
+        for slug, url in (("hostile-a", "https://example.org/before"),
+                          ("hostile-m", "https://example.org/quotes"),
+                          ("hostile-z", "https://example.org/after")):
+            r = self.req("GET", "/r/" + slug)
+            self.assertEqual((r.status, r.headers.get("location")), (302, url), slug)
+            self.assertLessEqual(int(self.stack.mysql_value(
+                "SELECT LENGTH(metadata) FROM links WHERE slug = '%s'" % slug)), 4096, slug)
+        title = json.loads(self.stack.mysql_value(
+            "SELECT metadata FROM links WHERE slug = 'hostile-m'"))["title"]
+        self.assertEqual(title, '"' * 2042)
+        self.assertEqual(int(self.stack.mysql_value(
+            "SELECT COUNT(*) FROM links WHERE slug = 'hostile-n'")), 0)
+        # A second run brings nothing twice and skips the same row.
+        rc, out, err = admin(self.stack, "import", "yourls", *source, env_extra=password)
+        self.assertIn("0 links imported (0 clicks), 3 already there, 1 skipped", out)

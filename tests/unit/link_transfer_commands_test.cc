@@ -2,6 +2,7 @@
 #include "cmd/link_transfer_commands.h"
 
 #include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -12,7 +13,7 @@ namespace {
 
 constexpr int64_t kDay = 86400;
 
-YourlsLink Row(const std::string& keyword, const std::string& url, uint64_t clicks,
+YourlsLink Row(const std::string& keyword, const std::string& url, int64_t clicks,
                std::vector<DayClicks> log_days) {
   YourlsLink row;
   row.keyword = keyword;
@@ -101,6 +102,18 @@ BOOST_AUTO_TEST_CASE(a_row_becomes_a_permanent_link_with_its_title) {
   BOOST_TEST(SameDays(link.value().days, {{19000, 2}}));
 }
 
+BOOST_AUTO_TEST_CASE(a_title_too_long_for_the_metadata_is_cut_not_refused) {
+  // 40,000 quotes fit YOURLS's TEXT title but escape to 80,000 bytes of JSON.
+  UrlPolicy policy;
+  YourlsLink row = Row("long", "https://example.org/", 1, {});
+  row.title = std::string(40000, '"');
+  Result<TransferLink> link = ConvertYourlsLink(row, policy, 1, "");
+  BOOST_TEST_REQUIRE(link.ok());
+  BOOST_TEST(link.value().metadata_json.size() <= kMaxMetadataBytes);
+  const nlohmann::json metadata = nlohmann::json::parse(link.value().metadata_json);
+  BOOST_TEST(metadata.at("title").get<std::string>() == std::string(2042, '"'));
+}
+
 BOOST_AUTO_TEST_CASE(rows_that_cannot_come_over_say_why) {
   UrlPolicy policy;
   const std::vector<std::pair<YourlsLink, std::string>> cases = {
@@ -110,6 +123,7 @@ BOOST_AUTO_TEST_CASE(rows_that_cannot_come_over_say_why) {
       {Row("api", "https://example.org/", 0, {}), "keyword"},
       {Row("ok", "javascript:alert(1)", 0, {}), "url"},
       {Row("ok", "http://127.1/", 0, {}), "url"},
+      {Row("ok", "https://example.org/", -5, {}), "clicks"},
   };
   for (const auto& [row, field] : cases) {
     BOOST_TEST_CONTEXT("keyword '" << row.keyword << "' url '" << row.url << "'") {

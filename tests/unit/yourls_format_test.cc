@@ -3,8 +3,12 @@
 #include "api/yourls_format.h"
 
 #include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "api/yourls_api.h"
+#include "domain/store.h"
 
 namespace shortener {
 namespace {
@@ -35,6 +39,43 @@ BOOST_AUTO_TEST_CASE(repair_utf8_keeps_valid_text) {
   BOOST_CHECK_EQUAL(RepairUtf8("K\xC3\xB6ln"), "K\xC3\xB6ln");
   BOOST_CHECK_EQUAL(RepairUtf8("\xC3"), "\xEF\xBF\xBD");
   BOOST_CHECK_EQUAL(RepairUtf8("quote \" back\\slash"), "quote \" back\\slash");
+}
+
+BOOST_AUTO_TEST_CASE(title_metadata_fits_the_4_kib_whatever_the_title) {
+  BOOST_TEST(TitleMetadata("") == "{}");
+  BOOST_TEST(TitleMetadata("Köln") == "{\"title\":\"Köln\"}");
+  BOOST_TEST(TitleMetadata("a\xff") == "{\"title\":\"a\xef\xbf\xbd\"}");  // U+FFFD
+  // {"title":"..."}: 12 bytes around the text. 4,084 letters fit exactly; one more is cut.
+  BOOST_TEST(TitleMetadata(std::string(4084, 'a')).size() == 4096u);
+  BOOST_TEST(TitleMetadata(std::string(4085, 'a')) == TitleMetadata(std::string(4084, 'a')));
+  struct Case {
+    std::string title;
+    std::string kept;  // the start of the title that stays
+  };
+  const std::vector<Case> cases = {
+      {std::string(100000, 'x'), std::string(4084, 'x')},
+      {std::string(40000, '"'), std::string(2042, '"')},  // each escapes to two bytes
+      // "é" is 2 bytes: 2,042 of them fill 4,084; a cut never splits one.
+      {[] {
+         std::string t;
+         for (int i = 0; i < 30000; ++i) t += "\xc3\xa9";
+         return t;
+       }(),
+       [] {
+         std::string t;
+         for (int i = 0; i < 2042; ++i) t += "\xc3\xa9";
+         return t;
+       }()},
+      {"\x01" + std::string(5000, 'y'), "\x01" + std::string(4078, 'y')},  // \u0001: 6 bytes
+  };
+  for (const Case& c : cases) {
+    BOOST_TEST_CONTEXT("title of " << c.title.size() << " bytes starting " << int(c.title[0])) {
+      const std::string json = TitleMetadata(c.title);
+      BOOST_TEST(json.size() <= kMaxMetadataBytes);
+      const nlohmann::json parsed = nlohmann::json::parse(json);
+      BOOST_TEST(parsed.at("title").get<std::string>() == c.kept);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(xml_document_nests_objects_and_writes_numbers) {
