@@ -51,8 +51,11 @@ Result<std::string_view> HttpHost(const ParsedUri& uri, const std::string& field
   return host;
 }
 
-// Every rule of CheckTargetUrl but the emptiness and length ones.
-Status CheckParsedTarget(std::string_view url, const UrlPolicy& policy, const std::string& field) {
+// Every rule of CheckTargetUrl but the emptiness and length ones; the A-label one only for a
+// `new_target` (RecheckStoredTarget leaves links stored before that rule alone, and the
+// redirect path pays nothing for it).
+Status CheckParsedTarget(std::string_view url, const UrlPolicy& policy, const std::string& field,
+                         bool new_target) {
   Status bytes = CheckBytes(url, field);
   if (!bytes.ok()) return bytes;
   const ParsedUri uri(url);
@@ -78,7 +81,7 @@ Status CheckParsedTarget(std::string_view url, const UrlPolicy& policy, const st
   if (policy.is_blocked && policy.is_blocked(*canonical)) {
     return Error::Validation(field, field + " points to a blocked host.");
   }
-  return Status::Ok();
+  return new_target ? CheckALabels(host.value(), field) : Status::Ok();
 }
 
 }  // namespace
@@ -89,7 +92,7 @@ Status CheckTargetUrl(std::string_view url, const UrlPolicy& policy, const std::
     return Error::Validation(
         field, field + " must be at most " + std::to_string(policy.max_length) + " bytes long.");
   }
-  return CheckParsedTarget(url, policy, field);
+  return CheckParsedTarget(url, policy, field, /*new_target=*/true);
 }
 
 Result<std::string> AcceptTargetUrl(std::string_view text, const UrlPolicy& policy,
@@ -98,17 +101,12 @@ Result<std::string> AcceptTargetUrl(std::string_view text, const UrlPolicy& poli
   if (!uri.ok()) return uri.error();
   Status status = CheckTargetUrl(uri.value(), policy, field);
   if (!status.ok()) return status.error();
-  // New targets only: RecheckStoredTarget leaves links stored before this rule alone.
-  Result<std::string> host = UrlHost(uri.value(), field);
-  if (!host.ok()) return host.error();
-  status = CheckALabels(host.value(), field);
-  if (!status.ok()) return status.error();
   return uri;
 }
 
 Status RecheckStoredTarget(std::string_view url, const UrlPolicy& policy) {
   if (url.empty()) return Error::Validation("url", "url must not be empty.");
-  return CheckParsedTarget(url, policy, "url");
+  return CheckParsedTarget(url, policy, "url", /*new_target=*/false);
 }
 
 Result<std::string> UrlHost(std::string_view url, const std::string& field) {

@@ -41,18 +41,20 @@ struct UrlPolicy {
 // literal), with user-info, to policy.own_host or an alias host (compared as CanonicalHost
 // forms: any case, a trailing dot and the port ignored, IP addresses in any spelling), to a
 // loopback or unspecified address in any spelling (127.1, 2130706433, [::1], [::ffff:127.0.0.1],
-// 0.0.0.0, [::]), or to a host policy.is_blocked refuses.
+// 0.0.0.0, [::]), to a host policy.is_blocked refuses, or with a host label that claims to be
+// an IDNA A-label and is none (CheckALabels, iri.h).
 Status CheckTargetUrl(std::string_view url, const UrlPolicy& policy, const std::string& field);
 
 // A target as a client sent it (`text`, a URI or an IRI) -> the URI to store and redirect to:
-// IriToUri (iri.h), then CheckTargetUrl on the result (max_length counts the URI's bytes), then
-// CheckALabels (iri.h) on its host. Errors: those three's, all kValidation naming `field`.
+// IriToUri (iri.h), then CheckTargetUrl on the result (max_length counts the URI's bytes).
+// Errors: those two's, all kValidation naming `field`.
 Result<std::string> AcceptTargetUrl(std::string_view text, const UrlPolicy& policy,
                                     const std::string& field);
 
 // Whether a target stored earlier (or read back from the cache) may still be redirected to:
 // CheckTargetUrl's rules today, without the length (lowering max_url_length does not break old
-// links). Costs one uriparser parse; no allocation beyond the host's canonical form.
+// links) and the A-label one (links stored before it keep redirecting). Costs one uriparser parse;
+// no allocation beyond the host's canonical form.
 Status RecheckStoredTarget(std::string_view url, const UrlPolicy& policy);
 
 // Returns the lowercased host of the absolute http(s) URL `url` (an IPv6 literal without its
