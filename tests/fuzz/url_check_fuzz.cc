@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "domain/host_literal.h"
+#include "domain/iri.h"
 #include "domain/url_check.h"
 #include "fuzz_check.h"
 
@@ -116,6 +117,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::optional<std::string> canonical = shortener::CanonicalHost(host.value());
   const bool loop =
       canonical && (shortener::IsLoopbackOrUnspecified(*canonical) || *canonical == "192.0.2.80");
+  // A label that claims to be an IDNA A-label and is none (libidn2 decides: iri.h).
+  const bool false_a_label = !shortener::CheckALabels(host.value(), "url").ok();
   if (status.ok()) {
     FUZZ_CHECK(url.size() <= kMaxLength, "a URL over max_length was accepted");
     FUZZ_CHECK(!has_user_info, "an accepted URL has an '@' before its host");
@@ -123,13 +126,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(bare_host != kBlockedHost, "a URL to a blocked host was accepted");
     FUZZ_CHECK(canonical.has_value(), "a URL with a host browsers refuse was accepted");
     FUZZ_CHECK(!loop, "a URL to a loopback, unspecified or alias address was accepted");
+    FUZZ_CHECK(!false_a_label, "a URL with a false IDNA A-label was accepted");
   } else if (host.value().size() < 2 ||
              host.value().compare(host.value().size() - 2, 2, "..") != 0) {
-    // CheckTargetUrl is UrlHost plus the length, user-info, host-literal and policy rules,
-    // nothing else. (A host ending in ".." is left out: refusing that empty label would be fine
-    // too; so is an IPvFuture literal, which UrlHost returns as a name.)
+    // CheckTargetUrl is UrlHost plus the length, user-info, host-literal, policy and A-label
+    // rules, nothing else. (A host ending in ".." is left out: refusing that empty label would be
+    // fine too; so is an IPvFuture literal, which UrlHost returns as a name.)
     FUZZ_CHECK(url.size() > kMaxLength || has_user_info || bare_host == kOwnHost ||
-                   bare_host == kBlockedHost || !canonical || loop ||
+                   bare_host == kBlockedHost || !canonical || loop || false_a_label ||
                    Authority(url).find("[v") != std::string_view::npos ||
                    Authority(url).find("[V") != std::string_view::npos,
                "CheckTargetUrl refused a URL that breaks none of its rules");
