@@ -189,11 +189,12 @@ int ImportYourls(const AdminContext& ctx, const std::vector<std::string>& args, 
     if (!rows.ok()) return AdminFail("import yourls: " + rows.error().message);
     if (rows.value().empty()) break;
     std::vector<TransferLink> batch;
+    const int64_t now = SystemClock();
     for (const YourlsLink& row : rows.value()) {
       Result<TransferLink> link =
-          ConvertYourlsLink(row, policy.value()->url(), owner.value().id, "");
+          ConvertYourlsLink(row, policy.value()->url(), owner.value().id, "", now);
       if (!link.ok() && !suffix.empty() && IsReservedSlug(row.keyword)) {
-        link = ConvertYourlsLink(row, policy.value()->url(), owner.value().id, suffix);
+        link = ConvertYourlsLink(row, policy.value()->url(), owner.value().id, suffix, now);
       }
       if (link.ok()) {
         batch.push_back(std::move(link).value());
@@ -243,18 +244,41 @@ int ImportJsonl(const AdminContext& ctx, const std::vector<std::string>& args) {
 
 }  // namespace
 
-std::vector<VisitRollup> YourlsStats(const YourlsLink& row) {
+namespace {
+
+constexpr int64_t kSecondsPerDay = 86400;
+constexpr int64_t kMaxImportedClicks = (int64_t{1} << 53) - 1;
+
+// Whether a log row's day can be one of the link's: not before it was made, not after today.
+bool PossibleDay(int64_t day, int64_t created_day, int64_t today) {
+  return day >= created_day && day <= today;
+}
+
+}  // namespace
+
+int64_t YourlsCreatedAt(const YourlsLink& row, int64_t now) {
+  if (row.created_at > now) return now;
+  if (row.created_at > 0) return row.created_at;
+  for (const VisitRollup& v : row.log_stats) {
+    if (v.stats.clicks > 0 && PossibleDay(v.day, 1, now / kSecondsPerDay)) {
+      return v.day * kSecondsPerDay;
+    }
+  }
+  return now;
+}
+
+std::vector<VisitRollup> YourlsStats(const YourlsLink& row, int64_t now) {
+  const int64_t created_day = YourlsCreatedAt(row, now) / kSecondsPerDay;
   std::vector<VisitRollup> stats;
   uint64_t logged = 0;
   for (const VisitRollup& v : row.log_stats) {
-    if (v.stats.clicks == 0) continue;
+    if (v.stats.clicks == 0 || !PossibleDay(v.day, created_day, now / kSecondsPerDay)) continue;
     stats.push_back(v);
     logged += v.stats.clicks;
   }
   // ConvertYourlsLink refuses a negative total before this is asked.
   const uint64_t total = row.clicks > 0 ? static_cast<uint64_t>(row.clicks) : 0;
   if (total <= logged) return stats;
-  const int64_t created_day = row.created_at >= 0 ? row.created_at / 86400 : 0;
   auto at = stats.begin();
   while (at != stats.end() && at->day < created_day) ++at;
   if (at == stats.end() || at->day != created_day) {
@@ -271,7 +295,8 @@ std::vector<DayClicks> YourlsDays(const std::vector<VisitRollup>& stats) {
 }
 
 Result<TransferLink> ConvertYourlsLink(const YourlsLink& row, const UrlPolicy& policy,
-                                       uint64_t owner_id, const std::string& rename_suffix) {
+                                       uint64_t owner_id, const std::string& rename_suffix,
+                                       int64_t now) {
   TransferLink link;
   link.slug = row.keyword + rename_suffix;
   if (!LooksLikeSlug(link.slug)) {
@@ -285,14 +310,19 @@ Result<TransferLink> ConvertYourlsLink(const YourlsLink& row, const UrlPolicy& p
   }
   // A signed column (YOURLS's own is unsigned) may hold what no count can be.
   if (row.clicks < 0) return Error::Validation("clicks", "the clicks total is negative");
+  // More than any link is clicked, and more than a JSON client (a JavaScript number) reads
+  // exactly: a total that would make every sum of it wrong.
+  if (row.clicks > kMaxImportedClicks) {
+    return Error::Validation("clicks", "the clicks total is over 2^53 - 1");
+  }
   ASSIGN_OR_RETURN(link.url, AcceptTargetUrl(row.url, policy, "url"));
   link.owner_id = owner_id;
-  link.created_at = link.updated_at = row.created_at;
+  link.created_at = link.updated_at = YourlsCreatedAt(row, now);
   link.expires_at = std::nullopt;  // YOURLS links never expire
   // A title that is not UTF-8 (an old latin1 table read wrongly) is replaced, and one too long
   // for the 4 KiB of metadata is cut: neither refuses the link.
   link.metadata_json = TitleMetadata(row.title);
-  link.stats = YourlsStats(row);
+  link.stats = YourlsStats(row, now);
   link.days = YourlsDays(link.stats);
   return link;
 }

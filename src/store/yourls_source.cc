@@ -5,6 +5,7 @@
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
+#include <algorithm>
 #include <map>
 
 #include "base/ascii.h"
@@ -18,6 +19,8 @@ struct YourlsSource::Impl {
   explicit Impl(VisitorKeys visitor_keys) : keys(std::move(visitor_keys)) {}
   std::unique_ptr<sql::Connection> conn;
   std::unique_ptr<sql::PreparedStatement> first_page, next_page, log_rows, count;
+  std::string log_table;         // quoted
+  size_t log_rows_keywords = 0;  // the placeholders of log_rows
   bool started = false;
   std::string last_keyword;
   DailyKeyCache keys;
@@ -31,6 +34,24 @@ bool ValidPrefix(const std::string& prefix) {
     if (!IsAsciiAlnum(c) && c != '_') return false;
   }
   return true;
+}
+
+constexpr int kErrUnknownColumn = 1054;  // ER_BAD_FIELD_ERROR
+
+// The log rows of `keywords` keywords, by equality: it matches a keyword's rows under whatever
+// collation the log's `shorturl` has. (A range between a page's first and last keyword was
+// ordered by that collation, which in a hand-converted log is not the url table's: whole pages
+// of rows were missed.) The keyword comes back as bytes: under a case-insensitive collation
+// "ABC"'s rows also match "abc", and must not count for it. COALESCE: columns that are NULL in
+// tables altered by plugins read as absent headers.
+std::string LogRowsSql(const std::string& log, size_t keywords) {
+  std::string sql =
+      "SELECT CAST(shorturl AS BINARY), DATEDIFF(click_time, '1970-01-01'), "
+      "COALESCE(referrer, ''), COALESCE(user_agent, ''), COALESCE(ip_address, ''), "
+      "COALESCE(country_code, '') FROM " +
+      log + " WHERE shorturl IN (";
+  for (size_t i = 0; i < keywords; ++i) sql += i == 0 ? "?" : ", ?";
+  return sql + ")";
 }
 
 Error Failed(const char* what, const sql::SQLException& e) {
@@ -60,6 +81,7 @@ Result<std::unique_ptr<YourlsSource>> YourlsSource::Open(const MysqlOptions& opt
       "`timestamp`), clicks FROM " +
       url;
   auto impl = std::make_unique<Impl>(std::move(keys));
+  impl->log_table = log;
   try {
     impl->conn = ConnectMysql(options);
     for (const std::string& table : {url, log}) {
@@ -74,17 +96,21 @@ Result<std::unique_ptr<YourlsSource>> YourlsSource::Open(const MysqlOptions& opt
                                                        "' (is --prefix right?): " + e.what());
       }
     }
+    // The columns read, named (a table of a YOURLS before 1.7 has no `title`), before the
+    // statements below would fail on them as if the server had.
+    for (const std::string& probe : {columns + " LIMIT 0", LogRowsSql(log, 1) + " LIMIT 0"}) {
+      try {
+        std::unique_ptr<sql::PreparedStatement>(impl->conn->prepareStatement(probe));
+      } catch (const sql::SQLException& e) {
+        if (e.getErrorCode() != kErrUnknownColumn) throw;
+        return Error::Make(
+            ErrorCode::kBadRequest,
+            std::string("the tables are not those of a YOURLS 1.7 or later: ") + e.what());
+      }
+    }
     impl->first_page.reset(impl->conn->prepareStatement(columns + " ORDER BY keyword LIMIT ?"));
     impl->next_page.reset(
         impl->conn->prepareStatement(columns + " WHERE keyword > ? ORDER BY keyword LIMIT ?"));
-    // The keyword's bytes: under a case-insensitive collation the range also holds "ABC"'s
-    // rows for "abc", which must not count for it. COALESCE: columns that are NULL in tables
-    // altered by plugins read as absent headers.
-    impl->log_rows.reset(impl->conn->prepareStatement(
-        "SELECT CAST(shorturl AS BINARY), DATEDIFF(click_time, '1970-01-01'), "
-        "COALESCE(referrer, ''), COALESCE(user_agent, ''), COALESCE(ip_address, ''), "
-        "COALESCE(country_code, '') FROM " +
-        log + " WHERE shorturl BETWEEN ? AND ?"));
     impl->count.reset(impl->conn->prepareStatement("SELECT COUNT(*) FROM " + url));
   } catch (const sql::SQLException& e) {
     return Failed("connecting", e);
@@ -127,8 +153,16 @@ Result<std::vector<YourlsLink>> YourlsSource::NextLinks(int limit) {
     // Keyed by (index in page, day); at most kMaxValuesInMemory values a breakdown, as in a
     // worker: a day's top 50 is what the store keeps of them anyway.
     VisitStats counted;
-    impl_->log_rows->setString(1, page.front().keyword);
-    impl_->log_rows->setString(2, page.back().keyword);
+    // One statement for every page: a shorter one repeats its last keyword.
+    const size_t keywords = std::max<size_t>(static_cast<size_t>(limit), page.size());
+    if (impl_->log_rows_keywords != keywords) {
+      impl_->log_rows.reset(impl_->conn->prepareStatement(LogRowsSql(impl_->log_table, keywords)));
+      impl_->log_rows_keywords = keywords;
+    }
+    for (size_t i = 0; i < keywords; ++i) {
+      impl_->log_rows->setString(static_cast<int>(i + 1),
+                                 page[std::min(i, page.size() - 1)].keyword);
+    }
     std::unique_ptr<sql::ResultSet> rows(impl_->log_rows->executeQuery());
     while (rows->next()) {
       auto it = by_keyword.find(rows->getString(1));

@@ -508,3 +508,103 @@ class YourlsHostileRowsTest(IntegrationTest):
         # A second run brings nothing twice and skips the same row.
         rc, out, err = admin(self.stack, "import", "yourls", *source, env_extra=password)
         self.assertIn("0 links imported (0 clicks), 3 already there, 1 skipped", out)
+
+    def test_odd_times_a_converted_log_huge_totals_and_an_old_schema(self):
+        """A log table converted by hand to another collation than the url table's keyword (its
+        rows were once looked up by a range in the log's order, which missed whole pages of
+        them); creation times that cannot be (in the future, a zero date); log rows dated before
+        the link or after today; a total past what JSON clients read exactly; and tables of a
+        YOURLS before 1.7 (no title), named as such rather than as a connection failure."""
+        source = "yourls_odd"
+        schema = open(FIXTURE).read().split("CREATE TABLE yourls_options")[0]
+        schema = schema.replace("clicks INT UNSIGNED NOT NULL", "clicks BIGINT UNSIGNED NOT NULL")
+        schema = schema.replace(
+            "shorturl VARCHAR(100) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL",
+            "shorturl VARCHAR(100) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci NOT NULL")
+        self.assertIn("utf8mb4_unicode_ci NOT NULL", schema)
+        root_sql(self.stack, "DROP DATABASE IF EXISTS %s; CREATE DATABASE %s; GRANT SELECT ON %s.* "
+                 "TO 'shortener'@'localhost';" % ((source,) * 3))
+        log = []
+        # Three keywords whose order differs between the two collations, and two that only
+        # differ in case (one row each under the log's collation, two links here).
+        for keyword, n in (("CiZed", 3), ("ci_mid", 3), ("ciabc", 3), ("Odd-case", 2),
+                           ("odd-CASE", 1)):
+            for i in range(n):
+                log.append(("2024-04-0%d 12:00:00" % (5 + i), keyword,
+                            "https://%s.example/x" % "abc"[i], CHROME))
+        for when in ("1969-12-31 10:00:00", "2024-01-15 10:00:00", "2024-02-02 10:00:00",
+                     "2024-02-02 11:00:00", "2036-01-01 10:00:00"):
+            log.append((when, "odd-log", "", CHROME))
+        log.append(("2024-02-03 10:00:00", "odd-zero", "", CHROME))
+        values = ",\n".join("('%s', '%s', '%s', '%s', '192.0.2.1', 'DE')" % row for row in log)
+        root_sql(self.stack, schema + """
+            SET SESSION sql_mode = '';
+            SET time_zone = '+00:00';
+            INSERT INTO yourls_url VALUES
+              ('CiZed', 'https://example.org/cized', 't', '2024-04-01 00:00:00', 'x', 3),
+              ('ci_mid', 'https://example.org/cimid', 't', '2024-04-01 00:00:00', 'x', 3),
+              ('ciabc', 'https://example.org/ciabc', 't', '2024-04-01 00:00:00', 'x', 3),
+              ('Odd-case', 'https://example.org/upper', 't', '2024-04-01 00:00:00', 'x', 2),
+              ('odd-CASE', 'https://example.org/lower', 't', '2024-04-01 00:00:00', 'x', 1),
+              ('odd-future', 'https://example.org/future', 't', '2037-06-01 00:00:00', 'x', 2),
+              ('odd-zero', 'https://example.org/zero', 't', '0000-00-00 00:00:00', 'x', 4),
+              ('odd-log', 'https://example.org/log', 't', '2024-02-01 09:00:00', 'x', 9),
+              ('odd-huge', 'https://example.org/huge', 't', '2024-02-01 09:00:00', 'x',
+               9007199254740992);
+            INSERT INTO yourls_log (click_time, shorturl, referrer, user_agent, ip_address,
+                                    country_code) VALUES %s;
+            """ % values, database=source)
+        owner, _ = self.stack.make_user("odd")
+        args = ["--database", source, "--socket", self.stack.env["SHORTENER_MYSQL_SOCKET"],
+                "--user", "shortener", "--owner", owner]
+        password = {"YOURLS_DB_PASSWORD": self.stack.env["SHORTENER_MYSQL_PASSWORD"]}
+        started = time.time()
+        rc, out, err = admin(self.stack, "import", "yourls", *args, env_extra=password)
+        self.assertEqual(rc, 1, out + err)  # odd-huge is skipped
+        self.assertIn("import yourls: 8 links imported (27 clicks), 0 already there, 1 skipped", out)
+        self.assertIn("2^53", skipped_of(out).get("odd-huge", ""), out)
+
+        def days(slug):
+            return dict(self.stack.mysql(
+                "SELECT c.day, c.clicks FROM link_clicks_daily c JOIN links l ON l.id = c.link_id "
+                "WHERE l.slug = '%s' ORDER BY c.day" % slug))
+
+        def referrers(slug):
+            got = {}
+            for _, breakdown, value, clicks in self.stack.visit_values(
+                    "link_id = (SELECT id FROM links WHERE slug = '%s')" % slug):
+                if breakdown == 0:
+                    got[value] = got.get(value, 0) + clicks
+            return got
+
+        def created(slug):
+            return int(self.stack.mysql_value(
+                "SELECT UNIX_TIMESTAMP(created_at) FROM links WHERE slug = '%s'" % slug))
+
+        # Every log row of the converted log was folded, each into its own keyword's days.
+        for slug in ("CiZed", "ci_mid", "ciabc"):
+            self.assertEqual(days(slug), {"2024-04-05": "1", "2024-04-06": "1", "2024-04-07": "1"},
+                             slug)
+            self.assertEqual(referrers(slug), {"a.example": 1, "b.example": 1, "c.example": 1},
+                             slug)
+        self.assertEqual(days("Odd-case"), {"2024-04-05": "1", "2024-04-06": "1"})
+        self.assertEqual(days("odd-CASE"), {"2024-04-05": "1"})
+        # A creation in the future is the import's time, and so is its day.
+        self.assertLessEqual(started - 5, created("odd-future"))
+        self.assertLessEqual(created("odd-future"), time.time() + 5)
+        self.assertEqual(list(days("odd-future").values()), ["2"])
+        self.assertEqual(list(days("odd-future")), [time.strftime("%Y-%m-%d", time.gmtime(
+            created("odd-future")))])
+        # A zero date: the first logged day, at midnight; the rest of the total on it.
+        self.assertEqual(created("odd-zero"), 1706918400)  # 2024-02-03 00:00:00 UTC
+        self.assertEqual(days("odd-zero"), {"2024-02-03": "4"})
+        # Logged days before the creation day or after today are not the link's.
+        self.assertEqual(days("odd-log"), {"2024-02-01": "7", "2024-02-02": "2"})
+
+        # Tables of a YOURLS before 1.7: no title column.
+        root_sql(self.stack, "ALTER TABLE yourls_url DROP COLUMN title", database=source)
+        rc, out, err = admin(self.stack, "import", "yourls", *args, env_extra=password)
+        self.assertEqual(rc, 1, out + err)
+        self.assertIn("not those of a YOURLS 1.7 or later", err)
+        self.assertIn("title", err)
+        self.assertNotIn("connecting", err)

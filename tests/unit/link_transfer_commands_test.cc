@@ -12,6 +12,7 @@ namespace shortener {
 namespace {
 
 constexpr int64_t kDay = 86400;
+constexpr int64_t kNow = 19100 * kDay + 7200;  // the import's time, days after the rows' own
 
 YourlsLink Row(const std::string& keyword, const std::string& url, int64_t clicks,
                std::vector<DayClicks> log_days) {
@@ -30,7 +31,7 @@ YourlsLink Row(const std::string& keyword, const std::string& url, int64_t click
   return row;
 }
 
-std::vector<DayClicks> DaysOf(const YourlsLink& row) { return YourlsDays(YourlsStats(row)); }
+std::vector<DayClicks> DaysOf(const YourlsLink& row) { return YourlsDays(YourlsStats(row, kNow)); }
 
 bool SameDays(const std::vector<DayClicks>& a, const std::vector<DayClicks>& b) {
   if (a.size() != b.size()) return false;
@@ -72,7 +73,7 @@ BOOST_AUTO_TEST_CASE(the_rest_beyond_the_log_is_classified_unknown_and_every_bre
   counted.Add(bot.ToVisit(0, 19000));
   for (auto& [key, stats] : counted.Take())
     row.log_stats.push_back(VisitRollup{0, key.second, stats});
-  const std::vector<VisitRollup> stats = YourlsStats(row);
+  const std::vector<VisitRollup> stats = YourlsStats(row, kNow);
   BOOST_TEST_REQUIRE(stats.size() == 1u);
   const DayStats& day = stats[0].stats;
   BOOST_TEST(day.clicks == 5u);
@@ -89,8 +90,8 @@ BOOST_AUTO_TEST_CASE(the_rest_beyond_the_log_is_classified_unknown_and_every_bre
 
 BOOST_AUTO_TEST_CASE(a_row_becomes_a_permanent_link_with_its_title) {
   UrlPolicy policy;
-  Result<TransferLink> link =
-      ConvertYourlsLink(Row("k", "https://de.wikipedia.org/wiki/Köln", 2, {}), policy, 42, "");
+  Result<TransferLink> link = ConvertYourlsLink(
+      Row("k", "https://de.wikipedia.org/wiki/Köln", 2, {}), policy, 42, "", kNow);
   BOOST_TEST_REQUIRE(link.ok());
   BOOST_TEST(link.value().slug == "k");
   BOOST_TEST(link.value().url == "https://de.wikipedia.org/wiki/K%C3%B6ln");
@@ -107,7 +108,7 @@ BOOST_AUTO_TEST_CASE(a_title_too_long_for_the_metadata_is_cut_not_refused) {
   UrlPolicy policy;
   YourlsLink row = Row("long", "https://example.org/", 1, {});
   row.title = std::string(40000, '"');
-  Result<TransferLink> link = ConvertYourlsLink(row, policy, 1, "");
+  Result<TransferLink> link = ConvertYourlsLink(row, policy, 1, "", kNow);
   BOOST_TEST_REQUIRE(link.ok());
   BOOST_TEST(link.value().metadata_json.size() <= kMaxMetadataBytes);
   const nlohmann::json metadata = nlohmann::json::parse(link.value().metadata_json);
@@ -124,18 +125,53 @@ BOOST_AUTO_TEST_CASE(rows_that_cannot_come_over_say_why) {
       {Row("ok", "javascript:alert(1)", 0, {}), "url"},
       {Row("ok", "http://127.1/", 0, {}), "url"},
       {Row("ok", "https://example.org/", -5, {}), "clicks"},
+      {Row("ok", "https://example.org/", int64_t{1} << 53, {}), "clicks"},
   };
   for (const auto& [row, field] : cases) {
     BOOST_TEST_CONTEXT("keyword '" << row.keyword << "' url '" << row.url << "'") {
-      Result<TransferLink> link = ConvertYourlsLink(row, policy, 1, "");
+      Result<TransferLink> link = ConvertYourlsLink(row, policy, 1, "", kNow);
       BOOST_TEST_REQUIRE(!link.ok());
       BOOST_TEST(link.error().field == field);
     }
   }
+  // The largest total a JSON client reads exactly still comes over.
+  BOOST_TEST(ConvertYourlsLink(Row("ok", "https://example.org/", (int64_t{1} << 53) - 1, {}),
+                               policy, 1, "", kNow)
+                 .ok());
   // A suffix renames a reserved keyword into one that may come over.
-  BOOST_TEST(ConvertYourlsLink(Row("api", "https://example.org/", 0, {}), policy, 1, "-old")
+  BOOST_TEST(ConvertYourlsLink(Row("api", "https://example.org/", 0, {}), policy, 1, "-old", kNow)
                  .value()
                  .slug == "api-old");
+}
+
+BOOST_AUTO_TEST_CASE(impossible_times_come_over_as_possible_ones) {
+  // A creation time in the future is the import's.
+  YourlsLink future = Row("f", "https://example.org/", 3, {});
+  future.created_at = kNow + 400 * kDay;
+  BOOST_TEST(YourlsCreatedAt(future, kNow) == kNow);
+  BOOST_TEST(SameDays(DaysOf(future), {{kNow / kDay, 3}}));
+  // None (NULL or a zero date read as 0, or before 1970): the first logged day, at midnight.
+  for (int64_t unknown : {int64_t{0}, int64_t{-86400 * 400}}) {
+    YourlsLink none = Row("n", "", 5, {{-30, 1}, {19050, 2}, {19060, 1}});
+    none.created_at = unknown;
+    BOOST_TEST(YourlsCreatedAt(none, kNow) == 19050 * kDay);
+    BOOST_TEST(SameDays(DaysOf(none), {{19050, 4}, {19060, 1}}));
+  }
+  // ... and without a log, the import's time.
+  YourlsLink bare = Row("b", "", 2, {});
+  bare.created_at = 0;
+  BOOST_TEST(YourlsCreatedAt(bare, kNow) == kNow);
+  // Logged days before the creation day or after today are not the link's: left out of its
+  // statistics, and what the total holds beyond the rest goes to the creation day.
+  BOOST_TEST(SameDays(DaysOf(Row("l", "", 6, {{-5, 1}, {18999, 1}, {19000, 2}, {19101, 1}})),
+                      {{19000, 6}}));
+  // A log over the total keeps its possible days only.
+  BOOST_TEST(SameDays(DaysOf(Row("l", "", 1, {{18000, 4}, {19003, 2}})), {{19003, 2}}));
+  // The time kept for the link is the one its days were counted from.
+  UrlPolicy policy;
+  Result<TransferLink> link = ConvertYourlsLink(future, policy, 1, "", kNow);
+  BOOST_TEST_REQUIRE(link.ok());
+  BOOST_TEST(link.value().created_at == kNow);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
