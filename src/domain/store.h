@@ -134,7 +134,8 @@ class LinkStore {
  public:
   virtual ~LinkStore() = default;
 
-  // The target of `slug`, expired or not (the caller decides). kNotFound if there is none.
+  // The target of `slug`, expired or not (the caller decides). kNotFound if there is none,
+  // also for any bytes that cannot be a slug (LooksLikeSlug).
   virtual Result<RedirectTarget> FindRedirect(const std::string& slug) = 0;
 
   // Inserts a link and returns it as stored. A custom slug is inserted as given (kSlugTaken if
@@ -172,7 +173,8 @@ class LinkStore {
   virtual Result<LinkPage> ListLinks(std::optional<uint64_t> owner_id,
                                      std::optional<uint64_t> before_id, int limit) = 0;
 
-  // The link named `slug`, expired or not. kNotFound if there is none.
+  // The link named `slug`, expired or not. kNotFound if there is none, also for any bytes that
+  // cannot be a slug (LooksLikeSlug).
   virtual Result<Link> FindLink(const std::string& slug) = 0;
 
   // Applies `change` to link `id` and returns the link as stored afterwards. kNotFound if the

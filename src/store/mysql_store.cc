@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "base/sodium.h"
+#include "domain/slug.h"
 #include "store/mysql_store_impl.h"
 
 namespace shortener {
@@ -64,6 +65,9 @@ const char kRecordBatch[] =
 const StoredWitness kBatchStored =
     SHORTENER_STORED_WITNESS("SELECT COUNT(*) FROM click_batches WHERE id = ?");
 
+// Also the answer, without a round trip, for a slug no link can have: `links.slug` is ASCII, and
+// MariaDB refuses to compare it with a string of other characters (an error, not "no row"), so
+// a lookup by a YOURLS `shorturl` or an admin's argument of any bytes would fail as an outage.
 Error NoSuchLink() { return Error::Make(ErrorCode::kNotFound, "No such link."); }
 
 // The one link `st` (already bound) selects, or kNotFound.
@@ -145,6 +149,7 @@ void MysqlStore::MoveBack(std::chrono::steady_clock::time_point now) {
 }
 
 Result<RedirectTarget> MysqlStore::FindRedirect(const std::string& slug) {
+  if (!LooksLikeSlug(slug)) return NoSuchLink();
   return Run<RedirectTarget>("find_redirect", Access::kRead,
                              [&](Session& s) -> Result<RedirectTarget> {
                                sql::PreparedStatement& st = s.Prepared(kFindRedirect);
@@ -189,6 +194,7 @@ Result<LinkPage> MysqlStore::ListLinks(std::optional<uint64_t> owner_id,
 }
 
 Result<Link> MysqlStore::FindLink(const std::string& slug) {
+  if (!LooksLikeSlug(slug)) return NoSuchLink();
   return Run<Link>("find_link", Access::kRead, [&](Session& s) -> Result<Link> {
     sql::PreparedStatement& st = s.Prepared(kFindLink);
     st.setString(1, slug);
