@@ -91,6 +91,11 @@ LinkCache AdminLinkCache(const AdminContext& ctx);
 // Deletes every link user `user_id` owns, each as `link delete` does (its redirect stops at
 // once, its slug is held for freed_slug_hold), and returns how many went.
 Result<uint64_t> DeleteLinksOf(const AdminContext& ctx, uint64_t user_id);
+
+// Deletes `link` as `link delete` does: its change marker first (LinkCache::MarkChanged), and
+// nothing deleted (kUnavailable, saying so) when no cache server took it, since the workers'
+// cached entry would go on redirecting; then the row; then the marker again.
+Status DeleteFenced(const AdminContext& ctx, LinkCache& cache, const Link& link);
 // The first line of `in`, without its line ending (LF or CRLF); nullopt at end of input.
 std::optional<std::string> ReadLine(std::FILE* in);
 

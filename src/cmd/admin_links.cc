@@ -81,9 +81,9 @@ int LinkDelete(const AdminContext& ctx, const std::vector<std::string>& args) {
   if (args.size() != 1) return ctx.Fail("usage: link delete SLUG");
   Result<Link> link = FindLinkNamed(ctx.links, args[0]);
   if (!link.ok()) return ctx.Fail(link.error().message);
-  Status deleted = ctx.links->DeleteLink(link.value().id, ctx.clock());
+  LinkCache cache = AdminLinkCache(ctx);
+  Status deleted = DeleteFenced(ctx, cache, link.value());
   if (!deleted.ok()) return ctx.Fail(deleted.error().message);
-  AdminLinkCache(ctx).MarkChanged(args[0]);
   std::fprintf(ctx.out, "deleted link %s\n", TerminalSafe(args[0]).c_str());
   return 0;
 }
@@ -183,6 +183,23 @@ LinkCache AdminLinkCache(const AdminContext& ctx) {
   return LinkCache(ctx.cache, LinkCacheOptions(settings));
 }
 
+Status DeleteFenced(const AdminContext& ctx, LinkCache& cache, const Link& link) {
+  // The marker first, so that nothing is deleted while its cache entry would go on serving.
+  if (!cache.MarkChanged(link.slug)) {
+    return Error::Make(ErrorCode::kUnavailable,
+                       "memcached (memcached_servers) did not answer, so the redirect of '" +
+                           link.slug +
+                           "' could not be stopped at once; nothing was deleted. Run this again "
+                           "once memcached answers (or with memcached_servers as the workers "
+                           "have it)");
+  }
+  RETURN_IF_ERROR(ctx.links->DeleteLink(link.id, ctx.clock()));
+  // Again: the first marker refuses fills for kChangeFenceSeconds only, and a delete that
+  // waited longer for MySQL must not let a fill of the old row outlive it. Best effort.
+  cache.MarkChanged(link.slug);
+  return Status::Ok();
+}
+
 Result<uint64_t> DeleteLinksOf(const AdminContext& ctx, uint64_t user_id) {
   LinkCache cache = AdminLinkCache(ctx);
   uint64_t deleted = 0;
@@ -190,10 +207,9 @@ Result<uint64_t> DeleteLinksOf(const AdminContext& ctx, uint64_t user_id) {
     ASSIGN_OR_RETURN(LinkPage page, ctx.links->ListLinks(user_id, std::nullopt, kDeleteBatch));
     if (page.links.empty()) return deleted;
     for (const Link& link : page.links) {
-      Status gone = ctx.links->DeleteLink(link.id, ctx.clock());
+      Status gone = DeleteFenced(ctx, cache, link);
       // Gone already (a concurrent delete) is what was wanted.
       if (!gone.ok() && gone.error().code != ErrorCode::kNotFound) return gone.error();
-      cache.MarkChanged(link.slug);
       if (gone.ok()) ++deleted;
     }
   }

@@ -1,7 +1,7 @@
 // Cache interface: a shared key-value hint that may lose anything at any time.
 //
-// No call but Increment ever fails: an unreachable cache behaves as an empty one, so losing it
-// costs speed, never correctness. See memcached_cache.h.
+// No call but Increment and SetEverywhere ever fails: an unreachable cache behaves as an empty
+// one, so losing it costs speed, never correctness. See memcached_cache.h.
 #ifndef SHORTENER_CACHE_H_
 #define SHORTENER_CACHE_H_
 
@@ -34,10 +34,13 @@ class Cache {
   // Set, on every server of a pool rather than the one `key` maps to: for a value that must be
   // found by a reader whose map of keys to servers differs from this caller's (one that has taken
   // a failing server out of its ring while this caller has not, or the other way round). Costs a
-  // round trip per server. A single cache is one server.
-  virtual void SetEverywhere(const std::string& key, const std::string& value,
+  // round trip per server. A single cache is one server. False when a cache is configured and
+  // none of its servers stored the value (the one write whose caller may have to know: a change
+  // marker that no server took leaves an old entry serving; LinkCache::MarkChanged).
+  virtual bool SetEverywhere(const std::string& key, const std::string& value,
                              int64_t ttl_seconds) {
     Set(key, value, ttl_seconds);
+    return true;
   }
   // Atomically adds 1 to the decimal counter under `key` and returns its new value; when `key`
   // holds nothing, stores `initial` for ttl_seconds (1 to 30 days) and returns it. Concurrent

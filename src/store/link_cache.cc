@@ -103,13 +103,15 @@ void LinkCache::Publish(const std::string& slug, const CachedLink& link, int64_t
               std::min(left, link_ttl_));
 }
 
-void LinkCache::MarkChanged(const std::string& slug) {
+bool LinkCache::MarkChanged(const std::string& slug) {
   // On every server of a pool: a worker that has taken the key's server out of its ring (it
   // failed for that worker) reads the next one, perhaps holding an entry it filled there; the
   // marker must reach it whether or not this worker has taken the server out too.
-  cache_->SetEverywhere(Key(slug), RedirectEntryCodec::Fence(), kChangeFenceSeconds);
+  const bool told =
+      cache_->SetEverywhere(Key(slug), RedirectEntryCodec::Fence(), kChangeFenceSeconds);
   if (local_) local_->Drop(slug);
   if (changes_ != nullptr) changes_->Bump(slug);
+  return told;
 }
 
 }  // namespace shortener

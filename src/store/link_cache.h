@@ -92,12 +92,14 @@ class LinkCache {
   // replaced by the change marker for kChangeFenceSeconds, which refuses fills, so a reader that
   // loaded the old row just before the change cannot cache it again afterwards. With a pool the
   // marker goes to every server (Cache::SetEverywhere), since workers may disagree, while one
-  // is failing, about which server holds the key. Best effort:
-  // with the cache unreachable there is nothing to invalidate either, unless it comes back with
-  // the old entry, which then lives at most until its own expiry (link_ttl or the link's).
-  // Then bumps the slug's host change counter, after which no process of this host serves its
-  // in-memory copy of the link any more; other hosts' copies last at most their local_ttl.
-  void MarkChanged(const std::string& slug);
+  // is failing, about which server holds the key. Then bumps the slug's host change counter,
+  // after which no process of this host serves its in-memory copy of the link any more; other
+  // hosts' copies last at most their local_ttl. False when no server of the cache took the
+  // marker (Cache::SetEverywhere): whoever else reaches the cache may then go on serving the old
+  // entry until its own expiry (link_ttl or the link's). A worker's change goes on regardless
+  // (the cache it cannot reach is, most likely, the one its peers cannot reach either); the
+  // admin tool, whose cache settings may not be the workers', refuses to change anything then.
+  bool MarkChanged(const std::string& slug);
 
  private:
   Cache* cache_;

@@ -84,7 +84,8 @@ memcached_return_t SetOrRetryFresh(memcached_st* mc, const std::string& key,
 
 }  // namespace
 
-MemcachedCache::MemcachedCache(const MemcachedOptions& options) : key_prefix_(options.key_prefix) {
+MemcachedCache::MemcachedCache(const MemcachedOptions& options)
+    : key_prefix_(options.key_prefix), no_servers_(options.servers.empty()) {
   mc_ = NewHandle(options.servers, options);
   // A pool (several memcached_servers): keys are spread by consistent hashing (ketama), so a
   // server that goes away moves only its own keys to the others. After kServerFailureLimit
@@ -190,16 +191,21 @@ void MemcachedCache::Set(const std::string& key, const std::string& value, int64
   Note(memcached_success(rc), "set", rc);
 }
 
-void MemcachedCache::SetEverywhere(const std::string& key, const std::string& value,
+bool MemcachedCache::SetEverywhere(const std::string& key, const std::string& value,
                                    int64_t ttl_seconds) {
-  if (each_server_.empty()) return Set(key, value, ttl_seconds);
-  if (ttl_seconds <= 0) return;
+  if (no_servers_ || ttl_seconds <= 0) return true;
+  if (each_server_.empty()) {
+    memcached_return_t rc = SetOrRetryFresh(mc_, key, value, ttl_seconds);
+    Note(memcached_success(rc), "set", rc);
+    return memcached_success(rc);
+  }
   bool any = false;
   for (memcached_st* mc : each_server_) {
     any |= memcached_success(SetOrRetryFresh(mc, key, value, ttl_seconds));
   }
   // The pool answered if one server did; each dead one costs this call two connects at most.
   Note(any, "set everywhere", any ? MEMCACHED_SUCCESS : MEMCACHED_CONNECTION_FAILURE);
+  return any;
 }
 
 std::optional<uint64_t> MemcachedCache::Increment(const std::string& key, uint64_t initial,

@@ -40,7 +40,7 @@ class MemcachedCache : public Cache {
   // a change marker or a new link's entry must reach a restarted server at once, not after the
   // retry timeout that the first failure on the old connection starts.
   void Set(const std::string& key, const std::string& value, int64_t ttl_seconds) override;
-  void SetEverywhere(const std::string& key, const std::string& value,
+  bool SetEverywhere(const std::string& key, const std::string& value,
                      int64_t ttl_seconds) override;
   std::optional<uint64_t> Increment(const std::string& key, uint64_t initial,
                                     int64_t ttl_seconds) override;
@@ -56,6 +56,8 @@ class MemcachedCache : public Cache {
   memcached_st* mc_ = nullptr;
   // options.key_prefix: libmemcached may hand a multi-get's keys back with it.
   std::string key_prefix_;
+  // memcached_servers is empty: no cache, so nothing can hold a key (every call misses).
+  bool no_servers_ = false;
   // With a pool: one handle per server (connected on first use), for SetEverywhere.
   std::vector<memcached_st*> each_server_;
   OutageLog outage_{"memcached", "serving from MySQL", "cache operations failed"};

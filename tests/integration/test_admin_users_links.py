@@ -157,6 +157,28 @@ class AdminUsersLinksTest(TwoInstancesTest):
 
     # -- link create -----------------------------------------------------------------------------
 
+    def test_link_and_user_delete_refuse_when_the_cache_cannot_be_told(self):
+        """With a memcached that does not answer (settings that differ from the workers', or an
+        outage of the admin's own), `link delete` said "deleted" and exited 0 while the workers
+        went on redirecting from their cached entry for up to a day. Now nothing is deleted then,
+        and the error says why; with the workers' cache it goes, at once on both instances."""
+        name, user_id, _, _, slug = self.user_with_everything()
+        target = "https://example.org/" + name
+        self.assert_redirects(slug, target)  # cached by both instances' reads
+        deaf = {"SHORTENER_MEMCACHED_SERVERS": os.path.join(self.stack.dir, "no-such.sock")}
+        for args in (["link", "delete", slug], ["user", "delete", name, "--yes"]):
+            with self.subTest(args=args):
+                rc, out, err = self.admin(*args, env=deaf)
+                self.assertEqual(rc, 1, out + err)
+                self.assertIn("nothing was deleted", err)
+                self.assertNotIn("deleted link", out)
+                self.assert_redirects(slug, target)
+                self.assertEqual(self.stack.mysql_value(
+                    "SELECT COUNT(*) FROM users WHERE id = %d" % user_id), "1")
+        rc, out, err = self.admin("link", "delete", slug)
+        self.assertEqual((rc, out), (0, "deleted link %s\n" % slug), err)
+        self.assert_gone(slug)
+
     def test_link_create_redirects_at_once_on_both_instances(self):
         owner, _ = self.stack.make_user("own")
         slug = "cli-" + rand_token()

@@ -37,6 +37,12 @@ class FakeCache : public Cache {
     values[key] = value;
     ttls[key] = ttl_seconds;
   }
+  bool SetEverywhere(const std::string& key, const std::string& value,
+                     int64_t ttl_seconds) override {
+    if (deaf) return false;
+    Set(key, value, ttl_seconds);
+    return true;
+  }
   std::optional<uint64_t> Increment(const std::string&, uint64_t, int64_t) override {
     return std::nullopt;
   }
@@ -50,6 +56,7 @@ class FakeCache : public Cache {
 
   std::map<std::string, std::string> values;
   std::map<std::string, int64_t> ttls;
+  bool deaf = false;  // no server takes a write made everywhere
   int gets = 0;
   int writes = 0;
 };
@@ -214,6 +221,22 @@ BOOST_AUTO_TEST_CASE(the_in_memory_tier_serves_until_a_change_on_the_host) {
   other_worker.MarkChanged("abc123");
   BOOST_TEST(K(links.Lookup("abc123", kNow + 31).kind) == K(LinkLookup::Kind::kFenced));
   BOOST_TEST(cache.gets == 3);
+}
+
+BOOST_AUTO_TEST_CASE(a_marker_no_server_took_is_reported_and_memory_is_dropped_all_the_same) {
+  TempChanges file;
+  FakeCache cache;
+  HostChanges changes(file.path, /*create=*/true);
+  LinkCache links(&cache, Options(86400, 5, /*local_ttl=*/30, &changes));
+  BOOST_TEST(links.MarkChanged("other1"));  // a cache that answers took it
+  links.FillLink("abc123", CachedLink{"https://old.test/", 1, kNow + 3600}, kNow);
+  links.Lookup("abc123", kNow + 20);  // kept in memory now
+  cache.deaf = true;
+  BOOST_TEST(!links.MarkChanged("abc123"));
+  // The old entry is still in the cache, for others to find; this host's memory let it go.
+  const int gets = cache.gets;
+  BOOST_TEST(K(links.Lookup("abc123", kNow + 21).kind) == K(LinkLookup::Kind::kHit));
+  BOOST_TEST(cache.gets == gets + 1);
 }
 
 BOOST_AUTO_TEST_CASE(the_in_memory_tier_drops_its_own_changes_and_keeps_no_limited_link) {
