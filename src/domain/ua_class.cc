@@ -41,10 +41,23 @@ constexpr Row kBots[] = {
     {"linkedinbot", "LinkedInBot"},
     {"googlebot", "Googlebot"},
     {"google-inspectiontool", "Googlebot"},
+    // Google's other fetchers carry no generic marker: "Mozilla/5.0 (compatible; GoogleOther)",
+    // "FeedFetcher-Google; (+http://www.google.com/feedfetcher.html)", "Mediapartners-Google",
+    // "APIs-Google (+https://developers.google.com/...)", "... (KHTML, like Gecko; Google Web
+    // Preview) ...".
+    {"googleother", "Google"},
+    {"-google", "Google"},
+    {"google web preview", "Google"},
     {"bingbot", "bingbot"},
     {"bingpreview", "bingbot"},            // Bing's snapshot fetcher
     {"skypeuripreview", "Skype preview"},  // no generic marker
     {"applebot", "Applebot"},
+    // Preview fetchers of other networks and embedding services, none with a generic marker.
+    {"vkshare", "vkShare"},  // "Mozilla/5.0 (compatible; vkShare; +http://vk.com/dev/Share)"
+    {"facebookcatalog", "facebookexternalhit"},  // Facebook's catalog fetcher
+    {"iframely", "Iframely"},
+    {"embedly", "Embedly"},
+    {"mastodon/", "Mastodon"},  // "http.rb/4.4.1 (Mastodon/3.5.3; +https://mastodon.social/)"
     // Generic markers last, so that a bot named above keeps its own name. "bot" also covers
     // YandexBot, DuckDuckBot, redditbot, Baiduspider's kin ... (and, knowingly, the rare phone
     // model with "bot" in its name: a miscounted phone is cheaper than a crawler counted as
@@ -52,7 +65,8 @@ constexpr Row kBots[] = {
     {"bot", "other bot"},
     {"crawl", "other bot"},
     {"spider", "other bot"},
-    {"slurp", "other bot"},  // Yahoo
+    {"slurp", "other bot"},    // Yahoo
+    {"preview", "other bot"},  // "Snap URL Preview Service", "SkypeUriPreview", ...
     {"headlesschrome", "headless browser"},
 };
 
@@ -72,7 +86,31 @@ constexpr Row kScripts[] = {
     {"libwww-perl", "libwww-perl"},
     {"node-fetch", "node-fetch"},
     {"axios/", "axios"},
+    {"undici", "Node.js fetch"},
     {"scrapy", "Scrapy"},
+    {"python-httpx", "python-httpx"},
+    {"httpie/", "HTTPie"},
+    {"postmanruntime", "Postman"},
+    {"java-http-client", "Java"},  // the JDK's own since Java 11: "Java-http-client/17.0.9"
+    {"guzzlehttp", "Guzzle"},
+    {"dart:io", "Dart"},  // "Dart/3.2 (dart:io)"
+    {"faraday v", "Faraday"},
+    {"powershell/", "PowerShell"},
+    // Android's HttpURLConnection: an app's fetcher (a chat app's preview), not its WebView,
+    // which sends a browser's User-Agent.
+    {"dalvik/", "Dalvik"},
+    {"reqwest/", "reqwest"},
+};
+
+// Whole User-Agents too bare to be a browser's, from libraries that send only a name ("node" is
+// Node.js's fetch, "ruby" Ruby's Net::HTTP) or from clients that fill the header with a
+// placeholder. A substring search would find these words inside real browsers' User-Agents.
+constexpr Row kBareScripts[] = {
+    {"-", "other bot"},
+    {"mozilla/5.0", "other bot"},
+    {"mozilla/4.0", "other bot"},
+    {"node", "Node.js fetch"},
+    {"ruby", "Ruby"},
 };
 
 // Browsers: every Chromium-based browser also says "Chrome/" and "Safari/", and Chrome and
@@ -126,6 +164,8 @@ class LowerPrefix {
     return std::string_view(buffer_.data(), size_).find(marker) != std::string_view::npos;
   }
   bool empty() const { return size_ == 0; }
+  // Whether the whole User-Agent (all of it scanned) is `text`.
+  bool Is(std::string_view text) const { return std::string_view(buffer_.data(), size_) == text; }
 
  private:
   std::array<char, kMaxUserAgentScan> buffer_;
@@ -136,6 +176,14 @@ template <size_t N>
 const Row* FirstMatch(const LowerPrefix& ua, const Row (&table)[N]) {
   for (const Row& row : table) {
     if (ua.Has(row.marker)) return &row;
+  }
+  return nullptr;
+}
+
+// The row of kBareScripts that is the whole User-Agent, if one is.
+const Row* BareScript(const LowerPrefix& ua) {
+  for (const Row& row : kBareScripts) {
+    if (ua.Is(row.marker)) return &row;
   }
   return nullptr;
 }
@@ -188,7 +236,8 @@ UserAgentClass ClassifyUserAgent(std::string_view user_agent) {
     return out;
   }
   const Row* bot = FirstMatch(ua, kBots);
-  const Row* script = bot == nullptr ? FirstMatch(ua, kScripts) : nullptr;
+  const Row* script = bot != nullptr ? nullptr : FirstMatch(ua, kScripts);
+  if (bot == nullptr && script == nullptr) script = BareScript(ua);
   if (bot != nullptr || script != nullptr) {
     out.bot = true;
     out.script = script != nullptr;

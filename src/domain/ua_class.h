@@ -32,12 +32,12 @@ struct UserAgentClass {
   std::string_view browser = "other";
   // "Windows", "macOS", "iOS", "Android", "ChromeOS", "Linux", ... or "other". Static storage.
   std::string_view os = "other";
-  // Crawlers, link-preview fetchers, HTTP libraries and an absent or empty User-Agent.
-  // Equivalent to device == Device::kBot.
+  // Crawlers, link-preview fetchers, HTTP libraries and an absent, empty or placeholder
+  // User-Agent ("-", a bare "Mozilla/5.0"). Equivalent to device == Device::kBot.
   bool bot = false;
   // Of the bots, the HTTP libraries and command-line tools (curl, Wget, python-requests, ...)
-  // and an absent or empty User-Agent: somebody's script rather than a crawler or a preview
-  // fetcher. Such a visit uses up a link's max_visits (UsesVisit); a crawler's does not.
+  // and an absent, empty or placeholder User-Agent: somebody's script rather than a crawler or a
+  // preview fetcher. Such a visit uses up a link's max_visits (UsesVisit); a crawler's does not.
   bool script = false;
 };
 

@@ -139,7 +139,59 @@ BOOST_AUTO_TEST_CASE(crawlers_and_link_preview_fetchers_are_bots) {
       {"okhttp/4.12.0", "bot", "OkHttp", "other"},
       // No User-Agent at all: only scripts send none.
       {"", "bot", "other bot", "other"},
+      // Google's fetchers without "bot" in their names (a review found them counted as people).
+      {"Mozilla/5.0 (compatible; GoogleOther)", "bot", "Google", "other"},
+      {"FeedFetcher-Google; (+http://www.google.com/feedfetcher.html)", "bot", "Google", "other"},
+      {"Mediapartners-Google", "bot", "Google", "other"},
+      {"APIs-Google (+https://developers.google.com/webmasters/APIs-Google.html)", "bot", "Google",
+       "other"},
+      {"Mozilla/5.0 (en-us) AppleWebKit/525.13 (KHTML, like Gecko; Google Web Preview) "
+       "Version/3.1 Safari/525.13",
+       "bot", "Google", "other"},
+      // Other networks' preview fetchers and embedding services.
+      {"Mozilla/5.0 (compatible; vkShare; +http://vk.com/dev/Share)", "bot", "vkShare", "other"},
+      {"Iframely/1.3.1 (+https://iframely.com/docs/about)", "bot", "Iframely", "other"},
+      {"Mozilla/5.0 (compatible; Embedly/0.2; +http://support.embed.ly/)", "bot", "Embedly",
+       "other"},
+      {"facebookcatalog/1.0", "bot", "facebookexternalhit", "other"},
+      {"http.rb/4.4.1 (Mastodon/3.5.3; +https://mastodon.social/)", "bot", "Mastodon", "other"},
+      {"Snap URL Preview Service; bot; snapchat; https://developers.snap.com/robots", "bot",
+       "other bot", "other"},
+      {"Mozilla/5.0 (compatible; SomeUrlPreview/1.0)", "bot", "other bot", "other"},
+      // HTTP libraries beyond the first table's.
+      {"python-httpx/0.27.0", "bot", "python-httpx", "other"},
+      {"HTTPie/3.2.2", "bot", "HTTPie", "other"},
+      {"PostmanRuntime/7.36.0", "bot", "Postman", "other"},
+      {"Java-http-client/17.0.9", "bot", "Java", "other"},
+      {"GuzzleHttp/7", "bot", "Guzzle", "other"},
+      {"Dart/3.2 (dart:io)", "bot", "Dart", "other"},
+      {"undici", "bot", "Node.js fetch", "other"},
+      {"node", "bot", "Node.js fetch", "other"},
+      {"Ruby", "bot", "Ruby", "other"},
+      {"Faraday v2.9.0", "bot", "Faraday", "other"},
+      {"Mozilla/5.0 (Windows NT 10.0; Microsoft Windows 10.0.19045; en-US) PowerShell/7.4.0", "bot",
+       "PowerShell", "Windows"},
+      {"Dalvik/2.1.0 (Linux; U; Android 13; Pixel 7 Build/TQ3A.230901.001)", "bot", "Dalvik",
+       "Android"},
+      // Placeholders no browser sends.
+      {"-", "bot", "other bot", "other"},
+      {"Mozilla/5.0", "bot", "other bot", "other"},
   });
+}
+
+// The bare names match only as the whole header: inside a browser's User-Agent they are words
+// like any other.
+BOOST_AUTO_TEST_CASE(bare_names_are_whole_user_agents_only) {
+  for (const char* human :
+       {"Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0 node",
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+        "Version/17.1 Safari/605.1.15 Ruby",
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/120.0.0.0 Safari/537.36"}) {
+    BOOST_TEST_CONTEXT(human) { BOOST_TEST(!ClassifyUserAgent(human).bot); }
+  }
+  BOOST_TEST(ClassifyUserAgent("NODE").bot);
+  BOOST_TEST(!ClassifyUserAgent("nodejs-app").bot);
 }
 
 BOOST_AUTO_TEST_CASE(markers_match_in_any_case) {
@@ -221,6 +273,14 @@ BOOST_AUTO_TEST_CASE(which_requests_use_a_visit) {
       BOOST_TEST(!UsesVisit("GET", bot));
       BOOST_TEST(!ClassifyUserAgent(bot).script);
     }
+  }
+  // The libraries and placeholders above are scripts: they use visits; the fetchers do not.
+  for (const char* script : {"python-httpx/0.27.0", "node", "-", "Mozilla/5.0"}) {
+    BOOST_TEST_CONTEXT(script) { BOOST_TEST(UsesVisit("GET", script)); }
+  }
+  for (const char* fetcher : {"Mozilla/5.0 (compatible; vkShare; +http://vk.com/dev/Share)",
+                              "Iframely/1.3.1", "Mozilla/5.0 (compatible; GoogleOther)"}) {
+    BOOST_TEST_CONTEXT(fetcher) { BOOST_TEST(!UsesVisit("GET", fetcher)); }
   }
   BOOST_TEST(ClassifyUserAgent("curl/8.5.0").script);
   BOOST_TEST(ClassifyUserAgent("curl/8.5.0").bot);  // still a bot to the statistics
