@@ -70,6 +70,7 @@ void AppendLine(std::string* text, size_t breakdown, std::string_view value, uin
 struct Counted {
   std::string_view value;
   uint64_t clicks;
+  bool added = false;  // clicked in the batch being folded in (FoldTop's tie-break)
 };
 
 }  // namespace
@@ -105,32 +106,35 @@ std::optional<std::string> FoldDayValues(std::string_view stored_text, const Day
     // Both sides are in value order: one merge sums them.
     named.clear();
     uint64_t other = 0;
-    auto add = [&](std::string_view value, uint64_t clicks) {
+    auto add = [&](std::string_view value, uint64_t clicks, bool added_now) {
       if (value == kOtherValue) {
         other += clicks;
       } else if (clicks > 0) {
-        named.push_back(Counted{value, clicks});
+        named.push_back(Counted{value, clicks, added_now});
       }
     };
     auto s = stored[b].begin();
     auto a = added[b].begin();
     while (s != stored[b].end() || a != added[b].end()) {
       if (a == added[b].end() || (s != stored[b].end() && s->value < a->first)) {
-        add(s->value, s->clicks);
+        add(s->value, s->clicks, false);
         ++s;
       } else if (s == stored[b].end() || a->first < s->value) {
-        add(a->first, a->second);
+        add(a->first, a->second, true);
         ++a;
       } else {
-        add(s->value, s->clicks + a->second);
+        add(s->value, s->clicks + a->second, true);
         ++s;
         ++a;
       }
     }
-    // FoldTop's choice: most clicks first, equal counts by value; the rest under "other".
+    // FoldTop's choice: most clicks first, equal counts those clicked now first, then by value;
+    // the rest under "other".
     if (named.size() > top) {
       auto by_clicks = [](const Counted& x, const Counted& y) {
-        return x.clicks != y.clicks ? x.clicks > y.clicks : x.value < y.value;
+        if (x.clicks != y.clicks) return x.clicks > y.clicks;
+        if (x.added != y.added) return x.added;
+        return x.value < y.value;
       };
       std::nth_element(named.begin(), named.begin() + static_cast<std::ptrdiff_t>(top), named.end(),
                        by_clicks);

@@ -88,9 +88,13 @@ std::vector<ValueCount> FoldTop(const ValueCounts& stored, const ValueCounts& ad
       named.push_back(ValueCount{value, clicks});
     }
   }
-  // Most clicks first; equal counts by value, so the same inputs always keep the same values.
-  std::sort(named.begin(), named.end(), [](const ValueCount& a, const ValueCount& b) {
-    return a.clicks != b.clicks ? a.clicks > b.clicks : a.value < b.value;
+  // Most clicks first; equal counts: the values clicked now, then by value, so the same inputs
+  // always keep the same values.
+  auto fresh = [&](const ValueCount& v) { return added.count(v.value) > 0; };
+  std::sort(named.begin(), named.end(), [&](const ValueCount& a, const ValueCount& b) {
+    if (a.clicks != b.clicks) return a.clicks > b.clicks;
+    if (fresh(a) != fresh(b)) return fresh(a);
+    return a.value < b.value;
   });
   if (named.size() > top) {
     for (size_t i = top; i < named.size(); ++i) other += named[i].clicks;

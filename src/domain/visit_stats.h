@@ -117,10 +117,14 @@ struct ValueCount {
 };
 
 // Folds a stored breakdown and newly counted ones into what is stored next: the `top` values
-// with the most clicks (ties: the smaller value first) by name, then kOtherValue with the sum of
-// all the rest, "other"s of both inputs included (left out when 0). Values with 0 clicks are
-// dropped. The sum of the result equals the sum of both inputs exactly. A value once folded into
-// "other" keeps its old clicks there: later clicks may bring it back by name, with those only.
+// with the most clicks by name, then kOtherValue with the sum of all the rest, "other"s of both
+// inputs included (left out when 0). Values with 0 clicks are dropped. The sum of the result
+// equals the sum of both inputs exactly. A value once folded into "other" keeps its old clicks
+// there: later clicks may bring it back by name, with those only. Ties: a value `added` holds
+// before one it does not, then the smaller value. So a value that keeps being clicked gets its
+// name back as soon as its count ties the least of the named ones (the one it pushes out was not
+// clicked since): ranked the other way, a referrer arriving once a flush after 50 others had a
+// click each stayed in "other" all day, however many clicks it brought.
 // Sorted by clicks, most first, with "other" last.
 std::vector<ValueCount> FoldTop(const ValueCounts& stored, const ValueCounts& added,
                                 size_t top = kTopValues);

@@ -146,6 +146,16 @@ BOOST_AUTO_TEST_CASE(fold_keeps_the_top_values_and_sums_the_rest) {
        1,
        {{"x", 1}, {"other", 5}}},
       {"ties by value", {{"b", 1}, {"a", 1}, {"c", 1}}, {}, 2, {{"a", 1}, {"b", 1}, {"other", 1}}},
+      {"ties: a value clicked now before one that was not",
+       {{"a", 1}, {"b", 1}},
+       {{"z", 1}},
+       2,
+       {{"z", 1}, {"a", 1}, {"other", 1}}},
+      {"ties: a stored value clicked now too",
+       {{"a", 2}, {"b", 2}, {"c", 1}},
+       {{"c", 1}},
+       2,
+       {{"c", 2}, {"a", 2}, {"other", 2}}},
       {"zero counts dropped", {{"a", 0}}, {{"b", 0}}, 2, {}},
   };
   for (const Case& c : cases) {
@@ -182,6 +192,24 @@ BOOST_AUTO_TEST_CASE(repeated_flushes_into_top_50_keep_totals_exact) {
     BOOST_TEST(Sum(stored) == total);
   }
   BOOST_TEST(stored.count("other") == 1u);
+}
+
+// A review's case: 50 referrers with a click each early in the day, then one referrer with a
+// click at every flush. Ranked by value on ties it lost every flush to the 50 and stayed in
+// "other" all day, however many clicks it brought; now it is named from its first flush on.
+BOOST_AUTO_TEST_CASE(a_value_clicked_at_every_flush_is_named_after_fifty_others) {
+  ValueCounts stored;
+  for (int i = 0; i < 50; ++i) stored["a" + std::to_string(10 + i) + ".example"] = 1;
+  for (int flush = 1; flush <= 12; ++flush) {
+    const std::vector<ValueCount> folded = FoldTop(stored, {{"zz.example", 1}});
+    stored.clear();
+    for (const ValueCount& c : folded) stored[c.value] = c.clicks;
+    BOOST_TEST_REQUIRE(stored.count("zz.example") == 1u);
+    BOOST_TEST(stored["zz.example"] == static_cast<uint64_t>(flush));
+    BOOST_TEST(NamedValues(stored) == kTopValues);
+  }
+  BOOST_TEST(Sum(stored) == 62u);
+  BOOST_TEST(stored["other"] == 1u);  // the one of the 50 pushed out first
 }
 
 BOOST_AUTO_TEST_CASE(named_values_leave_out_other) {
