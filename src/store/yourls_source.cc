@@ -168,9 +168,13 @@ Result<std::vector<YourlsLink>> YourlsSource::NextLinks(int limit) {
       auto it = by_keyword.find(rows->getString(1));
       if (it == by_keyword.end() || rows->isNull(2)) continue;
       const int64_t day = rows->getInt64(2);
-      const VisitClass visit = ClassifyVisit(
-          std::string(rows->getString(5)), std::string(rows->getString(3)),
-          std::string(rows->getString(4)), std::string(rows->getString(6)), impl_->keys.KeyOf(day));
+      std::string referrer(rows->getString(3));
+      // YOURLS logs the word "direct" for a visit without a Referer (an empty one comes only
+      // from plugins): no Referer, not one that is not a URL.
+      if (referrer == "direct") referrer.clear();
+      const VisitClass visit =
+          ClassifyVisit(std::string(rows->getString(5)), referrer, std::string(rows->getString(4)),
+                        std::string(rows->getString(6)), impl_->keys.KeyOf(day));
       counted.Add(visit.ToVisit(it->second, day));
     }
     for (auto& [key, stats] : counted.Take()) {

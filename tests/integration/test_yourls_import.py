@@ -61,7 +61,7 @@ def fixture_target(n):
 
 # How the service classifies the fixture's log values (docs/statistics.md): referrer -> host,
 # User-Agent -> (device, browser, OS, bot), country_code -> country.
-LOG_REFERRERS = {"": "direct", "https://news.example.com/some/path?q=1": "news.example.com",
+LOG_REFERRERS = {"direct": "direct", "https://news.example.com/some/path?q=1": "news.example.com",
                  "http://WWW.Example.ORG/": "www.example.org", "not a referrer": "unknown",
                  "android-app://com.slack/": "com.slack"}
 LOG_AGENTS = {"Chrome": ("desktop", "Chrome", "Windows", False),
