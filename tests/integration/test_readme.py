@@ -29,18 +29,19 @@ curl() {
 """
 
 
-def using_it_blocks():
-    """The sh blocks of the README's "## Using it" section, before its first subsection."""
+def section_blocks(heading):
+    """The sh blocks of the README's section `heading` ("## Using it"), before its first
+    subsection."""
     with open(README) as f:
         text = f.read()
-    start = text.index("\n## Using it\n")
+    start = text.index("\n%s\n" % heading)
     end = re.compile(r"^#{2,3} ", re.M).search(text, start + 2).start()
     return re.findall(r"```sh\n(.*?)```", text[start:end], re.S)
 
 
 class ReadmeExamplesTest(IntegrationTest):
     def test_using_it_examples_work_in_order(self):
-        blocks = using_it_blocks()
+        blocks = section_blocks("## Using it")
         self.assertGreaterEqual(len(blocks), 3)
         script = "\n".join(blocks)
         expected_calls = len(re.findall(r"(^|\$\(|\| *)curl ", script, re.M))
@@ -68,6 +69,35 @@ class ReadmeExamplesTest(IntegrationTest):
         r = self.client.__class__(self.base, auth=None).req(
             "GET", "/api/v1/api-keys", headers={"Authorization": "Bearer " + token.group(1)})
         self.assertEqual(r.status, 401)
+
+
+    def test_moving_from_yourls_calls_work_as_written(self):
+        """The YOURLS API block of "## Moving from YOURLS", with BASE, KEY and pw.txt as its
+        comments say: every call a 2xx, and expand gives the target that shorturl stored."""
+        block = section_blocks("## Moving from YOURLS")[0]
+        suffix = rand_token(6)
+        user, password = self.stack.make_user("alice" + suffix)
+        script = block.replace("keyword=my-page", "keyword=my-page-" + suffix).replace(
+            "shorturl=my-page", "shorturl=my-page-" + suffix).replace("username=alice",
+                                                                     "username=" + user)
+        expected_calls = len(re.findall(r"^curl ", script, re.M))
+        self.assertEqual(expected_calls, 3)
+        with tempfile.TemporaryDirectory() as tmp:
+            with open(os.path.join(tmp, "pw.txt"), "w") as f:
+                f.write(password)
+            env = _clean_env()
+            env.update(BASE=self.base, KEY=self.stack.make_api_key(user))
+            p = subprocess.run(["bash", "-c", WRAPPER + script], env=env, cwd=tmp,
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, timeout=60)
+        out = p.stdout.decode("utf-8", "replace")
+        err = p.stderr.decode("utf-8", "replace")
+        statuses = re.findall(r"^HTTP (\d+)$", err, re.M)
+        self.assertEqual(len(statuses), expected_calls, err)
+        for status in statuses:
+            self.assertTrue(200 <= int(status) < 300, out + err)
+        self.assertIn("https://de.wikipedia.org/wiki/K%C3%B6ln", out)
+        self.assertIn("<total_links>", out)
 
 
 def _read_until(proc, marker, seconds, lines):
