@@ -1,7 +1,9 @@
 // The QR code endpoint.
 #include "api/qr_api.h"
 
+#include <algorithm>
 #include <map>
+#include <string>
 
 #include "domain/qr_code.h"
 #include "domain/slug.h"
@@ -27,6 +29,13 @@ void QrApi::Register(Router* router) {
               [this](const Request& r, const std::string& file) { return Qr(r, file); });
 }
 
+namespace {
+
+// How long a browser or shared cache may keep a QR code: the image of a slug never changes.
+constexpr int64_t kQrMaxAge = 86400;
+
+}  // namespace
+
 Result<Response> QrApi::Qr(const Request& request, const std::string& file) {
   const bool svg = EndsWith(file, ".svg");
   if (!svg && !EndsWith(file, ".png")) return LinkNotFound();
@@ -41,7 +50,8 @@ Result<Response> QrApi::Qr(const Request& request, const std::string& file) {
     if (target.error().code == ErrorCode::kNotFound) return LinkNotFound();
     return target.error();
   }
-  if (target.value().expires_at <= clock_()) return LinkNotFound();
+  const int64_t now = clock_();
+  if (target.value().expires_at <= now) return LinkNotFound();
   const std::string short_url = public_base_url_ + "/" + slug;
   Response response(200);
   if (svg) {
@@ -54,7 +64,10 @@ Result<Response> QrApi::Qr(const Request& request, const std::string& file) {
     response.set_body(std::move(image));
   }
   response.AddHeader("X-Content-Type-Options", "nosniff");
-  response.AddHeader("Cache-Control", "public, max-age=86400");
+  // A day, but never past the link's expiry, after which the image would stand for a 404.
+  response.AddHeader(
+      "Cache-Control",
+      "public, max-age=" + std::to_string(std::min(kQrMaxAge, target.value().expires_at - now)));
   return response;
 }
 
