@@ -78,7 +78,7 @@ class BodyRefusalTest(RefusalMixin, IntegrationTest):
 
     def test_body_of_one_mib_413(self):
         # Far over the limit, lighttpd refuses the body itself from its Content-Length, with the
-        # JSON error file of conf/lighttpd-errors/ (lighttpd adds no nosniff header to those).
+        # JSON error file of conf/lighttpd-errors/ (and nosniff from error-headers.lua there).
         data = b'{"url": "https://example.org/", "pad": "' + b"x" * (1 << 20) + b'"}'
         before = self.stack.link_count()
         r = self.client.req("POST", SHORTEN, body=data, headers={"Content-Type": "application/json"})
@@ -86,6 +86,7 @@ class BodyRefusalTest(RefusalMixin, IntegrationTest):
         self.assertTrue(r.headers.get("content-type", "").startswith("application/json"), r.headers)
         self.assertEqual(r.json, {"ok": False, "error": "payload_too_large",
                                   "message": "The request body is too large."})
+        self.assertEqual(r.headers.get("x-content-type-options"), "nosniff", r.headers)
         self.assertEqual(self.stack.link_count(), before)
 
     def test_huge_content_length_answered_without_reading_it_all(self):
@@ -528,6 +529,17 @@ class RoutingTest(RefusalMixin, IntegrationTest):
                 self.assert_json(r, "%s %s" % (method, path))
                 ct = r.headers["content-type"].lower().replace(" ", "")
                 self.assertTrue(ct in ("application/json", "application/json;charset=utf-8"), ct)
+
+    def test_the_web_servers_own_refusals_carry_nosniff(self):
+        # Refused before any worker sees them, by some fronts before their configuration's
+        # conditions apply (lighttpd: a header over its 8 KiB, a NUL byte in the query).
+        for path, headers in (("/r/" + self.slug, {"X-Padding": "p" * 9000}),
+                              ("/api/v1/url-shorteners?cursor=%00", {})):
+            with self.subTest(path=path):
+                r = self.req("GET", path, headers=headers)
+                self.assertGreaterEqual(r.status, 400, r)
+                self.assertLess(r.status, 500, r)
+                self.assertEqual(r.headers.get("x-content-type-options"), "nosniff", r.headers)
 
 
 if __name__ == "__main__":

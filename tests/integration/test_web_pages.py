@@ -74,6 +74,8 @@ class UiNotFoundTest(IntegrationTest):
                     r = self.req("GET", path, client=anon, headers=headers)
                     self.assert_error(r, 404, "not_found")
                     self.assertEqual(r.headers.get("x-content-type-options"), "nosniff")
+                    # Not the assets' year: a file added there later must be fetched.
+                    self.assertNotIn("immutable", r.headers.get("cache-control", ""))
         # What is there is still served, by the web server.
         for path, kind in (("/", "text/html"), ("/ui/links.html", "text/html"),
                            ("/ui/v1/js/api.js", "text/javascript")):
