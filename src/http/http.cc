@@ -205,10 +205,15 @@ Result<std::map<std::string, std::string>> ParseQuery(std::string_view query) {
       URI_SUCCESS) {
     return Error::Validation("query", "the query string is malformed");
   }
-  for (UriQueryListA* item = list; item != nullptr; item = item->next) {
-    out[item->key ? item->key : ""] = item->value ? item->value : "";
+  Status once = Status::Ok();
+  for (UriQueryListA* item = list; item != nullptr && once.ok(); item = item->next) {
+    const std::string key = item->key ? item->key : "";
+    const bool fresh = out.emplace(key, item->value ? item->value : "").second;
+    // An empty name ("?&&", "?=x") means nothing to any endpoint: only named ones count.
+    if (!fresh && !key.empty()) once = Error::Validation(key, key + " must be given once.");
   }
   uriFreeQueryListA(list);
+  if (!once.ok()) return once.error();
   return out;
 }
 

@@ -92,8 +92,9 @@ bool AcceptsHtml(std::string_view accept);
 // A path that does not parse is returned unchanged (and will match no route).
 std::string NormalizePath(std::string_view path);
 
-// Splits a raw query string into decoded name -> value pairs (the last of a repeated name
-// wins). kValidation (field "query") if the string is not a well-formed query.
+// Splits a raw query string into decoded name -> value pairs. kValidation (field "query") if
+// the string is not a well-formed query; kValidation naming the parameter for a name given
+// twice (`?from=a&from=b`: which one the caller meant is a guess) or a value holding a NUL.
 Result<std::map<std::string, std::string>> ParseQuery(std::string_view query);
 
 // The whole number `query[name]` from `min` to `max` (ParseDecimalIn: digits only), with min >= 0,

@@ -2,7 +2,8 @@
 // bytes. Properties: an accepted range is in order and covers 1 to kMaxStatsDays days; its
 // bounds format as YYYY-MM-DD dates that parse back to the same days; asking again with those
 // formatted bounds gives the same range; a refusal is a validation error naming "from", "to"
-// or "query" (or, for a NUL byte in another parameter, that parameter).
+// or "query" (or, for a NUL byte in another parameter or another parameter given twice, that
+// parameter).
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -26,9 +27,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(range.error().code == ErrorCode::kValidation, "a refusal that is not a 422");
     const std::string& field = range.error().field;
     FUZZ_CHECK(!field.empty(), "the refusal names no field");
-    // Another parameter's name only for a NUL byte in it (ParseQuery names the parameter).
+    // Another parameter's name only for a NUL byte in it or for a name given twice, which
+    // takes two pieces (ParseQuery names the parameter).
     FUZZ_CHECK(field == "from" || field == "to" || field == "query" ||
-                   query.find("%00") != std::string_view::npos,
+                   query.find("%00") != std::string_view::npos ||
+                   query.find('&') != std::string_view::npos,
                "the refusal names a field that is not from, to or query");
     return 0;
   }

@@ -426,7 +426,10 @@ class StatsTest(IntegrationTest):
                              ("?from=%s&to=2020-01-01" % today, "from"),
                              ("?from=2020-01-01&to=%s" % today, "from"),
                              ("?from=1969-12-31", "from"), ("?from=%zz", "from"),
-                             ("?to=2025-11-22T00:00:00Z", "to")):
+                             ("?to=2025-11-22T00:00:00Z", "to"),
+                             # Given twice: which one was meant is a guess.
+                             ("?from=%s&from=2020-01-01" % today, "from"),
+                             ("?from=&from=%s" % today, "from")):
             r = self.stats(slug, query, expect=422)
             self.assert_error(r, 422, "validation", field=field, ctx=query)
         p = self.stack.admin("link", "stats", slug, "--from", "2025-02-30", check=False)

@@ -383,6 +383,12 @@ class YourlsRefusalTest(YourlsCase):
         r = self.req("POST", API, client=self.anon, body="action=version&signature=" + self.key + "&x=%00",
                      headers={"Content-Type": "application/x-www-form-urlencoded"})
         self.assertEqual(r.status, 400, r)
+        # A name given twice in one of them: which one was meant would be a guess.
+        r = self.req("POST", API, client=self.anon,
+                     body="action=version&signature=" + self.key + "&format=json&format=xml",
+                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(r.status, 400, r)
+        self.assertEqual(r.json["errorCode"], 400)
         r = self.req("PUT", API, client=self.anon, body="", headers={"Content-Length": "0"})
         self.assertEqual(r.status, 405, r)
         self.assertIn("POST", r.headers.get("allow", ""))
