@@ -1,7 +1,6 @@
 // The key table, the INI and environment readers, and the checks across keys.
 #include "cmd/config.h"
 
-#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -748,11 +747,9 @@ Result<LinkSettings> LinkSettingsOf(const Config& config) {
 Result<Config> LoadConfig(const std::string& path) {
   std::string text;
   if (!path.empty()) {
-    FileContents file = ReadWholeFile(path);
-    if (file.failure != FileContents::Failure::kNone) {
-      const char* step = file.failure == FileContents::Failure::kOpen ? "open" : "read";
-      return Error::Make(ErrorCode::kUnavailable, std::string("cannot ") + step + " config file '" +
-                                                      path + "': " + std::strerror(file.error));
+    FileContents file = ReadWholeFile(path, kMaxConfigFileBytes);
+    if (!file.failure.ok()) {
+      return Error::Make(ErrorCode::kUnavailable, file.failure.Message("config file", path));
     }
     text = std::move(file.text);
   }

@@ -93,9 +93,14 @@ struct Config {
 Result<Config> ParseConfig(std::string_view ini_text, const std::string& source,
                            const std::vector<std::string>& environ_entries);
 
+// The largest config file read: the sample with every key documented is about 16 KiB, and a
+// bound keeps --config /dev/zero or a wrong huge file from filling memory.
+inline constexpr size_t kMaxConfigFileBytes = size_t{1} << 20;
+
 // Reads the file at `path` (an empty path: no file) and returns ParseConfig of it with the
 // process environment. Errors: those of ParseConfig, or kUnavailable naming `path` when the
-// file cannot be read (missing, unreadable, a directory).
+// file cannot be read (missing, unreadable), is not a regular file (a directory, FIFO or
+// device) or holds more than kMaxConfigFileBytes.
 Result<Config> LoadConfig(const std::string& path);
 
 // config.links with url_policy.own_host set from public_base_url: the link settings as the

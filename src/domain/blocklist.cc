@@ -3,9 +3,7 @@
 
 #include <sys/stat.h>
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 
 #include "base/ascii.h"
 #include "base/file.h"
@@ -91,13 +89,11 @@ BlocklistFile::Signature BlocklistFile::SignatureOf(const struct stat& st) {
 }
 
 Result<HostBlocklist> BlocklistFile::Read(const std::string& path, Signature* signature) {
-  auto unreadable = [&path](int error) {
-    return Error::Make(ErrorCode::kUnavailable,
-                       "cannot read blocklist_file '" + path + "': " + std::strerror(error));
-  };
   // The signature of what is read comes from the open file (FileContents::st).
-  FileContents file = ReadWholeFile(path);
-  if (file.failure != FileContents::Failure::kNone) return unreadable(file.error);
+  FileContents file = ReadWholeFile(path, kMaxBlocklistFileBytes);
+  if (!file.failure.ok()) {
+    return Error::Make(ErrorCode::kUnavailable, file.failure.Message("blocklist_file", path));
+  }
   Result<HostBlocklist> list = HostBlocklist::Parse(file.text, path);
   if (!list.ok()) {
     return Error::Validation("blocklist_file", "blocklist_file " + list.error().message);

@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -40,6 +41,10 @@ class HostBlocklist {
   std::unordered_set<std::string> suffixes_;  // "example.com" for "*.example.com"
 };
 
+// The largest blocklist file read: about two million hosts, more than published domain
+// blocklists hold, while a wrong file (a disk image, /dev/zero) cannot fill a worker's memory.
+inline constexpr size_t kMaxBlocklistFileBytes = size_t{64} << 20;
+
 // The blocklist file of one worker, re-read when it changes. Not thread-safe (workers have one
 // thread).
 class BlocklistFile {
@@ -47,8 +52,9 @@ class BlocklistFile {
   // No file (`path` empty): nothing is ever blocked and the file system is never touched.
   BlocklistFile() = default;
 
-  // Reads `path` once. Errors: kUnavailable when it cannot be read (missing, unreadable, a
-  // directory) and kValidation for a bad entry, both naming the file; the service treats either
+  // Reads `path` once. Errors: kUnavailable when it cannot be read (missing, unreadable), is
+  // not a regular file (a directory, FIFO or device) or is larger than kMaxBlocklistFileBytes,
+  // and kValidation for a bad entry, all naming the file; the service treats either
   // as fatal at start, since running without the list an operator asked for would be unsafe.
   static Result<BlocklistFile> Open(const std::string& path);
 

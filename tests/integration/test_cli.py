@@ -55,6 +55,30 @@ class WorkerCommandLineTest(IntegrationTest):
         self.assertEqual(rc, 2)
         self.assertIn("'/nonexistent/x.conf'", err)
 
+    def test_config_must_be_a_small_regular_file(self):
+        # /dev/zero and a FIFO used to hang both programs while their memory grew.
+        fifo = os.path.join(self.stack.dir, "cli-fifo-%s" % rand_token())
+        os.mkfifo(fifo)
+        big = os.path.join(self.stack.dir, "cli-big-%s.conf" % rand_token())
+        with open(big, "w") as f:
+            f.write("#" * (1 << 20) + "\n")
+        env = _clean_env()
+        env["SHORTENER_SLUG_SECRET"] = "s" * 32
+        try:
+            for path, why in (("/dev/zero", "is not a regular file"),
+                              (fifo, "is not a regular file"),
+                              (self.stack.dir, "is not a regular file"),
+                              (big, "is larger than 1 MiB")):
+                for program, args, status in ((WORKER, ["--check-config"], 2),
+                                              (ADMIN, ["user", "list"], 1)):
+                    with self.subTest(path=path, program=program):
+                        rc, out, err = run([program, "--config", path] + args, env=env, timeout=10)
+                        self.assertEqual((rc, out), (status, ""), err)
+                        self.assertIn("config file '%s' %s" % (path, why), err)
+        finally:
+            os.unlink(fifo)
+            os.unlink(big)
+
     def test_no_worker_without_a_fastcgi_socket(self):
         env = _clean_env()
         env["SHORTENER_SLUG_SECRET"] = "s" * 32

@@ -1,7 +1,7 @@
 // Unit tests of src/base/file.h and the case helpers of src/base/ascii.h.
 #include "base/file.h"
 
-#include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <boost/test/unit_test.hpp>
@@ -10,6 +10,7 @@
 #include <string>
 
 #include "base/ascii.h"
+#include "temp_file.h"
 
 namespace shortener {
 namespace {
@@ -17,30 +18,54 @@ namespace {
 BOOST_AUTO_TEST_SUITE(file)
 
 BOOST_AUTO_TEST_CASE(reads_a_whole_file_and_its_signature) {
-  char dir_template[] = "/tmp/file-test-XXXXXX";
-  const std::string dir = mkdtemp(dir_template);
-  const std::string path = dir + "/data";
+  TempFile temp("data");
   // Longer than one read buffer, with a NUL inside.
   std::string written(10000, 'x');
   written[5000] = '\0';
-  std::ofstream(path, std::ios::binary) << written;
-  FileContents read = ReadWholeFile(path);
-  BOOST_TEST((read.failure == FileContents::Failure::kNone));
+  std::ofstream(temp.path, std::ios::binary) << written;
+  FileContents read = ReadWholeFile(temp.path, written.size());
+  BOOST_TEST(read.failure.ok());
   BOOST_TEST(read.text == written);
   BOOST_TEST(read.st.st_size == static_cast<off_t>(written.size()));
 
-  FileContents missing = ReadWholeFile(dir + "/nothing-here");
-  BOOST_TEST((missing.failure == FileContents::Failure::kOpen));
-  BOOST_TEST(missing.error == ENOENT);
+  const std::string nothing = temp.dir + "/nothing-here";
+  FileContents missing = ReadWholeFile(nothing, 100);
+  BOOST_TEST((missing.failure.step == FileFailure::Step::kOpen));
+  BOOST_TEST(missing.failure.error == ENOENT);
   BOOST_TEST(missing.text.empty());
+  BOOST_TEST(missing.failure.Message("config file", nothing) ==
+             "cannot open config file '" + nothing + "': No such file or directory");
+}
 
-  // A directory opens, and fails at the read.
-  FileContents directory = ReadWholeFile(dir);
-  BOOST_TEST((directory.failure == FileContents::Failure::kRead));
-  BOOST_TEST(directory.error == EISDIR);
+BOOST_AUTO_TEST_CASE(a_file_over_the_bound_is_refused_unread) {
+  TempFile temp("data");
+  std::ofstream(temp.path, std::ios::binary) << std::string(10001, 'x');
+  FileContents read = ReadWholeFile(temp.path, 10000);
+  BOOST_TEST((read.failure.step == FileFailure::Step::kTooLarge));
+  BOOST_TEST(read.text.empty());
+  BOOST_TEST(read.failure.Message("blocklist_file", temp.path) ==
+             "blocklist_file '" + temp.path + "' is larger than 10000 bytes");
+  FileFailure mib{FileFailure::Step::kTooLarge, 0, size_t{1} << 20};
+  BOOST_TEST(mib.Message("config file", "/c") == "config file '/c' is larger than 1 MiB");
+}
 
-  unlink(path.c_str());
-  rmdir(dir.c_str());
+// Reading /dev/zero never ends and a FIFO without a writer blocks at open: each used to hang
+// the config check while memory grew.
+BOOST_AUTO_TEST_CASE(only_regular_files_are_opened) {
+  TempFile fifo("fifo");
+  BOOST_REQUIRE(mkfifo(fifo.path.c_str(), 0600) == 0);
+  for (const std::string& path : {fifo.dir, fifo.path, std::string("/dev/zero")}) {
+    BOOST_TEST_CONTEXT(path) {
+      FileContents read = ReadWholeFile(path, size_t{1} << 20);
+      BOOST_TEST((read.failure.step == FileFailure::Step::kNotRegular));
+      BOOST_TEST(read.text.empty());
+      BOOST_TEST(read.failure.Message("config file", path) ==
+                 "config file '" + path + "' is not a regular file");
+      OpenFile open = OpenRegularFile(path);
+      BOOST_TEST((open.failure.step == FileFailure::Step::kNotRegular));
+      BOOST_TEST(!open.stream);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(ascii_case_helpers_touch_ascii_letters_only) {
