@@ -153,9 +153,38 @@ Key Text(const char* name, const char* doc, Field<std::string> field, TextCheck 
 
 Status AnyText(std::string*) { return Status::Ok(); }
 
+// The host[:port] of a base URL that passed CheckBaseUrl's other checks: `url` from `scheme`
+// bytes on. Refuses a port outside 1 to 65535 (uriparser takes any digits, and no client could
+// follow such a short URL) and a host UrlHost cannot read, which LinkSettingsOf would otherwise
+// refuse at start without naming the file and line.
+Status CheckBaseAuthority(const std::string& url, size_t scheme) {
+  std::string_view authority = std::string_view(url).substr(scheme);
+  const size_t colon = authority.rfind(':');
+  // A colon inside "[...]" belongs to an IPv6 address, not to a port.
+  if (colon != std::string_view::npos && authority.find(']', colon) == std::string_view::npos) {
+    if (!ParseDecimalIn(authority.substr(colon + 1), 1, 65535)) {
+      return Invalid("port must be from 1 to 65535, got " + Quoted(url));
+    }
+    authority = authority.substr(0, colon);
+  }
+  if (authority.empty()) return Invalid("has no host, got " + Quoted(url));
+  if (!UrlHost(url, "public_base_url").ok()) {
+    return Invalid("must name its host as a DNS name (in punycode) or an IP address, got " +
+                   Quoted(url));
+  }
+  return Status::Ok();
+}
+
 Status CheckBaseUrl(std::string* url) {
   size_t scheme = StartsWith(*url, "https://") ? 8 : StartsWith(*url, "http://") ? 7 : 0;
   if (scheme == 0) return Invalid("must start with http:// or https://, got " + Quoted(*url));
+  // Before any message quotes the value, which would print the password.
+  const size_t authority_end = url->find_first_of("/?#", scheme);
+  if (url->substr(scheme, authority_end - scheme).find('@') != std::string::npos) {
+    return Invalid(
+        "must not hold a user name or password (user:password@): every short URL would carry "
+        "them");
+  }
   for (char c : *url) {
     unsigned char u = static_cast<unsigned char>(c);
     if (u <= 0x20 || u >= 0x7f) {
@@ -175,7 +204,7 @@ Status CheckBaseUrl(std::string* url) {
   if (url->find('/', scheme) != std::string::npos) {
     return Invalid("must be scheme://host[:port] without a path, got " + Quoted(*url));
   }
-  return Status::Ok();
+  return CheckBaseAuthority(*url, scheme);
 }
 
 Status CheckAlphabet(std::string* alphabet) {

@@ -126,6 +126,8 @@ BOOST_AUTO_TEST_CASE(valid_values) {
       {"public_base_url", "http://localhost:8000/", "http://localhost:8000"},
       {"public_base_url", "https://example.com//", "https://example.com"},
       {"public_base_url", "https://[::1]:8443", "https://[::1]:8443"},
+      {"public_base_url", "https://[::1]", "https://[::1]"},
+      {"public_base_url", "http://example.com:65535", "http://example.com:65535"},
       {"slug_alphabet", "abcdefghijklmnopqrstuvwxyz", "abcdefghijklmnopqrstuvwxyz"},
       {"slug_alphabet", "01", "01"},
       {"slug_min_length", "3", "3"},
@@ -241,6 +243,16 @@ BOOST_AUTO_TEST_CASE(invalid_values) {
       {"public_base_url", "http://example.com/#top", "must not have a query or fragment"},
       {"public_base_url", "https://example.com/s", "without a path"},
       {"public_base_url", "https://example.com/s/", "without a path"},
+      {"public_base_url", "http://example.com:99999",
+       "port must be from 1 to 65535, got 'http://example.com:99999'"},
+      {"public_base_url", "http://example.com:0", "port must be from 1 to 65535"},
+      {"public_base_url", "http://example.com:", "port must be from 1 to 65535"},
+      {"public_base_url", "http://example.com:abc", "port must be from 1 to 65535"},
+      {"public_base_url", "https://[::1]:65536", "port must be from 1 to 65535"},
+      {"public_base_url", "http://:80", "has no host, got 'http://:80'"},
+      {"public_base_url", "http://a..example", "must name its host as a DNS name"},
+      {"public_base_url", "http://ex%61mple.com", "must name its host as a DNS name"},
+      {"public_base_url", "http://[::1", "must name its host as a DNS name"},
       {"slug_alphabet", "a", "must be 2 to 62 distinct characters of [0-9A-Za-z], got 1"},
       {"slug_alphabet", "", "got 0"},
       {"slug_alphabet", "abca", "but 'a' appears twice"},
@@ -354,6 +366,25 @@ BOOST_AUTO_TEST_CASE(values_are_not_echoed_raw) {
   BOOST_TEST(Contains(message, "...'"), message);
   BOOST_TEST(message.find('\x1b') == std::string::npos);
   BOOST_TEST(message.size() < 200u);
+}
+
+// A base URL with user-info would put them in every short URL, and --check-config would print
+// them; the refusal names the key and line but never the password.
+BOOST_AUTO_TEST_CASE(a_base_url_with_user_info_is_refused_unquoted) {
+  for (const char* url : {"http://user:s3cret@example.com", "https://s3cret@example.com:8443/",
+                          "http://user:s3cret@example.com/?q", "http://user:s3cret@exa mple.com"}) {
+    BOOST_TEST_CONTEXT(url) {
+      Result<Config> config = Parse(std::string("\npublic_base_url = ") + url + "\n");
+      BOOST_TEST_REQUIRE(!config.ok());
+      BOOST_TEST(config.error().field == "public_base_url");
+      const std::string& message = config.error().message;
+      BOOST_TEST(message.rfind(std::string(kSource) + ":2: public_base_url: must not hold a user "
+                                                      "name or password",
+                               0) == 0u,
+                 message);
+      BOOST_TEST(!Contains(message, "s3cret"), message);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(later_sources_override_earlier_ones) {
