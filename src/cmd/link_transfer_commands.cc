@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cinttypes>
 #include <cstdlib>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -15,6 +14,7 @@
 #include "api/yourls_format.h"
 #include "base/clock.h"
 #include "base/decimal.h"
+#include "base/file.h"
 #include "base/terminal_text.h"
 #include "cmd/admin_commands.h"
 #include "domain/blocklist.h"
@@ -217,8 +217,11 @@ int ImportJsonl(const AdminContext& ctx, const std::vector<std::string>& args) {
   if (flags.positional.size() != 1) {
     return AdminFail("usage: import jsonl FILE [--owner USERNAME] [--dry-run]");
   }
-  std::ifstream file(flags.positional[0]);
-  if (!file) return AdminFail("import jsonl: cannot open '" + flags.positional[0] + "'");
+  // A directory opened as a stream reads as an empty file: "0 links imported" and success.
+  OpenFile file = OpenRegularFile(flags.positional[0]);
+  if (!file.failure.ok()) {
+    return AdminFail("import jsonl: " + file.failure.Message("file", flags.positional[0]));
+  }
   const Config& config = *ctx.config;
   Result<std::unique_ptr<Policy>> policy = PolicyOf(config);
   if (!policy.ok()) return AdminFail("import jsonl: " + policy.error().message);
@@ -235,7 +238,9 @@ int ImportJsonl(const AdminContext& ctx, const std::vector<std::string>& args) {
   Tally tally("import jsonl", 0);
   options.progress = [&tally](const ImportSummary&) { tally.Progress(); };
   LineReader next_line = [&file](std::string* line) {
-    return static_cast<bool>(std::getline(file, *line));
+    std::optional<std::string> next = ReadLine(file.stream.get());
+    if (next) *line = std::move(*next);
+    return next.has_value();
   };
   Status done = ImportExportLines(next_line, ctx.transfer, ctx.accounts, options, tally.summary());
   if (!done.ok()) return AdminFail("import jsonl: " + done.error().message);

@@ -461,6 +461,21 @@ class ExportImportTest(IntegrationTest):
         rc, out, err = admin(self.stack, "import", "jsonl", path, database=COPY_DB)
         self.assertIn("0 links imported (0 clicks), 4 already there", out)
 
+    def test_only_a_regular_file_is_imported(self):
+        # A directory once read as an empty file: "0 links imported" and exit status 0.
+        fifo = os.path.join(self.stack.dir, "import-fifo-" + rand_token())
+        os.mkfifo(fifo)
+        self.addCleanup(os.unlink, fifo)
+        missing = os.path.join(self.stack.dir, "no-such-export.jsonl")
+        for path, message in ((self.stack.dir, "file '%s' is not a regular file" % self.stack.dir),
+                              (fifo, "file '%s' is not a regular file" % fifo),
+                              ("/dev/zero", "file '/dev/zero' is not a regular file"),
+                              (missing, "cannot open file '%s': No such file" % missing)):
+            with self.subTest(path=path):
+                rc, out, err = admin(self.stack, "import", "jsonl", path, timeout=20)
+                self.assertEqual((rc, out), (1, ""), err)
+                self.assertTrue(err.startswith("shortener-admin: import jsonl: " + message), err)
+
 
 class YourlsHostileRowsTest(IntegrationTest):
     """Rows a stock YOURLS can hold, or a hand-made table can, that once broke a whole run: a
