@@ -60,14 +60,10 @@ int UsageError(const std::string& message) {
 int Fail(const std::string& message) { return shortener::AdminFail(message); }
 
 int Migrate(const shortener::Config& config, const std::vector<std::string>& args) {
-  std::string sql_dir = SHORTENER_SQL_DIR;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--sql-dir" && i + 1 < args.size()) {
-      sql_dir = args[++i];
-    } else {
-      return Fail("migrate: unexpected argument '" + args[i] + "'");
-    }
-  }
+  const shortener::CommandSyntax syntax{"migrate [--sql-dir DIR]", {}, {"--sql-dir"}, {}};
+  shortener::Result<shortener::CommandArgs> parsed = shortener::ParseCommandArgs(args, syntax);
+  if (!parsed.ok()) return shortener::AdminUsage(syntax.usage, parsed.error().message);
+  const std::string sql_dir = parsed.value().Value("--sql-dir", SHORTENER_SQL_DIR);
   std::string log;
   shortener::Status status = shortener::ApplyMigrations(config.mysql, sql_dir, &log);
   std::fputs(log.c_str(), stdout);

@@ -1,6 +1,7 @@
 // shortener-admin's user, API key and link commands, on the same store and rules as the API.
 #include "cmd/admin_commands.h"
 
+#include <algorithm>
 #include <cinttypes>
 #include <optional>
 
@@ -75,16 +76,12 @@ Result<std::string> ReadPassword(std::FILE* in) {
 }
 
 int UserCreate(const AdminContext& ctx, const std::vector<std::string>& args, std::FILE* in) {
-  std::vector<std::string> positional;
-  bool admin = false;
-  for (const std::string& arg : args) {
-    if (arg == "--admin") {
-      admin = true;
-    } else {
-      positional.push_back(arg);
-    }
-  }
-  if (positional.size() != 2) return ctx.Fail("usage: user create USERNAME EMAIL [--admin]");
+  const CommandSyntax syntax{
+      "user create USERNAME EMAIL [--admin]", {"USERNAME", "EMAIL"}, {}, {"--admin"}};
+  Result<CommandArgs> parsed = ParseCommandArgs(args, syntax);
+  if (!parsed.ok()) return ctx.Usage(syntax.usage, parsed.error().message);
+  const std::vector<std::string>& positional = parsed.value().operands;
+  const bool admin = parsed.value().Has("--admin");
   for (const Status& check : {CheckUsername(positional[0]), CheckEmail(positional[1])}) {
     if (!check.ok()) return ctx.Fail(check.error().message);
   }
@@ -102,22 +99,16 @@ int UserCreate(const AdminContext& ctx, const std::vector<std::string>& args, st
 }
 
 int UserPasswd(const AdminContext& ctx, const std::vector<std::string>& args, std::FILE* in) {
-  std::vector<std::string> positional;
+  const CommandSyntax syntax{"user passwd USERNAME [--revoke-keys | --keep-keys]",
+                             {"USERNAME"},
+                             {},
+                             {"--revoke-keys", "--keep-keys"}};
+  Result<CommandArgs> parsed = ParseCommandArgs(args, syntax);
+  if (!parsed.ok()) return ctx.Usage(syntax.usage, parsed.error().message);
   // Keys go too unless kept on purpose: whoever learnt the old password could have made one.
-  EndAccess end = EndAccess::kTokensAndApiKeys;
-  for (const std::string& arg : args) {
-    if (arg == "--revoke-keys") {
-      end = EndAccess::kTokensAndApiKeys;
-    } else if (arg == "--keep-keys") {
-      end = EndAccess::kLoginTokens;
-    } else {
-      positional.push_back(arg);
-    }
-  }
-  if (positional.size() != 1) {
-    return ctx.Fail("usage: user passwd USERNAME [--revoke-keys | --keep-keys]");
-  }
-  Result<User> user = FindUserNamed(ctx.accounts, positional[0]);
+  const EndAccess end =
+      parsed.value().Has("--keep-keys") ? EndAccess::kLoginTokens : EndAccess::kTokensAndApiKeys;
+  Result<User> user = FindUserNamed(ctx.accounts, parsed.value().operands[0]);
   if (!user.ok()) return ctx.Fail(user.error().message);
   Result<std::string> password = ReadPassword(in);
   if (!password.ok()) return ctx.Fail(password.error().message);
@@ -134,17 +125,12 @@ int UserPasswd(const AdminContext& ctx, const std::vector<std::string>& args, st
 }
 
 int UserList(const AdminContext& ctx, const std::vector<std::string>& args) {
-  int limit = kDefaultListLimit;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--limit" && i + 1 < args.size()) {
-      std::optional<uint64_t> n = ParseDecimalIn(args[++i], 1, kMaxListLimit);
-      if (!n) return ctx.Fail("--limit must be a whole number from 1 to 100000");
-      limit = static_cast<int>(*n);
-    } else {
-      return ctx.Fail("usage: user list [--limit N]");
-    }
-  }
-  Result<std::vector<UserSummary>> users = ctx.admin->ListUsers(limit);
+  const CommandSyntax syntax{"user list [--limit N]", {}, {"--limit"}, {}};
+  Result<CommandArgs> parsed = ParseCommandArgs(args, syntax);
+  if (!parsed.ok()) return ctx.Usage(syntax.usage, parsed.error().message);
+  Result<int> limit = ListLimit(parsed.value());
+  if (!limit.ok()) return ctx.Fail(limit.error().message);
+  Result<std::vector<UserSummary>> users = ctx.admin->ListUsers(limit.value());
   if (!users.ok()) return ctx.Fail(users.error().message);
   std::fprintf(ctx.out, "%-8s %-20s %-5s %-20s %-8s %-32s %s\n", "ID", "CREATED", "ADMIN",
                "DISABLED", "LINKS", "USERNAME", "EMAIL");
@@ -160,9 +146,11 @@ int UserList(const AdminContext& ctx, const std::vector<std::string>& args) {
 
 // user disable|enable USERNAME.
 int UserDisable(const AdminContext& ctx, const std::vector<std::string>& args, bool disable) {
-  const char* verb = disable ? "disable" : "enable";
-  if (args.size() != 1) return ctx.Fail(std::string("usage: user ") + verb + " USERNAME");
-  Result<User> user = FindUserNamed(ctx.accounts, args[0]);
+  const CommandSyntax syntax{
+      std::string("user ") + (disable ? "disable" : "enable") + " USERNAME", {"USERNAME"}, {}, {}};
+  Result<CommandArgs> parsed = ParseCommandArgs(args, syntax);
+  if (!parsed.ok()) return ctx.Usage(syntax.usage, parsed.error().message);
+  Result<User> user = FindUserNamed(ctx.accounts, parsed.value().operands[0]);
   if (!user.ok()) return ctx.Fail(user.error().message);
   std::optional<int64_t> when;
   if (disable) when = ctx.clock();
@@ -181,20 +169,64 @@ int UserDisable(const AdminContext& ctx, const std::vector<std::string>& args, b
   return 0;
 }
 
+int ApiKeyCreate(const AdminContext& ctx, const std::vector<std::string>& args) {
+  const CommandSyntax syntax{"apikey create USERNAME [--name LABEL]", {"USERNAME"}, {"--name"}, {}};
+  Result<CommandArgs> parsed = ParseCommandArgs(args, syntax);
+  if (!parsed.ok()) return ctx.Usage(syntax.usage, parsed.error().message);
+  const std::string name = parsed.value().Value("--name");
+  Status name_ok = CheckKeyName(name);
+  if (!name_ok.ok()) return ctx.Fail("--name: " + name_ok.error().message);
+  Result<User> user = FindUserNamed(ctx.accounts, parsed.value().operands[0]);
+  if (!user.ok()) return ctx.Fail(user.error().message);
+  std::string key = NewSecret(SecretKind::kApiKey);
+  Result<ApiKeyInfo> stored =
+      ctx.accounts->AddApiKey(user.value().id, name, SecretDigest(key), ctx.clock());
+  if (!stored.ok()) return ctx.Fail(stored.error().message);
+  std::fprintf(ctx.out, "%s\n", key.c_str());
+  return 0;
+}
+
+int ApiKeyList(const AdminContext& ctx, const std::vector<std::string>& args) {
+  const CommandSyntax syntax{"apikey list USERNAME", {"USERNAME"}, {}, {}};
+  Result<CommandArgs> parsed = ParseCommandArgs(args, syntax);
+  if (!parsed.ok()) return ctx.Usage(syntax.usage, parsed.error().message);
+  Result<User> user = FindUserNamed(ctx.accounts, parsed.value().operands[0]);
+  if (!user.ok()) return ctx.Fail(user.error().message);
+  Result<std::vector<ApiKeyInfo>> keys = ctx.accounts->ListApiKeys(user.value().id);
+  if (!keys.ok()) return ctx.Fail(keys.error().message);
+  std::fprintf(ctx.out, "%-8s %-20s %-20s %s\n", "ID", "CREATED", "LAST USED", "NAME");
+  for (const ApiKeyInfo& key : keys.value()) {
+    std::string used = key.last_used_at ? FormatIso8601(*key.last_used_at) : "never";
+    std::fprintf(ctx.out, "%-8" PRIu64 " %-20s %-20s %s\n", key.id,
+                 FormatIso8601(key.created_at).c_str(), used.c_str(),
+                 TerminalSafe(key.name).c_str());
+  }
+  return 0;
+}
+
+int ApiKeyRevoke(const AdminContext& ctx, const std::vector<std::string>& args) {
+  const CommandSyntax syntax{"apikey revoke ID", {"ID"}, {}, {}};
+  Result<CommandArgs> parsed = ParseCommandArgs(args, syntax);
+  if (!parsed.ok()) return ctx.Usage(syntax.usage, parsed.error().message);
+  const std::string& text = parsed.value().operands[0];
+  std::optional<uint64_t> id = ParseDecimalIn(text, 1, UINT64_MAX);
+  if (!id) {
+    return ctx.Fail("ID must be a key's number (apikey list shows them), got '" + text + "'");
+  }
+  Status deleted = ctx.accounts->DeleteApiKey(std::nullopt, *id);
+  if (!deleted.ok()) return ctx.Fail(deleted.error().message);
+  std::fprintf(ctx.out, "revoked API key %" PRIu64 "\n", *id);
+  return 0;
+}
+
 // user delete USERNAME --yes: the user is disabled first, so that nothing it holds can make a
 // link while its links are being deleted; a delete cut short is finished by running it again.
 int UserDelete(const AdminContext& ctx, const std::vector<std::string>& args) {
-  std::vector<std::string> positional;
-  bool yes = false;
-  for (const std::string& arg : args) {
-    if (arg == "--yes") {
-      yes = true;
-    } else {
-      positional.push_back(arg);
-    }
-  }
-  if (positional.size() != 1) return ctx.Fail("usage: user delete USERNAME --yes");
-  Result<User> user = FindUserNamed(ctx.accounts, positional[0]);
+  const CommandSyntax syntax{"user delete USERNAME --yes", {"USERNAME"}, {}, {"--yes"}};
+  Result<CommandArgs> parsed = ParseCommandArgs(args, syntax);
+  if (!parsed.ok()) return ctx.Usage(syntax.usage, parsed.error().message);
+  const bool yes = parsed.value().Has("--yes");
+  Result<User> user = FindUserNamed(ctx.accounts, parsed.value().operands[0]);
   if (!user.ok()) return ctx.Fail(user.error().message);
   const uint64_t id = user.value().id;
   std::string name = TerminalSafe(user.value().username);
@@ -223,6 +255,13 @@ int UserDelete(const AdminContext& ctx, const std::vector<std::string>& args) {
 }
 
 }  // namespace
+
+Result<int> ListLimit(const CommandArgs& args) {
+  if (!args.Has("--limit")) return kDefaultListLimit;
+  std::optional<uint64_t> n = ParseDecimalIn(args.Value("--limit"), 1, kMaxListLimit);
+  if (!n) return Error::Validation("--limit", "--limit must be a whole number from 1 to 100000");
+  return static_cast<int>(*n);
+}
 
 Result<User> FindUserNamed(AccountStore* store, const std::string& username) {
   Result<User> user = store->FindUser(username);
@@ -278,8 +317,62 @@ int AdminFail(const std::string& message, std::FILE* err) {
 
 int AdminContext::Fail(const std::string& message) const { return AdminFail(message, err); }
 
+int AdminUsage(const std::string& usage, const std::string& problem, std::FILE* err) {
+  const std::string line = (problem.empty() ? "" : problem + "; ") + "usage: " + usage;
+  std::fprintf(err, "shortener-admin: %s\n", TerminalSafe(line).c_str());
+  return 2;
+}
+
+int AdminContext::Usage(const std::string& usage, const std::string& problem) const {
+  return AdminUsage(usage, problem, err);
+}
+
+bool CommandArgs::Has(const std::string& option) const {
+  return switches.count(option) != 0 || values.count(option) != 0;
+}
+
+std::string CommandArgs::Value(const std::string& option, const std::string& fallback) const {
+  auto it = values.find(option);
+  return it == values.end() ? fallback : it->second;
+}
+
+Result<CommandArgs> ParseCommandArgs(const std::vector<std::string>& args,
+                                     const CommandSyntax& syntax) {
+  auto among = [](const std::vector<std::string>& names, const std::string& name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  CommandArgs parsed;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg.compare(0, 2, "--") != 0) {
+      if (parsed.operands.size() == syntax.operands.size()) {
+        return Error::Validation("", "unexpected argument '" + arg + "'");
+      }
+      parsed.operands.push_back(arg);
+      continue;
+    }
+    const bool valued = among(syntax.valued, arg);
+    if (!valued && !among(syntax.switches, arg)) {
+      return Error::Validation("", "unknown option '" + arg + "'");
+    }
+    if (parsed.Has(arg)) return Error::Validation("", arg + " is given twice");
+    if (!valued) {
+      parsed.switches.insert(arg);
+    } else if (i + 1 < args.size()) {
+      parsed.values[arg] = args[++i];
+    } else {
+      return Error::Validation("", arg + " needs a value");
+    }
+  }
+  if (parsed.operands.size() < syntax.operands.size()) {
+    return Error::Validation("", "missing " + syntax.operands[parsed.operands.size()]);
+  }
+  return parsed;
+}
+
 int UserCommand(const AdminContext& ctx, const std::vector<std::string>& args, std::FILE* in) {
-  if (args.empty()) return ctx.Fail("usage: user create|passwd|list|disable|enable|delete ...");
+  const char kUsage[] = "user create|passwd|list|disable|enable|delete ...";
+  if (args.empty()) return ctx.Usage(kUsage);
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (args[0] == "create") return UserCreate(ctx, rest, in);
   if (args[0] == "passwd") return UserPasswd(ctx, rest, in);
@@ -288,58 +381,17 @@ int UserCommand(const AdminContext& ctx, const std::vector<std::string>& args, s
     return UserDisable(ctx, rest, args[0] == "disable");
   }
   if (args[0] == "delete") return UserDelete(ctx, rest);
-  return ctx.Fail("unknown user command '" + args[0] + "'");
+  return ctx.Usage(kUsage, "unknown user command '" + args[0] + "'");
 }
 
 int ApiKeyCommand(const AdminContext& ctx, const std::vector<std::string>& args) {
-  if (args.empty()) return ctx.Fail("usage: apikey create|list|revoke ...");
-  if (args[0] == "create") {
-    std::string name;
-    std::vector<std::string> positional;
-    for (size_t i = 1; i < args.size(); ++i) {
-      if (args[i] == "--name" && i + 1 < args.size()) {
-        name = args[++i];
-      } else {
-        positional.push_back(args[i]);
-      }
-    }
-    if (positional.size() != 1) return ctx.Fail("usage: apikey create USERNAME [--name LABEL]");
-    Status name_ok = CheckKeyName(name);
-    if (!name_ok.ok()) return ctx.Fail("--name: " + name_ok.error().message);
-    Result<User> user = FindUserNamed(ctx.accounts, positional[0]);
-    if (!user.ok()) return ctx.Fail(user.error().message);
-    std::string key = NewSecret(SecretKind::kApiKey);
-    Result<ApiKeyInfo> stored =
-        ctx.accounts->AddApiKey(user.value().id, name, SecretDigest(key), ctx.clock());
-    if (!stored.ok()) return ctx.Fail(stored.error().message);
-    std::fprintf(ctx.out, "%s\n", key.c_str());
-    return 0;
-  }
-  if (args[0] == "list") {
-    if (args.size() != 2) return ctx.Fail("usage: apikey list USERNAME");
-    Result<User> user = FindUserNamed(ctx.accounts, args[1]);
-    if (!user.ok()) return ctx.Fail(user.error().message);
-    Result<std::vector<ApiKeyInfo>> keys = ctx.accounts->ListApiKeys(user.value().id);
-    if (!keys.ok()) return ctx.Fail(keys.error().message);
-    std::fprintf(ctx.out, "%-8s %-20s %-20s %s\n", "ID", "CREATED", "LAST USED", "NAME");
-    for (const ApiKeyInfo& key : keys.value()) {
-      std::string used = key.last_used_at ? FormatIso8601(*key.last_used_at) : "never";
-      std::fprintf(ctx.out, "%-8" PRIu64 " %-20s %-20s %s\n", key.id,
-                   FormatIso8601(key.created_at).c_str(), used.c_str(),
-                   TerminalSafe(key.name).c_str());
-    }
-    return 0;
-  }
-  if (args[0] == "revoke") {
-    std::optional<uint64_t> id =
-        args.size() == 2 ? ParseDecimalIn(args[1], 1, UINT64_MAX) : std::nullopt;
-    if (!id) return ctx.Fail("usage: apikey revoke ID");
-    Status deleted = ctx.accounts->DeleteApiKey(std::nullopt, *id);
-    if (!deleted.ok()) return ctx.Fail(deleted.error().message);
-    std::fprintf(ctx.out, "revoked API key %" PRIu64 "\n", *id);
-    return 0;
-  }
-  return ctx.Fail("unknown apikey command '" + args[0] + "'");
+  const char kUsage[] = "apikey create|list|revoke ...";
+  if (args.empty()) return ctx.Usage(kUsage);
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (args[0] == "create") return ApiKeyCreate(ctx, rest);
+  if (args[0] == "list") return ApiKeyList(ctx, rest);
+  if (args[0] == "revoke") return ApiKeyRevoke(ctx, rest);
+  return ctx.Usage(kUsage, "unknown apikey command '" + args[0] + "'");
 }
 
 }  // namespace shortener

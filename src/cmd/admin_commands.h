@@ -1,12 +1,18 @@
 // The account and link commands of shortener-admin (admin.cc parses the command line and
 // dispatches here). Each returns the process exit status: 0 on success; on failure 1, after one
-// line "shortener-admin: <what went wrong>" on stderr.
+// line "shortener-admin: <what went wrong>" on stderr; for a usage error (the shape of the command
+// line: an unknown command or option, an option without its value or given twice, options that
+// exclude each other, an argument missing or one too many) 2, after one line
+// "shortener-admin: <problem>; usage: <the command's usage>". A value of the wrong form or out of
+// range (`--limit 0`, a bad email) is a failure (1), worded by the rule it breaks.
 #ifndef SHORTENER_ADMIN_COMMANDS_H_
 #define SHORTENER_ADMIN_COMMANDS_H_
 
 #include <cstdint>
 #include <cstdio>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -41,6 +47,8 @@ struct AdminContext {
 
   // AdminFail on err.
   int Fail(const std::string& message) const;
+  // AdminUsage on err.
+  int Usage(const std::string& usage, const std::string& problem = "") const;
 
   // A context on `config` whose every store is `stores`, one object implementing them all (as
   // MysqlStore does), and whose cache is `cache`.
@@ -101,6 +109,40 @@ std::optional<std::string> ReadLine(std::FILE* in);
 
 // The message line every command failure prints (on `err`); returns 1.
 int AdminFail(const std::string& message, std::FILE* err = stderr);
+
+// The line every usage error of a command prints (on `err`): "shortener-admin: PROBLEM; usage:
+// USAGE", or without "PROBLEM; " when `problem` is empty. Returns 2.
+int AdminUsage(const std::string& usage, const std::string& problem = "", std::FILE* err = stderr);
+
+// What a command takes, for ParseCommandArgs.
+struct CommandSyntax {
+  std::string usage;                  // its usage line, "link stats SLUG [--from ...]"
+  std::vector<std::string> operands;  // names of its positional arguments, all required
+  std::vector<std::string> valued;    // options taking the next argument as value: "--limit"
+  std::vector<std::string> switches;  // options taking none: "--dry-run"
+};
+
+// A command's arguments as ParseCommandArgs split them.
+struct CommandArgs {
+  std::map<std::string, std::string> values;  // by option name, "--limit" -> "5"
+  std::set<std::string> switches;             // those given
+  std::vector<std::string> operands;          // as many as the syntax names, in order
+
+  bool Has(const std::string& option) const;
+  // The value of valued option `option`, or `fallback` when it was not given.
+  std::string Value(const std::string& option, const std::string& fallback = "") const;
+};
+
+// Splits `args` by `syntax`: an argument starting with "--" is an option (a valued one takes the
+// next argument, whatever it is), anything else an operand. Errors (kValidation, the message
+// the problem alone, for AdminUsage): "unknown option '--x'", "--limit needs a value", "--limit
+// is given twice" (the later one would silently win), "missing SLUG", "unexpected argument 'x'".
+Result<CommandArgs> ParseCommandArgs(const std::vector<std::string>& args,
+                                     const CommandSyntax& syntax);
+
+// The --limit of a listing (user list, link list): kDefaultListLimit when not given; kValidation
+// outside 1 to kMaxListLimit.
+Result<int> ListLimit(const CommandArgs& args);
 
 // The lines of `usage` (shortener-admin's help) about `command`: those starting with
 // "  COMMAND " and the indented lines continuing them. Pure.

@@ -25,26 +25,19 @@ namespace {
 constexpr int kDeleteBatch = 500;
 
 int LinkList(const AdminContext& ctx, const std::vector<std::string>& args) {
-  std::optional<std::string> username;
-  int limit = kDefaultListLimit;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--user" && i + 1 < args.size()) {
-      username = args[++i];
-    } else if (args[i] == "--limit" && i + 1 < args.size()) {
-      std::optional<uint64_t> n = ParseDecimalIn(args[++i], 1, kMaxListLimit);
-      if (!n) return ctx.Fail("--limit must be a whole number from 1 to 100000");
-      limit = static_cast<int>(*n);
-    } else {
-      return ctx.Fail("usage: link list [--user USERNAME] [--limit N]");
-    }
-  }
+  const CommandSyntax syntax{
+      "link list [--user USERNAME] [--limit N]", {}, {"--user", "--limit"}, {}};
+  Result<CommandArgs> parsed = ParseCommandArgs(args, syntax);
+  if (!parsed.ok()) return ctx.Usage(syntax.usage, parsed.error().message);
+  Result<int> limit = ListLimit(parsed.value());
+  if (!limit.ok()) return ctx.Fail(limit.error().message);
   std::optional<uint64_t> owner;
-  if (username) {
-    Result<User> user = FindUserNamed(ctx.accounts, *username);
+  if (parsed.value().Has("--user")) {
+    Result<User> user = FindUserNamed(ctx.accounts, parsed.value().Value("--user"));
     if (!user.ok()) return ctx.Fail(user.error().message);
     owner = user.value().id;
   }
-  Result<LinkPage> page = ctx.links->ListLinks(owner, std::nullopt, limit);
+  Result<LinkPage> page = ctx.links->ListLinks(owner, std::nullopt, limit.value());
   if (!page.ok()) return ctx.Fail(page.error().message);
   std::vector<uint64_t> owner_ids;
   for (const Link& link : page.value().links) {
@@ -78,67 +71,62 @@ Result<Link> FindLinkNamed(LinkStore* store, const std::string& slug) {
 }
 
 int LinkDelete(const AdminContext& ctx, const std::vector<std::string>& args) {
-  if (args.size() != 1) return ctx.Fail("usage: link delete SLUG");
-  Result<Link> link = FindLinkNamed(ctx.links, args[0]);
+  const CommandSyntax syntax{"link delete SLUG", {"SLUG"}, {}, {}};
+  Result<CommandArgs> parsed = ParseCommandArgs(args, syntax);
+  if (!parsed.ok()) return ctx.Usage(syntax.usage, parsed.error().message);
+  const std::string& slug = parsed.value().operands[0];
+  Result<Link> link = FindLinkNamed(ctx.links, slug);
   if (!link.ok()) return ctx.Fail(link.error().message);
   LinkCache cache = AdminLinkCache(ctx);
   Status deleted = DeleteFenced(ctx, cache, link.value());
   if (!deleted.ok()) return ctx.Fail(deleted.error().message);
-  std::fprintf(ctx.out, "deleted link %s\n", TerminalSafe(args[0]).c_str());
+  std::fprintf(ctx.out, "deleted link %s\n", TerminalSafe(slug).c_str());
   return 0;
 }
 
-// The request of `link create`'s options, or a usage error's message.
-Result<LinkRequest> ParseLinkCreate(const Config& config, const std::vector<std::string>& args,
-                                    std::optional<std::string>* owner, int64_t now) {
-  const std::string usage =
-      "usage: link create URL [--slug SLUG] [--owner USERNAME] [--expires SECONDS|TIME | "
-      "--permanent]";
+// The request `args` (link create's, parsed) make, or what is wrong with --expires.
+Result<LinkRequest> LinkCreateRequest(const Config& config, const CommandArgs& args, int64_t now) {
   LinkRequest request;
   request.url_field = "URL";
+  request.url = args.operands[0];
   request.default_ttl = config.links.v1_default_ttl;
+  if (args.Has("--slug")) request.slug = args.Value("--slug");
   request.expiry.at_field = "--expires";
-  std::vector<std::string> positional;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    const bool has_value = i + 1 < args.size();
-    if (arg == "--slug" && has_value) {
-      request.slug = args[++i];
-    } else if (arg == "--owner" && has_value) {
-      *owner = args[++i];
-    } else if (arg == "--expires" && has_value && !request.expiry.at_given) {
-      const std::string& when = args[++i];
-      request.expiry.at_given = true;
-      request.expiry.at = when;
-      // SECONDS from now become the time they name: one rule (max_ttl) checks both spellings.
-      if (!when.empty() && when.find_first_not_of("0123456789") == std::string::npos) {
-        std::optional<uint64_t> seconds =
-            ParseDecimalIn(when, 1, static_cast<uint64_t>(config.links.max_ttl));
-        if (!seconds) {
-          return Error::Validation("--expires", "--expires must be 1 to max_ttl (" +
-                                                    std::to_string(config.links.max_ttl) +
-                                                    ") seconds, or an ISO 8601 time.");
-        }
-        request.expiry.at = FormatIso8601(now + static_cast<int64_t>(*seconds));
+  // Given as null: a permanent link.
+  request.expiry.at_given = args.Has("--permanent");
+  if (args.Has("--expires")) {
+    const std::string when = args.Value("--expires");
+    request.expiry.at_given = true;
+    request.expiry.at = when;
+    // SECONDS from now become the time they name: one rule (max_ttl) checks both spellings.
+    if (!when.empty() && when.find_first_not_of("0123456789") == std::string::npos) {
+      std::optional<uint64_t> seconds =
+          ParseDecimalIn(when, 1, static_cast<uint64_t>(config.links.max_ttl));
+      if (!seconds) {
+        return Error::Validation("--expires", "--expires must be 1 to max_ttl (" +
+                                                  std::to_string(config.links.max_ttl) +
+                                                  ") seconds, or an ISO 8601 time.");
       }
-    } else if (arg == "--permanent" && !request.expiry.at_given) {
-      request.expiry.at_given = true;  // given as null: a permanent link
-    } else if (arg.compare(0, 2, "--") == 0) {
-      return Error::Validation(arg, usage);
-    } else {
-      positional.push_back(arg);
+      request.expiry.at = FormatIso8601(now + static_cast<int64_t>(*seconds));
     }
   }
-  if (positional.size() != 1) return Error::Validation("URL", usage);
-  request.url = positional[0];
   return request;
 }
 
 int LinkCreate(const AdminContext& ctx, const std::vector<std::string>& args) {
+  const CommandSyntax syntax{
+      "link create URL [--slug SLUG] [--owner USERNAME] [--expires SECONDS|TIME | --permanent]",
+      {"URL"},
+      {"--slug", "--owner", "--expires"},
+      {"--permanent"}};
+  Result<CommandArgs> parsed = ParseCommandArgs(args, syntax);
+  if (!parsed.ok()) return ctx.Usage(syntax.usage, parsed.error().message);
+  if (parsed.value().Has("--expires") && parsed.value().Has("--permanent")) {
+    return ctx.Usage(syntax.usage, "--expires and --permanent exclude each other");
+  }
   const Config& config = *ctx.config;
   const int64_t now = ctx.clock();
-  std::optional<std::string> owner_name;
-  Result<LinkRequest> request = ParseLinkCreate(config, args, &owner_name, now);
+  Result<LinkRequest> request = LinkCreateRequest(config, parsed.value(), now);
   if (!request.ok()) return ctx.Fail(request.error().message);
   // The workers' settings and rules, their blocklist included.
   Result<LinkSettings> settings = LinkSettingsOf(config);
@@ -153,8 +141,8 @@ int LinkCreate(const AdminContext& ctx, const std::vector<std::string>& args) {
 
   std::optional<uint64_t> owner;
   std::string owner_text = "no owner";
-  if (owner_name) {
-    Result<User> user = FindUserNamed(ctx.accounts, *owner_name);
+  if (parsed.value().Has("--owner")) {
+    Result<User> user = FindUserNamed(ctx.accounts, parsed.value().Value("--owner"));
     if (!user.ok()) return ctx.Fail(user.error().message);
     owner = user.value().id;
     owner_text = "owner " + user.value().username;
@@ -219,26 +207,22 @@ namespace {
 
 // link stats SLUG [--from D] [--to D]: the stats endpoint's answer as tables, for any link.
 int LinkStatsCommand(const AdminContext& ctx, const std::vector<std::string>& args) {
-  const char kUsage[] = "usage: link stats SLUG [--from YYYY-MM-DD] [--to YYYY-MM-DD]";
-  if (args.empty()) return ctx.Fail(kUsage);
-  std::optional<std::string> from;
-  std::optional<std::string> to;
-  for (size_t i = 1; i < args.size(); ++i) {
-    if (args[i] == "--from" && i + 1 < args.size()) {
-      from = args[++i];
-    } else if (args[i] == "--to" && i + 1 < args.size()) {
-      to = args[++i];
-    } else {
-      return ctx.Fail(kUsage);
-    }
-  }
-  Result<DayRange> range = StatsRange(from, to, UtcDay(ctx.clock()));
+  const CommandSyntax syntax{
+      "link stats SLUG [--from YYYY-MM-DD] [--to YYYY-MM-DD]", {"SLUG"}, {"--from", "--to"}, {}};
+  Result<CommandArgs> parsed = ParseCommandArgs(args, syntax);
+  if (!parsed.ok()) return ctx.Usage(syntax.usage, parsed.error().message);
+  auto day = [&parsed](const std::string& option) -> std::optional<std::string> {
+    if (!parsed.value().Has(option)) return std::nullopt;
+    return parsed.value().Value(option);
+  };
+  Result<DayRange> range = StatsRange(day("--from"), day("--to"), UtcDay(ctx.clock()));
   if (!range.ok()) return ctx.Fail("--" + range.error().field + ": " + range.error().message);
-  Result<Link> link = FindLinkNamed(ctx.links, args[0]);
+  const std::string& slug = parsed.value().operands[0];
+  Result<Link> link = FindLinkNamed(ctx.links, slug);
   if (!link.ok()) return ctx.Fail(link.error().message);
   Result<StoredStats> stored = ctx.stats->ReadStats(link.value().id, range.value(), nullptr);
   if (!stored.ok()) return ctx.Fail(stored.error().message);
-  std::fputs(FormatStatsTable(args[0], SummarizeStats(stored.value(), range.value())).c_str(),
+  std::fputs(FormatStatsTable(slug, SummarizeStats(stored.value(), range.value())).c_str(),
              ctx.out);
   return 0;
 }
@@ -246,13 +230,14 @@ int LinkStatsCommand(const AdminContext& ctx, const std::vector<std::string>& ar
 }  // namespace
 
 int LinkCommand(const AdminContext& ctx, const std::vector<std::string>& args) {
-  if (args.empty()) return ctx.Fail("usage: link list|create|delete|stats ...");
+  const char kUsage[] = "link list|create|delete|stats ...";
+  if (args.empty()) return ctx.Usage(kUsage);
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (args[0] == "list") return LinkList(ctx, rest);
   if (args[0] == "delete") return LinkDelete(ctx, rest);
   if (args[0] == "create") return LinkCreate(ctx, rest);
   if (args[0] == "stats") return LinkStatsCommand(ctx, rest);
-  return ctx.Fail("unknown link command '" + args[0] + "'");
+  return ctx.Usage(kUsage, "unknown link command '" + args[0] + "'");
 }
 
 }  // namespace shortener

@@ -30,19 +30,18 @@ Result<uint64_t> PurgeInBatches(const std::function<Result<uint64_t>(int)>& dele
 
 int PurgeCommand(const AdminContext& ctx, const std::vector<std::string>& args) {
   constexpr long kMaxBatch = 100000;
+  const CommandSyntax syntax{"purge-expired [--batch N]", {}, {"--batch"}, {}};
+  Result<CommandArgs> parsed = ParseCommandArgs(args, syntax);
+  if (!parsed.ok()) return ctx.Usage(syntax.usage, parsed.error().message);
   long batch = 1000;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--batch" && i + 1 < args.size()) {
-      const std::string& text = args[++i];
-      std::optional<uint64_t> value = ParseDecimalIn(text, 1, kMaxBatch);
-      if (!value) {
-        return ctx.Fail("purge-expired: --batch must be a whole number from 1 to 100000, got '" +
-                        text + "'");
-      }
-      batch = static_cast<long>(*value);
-    } else {
-      return ctx.Fail("purge-expired: unexpected argument '" + args[i] + "'");
+  if (parsed.value().Has("--batch")) {
+    const std::string text = parsed.value().Value("--batch");
+    std::optional<uint64_t> value = ParseDecimalIn(text, 1, kMaxBatch);
+    if (!value) {
+      return ctx.Fail("purge-expired: --batch must be a whole number from 1 to 100000, got '" +
+                      text + "'");
     }
+    batch = static_cast<long>(*value);
   }
   // One cut-off for the whole run: links expiring while it runs wait for the next run, so a
   // steady stream of expiries cannot keep it going forever.

@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cinttypes>
 #include <cstdlib>
-#include <map>
 #include <nlohmann/json.hpp>
 
 #include "api/export_line.h"
@@ -108,56 +107,30 @@ Result<std::unique_ptr<Policy>> PolicyOf(const Config& config) {
   return policy;
 }
 
-// Flag parsing shared by the commands: "--name VALUE" pairs, bare "--dry-run", positionals.
-struct Flags {
-  std::map<std::string, std::string> values;
-  bool dry_run = false;
-  std::vector<std::string> positional;
-};
-
-Result<Flags> ParseFlags(const std::vector<std::string>& args,
-                         const std::vector<std::string>& known) {
-  Flags flags;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg == "--dry-run") {
-      flags.dry_run = true;
-    } else if (arg.compare(0, 2, "--") == 0) {
-      bool ok = false;
-      for (const std::string& name : known) ok = ok || name == arg;
-      if (!ok) return Error::Validation("", "unknown option '" + arg + "'");
-      if (i + 1 >= args.size()) return Error::Validation("", arg + " needs a value");
-      flags.values[arg.substr(2)] = args[++i];
-    } else {
-      flags.positional.push_back(arg);
-    }
-  }
-  return flags;
-}
-
-std::string Value(const Flags& flags, const std::string& name, const std::string& fallback) {
-  auto it = flags.values.find(name);
-  return it == flags.values.end() ? fallback : it->second;
-}
-
 int ImportYourls(const AdminContext& ctx, const std::vector<std::string>& args, std::FILE* in) {
-  Result<Flags> parsed = ParseFlags(args, {"--database", "--owner", "--host", "--port", "--socket",
-                                           "--user", "--prefix", "--rename-conflicts"});
-  if (!parsed.ok()) return AdminFail("import yourls: " + parsed.error().message);
-  const Flags& flags = parsed.value();
-  if (!flags.positional.empty() || Value(flags, "database", "").empty() ||
-      Value(flags, "owner", "").empty()) {
-    return AdminFail(
-        "usage: import yourls --database DB --owner USERNAME [--host H] [--port P "
-        "| --socket PATH] [--user U] [--prefix P] [--rename-conflicts SUFFIX] "
-        "[--dry-run]");
+  const CommandSyntax syntax{
+      "import yourls --database DB --owner USERNAME [--host H] [--port P | --socket PATH] "
+      "[--user U] [--prefix P] [--rename-conflicts SUFFIX] [--dry-run]",
+      {},
+      {"--database", "--owner", "--host", "--port", "--socket", "--user", "--prefix",
+       "--rename-conflicts"},
+      {"--dry-run"}};
+  Result<CommandArgs> parsed = ParseCommandArgs(args, syntax);
+  if (!parsed.ok()) return ctx.Usage(syntax.usage, parsed.error().message);
+  const CommandArgs& flags = parsed.value();
+  for (const char* required : {"--database", "--owner"}) {
+    if (!flags.Has(required)) return ctx.Usage(syntax.usage, std::string("missing ") + required);
   }
+  if (flags.Has("--port") && flags.Has("--socket")) {
+    return ctx.Usage(syntax.usage, "--port and --socket exclude each other");
+  }
+  const bool dry_run = flags.Has("--dry-run");
   MysqlOptions source;
-  source.database = Value(flags, "database", "");
-  source.host = Value(flags, "host", "127.0.0.1");
-  source.socket = Value(flags, "socket", "");
-  source.user = Value(flags, "user", "yourls");
-  std::optional<uint64_t> port = ParseDecimalIn(Value(flags, "port", "3306"), 1, 65535);
+  source.database = flags.Value("--database");
+  source.host = flags.Value("--host", "127.0.0.1");
+  source.socket = flags.Value("--socket");
+  source.user = flags.Value("--user", "yourls");
+  std::optional<uint64_t> port = ParseDecimalIn(flags.Value("--port", "3306"), 1, 65535);
   if (!port) return AdminFail("import yourls: --port must be a number from 1 to 65535");
   source.port = static_cast<int>(*port);
   // Never an argument: arguments show in ps and in shell history.
@@ -166,12 +139,12 @@ int ImportYourls(const AdminContext& ctx, const std::vector<std::string>& args, 
   } else {
     source.password = ReadLine(in).value_or("");
   }
-  const std::string suffix = Value(flags, "rename-conflicts", "");
+  const std::string suffix = flags.Value("--rename-conflicts");
   if (!suffix.empty() && !LooksLikeSlug(suffix)) {
     return AdminFail("import yourls: --rename-conflicts takes characters of A-Z a-z 0-9 _ -");
   }
   const Config& config = *ctx.config;
-  Result<User> owner = FindUserNamed(ctx.accounts, Value(flags, "owner", ""));
+  Result<User> owner = FindUserNamed(ctx.accounts, flags.Value("--owner"));
   if (!owner.ok()) return AdminFail("import yourls: " + owner.error().message);
   Result<std::unique_ptr<Policy>> policy = PolicyOf(config);
   if (!policy.ok()) return AdminFail("import yourls: " + policy.error().message);
@@ -179,7 +152,7 @@ int ImportYourls(const AdminContext& ctx, const std::vector<std::string>& args, 
   Result<VisitorKeys> keys = VisitorKeys::Create(config.slug_secret);
   if (!keys.ok()) return AdminFail("import yourls: " + keys.error().message);
   Result<std::unique_ptr<YourlsSource>> yourls =
-      YourlsSource::Open(source, Value(flags, "prefix", "yourls_"), std::move(keys).value());
+      YourlsSource::Open(source, flags.Value("--prefix", "yourls_"), std::move(keys).value());
   if (!yourls.ok()) return AdminFail("import yourls: " + yourls.error().message);
   Result<uint64_t> total = yourls.value()->CountLinks();
   if (!total.ok()) return AdminFail("import yourls: " + total.error().message);
@@ -202,34 +175,32 @@ int ImportYourls(const AdminContext& ctx, const std::vector<std::string>& args, 
         tally.summary()->Skip(row.keyword, link.error().message);
       }
     }
-    Status done = ImportBatch(ctx.transfer, config.links.freed_slug_hold, std::move(batch),
-                              flags.dry_run, suffix, tally.summary());
+    Status done = ImportBatch(ctx.transfer, config.links.freed_slug_hold, std::move(batch), dry_run,
+                              suffix, tally.summary());
     if (!done.ok()) return AdminFail("import yourls: " + done.error().message);
     tally.Progress();
   }
-  return tally.Report(flags.dry_run);
+  return tally.Report(dry_run);
 }
 
 int ImportJsonl(const AdminContext& ctx, const std::vector<std::string>& args) {
-  Result<Flags> parsed = ParseFlags(args, {"--owner"});
-  if (!parsed.ok()) return AdminFail("import jsonl: " + parsed.error().message);
-  const Flags& flags = parsed.value();
-  if (flags.positional.size() != 1) {
-    return AdminFail("usage: import jsonl FILE [--owner USERNAME] [--dry-run]");
-  }
+  const CommandSyntax syntax{
+      "import jsonl FILE [--owner USERNAME] [--dry-run]", {"FILE"}, {"--owner"}, {"--dry-run"}};
+  Result<CommandArgs> parsed = ParseCommandArgs(args, syntax);
+  if (!parsed.ok()) return ctx.Usage(syntax.usage, parsed.error().message);
+  const CommandArgs& flags = parsed.value();
+  const std::string& path = flags.operands[0];
   // A directory opened as a stream reads as an empty file: "0 links imported" and success.
-  OpenFile file = OpenRegularFile(flags.positional[0]);
-  if (!file.failure.ok()) {
-    return AdminFail("import jsonl: " + file.failure.Message("file", flags.positional[0]));
-  }
+  OpenFile file = OpenRegularFile(path);
+  if (!file.failure.ok()) return AdminFail("import jsonl: " + file.failure.Message("file", path));
   const Config& config = *ctx.config;
   Result<std::unique_ptr<Policy>> policy = PolicyOf(config);
   if (!policy.ok()) return AdminFail("import jsonl: " + policy.error().message);
   ExportImportOptions options;
   options.policy = &policy.value()->url();
   options.freed_slug_hold = config.links.freed_slug_hold;
-  options.dry_run = flags.dry_run;
-  const std::string forced = Value(flags, "owner", "");
+  options.dry_run = flags.Has("--dry-run");
+  const std::string forced = flags.Value("--owner");
   if (!forced.empty()) {
     Result<User> user = FindUserNamed(ctx.accounts, forced);
     if (!user.ok()) return AdminFail("import jsonl: " + user.error().message);
@@ -244,7 +215,7 @@ int ImportJsonl(const AdminContext& ctx, const std::vector<std::string>& args) {
   };
   Status done = ImportExportLines(next_line, ctx.transfer, ctx.accounts, options, tally.summary());
   if (!done.ok()) return AdminFail("import jsonl: " + done.error().message);
-  return tally.Report(flags.dry_run);
+  return tally.Report(options.dry_run);
 }
 
 }  // namespace
@@ -333,20 +304,20 @@ Result<TransferLink> ConvertYourlsLink(const YourlsLink& row, const UrlPolicy& p
 }
 
 int ImportCommand(const AdminContext& ctx, const std::vector<std::string>& args, std::FILE* in) {
-  if (args.empty()) return AdminFail("usage: import yourls|jsonl ...");
+  const char kUsage[] = "import yourls|jsonl ...";
+  if (args.empty()) return ctx.Usage(kUsage);
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   if (args[0] == "yourls") return ImportYourls(ctx, rest, in);
   if (args[0] == "jsonl") return ImportJsonl(ctx, rest);
-  return AdminFail("unknown import source '" + args[0] + "' (yourls or jsonl)");
+  return ctx.Usage(kUsage, "unknown import source '" + args[0] + "' (yourls or jsonl)");
 }
 
 int ExportCommand(const AdminContext& ctx, const std::vector<std::string>& args) {
-  Result<Flags> parsed = ParseFlags(args, {"--owner"});
-  if (!parsed.ok() || !parsed.value().positional.empty() || parsed.value().dry_run) {
-    return AdminFail("usage: export [--owner USERNAME]");
-  }
+  const CommandSyntax syntax{"export [--owner USERNAME]", {}, {"--owner"}, {}};
+  Result<CommandArgs> parsed = ParseCommandArgs(args, syntax);
+  if (!parsed.ok()) return ctx.Usage(syntax.usage, parsed.error().message);
   std::optional<uint64_t> owner;
-  const std::string name = Value(parsed.value(), "owner", "");
+  const std::string name = parsed.value().Value("--owner");
   if (!name.empty()) {
     Result<User> user = FindUserNamed(ctx.accounts, name);
     if (!user.ok()) return AdminFail("export: " + user.error().message);

@@ -114,7 +114,7 @@ class AdminUsersLinksTest(TwoInstancesTest):
             self.assertIn("no user called", err)
         for args in (["user", "disable"], ["user", "disable", "a", "b"], ["user", "enable"]):
             rc, _, err = self.admin(*args)
-            self.assertEqual(rc, 1, err)
+            self.assertEqual(rc, 2, err)  # a usage error, as --help says
             self.assertIn("usage: user", err)
 
     # -- user delete -----------------------------------------------------------------------------
@@ -240,16 +240,19 @@ class AdminUsersLinksTest(TwoInstancesTest):
             (["https://example.org/", "--expires", "999999999999"], "max_ttl"),
             (["https://example.org/", "--expires", "tomorrow"], "ISO 8601"),
             (["https://example.org/", "--expires", "2001-01-01T00:00:00Z"], "future"),
-            (["https://example.org/", "--permanent", "--expires", "60"], "usage"),
             (["https://example.org/", "--owner", "nobody_" + rand_token()], "no user called"),
-            (["https://example.org/", "--bogus"], "usage"),
-            ([], "usage"),
-            (["https://example.org/a", "https://example.org/b"], "usage"),
         ]
-        for args, needle in cases:
+        usage_errors = [
+            (["https://example.org/", "--permanent", "--expires", "60"], "exclude each other"),
+            (["https://example.org/", "--bogus"], "unknown option '--bogus'"),
+            ([], "missing URL"),
+            (["https://example.org/a", "https://example.org/b"], "unexpected argument"),
+        ]
+        for (args, needle), status in [(case, 1) for case in cases] + [(case, 2)
+                                                                      for case in usage_errors]:
             with self.subTest(args=args):
                 rc, out, err = self.admin("link", "create", *args)
-                self.assertEqual((rc, out), (1, ""), err)
+                self.assertEqual((rc, out), (status, ""), err)
                 self.assertTrue(err.startswith("shortener-admin: "), err)
                 self.assertIn(needle, err)
         self.assertEqual(self.stack.link_count(), before)

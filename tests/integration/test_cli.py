@@ -129,6 +129,31 @@ class AdminCommandLineTest(IntegrationTest):
                 self.assertTrue(err.startswith("shortener-admin: "), err)
                 self.assertIn("usage: shortener-admin", err)
 
+    def test_command_usage_errors_exit_2_with_the_command_usage(self):
+        # These exited 1, against --help's "2 for a usage error".
+        env = _clean_env()
+        env.update(self.stack.env)
+        for args, usage in ((["link", "stats"], "link stats SLUG"),
+                            (["link", "stats", "s", "--bogus"], "link stats SLUG"),
+                            (["link", "stats", "s", "extra"], "link stats SLUG"),
+                            (["link", "stats", "s", "--from"], "link stats SLUG"),
+                            (["link", "stats", "s", "--from=2026-12-01"], "link stats SLUG"),
+                            (["link", "list", "--bogus"], "link list"),
+                            (["link"], "link list|create|delete|stats"),
+                            (["user", "create"], "user create USERNAME EMAIL"),
+                            (["user", "list", "--limit", "5", "--limit", "6"], "user list"),
+                            (["apikey", "revoke"], "apikey revoke ID"),
+                            (["migrate", "--bogus"], "migrate [--sql-dir DIR]"),
+                            (["purge-expired", "now"], "purge-expired [--batch N]"),
+                            (["import", "jsonl"], "import jsonl FILE"),
+                            (["export", "extra"], "export [--owner USERNAME]")):
+            with self.subTest(args=args):
+                rc, out, err = run([ADMIN] + args, env=env)
+                self.assertEqual((rc, out), (2, ""), err)
+                self.assertEqual(len(err.splitlines()), 1, err)
+                self.assertTrue(err.startswith("shortener-admin: "), err)
+                self.assertIn("usage: " + usage, err)
+
     def test_unreachable_database_is_named(self):
         env = _clean_env()
         env.update(self.stack.env)

@@ -346,18 +346,21 @@ class YourlsImportTest(IntegrationTest):
     def test_bad_invocations_fail_with_a_message(self):
         socket_args = ["--socket", self.stack.env["SHORTENER_MYSQL_SOCKET"], "--user", "shortener"]
         cases = [
-            (["--database", SOURCE_DB] + socket_args, "usage: import yourls"),  # no --owner
-            (self.source + ["--prefix", "x`; DROP TABLE links; --"], "--prefix must be"),
-            (self.source + ["--prefix", "nope_"], "no table `nope_url`"),
+            (self.source + ["--prefix", "x`; DROP TABLE links; --"], "--prefix must be", 1),
+            (self.source + ["--prefix", "nope_"], "no table `nope_url`", 1),
             (["--database", SOURCE_DB, "--owner", "nobody_" + rand_token()] + socket_args,
-             "no user called"),
-            (self.source + ["--port", "0"], "--port must be"),
-            (self.source + ["--bogus", "1"], "unknown option '--bogus'"),
+             "no user called", 1),
+            (["--database", SOURCE_DB, "--owner", self.owner, "--port", "0"], "--port must be", 1),
+            # Usage errors: exit 2, as --help says.
+            (["--database", SOURCE_DB] + socket_args, "missing --owner; usage: import yourls", 2),
+            (self.source + ["--bogus", "1"], "unknown option '--bogus'", 2),
+            (self.source + ["--port", "3306"], "--port and --socket exclude each other", 2),
+            (self.source + ["--user"], "--user is given twice", 2),
         ]
-        for args, message in cases:
+        for args, message, status in cases:
             with self.subTest(args=args):
                 rc, out, err = admin(self.stack, "import", "yourls", *args, env_extra=self.password)
-                self.assertEqual(rc, 1, out)
+                self.assertEqual(rc, status, out)
                 self.assertIn(message, err)
         rc, _, err = admin(self.stack, "import", "yourls", *self.source,
                            env_extra={"YOURLS_DB_PASSWORD": "wrong"})

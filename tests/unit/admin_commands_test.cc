@@ -7,10 +7,12 @@
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "cmd/link_transfer_commands.h"
 #include "map_cache.h"
 #include "unused_accounts.h"
 
@@ -263,6 +265,11 @@ struct Admin {
     return Run([](const AdminContext& c, const auto& a, std::FILE*) { return PurgeCommand(c, a); },
                args);
   }
+  Ran RunImport(const std::vector<std::string>& args) { return Run(ImportCommand, args); }
+  Ran RunExport(const std::vector<std::string>& args) {
+    return Run([](const AdminContext& c, const auto& a, std::FILE*) { return ExportCommand(c, a); },
+               args);
+  }
   uint64_t AddUser(const std::string& name) {
     return store.CreateUser(NewUser{name, name + "@example.com", "hash", false, 1}).value().id;
   }
@@ -311,7 +318,9 @@ BOOST_AUTO_TEST_CASE(user_create_refuses_bad_input_and_stores_nothing) {
   Ran bad_email = admin.RunUser({"create", "alice", "not-an-email"}, "a good password\n");
   BOOST_TEST(bad_email.status == 1);
   Ran usage = admin.RunUser({"create", "alice"}, "a good password\n");
-  BOOST_TEST(usage.err == "shortener-admin: usage: user create USERNAME EMAIL [--admin]\n");
+  BOOST_TEST(usage.status == 2);
+  BOOST_TEST(usage.err ==
+             "shortener-admin: missing EMAIL; usage: user create USERNAME EMAIL [--admin]\n");
   BOOST_TEST(admin.store.users.empty());
   admin.AddUser("alice");
   Ran taken = admin.RunUser({"create", "alice", "other@example.com"}, "a good password\n");
@@ -410,10 +419,13 @@ BOOST_AUTO_TEST_CASE(apikey_create_list_revoke) {
   Ran revoked = admin.RunKey({"revoke", std::to_string(admin.store.keys.at(0).id)});
   BOOST_TEST(revoked.status == 0);
   BOOST_TEST(admin.store.keys.empty());
-  BOOST_TEST(admin.RunKey({"revoke", "x"}).err == "shortener-admin: usage: apikey revoke ID\n");
+  Ran not_a_number = admin.RunKey({"revoke", "x"});
+  BOOST_TEST(not_a_number.status == 1);
+  BOOST_TEST(not_a_number.err ==
+             "shortener-admin: ID must be a key's number (apikey list shows them), got 'x'\n");
   BOOST_TEST(admin.RunKey({"revoke", "99"}).status == 1);
   BOOST_TEST(admin.RunKey({"create", "bob"}).err == "shortener-admin: no user called 'bob'\n");
-  BOOST_TEST(admin.RunKey({"rotate"}).status == 1);
+  BOOST_TEST(admin.RunKey({"rotate"}).status == 2);
 }
 
 BOOST_AUTO_TEST_CASE(link_list_names_owners_and_filters_by_user) {
@@ -465,7 +477,7 @@ BOOST_AUTO_TEST_CASE(link_create_uses_the_api_rules_and_publishes_the_entry) {
   const size_t stored = admin.store.links.size();
   BOOST_TEST(admin.RunLink({"create", "javascript:alert(1)"}).status == 1);
   BOOST_TEST(admin.RunLink({"create", "https://example.com/c", "--expires", "0"}).status == 1);
-  BOOST_TEST(admin.RunLink({"create", "https://example.com/c", "--bogus"}).status == 1);
+  BOOST_TEST(admin.RunLink({"create", "https://example.com/c", "--bogus"}).status == 2);
   BOOST_TEST(admin.RunLink({"create", "https://example.com/c", "--owner", "bob"}).status == 1);
   BOOST_TEST(admin.store.links.size() == stored);
 }
@@ -513,7 +525,7 @@ BOOST_AUTO_TEST_CASE(purge_checks_its_batch_size) {
     BOOST_TEST(ran.status == 1);
     BOOST_TEST(Has(ran.err, "--batch must be a whole number from 1 to 100000"));
   }
-  BOOST_TEST(admin.RunPurge({"--later"}).status == 1);
+  BOOST_TEST(admin.RunPurge({"--later"}).status == 2);
   BOOST_TEST(admin.store.calls.empty());
   admin.store.expired_left = 5;
   BOOST_TEST(
@@ -546,12 +558,105 @@ BOOST_AUTO_TEST_CASE(check_database_names_where_it_looked) {
              "unreachable");
 }
 
-BOOST_AUTO_TEST_CASE(unknown_subcommands_fail) {
-  Admin admin;
-  BOOST_TEST(admin.RunUser({}).err ==
-             "shortener-admin: usage: user create|passwd|list|disable|enable|delete ...\n");
-  BOOST_TEST(admin.RunUser({"rename"}).status == 1);
-  BOOST_TEST(admin.RunLink({"move"}).err == "shortener-admin: unknown link command 'move'\n");
+BOOST_AUTO_TEST_CASE(parse_command_args_splits_and_refuses_by_the_syntax) {
+  const CommandSyntax syntax{"c SLUG [--from D] [--dry-run]", {"SLUG"}, {"--from"}, {"--dry-run"}};
+  // A value is the next argument, whatever it looks like.
+  Result<CommandArgs> ok = ParseCommandArgs({"--from", "--dry-run", "abc"}, syntax);
+  BOOST_TEST_REQUIRE(ok.ok());
+  BOOST_TEST(ok.value().Value("--from") == "--dry-run");
+  BOOST_TEST(!ok.value().Has("--dry-run"));
+  ok = ParseCommandArgs({"--from", "2025-01-01", "abc", "--dry-run"}, syntax);
+  BOOST_TEST_REQUIRE(ok.ok());
+  BOOST_TEST(ok.value().Value("--from") == "2025-01-01");
+  BOOST_TEST(ok.value().Has("--dry-run"));
+  BOOST_TEST(ok.value().operands == std::vector<std::string>{"abc"});
+  BOOST_TEST(ok.value().Value("--to", "none") == "none");
+  const std::vector<std::pair<std::vector<std::string>, std::string>> bad = {
+      {{}, "missing SLUG"},
+      {{"abc", "def"}, "unexpected argument 'def'"},
+      {{"abc", "--bogus"}, "unknown option '--bogus'"},
+      {{"abc", "--from=2025-01-01"}, "unknown option '--from=2025-01-01'"},
+      {{"abc", "--from"}, "--from needs a value"},
+      {{"abc", "--from", "a", "--from", "b"}, "--from is given twice"},
+      {{"abc", "--dry-run", "--dry-run"}, "--dry-run is given twice"},
+  };
+  for (const auto& [args, problem] : bad) {
+    Result<CommandArgs> parsed = ParseCommandArgs(args, syntax);
+    BOOST_TEST_REQUIRE(!parsed.ok());
+    BOOST_TEST(parsed.error().message == problem);
+  }
+}
+
+// shortener-admin --help: "Exit status: 0 on success, 1 when a command fails, 2 for a usage
+// error". Command-level usage errors once exited 1.
+BOOST_AUTO_TEST_CASE(usage_errors_of_every_command_exit_2_with_its_usage) {
+  using Runner = Ran (Admin::*)(const std::vector<std::string>&);
+  auto user = [](Admin& a, const std::vector<std::string>& args) { return a.RunUser(args); };
+  struct Case {
+    std::function<Ran(Admin&, const std::vector<std::string>&)> run;
+    std::vector<std::string> args;
+    std::string err;  // after "shortener-admin: "
+  };
+  auto of = [](Runner runner) {
+    return [runner](Admin& a, const std::vector<std::string>& args) { return (a.*runner)(args); };
+  };
+  const std::vector<Case> cases = {
+      {user, {}, "usage: user create|passwd|list|disable|enable|delete ..."},
+      {user, {"rename"}, "unknown user command 'rename'; usage: user create|passwd|list|"},
+      {user, {"create"}, "missing USERNAME; usage: user create USERNAME EMAIL [--admin]"},
+      {user, {"create", "bob", "b@example.com", "--root"}, "unknown option '--root'; usage: user "},
+      {user, {"passwd"}, "missing USERNAME; usage: user passwd USERNAME [--revoke-keys | "},
+      {user, {"list", "--limit"}, "--limit needs a value; usage: user list [--limit N]"},
+      {user, {"list", "--limit", "5", "--limit", "6"}, "--limit is given twice; usage: user list"},
+      {user, {"list", "extra"}, "unexpected argument 'extra'; usage: user list [--limit N]"},
+      {user, {"disable"}, "missing USERNAME; usage: user disable USERNAME"},
+      {user, {"enable", "alice", "bob"}, "unexpected argument 'bob'; usage: user enable USERNAME"},
+      {user,
+       {"delete", "alice", "--ye"},
+       "unknown option '--ye'; usage: user delete USERNAME --yes"},
+      {of(&Admin::RunKey), {}, "usage: apikey create|list|revoke ..."},
+      {of(&Admin::RunKey), {"rotate"}, "unknown apikey command 'rotate'; usage: apikey "},
+      {of(&Admin::RunKey), {"create", "alice", "--name"}, "--name needs a value; usage: apikey "},
+      {of(&Admin::RunKey), {"list"}, "missing USERNAME; usage: apikey list USERNAME"},
+      {of(&Admin::RunKey), {"revoke"}, "missing ID; usage: apikey revoke ID"},
+      {of(&Admin::RunLink), {}, "usage: link list|create|delete|stats ..."},
+      {of(&Admin::RunLink), {"move"}, "unknown link command 'move'; usage: link list|create|"},
+      {of(&Admin::RunLink), {"list", "--bogus"}, "unknown option '--bogus'; usage: link list "},
+      {of(&Admin::RunLink), {"delete"}, "missing SLUG; usage: link delete SLUG"},
+      {of(&Admin::RunLink), {"create"}, "missing URL; usage: link create URL [--slug SLUG]"},
+      {of(&Admin::RunLink),
+       {"create", "https://example.com/", "--permanent", "--expires", "60"},
+       "--expires and --permanent exclude each other; usage: link create URL"},
+      {of(&Admin::RunLink),
+       {"stats"},
+       "missing SLUG; usage: link stats SLUG [--from YYYY-MM-DD] [--to YYYY-MM-DD]"},
+      {of(&Admin::RunLink), {"stats", "abc", "--bogus"}, "unknown option '--bogus'; usage: link "},
+      {of(&Admin::RunLink), {"stats", "abc", "--from"}, "--from needs a value; usage: link stats"},
+      {of(&Admin::RunLink), {"stats", "abc", "extra"}, "unexpected argument 'extra'; usage: link "},
+      {of(&Admin::RunPurge), {"--later"}, "unknown option '--later'; usage: purge-expired "},
+      {of(&Admin::RunImport), {}, "usage: import yourls|jsonl ..."},
+      {of(&Admin::RunImport), {"csv"}, "unknown import source 'csv' (yourls or jsonl); usage: "},
+      {of(&Admin::RunImport), {"jsonl"}, "missing FILE; usage: import jsonl FILE [--owner "},
+      {of(&Admin::RunImport), {"yourls", "--owner", "alice"}, "missing --database; usage: import "},
+      {of(&Admin::RunImport),
+       {"yourls", "--database", "y", "--owner", "alice", "--port", "1", "--socket", "/s"},
+       "--port and --socket exclude each other; usage: import yourls"},
+      {of(&Admin::RunExport), {"--dry-run"}, "unknown option '--dry-run'; usage: export "},
+  };
+  for (const Case& c : cases) {
+    std::string shown;
+    for (const std::string& arg : c.args) shown += arg + " ";
+    BOOST_TEST_CONTEXT(shown) {
+      Admin fresh;
+      fresh.AddUser("alice");
+      Ran ran = c.run(fresh, c.args);
+      BOOST_TEST(ran.status == 2);
+      BOOST_TEST(ran.err.rfind("shortener-admin: " + c.err, 0) == 0u, ran.err);
+      BOOST_TEST(ran.err.find('\n') == ran.err.size() - 1);  // one line
+      BOOST_TEST(ran.out.empty());
+      BOOST_TEST(fresh.store.calls.empty());
+    }
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
