@@ -19,7 +19,7 @@ namespace shortener {
 const char kAdminCommandsUsage[] =
     "  user create USERNAME EMAIL [--admin]\n"
     "                            add a user; the password is read from stdin (one line)\n"
-    "  user passwd USERNAME [--keep-keys]\n"
+    "  user passwd USERNAME [--revoke-keys | --keep-keys]\n"
     "                            set a new password (stdin); ends the user's login tokens and\n"
     "                            revokes its API keys (--revoke-keys, the default), or keeps\n"
     "                            the keys with --keep-keys\n"
@@ -105,6 +105,9 @@ int UserPasswd(const AdminContext& ctx, const std::vector<std::string>& args, st
                              {"--revoke-keys", "--keep-keys"}};
   Result<CommandArgs> parsed = ParseCommandArgs(args, syntax);
   if (!parsed.ok()) return ctx.Usage(syntax.usage, parsed.error().message);
+  if (parsed.value().Has("--revoke-keys") && parsed.value().Has("--keep-keys")) {
+    return ctx.Usage(syntax.usage, "--revoke-keys and --keep-keys exclude each other");
+  }
   // Keys go too unless kept on purpose: whoever learnt the old password could have made one.
   const EndAccess end =
       parsed.value().Has("--keep-keys") ? EndAccess::kLoginTokens : EndAccess::kTokensAndApiKeys;
@@ -117,10 +120,10 @@ int UserPasswd(const AdminContext& ctx, const std::vector<std::string>& args, st
   if (!hash.ok()) return ctx.Fail(hash.error().message);
   Status set = ctx.accounts->SetPasswordHash(user.value().id, hash.value(), end);
   if (!set.ok()) return ctx.Fail(set.error().message);
-  std::fprintf(
-      ctx.out, "password of %s changed; its login tokens are revoked%s\n",
-      TerminalSafe(user.value().username).c_str(),
-      end == EndAccess::kTokensAndApiKeys ? ", and its API keys" : "; its API keys are kept");
+  std::fprintf(ctx.out, "password of %s changed; %s\n", TerminalSafe(user.value().username).c_str(),
+               end == EndAccess::kTokensAndApiKeys
+                   ? "its login tokens and API keys are revoked"
+                   : "its login tokens are revoked, and its API keys are kept");
   return 0;
 }
 

@@ -215,8 +215,9 @@ int LinkStatsCommand(const AdminContext& ctx, const std::vector<std::string>& ar
     if (!parsed.value().Has(option)) return std::nullopt;
     return parsed.value().Value(option);
   };
-  Result<DayRange> range = StatsRange(day("--from"), day("--to"), UtcDay(ctx.clock()));
-  if (!range.ok()) return ctx.Fail("--" + range.error().field + ": " + range.error().message);
+  Result<DayRange> range =
+      StatsRange(day("--from"), day("--to"), UtcDay(ctx.clock()), RangeNames{"--from", "--to"});
+  if (!range.ok()) return ctx.Fail(range.error().message);
   const std::string& slug = parsed.value().operands[0];
   Result<Link> link = FindLinkNamed(ctx.links, slug);
   if (!link.ok()) return ctx.Fail(link.error().message);

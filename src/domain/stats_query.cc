@@ -39,16 +39,24 @@ std::string FormatIsoDay(int64_t day) {
 }
 
 Result<DayRange> StatsRange(const std::optional<std::string>& from,
-                            const std::optional<std::string>& to, int64_t today) {
-  ASSIGN_OR_RETURN(std::optional<int64_t> first, Bound(from, "from"));
-  ASSIGN_OR_RETURN(std::optional<int64_t> last, Bound(to, "to"));
+                            const std::optional<std::string>& to, int64_t today,
+                            const RangeNames& names) {
+  ASSIGN_OR_RETURN(std::optional<int64_t> first, Bound(from, names.from));
+  ASSIGN_OR_RETURN(std::optional<int64_t> last, Bound(to, names.to));
+  const std::string from_name = names.from;
+  const std::string to_name = names.to;
   DayRange range;
   range.last = last.value_or(today);
   // Not before 1970: the default range of a `to` in January 1970 starts on its first day.
   range.first = first.value_or(std::max<int64_t>(0, range.last - (kDefaultStatsDays - 1)));
-  if (range.first > range.last) return Error::Validation("from", "from must not be after to.");
+  if (range.first > range.last) {
+    return Error::Validation(from_name, from_name + " must not be after " + to_name + ".");
+  }
   if (range.days() > kMaxStatsDays) {
-    return Error::Validation("from", "A range covers at most 366 days.");
+    return Error::Validation(from_name, from_name + " must be at most " +
+                                            std::to_string(kMaxStatsDays - 1) + " days before " +
+                                            to_name + ": a range covers at most " +
+                                            std::to_string(kMaxStatsDays) + " days.");
   }
   return range;
 }

@@ -31,12 +31,21 @@ std::optional<int64_t> ParseIsoDay(std::string_view text);
 // "YYYY-MM-DD" of day `day` (days since 1970-01-01).
 std::string FormatIsoDay(int64_t day);
 
+// What the two bounds are called in a caller's messages and Error::field: the API's query
+// parameters by default; shortener-admin's options are "--from" and "--to".
+struct RangeNames {
+  const char* from = "from";
+  const char* to = "to";
+};
+
 // The range `from` and `to` (each absent, or its text) ask for, given the current UTC day
 // `today`: `to` defaults to today, `from` to kDefaultStatsDays - 1 days before `to`. Errors, all
-// kValidation naming the field: a bound that is not a date as ParseIsoDay reads it ("from" or
-// "to"), `from` after `to` ("from"), more than kMaxStatsDays days ("from").
+// kValidation naming the field by `names`, each message a sentence starting with that name: a
+// bound that is not a date as ParseIsoDay reads it (that bound), `from` after `to` ("from"),
+// more than kMaxStatsDays days ("from").
 Result<DayRange> StatsRange(const std::optional<std::string>& from,
-                            const std::optional<std::string>& to, int64_t today);
+                            const std::optional<std::string>& to, int64_t today,
+                            const RangeNames& names = RangeNames());
 
 // StatsRange of a raw query string (ParseQuery: a malformed one is kValidation naming "query";
 // other parameters are ignored, the last of a repeated one counts).

@@ -551,7 +551,9 @@ class PasswdRevocationTest(AccountsBase):
                 token = self.login(name, password=password).json["access_token"]
                 key = self.stack.make_api_key(name, "script")
                 out = self.stack.admin("user", "passwd", name, *flags, input="brand new password\n").stdout
-                self.assertIn("login tokens are revoked", out)
+                self.assertEqual(out, "password of %s changed; %s\n" % (name, (
+                    "its login tokens are revoked, and its API keys are kept" if keys_survive
+                    else "its login tokens and API keys are revoked")))
                 self.assert_401(self.as_({"Authorization": "Bearer " + token}, "GET", "/api/v1/url-shorteners"))
                 r = self.as_({"X-API-Key": key}, "GET", "/api/v1/url-shorteners")
                 if keys_survive:
@@ -559,6 +561,15 @@ class PasswdRevocationTest(AccountsBase):
                 else:
                     self.assert_401(r)
                 self.login(name, password="brand new password")
+
+    def test_passwd_refuses_both_revoke_and_keep(self):
+        # Once taken silently, the last one winning.
+        name, password = self.stack.make_user("pw")
+        p = self.stack.admin("user", "passwd", name, "--revoke-keys", "--keep-keys",
+                             input="brand new password\n", check=False)
+        self.assertEqual((p.returncode, p.stdout), (2, ""), p.stderr)
+        self.assertIn("--revoke-keys and --keep-keys exclude each other; usage: user passwd", p.stderr)
+        self.login(name, password=password)  # unchanged
 
 
 class ClosedSignupTest(AccountsBase):

@@ -334,15 +334,24 @@ BOOST_AUTO_TEST_CASE(user_passwd_revokes_keys_unless_kept) {
   Ran revoked = admin.RunUser({"passwd", "alice"}, "a new password\n");
   BOOST_TEST(revoked.status == 0);
   BOOST_TEST(revoked.out ==
-             "password of alice changed; its login tokens are revoked, and its "
-             "API keys\n");
+             "password of alice changed; its login tokens and API keys are revoked\n");
   BOOST_TEST((admin.store.ended == EndAccess::kTokensAndApiKeys));
   BOOST_TEST(PasswordHasher(admin.config.argon2)
                  .Verify(admin.store.users.at(1).password_hash, "a new password"));
   Ran kept = admin.RunUser({"passwd", "alice", "--keep-keys"}, "another password\n");
   BOOST_TEST(kept.status == 0);
-  BOOST_TEST(Has(kept.out, "its API keys are kept"));
+  BOOST_TEST(kept.out ==
+             "password of alice changed; its login tokens are revoked, and its API keys are "
+             "kept\n");
   BOOST_TEST((admin.store.ended == EndAccess::kLoginTokens));
+  // Both at once used to be taken silently, the last one winning.
+  Ran both = admin.RunUser({"passwd", "alice", "--revoke-keys", "--keep-keys"}, "third password\n");
+  BOOST_TEST(both.status == 2);
+  BOOST_TEST(both.err ==
+             "shortener-admin: --revoke-keys and --keep-keys exclude each other; usage: user "
+             "passwd USERNAME [--revoke-keys | --keep-keys]\n");
+  BOOST_TEST(PasswordHasher(admin.config.argon2)
+                 .Verify(admin.store.users.at(1).password_hash, "another password"));
   Ran nobody = admin.RunUser({"passwd", "bob"}, "a new password\n");
   BOOST_TEST(nobody.status == 1);
   BOOST_TEST(nobody.err == "shortener-admin: no user called 'bob'\n");
@@ -490,7 +499,13 @@ BOOST_AUTO_TEST_CASE(link_stats_prints_the_table_of_the_range) {
   BOOST_TEST(Has(ran.out, "link abc, 2025-11-01 to 2025-11-24 (UTC)"));
   BOOST_TEST(Has(ran.out, "clicks 7, human 5, bot 2, unique visitors 3"));
   BOOST_TEST(admin.store.calls.back() == "ReadStats " + std::to_string(id));
-  BOOST_TEST(admin.RunLink({"stats", "abc", "--from", "2025-13-01"}).status == 1);
+  BOOST_TEST(admin.RunLink({"stats", "abc", "--from", "2025-13-01"}).err ==
+             "shortener-admin: --from must be a UTC date, YYYY-MM-DD.\n");
+  Ran too_long = admin.RunLink({"stats", "abc", "--from", "2024-01-01", "--to", "2025-11-24"});
+  BOOST_TEST(too_long.status == 1);
+  BOOST_TEST(too_long.err ==
+             "shortener-admin: --from must be at most 365 days before --to: a range covers at "
+             "most 366 days.\n");
   BOOST_TEST(admin.RunLink({"stats", "nope"}).err == "shortener-admin: no link with slug 'nope'\n");
 }
 

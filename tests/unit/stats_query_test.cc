@@ -70,6 +70,35 @@ BOOST_AUTO_TEST_CASE(ranges) {
   }
 }
 
+// Each refusal is a sentence that starts with the bound's name, the API's or the admin's: the
+// admin's once read "--from: A range covers at most 366 days.".
+BOOST_AUTO_TEST_CASE(refusals_name_the_bound_as_the_caller_calls_it) {
+  const std::optional<std::string> none;
+  struct Case {
+    std::optional<std::string> from, to;
+    std::string api, admin;
+  } cases[] = {
+      {"2024-11-21", "2025-11-22",
+       "from must be at most 365 days before to: a range covers at most 366 days.",
+       "--from must be at most 365 days before --to: a range covers at most 366 days."},
+      {"2025-11-23", "2025-11-22", "from must not be after to.", "--from must not be after --to."},
+      {"2025-13-01", none, "from must be a UTC date, YYYY-MM-DD.",
+       "--from must be a UTC date, YYYY-MM-DD."},
+      {none, "soon", "to must be a UTC date, YYYY-MM-DD.", "--to must be a UTC date, YYYY-MM-DD."},
+  };
+  for (const Case& c : cases) {
+    BOOST_TEST_CONTEXT(c.api) {
+      Result<DayRange> api = StatsRange(c.from, c.to, kToday);
+      BOOST_TEST_REQUIRE(!api.ok());
+      BOOST_TEST(api.error().message == c.api);
+      Result<DayRange> admin = StatsRange(c.from, c.to, kToday, RangeNames{"--from", "--to"});
+      BOOST_TEST_REQUIRE(!admin.ok());
+      BOOST_TEST(admin.error().message == c.admin);
+      BOOST_TEST(admin.error().field == "--" + api.error().field);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
