@@ -115,11 +115,13 @@ int main(int argc, char** argv) {
         config.error().message +
         (config_path.empty() ? " (no config file was read: give one with --config FILE)" : ""));
   }
-  // One look at the database first, so that a wrong address is reported as such, with where
-  // it was looked for, instead of as a failure of the command.
-  shortener::MysqlStore store(config.value().mysql);
-  shortener::Status reachable = shortener::CheckDatabase(config.value(), config_path, &store);
+  // One look at the database first, so that a wrong address, user, password or database is
+  // reported as such, with where it was looked for and the server's reason, in one line instead
+  // of as a failure of the command after the store's log lines.
+  shortener::Status reachable = shortener::CheckDatabase(
+      config.value(), config_path, shortener::ProbeMysql(config.value().mysql));
   if (!reachable.ok()) return Fail(reachable.error().message);
+  shortener::MysqlStore store(config.value().mysql);
   if (command == "migrate") return Migrate(config.value(), args);
   // Connects at its first use: only the commands that change links reach it.
   shortener::MemcachedCache cache(config.value().memcached);

@@ -305,12 +305,11 @@ std::string DatabaseWhere(const Config& config, const std::string& config_path) 
   return where + ")";
 }
 
-Status CheckDatabase(const Config& config, const std::string& config_path, LinkStore* store) {
-  Status ping = store->Ping();
-  if (ping.ok()) return ping;
+Status CheckDatabase(const Config& config, const std::string& config_path, const Status& probe) {
+  if (probe.ok()) return probe;
   return Error::Make(
-      ping.error().code,
-      "cannot reach MySQL at " + DatabaseWhere(config, config_path) + ": " + ping.error().message);
+      probe.error().code,
+      "cannot reach MySQL at " + DatabaseWhere(config, config_path) + ": " + probe.error().message);
 }
 
 int AdminFail(const std::string& message, std::FILE* err) {

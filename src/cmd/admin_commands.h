@@ -152,8 +152,10 @@ std::string CommandUsage(const std::string& usage, const std::string& command);
 // the database, and which file (or none) the settings came from.
 std::string DatabaseWhere(const Config& config, const std::string& config_path);
 
-// Ok when MySQL (`store`, on `config`'s settings) answers; else an error naming DatabaseWhere.
-Status CheckDatabase(const Config& config, const std::string& config_path, LinkStore* store);
+// Ok when `probe` is: what asking MySQL on `config`'s settings gave (ProbeMysql, whose error
+// says why the server refused). Else its error, with DatabaseWhere in front:
+// "cannot reach MySQL at WHERE: error 1045 (28000): Access denied for user ...".
+Status CheckDatabase(const Config& config, const std::string& config_path, const Status& probe);
 
 }  // namespace shortener
 

@@ -340,6 +340,18 @@ void mysql_internal::ConflictPause(int conflicts) {
   usleep(randombytes_uniform(below_micros));
 }
 
+Status ProbeMysql(const MysqlOptions& options) {
+  try {
+    ConnectMysql(options);
+    return Status::Ok();
+  } catch (const sql::SQLException& e) {
+    return Error::Make(ErrorCode::kUnavailable, "error " + std::to_string(e.getErrorCode()) + " (" +
+                                                    e.getSQLStateCStr() + "): " + e.what());
+  } catch (const std::exception& e) {
+    return Error::Make(ErrorCode::kUnavailable, e.what());
+  }
+}
+
 Status MysqlStore::Ping() {
   Result<bool> r = Run<bool>("ping", Access::kRead, [](Session& s) -> Result<bool> {
     std::unique_ptr<sql::ResultSet> rs(s.Prepared(kPing).executeQuery());

@@ -171,6 +171,13 @@ class MysqlStore : public LinkStore,
   OutageLog outage_;
 };
 
+// Connects as a worker would (each server of `options` in turn, the same session checks) and
+// closes again, for an operator's tool that must say why MySQL refused: Ok, or kUnavailable
+// with the server's own words and error number ("error 1045 (28000): Access denied for user
+// 'shortener'@'localhost' (using password: YES)"), which never hold the password. Logs nothing:
+// a MysqlStore's lines are worded for a worker's clients ("answering 503").
+Status ProbeMysql(const MysqlOptions& options);
+
 // Applies every sql/NNN_*.sql file in `sql_dir` not yet recorded in schema_migrations, in
 // order, each recorded after it succeeds. Re-running applies nothing new. Progress lines go to
 // *log.

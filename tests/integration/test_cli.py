@@ -161,12 +161,12 @@ class AdminCommandLineTest(IntegrationTest):
         env["SHORTENER_MYSQL_SOCKET"] = missing
         rc, out, err = run([ADMIN, "user", "list"], env=env)
         self.assertEqual(rc, 1)
-        lines = err.splitlines()
-        self.assertTrue(lines[-1].startswith("shortener-admin: cannot reach MySQL at unix socket "
-                                             + missing), err)
-        # Every line names the program that wrote it (log lines of the store included).
-        for line in lines:
-            self.assertTrue(line.startswith("shortener-admin"), err)
+        # One line, with the client library's reason (before it, a store log line worded for a
+        # web server's clients: "answering 503 until it is back").
+        self.assertEqual(len(err.splitlines()), 1, err)
+        self.assertTrue(err.startswith("shortener-admin: cannot reach MySQL at unix socket "
+                                       + missing), err)
+        self.assertIn("error 2002", err)
         self.assertIn("no config file", err)
         env["SHORTENER_MYSQL_SOCKET"] = ""
         env["SHORTENER_MYSQL_HOST"] = "127.0.0.1"
@@ -177,6 +177,23 @@ class AdminCommandLineTest(IntegrationTest):
         self.assertEqual(rc, 1)
         self.assertIn("cannot reach MySQL at 127.0.0.1:9", err)
         self.assertIn(conf, err)
+
+    def test_a_refusing_database_is_one_line_with_the_server_reason(self):
+        # These printed the store's log line, then "...: Internal error.".
+        env = _clean_env()
+        env.update(self.stack.env)
+        secret = "WRONGsecret" + rand_token()
+        for variable, value, reason in (
+                ("SHORTENER_MYSQL_PASSWORD", secret, "error 1045 (28000): Access denied for user"),
+                ("SHORTENER_MYSQL_DATABASE", "nodb_" + rand_token(), "error 104")):
+            with self.subTest(variable=variable):
+                rc, out, err = run([ADMIN, "user", "list"], env=dict(env, **{variable: value}))
+                self.assertEqual((rc, out), (1, ""), err)
+                self.assertEqual(len(err.splitlines()), 1, err)
+                self.assertTrue(err.startswith("shortener-admin: cannot reach MySQL at "), err)
+                self.assertIn(reason, err)
+                self.assertNotIn(secret, err)
+                self.assertNotIn("Internal error", err)
 
     def test_user_list_and_owners_by_name(self):
         name, _ = self.stack.make_user("lister")

@@ -563,14 +563,16 @@ BOOST_AUTO_TEST_CASE(a_store_failure_is_one_line_and_status_1) {
 BOOST_AUTO_TEST_CASE(check_database_names_where_it_looked) {
   Admin admin;
   admin.config.mysql.socket = "/run/mysqld/x.sock";
-  BOOST_TEST(CheckDatabase(admin.config, "/etc/s.conf", &admin.store).ok());
-  admin.store.down = true;
-  Status down = CheckDatabase(admin.config, "/etc/s.conf", &admin.store);
+  BOOST_TEST(CheckDatabase(admin.config, "/etc/s.conf", Status::Ok()).ok());
+  Status down = CheckDatabase(
+      admin.config, "/etc/s.conf",
+      Error::Make(ErrorCode::kUnavailable, "error 1045 (28000): Access denied for user"));
   BOOST_TEST(!down.ok());
+  BOOST_TEST((down.error().code == ErrorCode::kUnavailable));
   BOOST_TEST(down.error().message ==
              "cannot reach MySQL at unix socket /run/mysqld/x.sock (user 'shortener', database "
-             "'shortener'; settings from /etc/s.conf and SHORTENER_* variables): database "
-             "unreachable");
+             "'shortener'; settings from /etc/s.conf and SHORTENER_* variables): error 1045 "
+             "(28000): Access denied for user");
 }
 
 BOOST_AUTO_TEST_CASE(parse_command_args_splits_and_refuses_by_the_syntax) {
