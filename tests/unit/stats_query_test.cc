@@ -46,8 +46,8 @@ BOOST_AUTO_TEST_CASE(ranges) {
       {"to=2025-11-22T00:00:00Z", -1, 0, "to"},
       {"from=2025-11-01&from=2025-11-02", -1, 0, "from"},  // which one was meant is a guess
       {"to=2025-11-22&from=2025-11-01&to=2025-11-22", -1, 0, "to"},
-      {"from=%32025-11-01", kToday - 21, kToday, ""},                // %32 is "2"
-      {"from=2025%2D11%2D01", kToday - 21, kToday, ""},              // percent-decoded first
+      {"from=%32025-11-01", kToday - 21, kToday, ""},    // %32 is "2"
+      {"from=2025%2D11%2D01", kToday - 21, kToday, ""},  // percent-decoded first
       {"other=1&to=2025-11-22", kToday - 29, kToday, ""},
       {"to=1970-01-05", 0, 4, ""},  // the default start is clipped to 1970-01-01
       {"from=%zz", -1, 0, "from"},  // not decoded: no date
