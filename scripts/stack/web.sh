@@ -7,7 +7,7 @@
 #   STACK_POOL   supervisor (default): one `shortener --workers N --listen unix:...`, as in
 #                production; spawn-fcgi: N workers forked by spawn-fcgi (their stderr goes to
 #                /dev/null: spawn-fcgi's doing)
-# Files: front pool workers.pid (the supervisor, or spawn-fcgi's workers) workers.comm workers.log
+# Files: front pool public_base_url workers.pid (the supervisor, or spawn-fcgi's workers) workers.comm workers.log
 # (appended; moved to workers.log.1 at a start once over 10 MiB) FRONT.conf error.log access.log
 # password-hash.lock.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -81,6 +81,7 @@ write_conf() {
 # Runs inside with_stack_env: the caller's and stack.env's SHORTENER_* reach the workers.
 start_pool() {  # WORKERS
   [[ -v SHORTENER_PUBLIC_BASE_URL ]] || export SHORTENER_PUBLIC_BASE_URL="http://localhost:$PORT"
+  echo "$SHORTENER_PUBLIC_BASE_URL" >"$W/public_base_url"  # for admin.sh
   # Each instance's pool bounds its own password hashing: a login flood against one instance
   # must not hold the slots of another (or of another stack on this host).
   [[ -v SHORTENER_PASSWORD_HASH_LOCK_FILE ]] || export SHORTENER_PASSWORD_HASH_LOCK_FILE="$W/password-hash.lock"

@@ -6,7 +6,7 @@ import os
 import subprocess
 import time
 
-from harness import Client, TwoInstancesTest, _clean_env, parse_iso, rand_token
+from harness import REPO, Client, TwoInstancesTest, _clean_env, parse_iso, rand_token
 
 PASSWORD = "disable-me-" + rand_token(6)
 LOGIN = "/url/login"
@@ -199,6 +199,22 @@ class AdminUsersLinksTest(TwoInstancesTest):
         key = {"X-API-Key": self.stack.make_api_key(owner)}
         r = self.anon_b.req("GET", ONE + slug, headers=key)
         self.assertEqual(r.status, 200, r.body)
+
+    def test_admin_sh_prints_short_urls_of_the_stack(self):
+        """scripts/admin.sh (what `make run` tells its user to run) printed short URLs on
+        localhost:8000 whatever port the stack served (make run PORT=8080, or this stack's)."""
+        slug = "sh-" + rand_token()
+        env = _clean_env()
+        env["STACK_DIR"] = self.stack.dir  # _clean_env names the admin binary of this run
+        p = subprocess.run(["bash", os.path.join(REPO, "scripts", "admin.sh"), "link", "create",
+                            "https://example.org/sh", "--slug", slug, "--permanent"], env=env,
+                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=60)
+        out = p.stdout.decode()
+        self.assertEqual(p.returncode, 0, p.stderr.decode())
+        self.assertTrue(any("created link %s: %s/r/%s " % (slug, public, slug) in out
+                            for public in (self.public, self.b_public)), out)
+        self.assert_redirects(slug, "https://example.org/sh")
 
     def test_link_create_generated_permanent_ownerless_and_iso_expiry(self):
         rc, out, err = self.admin("link", "create", "https://de.wikipedia.org/wiki/Köln",
