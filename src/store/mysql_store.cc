@@ -32,10 +32,14 @@ const char kFindLink[] = "SELECT " LINK_COLUMNS " FROM links WHERE slug = ?";
 const char kFindLinkById[] = "SELECT " LINK_COLUMNS " FROM links WHERE id = ?";
 // One statement for every PATCH: a NULL parameter keeps the column as it is, except for the
 // expiry and max_visits, where NULL means permanent or unlimited: the flag before each says
-// whether to set it.
+// whether to set it. A limit counts the visits made since it was set (docs/usage.md): a limit
+// given to a link that has none starts its count at 0 (the flag before `visits`); a changed
+// limit keeps the count. `visits` comes before `max_visits`: MariaDB assigns left to right,
+// each assignment seeing the ones before it, so the test reads the old limit.
 const char kUpdateLink[] =
     "UPDATE links SET url = COALESCE(?, url), expires_at = IF(?, " SHORTENER_DATETIME_PARAM
-    ", expires_at), metadata = COALESCE(?, metadata), max_visits = IF(?, ?, max_visits), "
+    ", expires_at), metadata = COALESCE(?, metadata), "
+    "visits = IF(? AND max_visits IS NULL, 0, visits), max_visits = IF(?, ?, max_visits), "
     "redirect_code = COALESCE(?, redirect_code), updated_at = " SHORTENER_DATETIME_PARAM
     " WHERE id = ?";
 // A visit of a limited link (sql/010): the row lock of the UPDATE serialises every worker and
@@ -221,19 +225,21 @@ Result<Link> MysqlStore::UpdateLink(uint64_t id, const LinkChange& change) {
     } else {
       st.setNull(4, sql::DataType::VARCHAR);
     }
-    st.setBoolean(5, change.max_visits.has_value());
-    if (change.max_visits && *change.max_visits) {
-      st.setUInt64(6, **change.max_visits);
+    const bool sets_limit = change.max_visits && *change.max_visits;
+    st.setBoolean(5, sets_limit);
+    st.setBoolean(6, change.max_visits.has_value());
+    if (sets_limit) {
+      st.setUInt64(7, **change.max_visits);
     } else {
-      st.setNull(6, sql::DataType::BIGINT);
+      st.setNull(7, sql::DataType::BIGINT);
     }
     if (change.redirect_code) {
-      st.setInt(7, *change.redirect_code);
+      st.setInt(8, *change.redirect_code);
     } else {
-      st.setNull(7, sql::DataType::INTEGER);
+      st.setNull(8, sql::DataType::INTEGER);
     }
-    st.setInt64(8, change.now);
-    st.setUInt64(9, id);
+    st.setInt64(9, change.now);
+    st.setUInt64(10, id);
     // The row is read back in the same transaction, so the answer is exactly what was written.
     s.Begin();
     st.executeUpdate();

@@ -139,6 +139,31 @@ class LinkLimitsTest(TwoInstancesTest):
         for _ in range(3):
             self.assertEqual(self.get(self.anon_a, "/r/" + slug, ua=FIREFOX).status, 302)
         self.assertEqual(self.visits(slug), 4)  # no limit: no visit written
+        # A limit set again counts from 0 (one made on 4 old visits once allowed 1 more of 5).
+        r = self.req("PATCH", ONE + slug, json_body={"max_visits": 2})
+        self.assertEqual((r.status, self.visits(slug)), (200, 0))
+        for status in (302, 302, 404):
+            self.assertEqual(self.get(self.anon_a, "/r/" + slug, ua=FIREFOX).status, status)
+
+    def test_a_limit_given_to_an_old_link_counts_from_then(self):
+        """A review: a limit of 3 set on a link with 5 clicks allowed 3 more, but a limit set
+        again after one was lifted counted the visits of the first; the rule is one: a limit
+        counts from when it was set, and changing it keeps the count."""
+        slug = self.v1("https://example.org/old")["slug"]
+        for _ in range(5):
+            self.assertEqual(self.get(self.anon_a, "/r/" + slug, ua=FIREFOX).status, 302)
+        self.assertEqual(self.req("PATCH", ONE + slug, json_body={"max_visits": 3}).status, 200)
+        for client in (self.anon_a, self.anon_b, self.anon_a):
+            self.assertEqual(self.get(client, "/r/" + slug, ua=FIREFOX).status, 302)
+        self.assertEqual(self.get(self.anon_b, "/r/" + slug, ua=FIREFOX).status, 404)
+        # Changed, not set anew: the 3 visits still count.
+        self.assertEqual(self.req("PATCH", ONE + slug, json_body={"max_visits": 4}).status, 200)
+        self.assertEqual(self.visits(slug), 3)
+        self.assertEqual(self.get(self.anon_a, "/r/" + slug, ua=FIREFOX).status, 302)
+        self.assertEqual(self.get(self.anon_a, "/r/" + slug, ua=FIREFOX).status, 404)
+        # A PATCH of something else keeps both.
+        r = self.req("PATCH", ONE + slug, json_body={"metadata": {"k": 1}})
+        self.assertEqual((r.status, r.json["data"]["max_visits"], self.visits(slug)), (200, 4, 4))
 
     def test_links_without_a_limit_write_no_visits(self):
         slug = self.v1("https://example.org/free")["slug"]
