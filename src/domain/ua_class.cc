@@ -140,6 +140,7 @@ constexpr Row kBrowsers[] = {
 // says "Android" (and "Windows"), so each comes before the row its User-Agents also match.
 constexpr Row kSystems[] = {
     {"windows phone", "Windows Phone"},
+    {"kaios", "KaiOS"},  // "Mozilla/5.0 (Mobile; ...; Android; rv:48.0) ... KAIOS/2.5"
     {"iphone", "iOS"},
     {"ipad", "iOS"},
     {"ipod", "iOS"},
@@ -192,6 +193,12 @@ const Row* BareScript(const LowerPrefix& ua) {
 // differ from phones only by lacking "Mobile" (Google's convention for Android browsers).
 // iPadOS 13 and later send a Macintosh User-Agent by default and are counted as desktops.
 Device HumanDevice(const LowerPrefix& ua, std::string_view os) {
+  // Televisions and game consoles browse too; they are neither phones nor desktops, whatever
+  // system they name (an Xbox says "Windows NT 10.0", a Samsung TV "Linux").
+  for (std::string_view marker : {"smart-tv", "smarttv", "tizen", "web0s", "hbbtv", "xbox",
+                                  "playstation", "nintendo", "appletv", "crkey", "bravia"}) {
+    if (ua.Has(marker)) return Device::kOther;
+  }
   if (ua.Has("ipad") || ua.Has("kindle") || (ua.Has("android") && !ua.Has("mobi"))) {
     return Device::kTablet;
   }

@@ -98,6 +98,24 @@ BOOST_AUTO_TEST_CASE(browsers_of_people) {
       {"Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17126; Pro)", "desktop",
        "other", "Windows"},
       {"SomethingNew/1.0", "other", "other", "other"},
+      // Televisions and consoles are neither desktops nor phones (a review found both counted
+      // as desktops), whatever system they name.
+      {"Mozilla/5.0 (Windows NT 10.0; Win64; x64; Xbox; Xbox One) AppleWebKit/537.36 (KHTML, "
+       "like Gecko) Chrome/70.0.3538.102 Safari/537.36 Edge/18.19041",
+       "other", "Edge", "Windows"},
+      {"Mozilla/5.0 (SMART-TV; LINUX; Tizen 6.0) AppleWebKit/538.1 (KHTML, like Gecko) "
+       "Version/6.0 TV Safari/538.1 SamsungBrowser/4.0",
+       "other", "Samsung Internet", "Linux"},
+      {"Mozilla/5.0 (Web0S; Linux/SmartTV) AppleWebKit/537.36 (KHTML, like Gecko) "
+       "Chrome/79.0.3945.79 Safari/537.36 WebAppManager",
+       "other", "Chrome", "Linux"},
+      {"Mozilla/5.0 (PlayStation; PlayStation 5/2.26) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+       "Version/13.0 Safari/605.1.15",
+       "other", "Safari", "other"},
+      // KaiOS names Android too.
+      {"Mozilla/5.0 (Mobile; LYF/F300B/LYF-F300B-001-01-15-130718-i;Android; rv:48.0) "
+       "Gecko/48.0 Firefox/48.0 KAIOS/2.5",
+       "mobile", "Firefox", "KaiOS"},
   });
 }
 
