@@ -198,8 +198,8 @@ Result<User> AccountsApi::VerifyPassword(const std::string& username, const std:
 Result<Response> AccountsApi::IssueToken(const User& user, bool session) {
   std::string token = NewSecret(SecretKind::kLoginToken);
   int64_t now = clock_();
-  RETURN_IF_ERROR(
-      accounts_->AddToken(SecretDigest(token), user.id, now, now + settings_.token_ttl));
+  RETURN_IF_ERROR(accounts_->AddToken(SecretDigest(token), user.id, user.password_hash, now,
+                                      now + settings_.token_ttl));
   Response response = NoStore(JsonResponse(200, {{"ok", true},
                                                  {"access_token", token},
                                                  {"token_type", "bearer"},

@@ -311,9 +311,13 @@ class AccountStore {
   virtual Status SetPasswordHash(uint64_t user_id, const std::string& password_hash,
                                  EndAccess end) = 0;
 
-  // Stores a login token's digest, valid until expires_at.
-  virtual Status AddToken(const std::string& token_digest, uint64_t user_id, int64_t now,
-                          int64_t expires_at) = 0;
+  // Stores a login token's digest, valid until expires_at, for user `user_id` if its password
+  // hash is still `password_hash` (the one the login verified) and it is not disabled;
+  // kUnauthorized otherwise. A login whose check of the old password overlapped a password
+  // change (SetPasswordHash, which deletes the user's tokens) must not add its token after
+  // that delete: the token would outlive the change.
+  virtual Status AddToken(const std::string& token_digest, uint64_t user_id,
+                          const std::string& password_hash, int64_t now, int64_t expires_at) = 0;
 
   // The owner of an unexpired token. kNotFound if there is none, it has expired, or its user is
   // disabled.

@@ -20,9 +20,12 @@ const char kFindUser[] = "SELECT " USER_COLUMNS " FROM users WHERE username_key 
 const char kSetPassword[] = "UPDATE users SET password_hash = ? WHERE id = ?";
 const char kDeleteUserTokens[] = "DELETE FROM auth_tokens WHERE user_id = ?";
 const char kDeleteUserKeys[] = "DELETE FROM api_keys WHERE user_id = ?";
+// The user's row is read with a shared lock (INSERT ... SELECT): a password change holding it
+// is waited for, and then its new hash no longer matches.
 const char kInsertToken[] =
     "INSERT INTO auth_tokens (token_hash, user_id, created_at, expires_at) "
-    "VALUES (?, ?, " SHORTENER_DATETIME_PARAM ", " SHORTENER_DATETIME_PARAM ")";
+    "SELECT ?, id, " SHORTENER_DATETIME_PARAM ", " SHORTENER_DATETIME_PARAM
+    " FROM users WHERE id = ? AND password_hash = ? AND disabled_at IS NULL";
 const char kFindToken[] =
     "SELECT u.id, u.is_admin FROM auth_tokens t JOIN users u ON u.id = t.user_id "
     "WHERE t.token_hash = ? AND u.disabled_at IS NULL AND t.expires_at > " SHORTENER_DATETIME_PARAM;
@@ -133,18 +136,21 @@ Status MysqlStore::SetPasswordHash(uint64_t user_id, const std::string& password
   return Status::Ok();
 }
 
-Status MysqlStore::AddToken(const std::string& token_digest, uint64_t user_id, int64_t now,
-                            int64_t expires_at) {
+Status MysqlStore::AddToken(const std::string& token_digest, uint64_t user_id,
+                            const std::string& password_hash, int64_t now, int64_t expires_at) {
   Result<bool> done = Run<bool>("add_token", Access::kWrite, [&](Session& s) -> Result<bool> {
     sql::PreparedStatement& st = s.Prepared(kInsertToken);
     SetDigest(st, 1, token_digest);
-    st.setUInt64(2, user_id);
-    st.setInt64(3, now);
-    st.setInt64(4, expires_at);
-    st.executeUpdate();
-    return true;
+    st.setInt64(2, now);
+    st.setInt64(3, expires_at);
+    st.setUInt64(4, user_id);
+    st.setString(5, password_hash);
+    return st.executeUpdate() == 1;
   });
   if (!done.ok()) return done.error();
+  if (!done.value()) {
+    return Error::Make(ErrorCode::kUnauthorized, "Username or password is not right.");
+  }
   return Status::Ok();
 }
 

@@ -109,8 +109,8 @@ class MysqlStore : public LinkStore,
   Result<User> FindUser(const std::string& username) override;
   Status SetPasswordHash(uint64_t user_id, const std::string& password_hash,
                          EndAccess end) override;
-  Status AddToken(const std::string& token_digest, uint64_t user_id, int64_t now,
-                  int64_t expires_at) override;
+  Status AddToken(const std::string& token_digest, uint64_t user_id,
+                  const std::string& password_hash, int64_t now, int64_t expires_at) override;
   Result<Principal> FindToken(const std::string& token_digest, int64_t now) override;
   Status DeleteToken(const std::string& token_digest) override;
   Result<ApiKeyInfo> AddApiKey(uint64_t user_id, const std::string& name,

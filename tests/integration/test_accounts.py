@@ -3,6 +3,8 @@
 import hashlib
 import json
 import subprocess
+import threading
+import time
 
 from harness import Client, IntegrationTest, TwoInstancesTest, rand_token
 
@@ -561,6 +563,40 @@ class PasswdRevocationTest(AccountsBase):
                 else:
                     self.assert_401(r)
                 self.login(name, password="brand new password")
+
+    def test_a_login_racing_a_password_change_keeps_no_token(self):
+        """A review: logins with the old password whose check overlapped `user passwd` added
+        their tokens after the change had deleted the user's tokens, and those worked on (4 to
+        6 of them a run). Logins hammer an instance with hash slots to spare while the password
+        changes; afterwards no token any of them got may work."""
+        base = self.stack.start_instance(workers=4, env={"SHORTENER_PASSWORD_HASH_SLOTS": "4"})
+        self.addCleanup(self.stack.stop_instance, Client(base).port)
+        name, password = self.stack.make_user("race")
+        tokens, stop = [], threading.Event()
+
+        def hammer():
+            client = Client(base, auth=None)
+            while not stop.is_set():
+                r = client.req("POST", LOGIN, json_body={"username": name, "password": password})
+                if r.status == 200:
+                    tokens.append(r.json["access_token"])
+
+        threads = [threading.Thread(target=hammer) for _ in range(6)]
+        for t in threads:
+            t.start()
+        try:
+            time.sleep(0.5)
+            self.stack.admin("user", "passwd", name, input="brand new password\n")
+            time.sleep(0.5)
+        finally:
+            stop.set()
+            for t in threads:
+                t.join()
+        self.assertGreater(len(tokens), 6)  # the logins did overlap the change
+        for token in set(tokens):
+            self.assert_401(self.as_({"Authorization": "Bearer " + token}, "GET",
+                                     "/api/v1/url-shorteners"))
+        self.login(name, password="brand new password")
 
     def test_passwd_refuses_both_revoke_and_keep(self):
         # Once taken silently, the last one winning.

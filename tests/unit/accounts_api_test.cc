@@ -37,8 +37,11 @@ class Accounts : public UnusedAccounts {
     user.disabled_at = disabled_at;
     return user;
   }
-  Status AddToken(const std::string&, uint64_t, int64_t, int64_t) override {
+  Status AddToken(const std::string&, uint64_t, const std::string& password_hash, int64_t,
+                  int64_t) override {
     ++tokens;
+    // As the store: only under the hash the login verified.
+    if (password_hash != hash_) return Error::Make(ErrorCode::kUnauthorized, "changed");
     return Status::Ok();
   }
   int lookups = 0;

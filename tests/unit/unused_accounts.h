@@ -16,7 +16,9 @@ class UnusedAccounts : public AccountStore {
   Result<User> CreateUser(const NewUser&) override { return Unused(); }
   Result<User> FindUser(const std::string&) override { return Unused(); }
   Status SetPasswordHash(uint64_t, const std::string&, EndAccess) override { return Unused(); }
-  Status AddToken(const std::string&, uint64_t, int64_t, int64_t) override { return Unused(); }
+  Status AddToken(const std::string&, uint64_t, const std::string&, int64_t, int64_t) override {
+    return Unused();
+  }
   Result<Principal> FindToken(const std::string&, int64_t) override { return Unused(); }
   Status DeleteToken(const std::string&) override { return Unused(); }
   Result<ApiKeyInfo> AddApiKey(uint64_t, const std::string&, const std::string&, int64_t) override {
