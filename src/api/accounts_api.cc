@@ -187,9 +187,14 @@ Result<User> AccountsApi::VerifyPassword(const std::string& username, const std:
   if (!hasher_->Verify(u.password_hash, password) || u.disabled_at) return refused;
   if (hasher_->NeedsRehash(u.password_hash)) {
     Result<std::string> fresh = hasher_->Hash(password);
-    // Best effort: the login itself succeeded, and the next one tries again.
-    if (fresh.ok()) {
-      accounts_->SetPasswordHash(u.id, fresh.value(), EndAccess::kNothing).IgnoreError();
+    // Best effort: the login itself succeeded, and the next one tries again. Stored, the new
+    // hash is the one the login's token is issued under (AddToken checks it). (Two logins
+    // rehashing at once store one hash each; the one that lost gets a 401, once per change
+    // of hashing costs.)
+    if (fresh.ok() && accounts_->SetPasswordHash(u.id, fresh.value(), EndAccess::kNothing).ok()) {
+      User rehashed = u;
+      rehashed.password_hash = std::move(fresh).value();
+      return rehashed;
     }
   }
   return user;
