@@ -21,10 +21,16 @@ constexpr int kMaxLineDepth = 40;
 
 std::string DayText(int64_t day) { return FormatIso8601(day * 86400).substr(0, 10); }
 
+// The times a line may hold, in UTC: from 1970-01-01T00:00:00Z (no link is older; unix time)
+// to 9999-12-31T23:59:59Z (MariaDB's DATETIME ends there: a later one, or a year 0000, made it
+// refuse the whole batch, and the import answered 500 at every retry).
+constexpr int64_t kLastSecond = 253402300799;
+bool StorableTime(int64_t t) { return t >= 0 && t <= kLastSecond; }
+
 std::optional<int64_t> ParseDay(std::string_view text) {
   if (text.size() != 10) return std::nullopt;
   std::optional<int64_t> t = ParseIso8601(std::string(text) + "T00:00:00Z");
-  if (!t) return std::nullopt;
+  if (!t || !StorableTime(*t)) return std::nullopt;
   return *t / 86400;
 }
 
@@ -190,6 +196,11 @@ Result<ImportLine> ParseExportLine(std::string_view text) {
     ASSIGN_OR_RETURN(std::string value, text_field(name));
     std::optional<int64_t> t = ParseIso8601(value);
     if (!t) return Error::Validation(name, std::string("\"") + name + "\" is not an ISO 8601 time");
+    if (!StorableTime(*t)) {
+      return Error::Validation(name, std::string("\"") + name +
+                                         "\" must be from 1970-01-01T00:00:00Z to "
+                                         "9999-12-31T23:59:59Z");
+    }
     return *t;
   };
   ImportLine out;

@@ -74,6 +74,26 @@ class ImportApiTest(IntegrationTest):
             "SELECT u.username FROM links l JOIN users u ON u.id = l.owner_id WHERE l.slug = '%s'"
             % c), self.owner)
 
+    def test_a_time_mariadb_cannot_hold_is_a_skipped_line_not_a_500(self):
+        """A review: one time outside MariaDB's DATETIME (a year 0000, or past 9999 once in
+        UTC) made the batch fail, every retry answered 500 naming nothing, and what came after
+        it never came in. Now that line is skipped, named, and the others come in."""
+        good, bad = "imp-t-" + rand_token(), "imp-z-" + rand_token()
+        body = "\n".join([line(bad, self.owner, created_at="0000-01-01T00:00:00Z"),
+                          line(good, self.owner),
+                          line("imp-y-" + rand_token(), self.owner,
+                               expires_at="9999-12-31T23:30:00-01:00")])
+        r = self.post(body)
+        self.assertEqual(r.status, 200, r.body)
+        data = r.json["data"]
+        self.assertEqual(data["imported"], 1, data)
+        reasons = {s["what"]: s["reason"] for s in data["skipped"]}
+        self.assertEqual(len(reasons), 2, reasons)
+        self.assertIn("created_at", reasons["line 1"])
+        self.assertIn("expires_at", reasons["line 3"])
+        self.assertEqual(self.stack.mysql_value(
+            "SELECT COUNT(*) FROM links WHERE slug = '%s'" % good), "1")
+
     def test_an_export_larger_than_max_body_bytes_passes_on_this_path_only(self):
         # About 300 KiB: over max_body_bytes (64 KiB) and lighttpd's 128 KiB elsewhere.
         slugs = ["imp-big-%d-%s" % (i, rand_token()) for i in range(1000)]

@@ -110,6 +110,21 @@ BOOST_AUTO_TEST_CASE(bad_export_lines_name_their_field) {
       {"{\"slug\":\"abc\",\"url\":\"https://e.org/\",\"created_at\":\"yesterday\",\"updated_at\":"
        "\"2024-01-01T00:00:00Z\",\"metadata\":{},\"days\":[]}",
        "created_at"},
+      // Times MariaDB's DATETIME cannot hold (once a 500 for the whole import), and before 1970.
+      {"{\"slug\":\"abc\",\"url\":\"https://e.org/\",\"created_at\":\"0000-01-01T00:00:00Z\","
+       "\"updated_at\":\"2024-01-01T00:00:00Z\",\"metadata\":{},\"days\":[]}",
+       "created_at"},
+      {"{\"slug\":\"abc\",\"url\":\"https://e.org/\",\"created_at\":\"1969-12-31T23:59:59Z\","
+       "\"updated_at\":\"2024-01-01T00:00:00Z\",\"metadata\":{},\"days\":[]}",
+       "created_at"},
+      {"{\"slug\":\"abc\",\"url\":\"https://e.org/\",\"created_at\":\"2024-01-01T00:00:00Z\","
+       "\"updated_at\":\"9999-12-31T23:30:00-01:00\",\"metadata\":{},\"days\":[]}",
+       "updated_at"},
+      {"{\"slug\":\"abc\",\"url\":\"https://e.org/\",\"created_at\":\"2024-01-01T00:00:00Z\","
+       "\"updated_at\":\"2024-01-01T00:00:00Z\",\"expires_at\":\"9999-12-31T23:30:00-01:00\","
+       "\"metadata\":{},\"days\":[]}",
+       "expires_at"},
+      {"{\"slug\":\"abc\"," + good + ",\"days\":[{\"day\":\"0000-01-01\",\"clicks\":1}]}", "days"},
   };
   for (const auto& [line, field] : cases) {
     BOOST_TEST_CONTEXT(line) {
