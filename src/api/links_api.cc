@@ -348,6 +348,9 @@ Result<Response> LinksApi::V1Patch(const Request& request, const std::string& sl
   if (!updated.ok()) {
     // Deleted between the read and the update: to the caller, it is gone.
     if (updated.error().code == ErrorCode::kNotFound) return LinkNotFound();
+    // A failure may have an unknown outcome (the connection lost around COMMIT): the change
+    // may be stored, and a cached entry must not go on serving the old row for a day.
+    links_cache_.MarkChanged(slug);
     return updated.error();
   }
   links_cache_.MarkChanged(slug);
@@ -358,8 +361,10 @@ Result<Response> LinksApi::V1Delete(const Request& request, const std::string& s
   ASSIGN_OR_RETURN(Principal who, gate_->Check(request, AuthMode::kTokenOrKey));
   ASSIGN_OR_RETURN(Link link, OwnedLink(who, slug));
   Status deleted = store_->DeleteLink(link.id, clock_());
-  if (!deleted.ok() && deleted.error().code != ErrorCode::kNotFound) return deleted.error();
+  // Marked changed whatever the outcome: a failure may be a delete that was stored (the
+  // connection lost around COMMIT), whose retry then finds no link to fence.
   links_cache_.MarkChanged(slug);
+  if (!deleted.ok() && deleted.error().code != ErrorCode::kNotFound) return deleted.error();
   return Response(204);
 }
 

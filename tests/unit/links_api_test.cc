@@ -195,6 +195,7 @@ class FakeStore : public LinkStore {
       if (change.max_visits) link.max_visits = *change.max_visits;
       if (change.redirect_code) link.redirect_code = *change.redirect_code;
       link.updated_at = change.now;
+      if (answers_lost) return Down();
       return link;
     }
     return Error::Make(ErrorCode::kNotFound, "no such link");
@@ -206,6 +207,7 @@ class FakeStore : public LinkStore {
     for (auto it = links.begin(); it != links.end(); ++it) {
       if (it->id == id) {
         links.erase(it);
+        if (answers_lost) return Down();
         return Status::Ok();
       }
     }
@@ -258,6 +260,7 @@ class FakeStore : public LinkStore {
   std::map<uint64_t, std::vector<DayClicks>> days;  // ClicksByDay's answers
   uint64_t next_id = 1;
   bool unavailable = false;
+  bool answers_lost = false;  // a change is applied, and answered as an outage
   int find_calls = 0;
   int visit_calls = 0;
   std::map<uint64_t, uint64_t> visits;  // used visits of limited links
@@ -1722,6 +1725,30 @@ BOOST_AUTO_TEST_CASE(patch_changes_what_it_names_and_fences_the_cache) {
   BOOST_TEST(env.store.find_calls == finds + 1);
   // ... and does not try to fill over the marker.
   BOOST_TEST(env.cache.values[LinkCache::Key("patch1")] == "changed");
+}
+
+// A review: a PATCH or DELETE whose answer was lost (the connection gone around COMMIT) may be
+// stored; it was answered 503 without a marker, and a retried DELETE finds no link to fence, so
+// the cached entry went on serving the old row for up to cache_ttl.
+BOOST_AUTO_TEST_CASE(a_change_of_unknown_outcome_fences_the_cache_too) {
+  Env env;
+  env.store.Put("lost1", "https://old.test/", kNow + 100);
+  env.store.Put("lost2", "https://old.test/", kNow + 100);
+  BOOST_TEST(env.api.Redirect(Get("/r/lost1"), "lost1").status() == 302);  // cached now
+  BOOST_TEST(env.api.Redirect(Get("/r/lost2"), "lost2").status() == 302);
+  env.store.answers_lost = true;
+  Response patched =
+      env.api.V1Patch(Patch("lost1", R"({"original_url":"https://new.test/"})"), "lost1");
+  BOOST_TEST(patched.status() == 503);
+  BOOST_TEST(env.cache.values[LinkCache::Key("lost1")] == "changed");
+  Request del = Patch("lost2", "");
+  del.method = "DELETE";
+  BOOST_TEST(env.api.V1Delete(del, "lost2").status() == 503);
+  BOOST_TEST(env.cache.values[LinkCache::Key("lost2")] == "changed");
+  env.store.answers_lost = false;
+  BOOST_TEST(HeaderOr(env.api.Redirect(Get("/r/lost1"), "lost1"), "Location") ==
+             "https://new.test/");
+  BOOST_TEST(env.api.Redirect(Get("/r/lost2"), "lost2").status() == 404);
 }
 
 BOOST_AUTO_TEST_CASE(patch_refuses_bad_fields) {
