@@ -71,6 +71,7 @@ Result<Response> ImportApi::Import(const Request& request) {
                               {"imported", summary.imported},
                               {"clicks", summary.clicks},
                               {"already_there", summary.already_there},
+                              {"skipped_count", summary.skipped_count},
                               {"skipped", std::move(skipped)}}}});
 }
 

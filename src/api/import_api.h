@@ -29,8 +29,9 @@ class ImportApi {
   // The body is the export's lines (Content-Type: application/x-ndjson), at most
   // import_max_body_bytes; ?dry_run=true says what an import would do and writes nothing;
   // ?owner=USERNAME imports every link for that user (else each line's owner by username).
-  // 200 {"ok": true, "data": {"dry_run", "imported", "clicks", "already_there", "skipped":
-  // [{"what": "line N" or a slug, "reason"}...]}}. 401 without a credential (a session's POST
+  // 200 {"ok": true, "data": {"dry_run", "imported", "clicks", "already_there",
+  // "skipped_count", "skipped": [{"what": "line N" or a slug, "reason"}...] (the first
+  // kMaxSkipsListed)}}. 401 without a credential (a session's POST
   // from another origin: 403, the CSRF rule); 403 forbidden for a caller who is not an
   // admin; 415 another content type; 413 a body over the limit; 422 naming "owner" (no such
   // user) or "dry_run" (not true/false); 503 when the database fails (the batches before it

@@ -26,17 +26,25 @@ struct ImportSkip {
   std::string reason;
 };
 
+// The skipped lines or links an import lists with their reasons; the rest are counted only. A
+// body of millions of bad lines once made a list (and an answer) hundreds of times its size.
+inline constexpr size_t kMaxSkipsListed = 1000;
+
 // An import's running totals.
 struct ImportSummary {
   uint64_t imported = 0;
   uint64_t clicks = 0;  // of the links imported
   uint64_t already_there = 0;
-  std::vector<ImportSkip> skipped;
+  uint64_t skipped_count = 0;       // every line or link skipped
+  std::vector<ImportSkip> skipped;  // the first kMaxSkipsListed of them
 
-  uint64_t done() const { return imported + already_there + skipped.size(); }
+  uint64_t done() const { return imported + already_there + skipped_count; }
   void Add(ImportOutcome outcome, const TransferLink& link);
   void Skip(std::string what, std::string reason) {
-    skipped.push_back(ImportSkip{std::move(what), std::move(reason)});
+    ++skipped_count;
+    if (skipped.size() < kMaxSkipsListed) {
+      skipped.push_back(ImportSkip{std::move(what), std::move(reason)});
+    }
   }
 };
 

@@ -70,14 +70,18 @@ class Tally {
   int Report(bool dry_run) const {
     if (isatty(STDERR_FILENO)) std::fputc('\n', stderr);
     std::printf("%s%s: %" PRIu64 " links imported (%" PRIu64 " clicks), %" PRIu64
-                " already there, %zu skipped\n",
+                " already there, %" PRIu64 " skipped\n",
                 dry_run ? "dry run, nothing written: " : "", what_, summary_.imported,
-                summary_.clicks, summary_.already_there, summary_.skipped.size());
+                summary_.clicks, summary_.already_there, summary_.skipped_count);
     for (const ImportSkip& skip : summary_.skipped) {
       std::printf("skipped %s: %s\n", TerminalSafe(skip.what).c_str(),
                   TerminalSafe(skip.reason).c_str());
     }
-    return summary_.skipped.empty() ? 0 : 1;
+    if (summary_.skipped_count > summary_.skipped.size()) {
+      std::printf("and %" PRIu64 " more skipped (the first %zu are listed)\n",
+                  summary_.skipped_count - summary_.skipped.size(), summary_.skipped.size());
+    }
+    return summary_.skipped_count == 0 ? 0 : 1;
   }
 
  private:

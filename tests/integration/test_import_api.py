@@ -4,6 +4,7 @@ in and what was skipped; every refusal as the API answers it; a body over max_bo
 on this path only."""
 
 import json
+import tempfile
 
 from harness import Client, IntegrationTest, rand_token
 
@@ -93,6 +94,27 @@ class ImportApiTest(IntegrationTest):
         self.assertIn("expires_at", reasons["line 3"])
         self.assertEqual(self.stack.mysql_value(
             "SELECT COUNT(*) FROM links WHERE slug = '%s'" % good), "1")
+
+    def test_skipped_lines_past_the_first_thousand_are_counted_not_listed(self):
+        """A review: a body of millions of one-byte bad lines made a list and an answer hundreds
+        of times the body's size (1.85 GB of worker memory for 8 MB). The first 1,000 are
+        listed, all are counted; so for shortener-admin import jsonl."""
+        good = "imp-k-" + rand_token()
+        body = "x\n" * 1499 + line(good, self.owner)
+        r = self.post(body, "?dry_run=true")
+        self.assertEqual(r.status, 200, r.body[:300])
+        data = r.json["data"]
+        self.assertEqual((data["imported"], data["skipped_count"], len(data["skipped"])),
+                         (1, 1499, 1000))
+        self.assertEqual(data["skipped"][0]["what"], "line 1")
+        with tempfile.NamedTemporaryFile("w", suffix=".jsonl") as f:
+            f.write(body)
+            f.flush()
+            p = self.stack.admin("import", "jsonl", f.name, "--dry-run", check=False)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("1 links imported (3 clicks), 0 already there, 1499 skipped", p.stdout)
+        self.assertEqual(p.stdout.count("\nskipped line "), 1000)
+        self.assertIn("and 499 more skipped (the first 1000 are listed)", p.stdout)
 
     def test_an_export_larger_than_max_body_bytes_passes_on_this_path_only(self):
         # About 300 KiB: over max_body_bytes (64 KiB) and lighttpd's 128 KiB elsewhere.

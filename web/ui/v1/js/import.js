@@ -10,7 +10,9 @@ const summary = document.getElementById('summary');
 function show(data) {
   const head = (data.dry_run ? 'Dry run, nothing written: ' : '') +
       plural(data.imported, 'link') + ' imported (' + plural(data.clicks, 'click') + '), ' +
-      data.already_there + ' already there, ' + data.skipped.length + ' skipped';
+      data.already_there + ' already there, ' + data.skipped_count + ' skipped' +
+      (data.skipped_count > data.skipped.length ?
+        ' (the first ' + data.skipped.length + ' are listed)' : '');
   fill(document.getElementById('totals'), head);
   fill(document.getElementById('skipped'), data.skipped.map((skip) =>
     el('li', {class: 'link'}, el('div', {class: 'slug'}, skip.what),
