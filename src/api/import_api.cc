@@ -34,6 +34,7 @@ Result<Response> ImportApi::Import(const Request& request) {
   ExportImportOptions options;
   options.policy = &settings_->url_policy;
   options.freed_slug_hold = settings_->freed_slug_hold;
+  options.imported = [this](const std::string& slug) { links_cache_.MarkChanged(slug); };
   if (auto it = query.find("dry_run"); it != query.end()) {
     if (it->second != "true" && it->second != "false") {
       return Error::Validation("dry_run", "dry_run must be true or false.");

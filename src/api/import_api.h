@@ -10,6 +10,7 @@
 #include "domain/store.h"
 #include "http/http.h"
 #include "http/router.h"
+#include "store/link_cache.h"
 
 namespace shortener {
 
@@ -19,10 +20,15 @@ inline constexpr char kImportPath[] = "/api/v1/import";
 class ImportApi {
  public:
   // Borrows every pointer; they must outlive this object. `settings` give the URL rules and
-  // freed_slug_hold of the service, as for a creation.
+  // freed_slug_hold of the service, as for a creation; `cache` is the redirect cache, where each
+  // imported slug is marked changed (a probe before the import may have left its absence).
   ImportApi(LinkTransfer* transfer, AccountStore* accounts, AuthGate* gate,
-            const LinkSettings* settings)
-      : transfer_(transfer), accounts_(accounts), gate_(gate), settings_(settings) {}
+            const LinkSettings* settings, Cache* cache)
+      : transfer_(transfer),
+        accounts_(accounts),
+        gate_(gate),
+        settings_(settings),
+        links_cache_(cache, LinkCacheOptions(*settings)) {}
 
   void Register(Router* router);
 
@@ -43,6 +49,7 @@ class ImportApi {
   AccountStore* accounts_;
   AuthGate* gate_;
   const LinkSettings* settings_;
+  LinkCache links_cache_;
 };
 
 }  // namespace shortener

@@ -23,7 +23,8 @@ void ImportSummary::Add(ImportOutcome outcome, const TransferLink& link) {
 }
 
 Status ImportBatch(LinkTransfer* store, int64_t freed_slug_hold, std::vector<TransferLink> batch,
-                   bool dry_run, const std::string& suffix, ImportSummary* summary) {
+                   bool dry_run, const std::string& suffix, ImportSummary* summary,
+                   const ImportedSlug& imported) {
   if (batch.empty()) return Status::Ok();
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
   ASSIGN_OR_RETURN(std::vector<ImportOutcome> outcomes,
@@ -39,9 +40,10 @@ Status ImportBatch(LinkTransfer* store, int64_t freed_slug_hold, std::vector<Tra
       }
     }
     summary->Add(outcomes[i], batch[i]);
+    if (outcomes[i] == ImportOutcome::kImported && !dry_run && imported) imported(batch[i].slug);
   }
   if (renamed.empty()) return Status::Ok();
-  return ImportBatch(store, freed_slug_hold, std::move(renamed), dry_run, "", summary);
+  return ImportBatch(store, freed_slug_hold, std::move(renamed), dry_run, "", summary, imported);
 }
 
 Status ImportExportLines(const LineReader& next_line, LinkTransfer* store, AccountStore* accounts,
@@ -50,7 +52,7 @@ Status ImportExportLines(const LineReader& next_line, LinkTransfer* store, Accou
   std::vector<TransferLink> batch;
   auto send = [&]() -> Status {
     RETURN_IF_ERROR(ImportBatch(store, options.freed_slug_hold, std::move(batch), options.dry_run,
-                                "", summary));
+                                "", summary, options.imported));
     batch.clear();
     if (options.progress) options.progress(*summary);
     return Status::Ok();

@@ -48,11 +48,18 @@ struct ImportSummary {
   }
 };
 
+// Called with the slug of each link an import brought in (not in a dry run), after its batch
+// committed: the caller marks it changed in the redirect cache (LinkCache::MarkChanged), which
+// may hold the slug's absence from a probe made before the import (negative_cache_ttl).
+using ImportedSlug = std::function<void(const std::string& slug)>;
+
 // Imports `batch` (unless `dry_run`, which rolls back) at the present time, renaming each slug
 // found taken once with `suffix` when it is set (and still a valid imported slug), and counts
-// the outcomes in `summary`. Errors: the store's (nothing of this batch was imported).
+// the outcomes in `summary`; `imported` (may be empty) hears of each link imported. Errors: the
+// store's (nothing of this batch was imported).
 Status ImportBatch(LinkTransfer* store, int64_t freed_slug_hold, std::vector<TransferLink> batch,
-                   bool dry_run, const std::string& suffix, ImportSummary* summary);
+                   bool dry_run, const std::string& suffix, ImportSummary* summary,
+                   const ImportedSlug& imported = {});
 
 // Where the lines of an export come from: the next line (without its newline) into `line`, or
 // false at the end.
@@ -67,6 +74,8 @@ struct ExportImportOptions {
   bool dry_run = false;
   // Called after each batch (for a progress line); may be empty.
   std::function<void(const ImportSummary&)> progress;
+  // Hears of each link imported (ImportBatch); may be empty.
+  ImportedSlug imported;
 };
 
 // Imports the lines of an export (ParseExportLine): a line that does not read is skipped as

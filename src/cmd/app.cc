@@ -139,7 +139,7 @@ App::App(const Config& config, SlugCodec slugs, LinkSettings settings, Blocklist
       yourls_(&links_, &accounts_, &gate_, &store_, &store_, SystemClock),
       settings_(config.accounts.signup_open),
       users_(&store_, &gate_, &cursors_),
-      import_(&store_, &store_, &gate_, &links_.settings()) {
+      import_(&store_, &store_, &gate_, &links_.settings(), &cache_) {
   ops_.Register(&router_);
   qr_.Register(&router_);
   accounts_.Register(&router_);

@@ -161,6 +161,10 @@ int ImportYourls(const AdminContext& ctx, const std::vector<std::string>& args, 
   Result<uint64_t> total = yourls.value()->CountLinks();
   if (!total.ok()) return AdminFail("import yourls: " + total.error().message);
   Tally tally("import yourls", total.value());
+  // A keyword probed here before the import may be remembered as absent: marked changed, it is
+  // read from MySQL at once.
+  LinkCache cache = AdminLinkCache(ctx);
+  const ImportedSlug fence = [&cache](const std::string& slug) { cache.MarkChanged(slug); };
   for (;;) {
     Result<std::vector<YourlsLink>> rows = yourls.value()->NextLinks(kImportBatch);
     if (!rows.ok()) return AdminFail("import yourls: " + rows.error().message);
@@ -180,7 +184,7 @@ int ImportYourls(const AdminContext& ctx, const std::vector<std::string>& args, 
       }
     }
     Status done = ImportBatch(ctx.transfer, config.links.freed_slug_hold, std::move(batch), dry_run,
-                              suffix, tally.summary());
+                              suffix, tally.summary(), fence);
     if (!done.ok()) return AdminFail("import yourls: " + done.error().message);
     tally.Progress();
   }
@@ -204,6 +208,8 @@ int ImportJsonl(const AdminContext& ctx, const std::vector<std::string>& args) {
   options.policy = &policy.value()->url();
   options.freed_slug_hold = config.links.freed_slug_hold;
   options.dry_run = flags.Has("--dry-run");
+  LinkCache cache = AdminLinkCache(ctx);
+  options.imported = [&cache](const std::string& slug) { cache.MarkChanged(slug); };
   const std::string forced = flags.Value("--owner");
   if (!forced.empty()) {
     Result<User> user = FindUserNamed(ctx.accounts, forced);

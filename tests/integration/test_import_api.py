@@ -116,6 +116,25 @@ class ImportApiTest(IntegrationTest):
         self.assertEqual(p.stdout.count("\nskipped line "), 1000)
         self.assertIn("and 499 more skipped (the first 1000 are listed)", p.stdout)
 
+    def test_an_imported_slug_probed_before_redirects_at_once(self):
+        """A review: a slug asked for before the import was remembered as absent
+        (negative_cache_ttl), and the imported link answered 404 for seconds after; so for
+        shortener-admin import jsonl."""
+        anon = Client(self.base, auth=None)
+        web, cli = "imp-n-" + rand_token(), "imp-m-" + rand_token()
+        for slug in (web, cli):
+            self.assertEqual(anon.req("GET", "/r/" + slug).status, 404)
+        r = self.post(line(web, self.owner))
+        self.assertEqual(r.json["data"]["imported"], 1, r.body)
+        with tempfile.NamedTemporaryFile("w", suffix=".jsonl") as f:
+            f.write(line(cli, self.owner))
+            f.flush()
+            self.stack.admin("import", "jsonl", f.name)
+        for slug in (web, cli):
+            r = anon.req("GET", "/r/" + slug)
+            self.assertEqual((r.status, r.headers.get("location")),
+                             (302, "https://example.org/imported/" + slug), slug)
+
     def test_an_export_larger_than_max_body_bytes_passes_on_this_path_only(self):
         # About 300 KiB: over max_body_bytes (64 KiB) and lighttpd's 128 KiB elsewhere.
         slugs = ["imp-big-%d-%s" % (i, rand_token()) for i in range(1000)]
