@@ -249,23 +249,24 @@ Response YourlsApi::ShortUrl(const Request& request, const FormParams& params, c
   if (!key.ok()) return answer_with_limits(Fail(400, "error:idempotency", key.error().message));
   const std::string digest = ShortUrlDigest(params);
   const int64_t now = clock_();
-  // A retry of a request that completed gets its answer before the unique-URL rule sees the
-  // link that request made.
-  if (key.value()) {
+  // The answer kept for the request's Idempotency-Key, if it has one and one is kept.
+  auto replay = [&]() -> std::optional<Response> {
+    if (!key.value()) return std::nullopt;
     Result<std::optional<KeptAnswer>> kept =
         reports_->FindKeptAnswer(who.user_id, *key.value(), now);
     if (!kept.ok()) return answer_with_limits(RefusalOf(kept.error()));
-    if (kept.value()) {
-      if (kept.value()->request_digest != digest) {
-        return answer_with_limits(Fail(
-            400, "error:idempotency",
-            "This Idempotency-Key came with another request in the last 24 hours; a new request "
-            "needs a new key."));
-      }
-      return WithRateLimitHeaders(decision, RenderedBody(kept.value()->answer.body, format))
-          .value();
+    if (!kept.value()) return std::nullopt;
+    if (kept.value()->request_digest != digest) {
+      return answer_with_limits(
+          Fail(400, "error:idempotency",
+               "This Idempotency-Key came with another request in the last 24 hours; a new "
+               "request needs a new key."));
     }
-  }
+    return WithRateLimitHeaders(decision, RenderedBody(kept.value()->answer.body, format)).value();
+  };
+  // A retry of a request that completed gets its answer before the unique-URL rule sees the
+  // link that request made.
+  if (std::optional<Response> again = replay()) return std::move(*again);
 
   const std::string& url = Param(params, "url");
   if (url.empty() || url == "http://" || url == "https://") {
@@ -299,6 +300,9 @@ Response YourlsApi::ShortUrl(const Request& request, const FormParams& params, c
       reports_->FindOwnedLinkByUrl(who.user_id, target.value(), now);
   if (!existing.ok()) return answer_with_limits(RefusalOf(existing.error()));
   if (existing.value()) {
+    // The first request of this key may have completed since the look above (retries sent
+    // at once): its answer, not the unique-URL rule's.
+    if (std::optional<Response> again = replay()) return std::move(*again);
     const Link& link = *existing.value();
     YourlsAnswer answer = Fail(
         400, "error:url",

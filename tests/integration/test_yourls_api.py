@@ -3,6 +3,7 @@ format, both credential kinds (signature = an API key; username + password under
 limits), YOURLS's field names and status codes, and the same link rules as the JSON APIs (URL
 rules, ownership, permanent links, Idempotency-Key)."""
 
+import concurrent.futures
 import json
 import time
 import urllib.parse
@@ -167,6 +168,28 @@ class YourlsShortUrlTest(YourlsCase):
         self.assertEqual(js["code"], "error:idempotency")
         self.assertEqual(self.stack.mysql_value(
             "SELECT COUNT(*) FROM links WHERE url LIKE '%s%%'" % url), "1")
+
+    def test_retries_sent_at_once_all_get_the_first_answer(self):
+        """A review: of retries sent at once with one key, one that looked for the kept answer
+        just before the first request committed, then found its link, answered error:url.
+        Workers enough for the retries to overlap."""
+        base = self.stack.start_instance(workers=6)
+        self.addCleanup(self.stack.stop_instance, Client(base).port)
+        for _ in range(10):
+            url = "https://example.org/idem-race/" + rand_token()
+            key = "r-" + rand_token(12)
+
+            def send(_):
+                return self.call({"action": "shorturl", "url": url, "format": "json"},
+                                 headers={"Idempotency-Key": key}, client=Client(base))
+
+            with concurrent.futures.ThreadPoolExecutor(24) as pool:
+                answers = list(pool.map(send, range(24)))
+            self.assertEqual({a.status for a in answers}, {200},
+                             [a.body[:200] for a in answers if a.status != 200])
+            self.assertEqual(len({a.body for a in answers}), 1)
+            self.assertEqual(self.stack.mysql_value(
+                "SELECT COUNT(*) FROM links WHERE url = '%s'" % url), "1")
 
     def test_xml_and_simple_formats(self):
         url = "https://example.org/fmt/" + rand_token()
