@@ -12,10 +12,12 @@ if ! dir_init "${STACK_DIR:-$REPO/var}" || [[ ! -f $D/stack.env ]]; then
 fi
 check_bin "$ADMIN_BIN" STACK_ADMIN_BIN
 # The short URLs it prints, and its loop check, use the public_base_url of the stack's first
-# web instance (make run's), as that instance's workers do.
+# running web instance (make run's), as that instance's workers do.
 if [[ ! -v SHORTENER_PUBLIC_BASE_URL ]]; then
   for port in $(printf '%s\n' "$D"/web-*/public_base_url | sed 's|.*/web-\([0-9]*\)/.*|\1|' | sort -n); do
-    [[ -s $D/web-$port/public_base_url ]] && { export SHORTENER_PUBLIC_BASE_URL=$(<"$D/web-$port/public_base_url"); break; }
+    w=$D/web-$port
+    front=$(cat "$w/front" 2>/dev/null) && live_pid "$w/$front.pid" "$front" >/dev/null &&
+      [[ -s $w/public_base_url ]] && { export SHORTENER_PUBLIC_BASE_URL=$(<"$w/public_base_url"); break; }
   done
 fi
 with_stack_env "$ADMIN_BIN" "$@"
