@@ -627,6 +627,18 @@ class WebUiPagesTest(BrowserTest):
         r = self.api("GET", "/api/v1/url-shorteners/" + good, headers=auth)
         self.assertEqual((r.status, r.json["data"]["clicks"]), (200, 2))
         self.shoot("import")
+        # Past 1,000 skipped lines the page says how many it lists.
+        with open(path, "w") as f:
+            f.write("x\n" * 1100)
+        self.find("#file").send_keys(path)
+        self.find("#dry-run").click()
+        self.find("#submit").click()
+        self.wait(lambda _: "1100 skipped" in self.find("#totals").text)
+        self.assertEqual(self.find("#totals").text,
+                         "Dry run, nothing written: 0 links imported (0 clicks), 0 already there, "
+                         "1100 skipped (the first 1000 are listed)")
+        self.assertEqual(len(d.find_elements(By.CSS_SELECTOR, "#skipped li")), 1000)
+        self.shoot("import-many")
         # Not an admin: no menu entry, and the API's 403 on the page.
         self.login(owner)
         self.find("#nav a[href='/ui/links.html']")
