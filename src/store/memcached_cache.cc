@@ -186,19 +186,20 @@ void MemcachedCache::Add(const std::string& key, const std::string& value, int64
 }
 
 void MemcachedCache::Set(const std::string& key, const std::string& value, int64_t ttl_seconds) {
-  if (ttl_seconds <= 0) return;
+  if (ttl_seconds > 0) SetOnRing(key, value, ttl_seconds);
+}
+
+bool MemcachedCache::SetOnRing(const std::string& key, const std::string& value,
+                               int64_t ttl_seconds) {
   memcached_return_t rc = SetOrRetryFresh(mc_, key, value, ttl_seconds);
   Note(memcached_success(rc), "set", rc);
+  return memcached_success(rc);
 }
 
 bool MemcachedCache::SetEverywhere(const std::string& key, const std::string& value,
                                    int64_t ttl_seconds) {
   if (no_servers_ || ttl_seconds <= 0) return true;
-  if (each_server_.empty()) {
-    memcached_return_t rc = SetOrRetryFresh(mc_, key, value, ttl_seconds);
-    Note(memcached_success(rc), "set", rc);
-    return memcached_success(rc);
-  }
+  if (each_server_.empty()) return SetOnRing(key, value, ttl_seconds);
   bool any = false;
   for (memcached_st* mc : each_server_) {
     any |= memcached_success(SetOrRetryFresh(mc, key, value, ttl_seconds));

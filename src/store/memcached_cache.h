@@ -52,6 +52,8 @@ class MemcachedCache : public Cache {
   // Tells outage_ how a call went, so an outage costs two log lines (down; up with the count
   // of cache operations that failed meanwhile), not one per request.
   void Note(bool ok, const char* what, int rc);
+  // Set through the ring's handle; true when the server took it.
+  bool SetOnRing(const std::string& key, const std::string& value, int64_t ttl_seconds);
 
   memcached_st* mc_ = nullptr;
   // options.key_prefix: libmemcached may hand a multi-get's keys back with it.
